@@ -1,0 +1,209 @@
+"""The notebook API: ``load`` a workbook into a :class:`Cartera`, ``save`` or ``refresh`` it.
+
+The command line is a thin layer over these same functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import checks
+from .errors import WriteFailed
+from .models import Row, SheetTable, UnknownSheet, rows_as_models
+from .parameters import ParameterRead, read_parameters
+from .problems import Problem
+from .reading import read_tables, typed_frame
+from .safety import atomic_write, check_not_open
+from .schema import messages
+from .schema.params import PARAMETERS
+from .schema.sheets import CLIENTES, DATA_SHEETS, REGLAS, REVISAR_COLUMNS
+from .sources import open_workbook
+from .writing import write_workbook
+
+OUTPUT_SUFFIX = ".xlsx"
+
+
+class Cartera:
+    """A customer portfolio read from a workbook: tables, rules in force, problems.
+
+    ``cartera.clientes``, ``cartera.ventas``, … are pandas DataFrames with the
+    team's headers, indexed by Excel row (``fila``); ``cartera.revisar`` lists
+    the problems; ``cartera.modelos("clientes")`` gives pydantic models.
+    """
+
+    def __init__(
+        self,
+        tables: dict[str, SheetTable],
+        unknown: list[UnknownSheet],
+        problems: list[Problem],
+        parameters: ParameterRead,
+        hoy: dt.date,
+        source: Path | None = None,
+    ) -> None:
+        self.tables = tables
+        self.unknown = unknown
+        self.problems = problems
+        self._parameters = parameters
+        self.hoy = hoy
+        self.source = source
+        self.computed = pd.DataFrame(index=tables[CLIENTES.key].frame.index)
+
+    @classmethod
+    def from_path(cls, path: str | Path, hoy: dt.date | None = None) -> Cartera:
+        """Read and check a workbook (see :func:`load`)."""
+        path = Path(path)
+        book = open_workbook(path)
+        read = read_tables(book)
+        clients = read.tables[CLIENTES.key]
+        problems = [*read.problems, *checks.assign_ids(clients), *checks.duplicate_ids(clients)]
+        problems.extend(checks.suspected_duplicates(clients))
+        for spec in DATA_SHEETS[1:]:
+            table = read.tables.get(spec.key)
+            if table is not None:
+                problems.extend(checks.resolve_clients(clients, table))
+        parameters = read_parameters(read.tables.get(REGLAS.key))
+        problems.extend(parameters.problems)
+        return cls(read.tables, read.unknown, problems, parameters, hoy or dt.date.today(), path)
+
+    @classmethod
+    def empty(cls, hoy: dt.date | None = None) -> Cartera:
+        """A portfolio with every data sheet and no rows (the template of ``init``)."""
+        tables = {}
+        for spec in DATA_SHEETS:
+            slots = [column.key for column in spec.input_columns]
+            index = pd.Index([], dtype="int64")
+            frame = typed_frame(spec, {slot: [] for slot in slots}, index, slots)
+            tables[spec.key] = SheetTable(spec, spec.label, frame, slots)
+        return cls(tables, [], [], read_parameters(None), hoy or dt.date.today())
+
+    # --- what notebooks look at ------------------------------------------------
+    @property
+    def params(self) -> dict[str, Any]:
+        """The rule thresholds in force (Reglas sheet over the defaults)."""
+        return self._parameters.values
+
+    def _frame(self, key: str) -> pd.DataFrame:
+        table = self.tables.get(key)
+        if table is None:
+            spec = next(s for s in DATA_SHEETS if s.key == key)
+            return pd.DataFrame(columns=[c.label for c in spec.input_columns])
+        frame = table.labelled()
+        if key == CLIENTES.key and len(self.computed.columns):
+            computed = self.computed.copy()
+            computed.columns = pd.Index([CLIENTES.column(k).label for k in computed.columns])
+            frame = frame.join(computed)
+        return frame
+
+    @property
+    def clientes(self) -> pd.DataFrame:
+        """Clients with every column, computed ones included."""
+        return self._frame("clientes")
+
+    @property
+    def ventas(self) -> pd.DataFrame:
+        """Sales lines."""
+        return self._frame("ventas")
+
+    @property
+    def seguimiento(self) -> pd.DataFrame:
+        """Contacts with clients."""
+        return self._frame("seguimiento")
+
+    @property
+    def oportunidades(self) -> pd.DataFrame:
+        """Sales opportunities."""
+        return self._frame("oportunidades")
+
+    @property
+    def encuestas(self) -> pd.DataFrame:
+        """Satisfaction survey answers."""
+        return self._frame("encuestas")
+
+    @property
+    def reclamos(self) -> pd.DataFrame:
+        """Complaints."""
+        return self._frame("reclamos")
+
+    @property
+    def revisar(self) -> pd.DataFrame:
+        """Every problem found, as in the Revisar sheet."""
+        rows = [(p.sheet, p.row, p.column, p.value, p.message, p.hint, p.severity) for p in self.problems]
+        return pd.DataFrame(rows, columns=list(REVISAR_COLUMNS))
+
+    @property
+    def reglas(self) -> pd.DataFrame:
+        """The parameters in force."""
+        labels = [c.label for c in REGLAS.columns]
+        return pd.DataFrame([(p.key, self.params[p.key], p.description) for p in PARAMETERS], columns=labels)
+
+    def modelos(self, sheet: str) -> list[Row]:
+        """The rows of a sheet (``"clientes"``, ``"ventas"``…) as validated pydantic models."""
+        table = self.tables.get(sheet)
+        return rows_as_models(table) if table is not None else []
+
+    def summary_lines(self) -> list[str]:
+        """Lines of the command line summary beyond the client count (filled by the rules)."""
+        return []
+
+    def errores(self) -> list[Problem]:
+        """Problems that need the team's attention (information notes left out)."""
+        return [p for p in self.problems if p.severity != messages.SEVERITY_INFO]
+
+    # --- writing -----------------------------------------------------------------
+    def typed_parameters(self) -> dict[str, Any]:
+        """Each parameter as it goes back to Reglas: in force, or as typed when unusable."""
+        return self._parameters.shown()
+
+    def unknown_parameter_rows(self) -> list[tuple[Any, ...]]:
+        """Rows of Reglas that name no known parameter, kept as typed."""
+        return self._parameters.unknown_rows
+
+    def save(self, path: str | Path, keep_backups: int | None = None) -> Path | None:
+        """Write the regenerated workbook to ``path`` atomically; return the backup of what it replaced."""
+        path = Path(path)
+        if path.suffix.lower() != OUTPUT_SUFFIX:
+            path = path.with_suffix(OUTPUT_SUFFIX)
+        check_not_open(path)
+        keep = int(self.params["respaldos"]) if keep_backups is None else keep_backups
+        return atomic_write(path, lambda temp: write_workbook(self, temp), _verify, keep)
+
+
+def _verify(path: Path) -> None:
+    """The written file must read back as a workbook with its Clientes sheet."""
+    try:
+        read_tables(open_workbook(path))
+    except Exception as exc:
+        raise WriteFailed(messages.CANNOT_WRITE.format(path=path, detail=exc)) from None
+
+
+@dataclass
+class RefreshResult:
+    """What a refresh did: the portfolio, where it was written and the backup kept."""
+
+    cartera: Cartera
+    written: Path
+    backup: Path | None
+
+
+def load(path: str | Path, hoy: dt.date | None = None) -> Cartera:
+    """Read a portfolio workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) and apply the rules as of ``hoy``."""
+    return Cartera.from_path(path, hoy)
+
+
+def refresh(path: str | Path, output: str | Path | None = None, hoy: dt.date | None = None) -> RefreshResult:
+    """Read ``path``, apply the rules and write the regenerated workbook.
+
+    In place by default (the output is always .xlsx: ``cartera.xls`` gives
+    ``cartera.xlsx`` beside it); the replaced file is kept in ``respaldos/``.
+    """
+    path = Path(path)
+    check_not_open(path)
+    cartera = load(path, hoy)
+    target = Path(output) if output is not None else path.with_suffix(OUTPUT_SUFFIX)
+    backup = cartera.save(target)
+    return RefreshResult(cartera, target.with_suffix(OUTPUT_SUFFIX), backup)

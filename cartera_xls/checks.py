@@ -1,0 +1,205 @@
+"""Checks across rows and sheets: client IDs, references to clients, suspected duplicates.
+
+Each function returns new columns or problems; rows are never dropped or merged.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+from collections import defaultdict
+
+import pandas as pd
+
+from .models import SheetTable
+from .problems import Problem
+from .schema import fold, messages
+from .schema.sheets import CLIENTES
+
+CLIENT_ID = "client_id"  # resolved client ID beside each row's "Cliente" reference
+DEFAULT_ID_PREFIX = "C"
+DEFAULT_ID_DIGITS = 4
+NEAR_NAME_RATIO = 0.92
+MIN_NAME_LENGTH = 6
+_ID_PATTERN = re.compile(r"^(.*?)(\d+)$")
+_LEGAL_FORMS = re.compile(r"\b(s ?a|s ?l|s ?r ?l|s ?a ?s|s ?a ?c|ltda|s ?de ?r ?l|sociedad anonima|cia|y cia|inc|llc)\b")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def assign_ids(clients: SheetTable) -> list[Problem]:
+    """Give every client without an ID the next one in the workbook's own pattern.
+
+    ``C0007`` after ``C0006``; plain numbers continue as numbers. IDs are given
+    in row order, so the same file always gets the same IDs, and once written
+    back they stay.
+    """
+    ids = clients.frame["id"] if "id" in clients.frame else pd.Series(None, index=clients.frame.index, dtype="object")
+    missing = ids.isna()
+    if not missing.any():
+        return []
+    prefix, digits, start = _id_pattern([str(v) for v in ids.dropna()])
+    taken = set(ids.dropna().astype(str))
+    new_ids, number = [], start
+    for _ in range(int(missing.sum())):
+        while f"{prefix}{number:0{digits}d}" in taken:
+            number += 1
+        new_ids.append(f"{prefix}{number:0{digits}d}")
+        number += 1
+    ids = ids.copy()
+    ids[missing] = new_ids
+    clients.frame["id"] = ids
+    if "id" not in clients.slots:
+        clients.slots.insert(0, "id")
+    label = CLIENTES.column("id").label
+    return [
+        Problem.of(messages.ID_ASSIGNED, clients.name, int(row), label, value, messages.SEVERITY_INFO)
+        for row, value in zip(ids[missing].index.tolist(), new_ids, strict=True)
+    ]
+
+
+def _id_pattern(existing: list[str]) -> tuple[str, int, int]:
+    """(prefix, zero padding, next number) of the most common ID pattern."""
+    patterns: dict[tuple[str, int], int] = defaultdict(int)
+    highest: dict[tuple[str, int], int] = defaultdict(int)
+    for text in existing:
+        match = _ID_PATTERN.match(text)
+        if match:
+            prefix, number = match.group(1), match.group(2)
+            digits = len(number) if number.startswith("0") or prefix else 1
+            patterns[(prefix, digits)] += 1
+            highest[(prefix, digits)] = max(highest[(prefix, digits)], int(number))
+    if not patterns:
+        return DEFAULT_ID_PREFIX, DEFAULT_ID_DIGITS, 1
+    best = max(patterns, key=lambda key: patterns[key])
+    return best[0], best[1], highest[best] + 1
+
+
+def duplicate_ids(clients: SheetTable) -> list[Problem]:
+    """One problem per repeated client ID, on the later row."""
+    ids = clients.frame["id"].map(lambda v: fold(str(v)) if isinstance(v, str) else None)
+    first_row: dict[str, int] = {}
+    problems = []
+    label = CLIENTES.column("id").label
+    for row, key in zip(ids.index.tolist(), ids.tolist(), strict=True):
+        if key is None:
+            continue
+        if key in first_row:
+            problems.append(
+                Problem.of(
+                    messages.DUPLICATE_ID, clients.name, int(row), label, clients.frame.at[row, "id"], other=first_row[key]
+                )
+            )
+        else:
+            first_row[key] = int(row)
+    return problems
+
+
+def resolve_clients(clients: SheetTable, table: SheetTable) -> list[Problem]:
+    """Add ``client_id`` to ``table`` from its ``Cliente`` column: an ID, or an unambiguous name or company."""
+    by_id: dict[str, str] = {}
+    by_name: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    frame = clients.frame
+    for row, client_id, name, company in zip(
+        frame.index, frame["id"], frame["name"], frame.get("company", pd.Series(None, index=frame.index)), strict=True
+    ):
+        if not isinstance(client_id, str):
+            continue
+        by_id.setdefault(fold(client_id), client_id)
+        for text in {fold(v) for v in (name, company) if isinstance(v, str) and v.strip()}:
+            by_name[text].append((client_id, int(row)))
+
+    resolved: dict[str, str | None] = {}
+    problems: list[Problem] = []
+    label = table.spec.column("client").label
+    for row, reference in zip(table.frame["client"].index.tolist(), table.frame["client"].tolist(), strict=True):
+        if not isinstance(reference, str):
+            continue
+        key = fold(reference)
+        if key not in resolved:
+            matches = by_name.get(key, [])
+            ids = {client_id for client_id, _ in matches}
+            resolved[key] = by_id.get(key) or (matches[0][0] if len(ids) == 1 else None)
+        if resolved[key] is None:
+            matches = by_name.get(key, [])
+            if matches:
+                rows = ", ".join(str(r) for _, r in matches)
+                problems.append(Problem.of(messages.AMBIGUOUS_CLIENT, table.name, int(row), label, reference, rows=rows))
+            else:
+                problems.append(
+                    Problem.of(messages.UNKNOWN_CLIENT, table.name, int(row), label, reference, messages.SEVERITY_WARNING)
+                )
+    table.frame[CLIENT_ID] = table.frame["client"].map(lambda ref: resolved.get(fold(ref)) if isinstance(ref, str) else None)
+    return problems
+
+
+def suspected_duplicates(clients: SheetTable) -> list[Problem]:
+    """Clients that may be the same: same tax id, email or phone after normalising, or near-identical names."""
+    frame = clients.frame
+    problems: list[Problem] = []
+    reported: set[tuple[int, int]] = set()
+
+    def report(row: int, other: int, reason: str, column: str) -> None:
+        pair = (min(row, other), max(row, other))
+        if pair in reported:
+            return
+        reported.add(pair)
+        value = frame.at[max(row, other), column] if column in frame else ""
+        label = CLIENTES.column(column).label
+        problems.append(
+            Problem.of(
+                messages.SUSPECTED_DUPLICATE,
+                clients.name,
+                max(row, other),
+                label,
+                value,
+                messages.SEVERITY_WARNING,
+                other=min(row, other),
+                reason=reason,
+            )
+        )
+
+    for column, reason, normalise in (
+        ("tax_id", messages.DUPLICATE_REASON_TAX_ID, _normalise_code),
+        ("email", messages.DUPLICATE_REASON_EMAIL, lambda v: v.strip().casefold()),
+        ("phone", messages.DUPLICATE_REASON_PHONE, _normalise_phone),
+    ):
+        if column not in frame:
+            continue
+        seen: dict[str, int] = {}
+        for row, value in zip(frame[column].index.tolist(), frame[column].tolist(), strict=True):
+            key = normalise(value) if isinstance(value, str) else ""
+            if not key:
+                continue
+            if key in seen:
+                report(int(row), seen[key], reason, column)
+            else:
+                seen[key] = int(row)
+
+    # Same person at two companies is two clients: compare name and company together.
+    companies = frame["company"] if "company" in frame else pd.Series(None, index=frame.index, dtype="object")
+    names = sorted(
+        (_normalise_name(name) + " " + (_normalise_name(company) if isinstance(company, str) else ""), int(row))
+        for row, name, company in zip(frame.index, frame["name"], companies, strict=True)
+        if isinstance(name, str) and name.strip()
+    )
+    for (name_a, row_a), (name_b, row_b) in itertools.pairwise(names):
+        if not name_a or len(name_a) < MIN_NAME_LENGTH:
+            continue
+        if name_a == name_b or difflib.SequenceMatcher(None, name_a, name_b).ratio() >= NEAR_NAME_RATIO:
+            report(row_b, row_a, messages.DUPLICATE_REASON_NAME, "name")
+    problems.sort(key=lambda p: p.row or 0)
+    return problems
+
+
+def _normalise_code(value: str) -> str:
+    return _NOT_ALNUM.sub("", fold(value))
+
+
+def _normalise_phone(value: str) -> str:
+    digits = re.sub(r"\D", "", value)
+    return digits[-9:] if len(digits) >= 7 else ""
+
+
+def _normalise_name(value: str) -> str:
+    return _NOT_ALNUM.sub("", _LEGAL_FORMS.sub(" ", fold(value)))

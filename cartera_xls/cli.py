@@ -1,0 +1,128 @@
+"""The command line: parse arguments, call the library, turn errors into Spanish and an exit code.
+
+Exit codes: 0 done, 1 ``validate`` found problems, 2 unusable input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from .schema import messages
+
+if TYPE_CHECKING:
+    from .cartera import Cartera
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_UNUSABLE = 2
+PROBLEMS_SHOWN = 10
+DEMO_FILE = "cartera_demo.xlsx"
+DEBUG_VARIABLE = "CARTERA_XLS_DEBUG"  # set it to see the traceback of an unexpected error
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that speaks Spanish on errors and exits with 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_UNUSABLE, f"error: {message}\n")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(messages.BAD_DATE_ARGUMENT.format(value=text)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with a help text for every command."""
+    parser = _Parser(prog="python -m cartera_xls", description=messages.CLI_DESCRIPTION)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    refresh = commands.add_parser("refresh", help=messages.CLI_REFRESH_HELP, description=messages.CLI_REFRESH_HELP)
+    refresh.add_argument("archivo", type=Path, help=messages.CLI_FILE_HELP)
+    refresh.add_argument("-o", "--salida", type=Path, help=messages.CLI_OUTPUT_HELP)
+    refresh.add_argument("--hoy", type=_date, help=messages.CLI_HOY_HELP)
+    validate = commands.add_parser("validate", help=messages.CLI_VALIDATE_HELP, description=messages.CLI_VALIDATE_HELP)
+    validate.add_argument("archivo", type=Path, help=messages.CLI_FILE_HELP)
+    validate.add_argument("--hoy", type=_date, help=messages.CLI_HOY_HELP)
+    init = commands.add_parser("init", help=messages.CLI_INIT_HELP, description=messages.CLI_INIT_HELP)
+    init.add_argument("archivo", type=Path, help=messages.CLI_NEW_FILE_HELP)
+    demo = commands.add_parser("demo", help=messages.CLI_DEMO_HELP, description=messages.CLI_DEMO_HELP)
+    demo.add_argument("carpeta", type=Path, nargs="?", default=Path(), help=messages.CLI_DEMO_DIR_HELP)
+    demo.add_argument("--hoy", type=_date, help=messages.CLI_HOY_HELP)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run one command; return its exit code. Never lets a traceback reach the team."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    args = build_parser().parse_args(argv)
+    from . import cartera as api  # heavy imports only once a command runs
+    from .errors import CarteraError
+
+    try:
+        if args.command == "refresh":
+            result = api.refresh(args.archivo, args.salida, args.hoy)
+            _summary(result.cartera, out)
+            print(messages.CLI_WRITTEN.format(path=result.written), file=out)
+            if result.backup is not None:
+                print(messages.CLI_BACKUP.format(path=result.backup), file=out)
+            return EXIT_OK
+        if args.command == "validate":
+            cartera = api.load(args.archivo, args.hoy)
+            _summary(cartera, out)
+            return EXIT_PROBLEMS if cartera.errores() else EXIT_OK
+        if args.command == "init":
+            from .template import write_template
+
+            write_template(args.archivo)
+            print(messages.CLI_TEMPLATE_WRITTEN.format(path=args.archivo), file=out)
+            return EXIT_OK
+        from .demo import write_demo
+
+        path = write_demo(args.carpeta / DEMO_FILE, args.hoy)
+        print(messages.CLI_DEMO_WRITTEN.format(path=path), file=out)
+        return EXIT_OK
+    except CarteraError as exc:
+        print(str(exc), file=err)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print(messages.CLI_INTERRUPTED, file=err)
+        return EXIT_UNUSABLE
+    except Exception as exc:  # a bug: say so in Spanish, never a traceback
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        print(messages.CLI_UNEXPECTED.format(detail=f"{type(exc).__name__}: {exc}"), file=err)
+        return EXIT_UNUSABLE
+
+
+def _summary(cartera: Cartera, out: TextIO) -> None:
+    print(messages.CLI_SUMMARY_CLIENTS.format(total=len(cartera.tables["clientes"].frame)), file=out)
+    for line in cartera.summary_lines():
+        print(line, file=out)
+    problems = cartera.errores()
+    if not problems:
+        print(messages.CLI_NO_PROBLEMS, file=out)
+        return
+    print(messages.CLI_SUMMARY_PROBLEMS.format(count=len(problems)), file=out)
+    for problem in problems[:PROBLEMS_SHOWN]:
+        print(
+            messages.CLI_PROBLEM_LINE.format(
+                sheet=problem.sheet,
+                row=problem.row or "-",
+                column=problem.column or "-",
+                message=problem.message,
+                hint=problem.hint,
+            ),
+            file=out,
+        )
+    if len(problems) > PROBLEMS_SHOWN:
+        print(messages.CLI_MORE_PROBLEMS.format(count=len(problems) - PROBLEMS_SHOWN), file=out)

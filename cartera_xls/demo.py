@@ -1,0 +1,326 @@
+"""A realistic example portfolio, generated from a seed, for ``demo``, the tests and benchmarks.
+
+A distributor of Andean products (stevia, maca, quinoa…) with a few dozen
+clients of every kind the rules distinguish: regular buyers, new ones, lapsed,
+lost, small and prospects; follow-ups with overdue and upcoming actions; a few
+opportunities, surveys and complaints, and a couple of deliberate mistakes so
+the Revisar sheet has something to show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from .schema import Sheet
+from .schema.sheets import (
+    CLIENTES,
+    CONTACT_TYPES,
+    ENCUESTAS,
+    NO,
+    OPORTUNIDADES,
+    RECLAMOS,
+    REGLAS,
+    SEGUIMIENTO,
+    SI,
+    VENTAS,
+)
+
+DEMO_TITLE = "Cartera de clientes — Distribuidora Andina"
+FIXED_HOY = dt.date(2026, 11, 2)  # the date of the committed demo in plantillas/
+FIRST_NAMES = (
+    "Ana",
+    "Luis",
+    "María",
+    "Jorge",
+    "Carmen",
+    "Pedro",
+    "Rosa",
+    "Miguel",
+    "Lucía",
+    "Javier",
+    "Elena",
+    "Raúl",
+    "Patricia",
+    "Diego",
+    "Sofía",
+    "Andrés",
+    "Valeria",
+    "Martín",
+    "Gabriela",
+    "Hugo",
+)
+LAST_NAMES = (
+    "Quispe",
+    "García",
+    "Mamani",
+    "Rodríguez",
+    "Flores",
+    "Torres",
+    "Huamán",
+    "Rojas",
+    "Vargas",
+    "Castillo",
+    "Mendoza",
+    "Chávez",
+    "Ramos",
+    "Díaz",
+    "Salazar",
+    "Paredes",
+)
+BUSINESS = (
+    ("Tienda naturista", "Naturista"),
+    ("Farmacia", "Farmacia"),
+    ("Minimarket", "Minimarket"),
+    ("Restaurante", "Restaurante"),
+    ("Gimnasio", "Gimnasio"),
+    ("Distribuidora", "Distribuidora"),
+    ("Panadería", "Panadería"),
+)
+PLACES = (
+    ("Lima", "Lima"),
+    ("Miraflores", "Lima"),
+    ("Arequipa", "Arequipa"),
+    ("Trujillo", "La Libertad"),
+    ("Cusco", "Cusco"),
+    ("Piura", "Piura"),
+    ("Chiclayo", "Lambayeque"),
+)
+PRODUCTS = (
+    ("Stevia en hojas 250 g", "Endulzantes", 18.0),
+    ("Stevia líquida 50 ml", "Endulzantes", 24.0),
+    ("Maca en polvo 500 g", "Superalimentos", 32.0),
+    ("Maca gelatinizada 1 kg", "Superalimentos", 58.0),
+    ("Quinua orgánica 1 kg", "Granos", 15.0),
+    ("Kiwicha 500 g", "Granos", 9.5),
+    ("Cacao en polvo 500 g", "Superalimentos", 27.0),
+    ("Aceite de sacha inchi 250 ml", "Aceites", 35.0),
+)
+SALESPEOPLE = ("Carla Núñez", "Óscar Lima", "Fiorella Soto")
+SOURCES = ("referido", "feria", "web", "publicidad", "alianza")
+SEGMENTS = ("Mayorista", "Minorista", "Horeca")
+CHURN_REASONS = ("Precio", "Cerró el negocio", "Se fue con la competencia")
+NEXT_ACTIONS = (
+    "Llamar para reponer stock",
+    "Visitar con muestras",
+    "Enviar lista de precios",
+    "Confirmar pedido",
+    "Presentar maca gelatinizada",
+)
+
+
+def generate(hoy: dt.date, clients: int = 60, seed: int = 7) -> dict[Sheet, list[list[Any]]]:
+    """Rows (header first) of every sheet of a demo portfolio as of ``hoy``."""
+    rnd = random.Random(seed)
+    sheets: dict[Sheet, list[list[Any]]] = {
+        CLIENTES: [[c.label for c in CLIENTES.input_columns if c.key not in _UNUSED_CLIENT_COLUMNS] + ["Horario de atención"]],
+        VENTAS: [[c.label for c in VENTAS.input_columns]],
+        SEGUIMIENTO: [[c.label for c in SEGUIMIENTO.input_columns]],
+        OPORTUNIDADES: [[c.label for c in OPORTUNIDADES.input_columns]],
+        ENCUESTAS: [[c.label for c in ENCUESTAS.input_columns]],
+        RECLAMOS: [[c.label for c in RECLAMOS.input_columns]],
+    }
+    profiles = ("activo",) * 5 + ("nuevo", "inactivo", "perdido", "potencial", "potencial", "pasivo")
+    for number in range(1, clients + 1):
+        profile = profiles[(number * 7) % len(profiles)]
+        _client(rnd, sheets, hoy, number, profile)
+    # Deliberate mistakes the Revisar sheet shows: a sale to an unknown client and a duplicate.
+    sheets[VENTAS].append(
+        [
+            hoy - dt.timedelta(days=12),
+            "Bodega San Martín",
+            PRODUCTS[0][0],
+            PRODUCTS[0][1],
+            3,
+            54.0,
+            "contado",
+            "F-9999",
+            SALESPEOPLE[0],
+        ]
+    )
+    duplicate = list(sheets[CLIENTES][3])
+    duplicate[0] = f"C{clients + 1:04d}"
+    duplicate[1] = duplicate[1].upper()
+    sheets[CLIENTES].append(duplicate)
+    return sheets
+
+
+_UNUSED_CLIENT_COLUMNS = {"work_address", "requirements", "competition"}
+
+
+def _client(rnd: random.Random, sheets: dict[Sheet, list[list[Any]]], hoy: dt.date, number: int, profile: str) -> None:
+    client_id = f"C{number:04d}"
+    name = f"{FIRST_NAMES[number % len(FIRST_NAMES)]} {LAST_NAMES[(number * 3 + number // len(FIRST_NAMES)) % len(LAST_NAMES)]}"
+    kind, business_type = rnd.choice(BUSINESS)
+    city, region = rnd.choice(PLACES)
+    salesperson = rnd.choice(SALESPEOPLE)
+    company = f"{kind} {rnd.choice(LAST_NAMES)}"
+    signup = hoy - dt.timedelta(days={"nuevo": 40, "potencial": 25}.get(profile, rnd.randint(400, 900)))
+    churn_date, churn_reason = (
+        (hoy - dt.timedelta(days=rnd.randint(30, 200)), rnd.choice(CHURN_REASONS))
+        if profile == "perdido" and number % 2
+        else (None, None)
+    )
+    probability = rnd.choice((0.2, 0.5, 0.8, 0.9)) if profile == "potencial" else None
+    referred = f"C{max(1, number - 5):04d}" if number % 6 == 0 else None
+    values: dict[str, Any] = {
+        "id": client_id,
+        "name": name,
+        "company": company,
+        "business_type": business_type,
+        "tax_id": f"20{rnd.randint(100000000, 999999999)}",
+        "email": f"{name.split()[0].lower()}.{number}@ejemplo.pe",
+        "phone": f"+51 9{rnd.randint(10, 99)} {rnd.randint(100, 999)} {rnd.randint(100, 999)}",
+        "address": f"Av. {rnd.choice(LAST_NAMES)} {rnd.randint(100, 2500)}",
+        "city": city,
+        "region": region,
+        "country": "Perú",
+        "salesperson": salesperson,
+        "segment": rnd.choice(SEGMENTS),
+        "signup_date": signup,
+        "source": "referido" if referred else rnd.choice(SOURCES),
+        "referred_by": referred,
+        "purchase_probability": probability,
+        "products_of_interest": rnd.choice(PRODUCTS)[0],
+        "payment_method": rnd.choice(("contado", "transferencia", "crédito 30 días")),
+        "self_initiated": SI if rnd.random() < 0.5 else NO,
+        "churn_date": churn_date,
+        "churn_reason": churn_reason,
+        "notes": "",
+        "opinion": rnd.choice(("", "Le gusta la calidad", "Pide mejores precios por volumen")),
+        "needs": rnd.choice(("", "Entrega los lunes", "Factura electrónica")),
+    }
+    row = [values.get(c.key) for c in CLIENTES.input_columns if c.key not in _UNUSED_CLIENT_COLUMNS]
+    sheets[CLIENTES].append([*row, rnd.choice(("9:00–18:00", "8:00–13:00", ""))])
+    _sales(rnd, sheets, hoy, client_id, salesperson, profile)
+    _followups(rnd, sheets, hoy, client_id, salesperson, profile)
+
+
+def _sales(
+    rnd: random.Random, sheets: dict[Sheet, list[list[Any]]], hoy: dt.date, client_id: str, salesperson: str, profile: str
+) -> None:
+    if profile == "potencial":
+        return
+    interval = rnd.randint(20, 45)
+    last_gap = {
+        "activo": rnd.randint(3, 25),
+        "nuevo": rnd.randint(5, 30),
+        "inactivo": rnd.randint(150, 250),
+        "perdido": rnd.randint(420, 600),
+        "pasivo": rnd.randint(30, 80),
+    }[profile]
+    start_gap = {"nuevo": 40, "pasivo": 700}.get(profile, rnd.randint(500, 800))
+    day = hoy - dt.timedelta(days=last_gap)
+    first = hoy - dt.timedelta(days=start_gap)
+    size = {"pasivo": 0.3}.get(profile, rnd.choice((0.6, 1.0, 1.0, 2.5, 6.0)))
+    step = interval * (4 if profile == "pasivo" else 1)
+    number = 0
+    while day >= first:
+        product, category, price = rnd.choice(PRODUCTS)
+        quantity = max(1, round(rnd.uniform(4, 20) * size))
+        number += 1
+        invoice = f"F-{client_id[1:]}{number:03d}"
+        sheets[VENTAS].append(
+            [day, client_id, product, category, quantity, round(quantity * price, 2), "transferencia", invoice, salesperson]
+        )
+        day -= dt.timedelta(days=max(7, round(rnd.gauss(step, step / 5))))
+    if profile != "perdido" and rnd.random() < 0.15:
+        sheets[RECLAMOS].append([hoy - dt.timedelta(days=rnd.randint(2, 40)), client_id, "Entrega con retraso", "abierto", None])
+    if rnd.random() < 0.4:
+        satisfaction = rnd.randint(2, 5)
+        sheets[ENCUESTAS].append(
+            [
+                hoy - dt.timedelta(days=rnd.randint(10, 200)),
+                client_id,
+                satisfaction,
+                min(10, satisfaction * 2 + rnd.randint(-1, 1)),
+                "",
+            ]
+        )
+
+
+def _followups(
+    rnd: random.Random, sheets: dict[Sheet, list[list[Any]]], hoy: dt.date, client_id: str, salesperson: str, profile: str
+) -> None:
+    if profile == "perdido":
+        return
+    contacts = rnd.randint(1, 4)
+    for index in range(contacts):
+        day = hoy - dt.timedelta(days=rnd.randint(1, 80) + 30 * (contacts - index - 1))
+        last = index == contacts - 1
+        waiting = SI if last and rnd.random() < 0.3 else NO
+        next_date = day + dt.timedelta(days=rnd.choice((3, 7, 10, 14, 21))) if last and rnd.random() < 0.6 else None
+        next_action = rnd.choice(NEXT_ACTIONS) if next_date else None
+        kind = rnd.choice(CONTACT_TYPES[:5])
+        sheets[SEGUIMIENTO].append(
+            [
+                day,
+                client_id,
+                kind,
+                salesperson,
+                rnd.choice(("Interesado", "Pidió precios", "Sin respuesta", "Hizo pedido")),
+                waiting,
+                next_action,
+                next_date,
+            ]
+        )
+    if profile == "potencial":
+        opened = hoy - dt.timedelta(days=rnd.randint(5, 60))
+        sheets[OPORTUNIDADES].append([client_id, opened, None, "abierta", rnd.choice((500, 1200, 3000)), None])
+    elif rnd.random() < 0.25:
+        opened = hoy - dt.timedelta(days=rnd.randint(100, 400))
+        won = rnd.random() < 0.6
+        sheets[OPORTUNIDADES].append(
+            [
+                client_id,
+                opened,
+                opened + dt.timedelta(days=rnd.randint(7, 60)),
+                "ganada" if won else "perdida",
+                rnd.choice((800, 2000)),
+                None if won else "Precio",
+            ]
+        )
+
+
+def write_input(sheets: dict[Sheet, list[list[Any]]], path: Path, title: str | None = DEMO_TITLE) -> None:
+    """Write the rows as a team would keep them: plain sheets, a title above Clientes."""
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    book.set_properties({"created": dt.datetime(2000, 1, 1)})
+    date_format = book.add_format({"num_format": "dd/mm/yyyy"})
+    bold = book.add_format({"bold": True})
+    for spec, rows in sheets.items():
+        sheet = book.add_worksheet(spec.label)
+        offset = 2 if spec is CLIENTES and title else 0
+        if offset and title:
+            sheet.write_string(0, 0, title, bold)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(r + offset, c, value, date_format)
+                elif isinstance(value, str):
+                    sheet.write_string(r + offset, c, value, bold if r == 0 else None)
+                elif value is not None:
+                    sheet.write_number(r + offset, c, value)
+    reglas = book.add_worksheet(REGLAS.label)
+    for c, column in enumerate(REGLAS.columns):
+        reglas.write_string(0, c, column.label, bold)
+    reglas.write_row(1, 0, ["moneda", "S/", "Soles peruanos"])
+    book.close()
+
+
+def write_demo(path: str | Path, hoy: dt.date | None = None) -> Path:
+    """Generate the demo portfolio as of ``hoy`` (default today) and refresh it into ``path``."""
+    from .cartera import refresh
+
+    hoy = hoy or dt.date.today()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / path.name
+        write_input(generate(hoy), source)
+        return refresh(source, path, hoy).written

@@ -1,0 +1,40 @@
+"""Exceptions of cartera_xls. Their message is Spanish and ready for the team.
+
+The tree::
+
+    CarteraError
+    ├── UnreadableWorkbook (ValueError)   the file cannot be read as a workbook
+    │   └── PasswordProtected             it is encrypted
+    ├── MissingClients (ValueError)       no usable Clientes sheet
+    ├── WorkbookInUse (OSError)           Excel or LibreOffice has it open
+    └── WriteFailed (OSError)             the output could not be written
+
+Problems inside the data (a bad date, an unknown client) are never raised:
+they are :class:`cartera_xls.problems.Problem` values in ``cartera.problems``.
+"""
+
+from __future__ import annotations
+
+
+class CarteraError(Exception):
+    """Base of every error this library raises on purpose."""
+
+
+class UnreadableWorkbook(CarteraError, ValueError):
+    """The file is missing, not a workbook, damaged or in an unknown format."""
+
+
+class PasswordProtected(UnreadableWorkbook):
+    """The workbook is encrypted with a password."""
+
+
+class MissingClients(CarteraError, ValueError):
+    """The workbook has no Clientes sheet, or it lacks a required column."""
+
+
+class WorkbookInUse(CarteraError, OSError):
+    """A lock file says Excel or LibreOffice has the workbook open."""
+
+
+class WriteFailed(CarteraError, OSError):
+    """The new workbook could not be written; the original is untouched."""

@@ -1,0 +1,105 @@
+"""The rule thresholds in force: defaults from the schema, overridden by the ``Reglas`` sheet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .models import SheetTable
+from .parsing import BadValue, is_blank, parse_number, parse_text
+from .problems import Problem
+from .schema import Parameter, fold, messages
+from .schema.params import PARAMETERS
+
+_BY_FOLDED = {fold(p.key): p for p in PARAMETERS}
+
+
+def defaults() -> dict[str, Any]:
+    """Every parameter at its default value."""
+    return {p.key: p.default for p in PARAMETERS}
+
+
+@dataclass
+class ParameterRead:
+    """Parameters in force, the problems found and what to write back."""
+
+    values: dict[str, Any]
+    problems: list[Problem] = field(default_factory=list)
+    rejected: dict[str, Any] = field(default_factory=dict)  # key → the unusable value as typed
+    unknown_rows: list[tuple[Any, ...]] = field(default_factory=list)  # rows naming no parameter
+
+    def shown(self) -> dict[str, Any]:
+        """The value to write back for each parameter: in force, or as typed when unusable."""
+        return {**self.values, **self.rejected}
+
+
+def read_parameters(table: SheetTable | None) -> ParameterRead:
+    """Parameters from the Reglas sheet; an unusable value is reported and the default kept."""
+    read = ParameterRead(defaults())
+    values, problems = read.values, read.problems
+    if table is None:
+        return read
+    label = table.spec.column("value").label
+    for row, name, raw in zip(table.frame.index, table.frame["parameter"], table.frame["value"], strict=True):
+        if not isinstance(name, str):
+            continue
+        parameter = _BY_FOLDED.get(fold(name))
+        if parameter is None:
+            problems.append(
+                Problem.of(
+                    messages.UNKNOWN_PARAMETER,
+                    table.name,
+                    int(row),
+                    table.spec.column("parameter").label,
+                    name,
+                    messages.SEVERITY_WARNING,
+                )
+            )
+            description = table.frame.at[row, "description"] if "description" in table.frame else None
+            read.unknown_rows.append((name, raw, description))
+            continue
+        if is_blank(raw):
+            continue
+        try:
+            values[parameter.key] = parse_parameter(parameter, raw)
+        except BadValue:
+            read.rejected[parameter.key] = raw
+            allowed = f"Valores posibles: {', '.join(parameter.choices)}." if parameter.choices else ""
+            problems.append(
+                Problem.of(
+                    messages.BAD_PARAMETER,
+                    table.name,
+                    int(row),
+                    label,
+                    raw,
+                    messages.SEVERITY_WARNING,
+                    parameter=parameter.key,
+                    default=parameter.default,
+                    allowed=allowed,
+                )
+            )
+    return read
+
+
+def parse_parameter(parameter: Parameter, raw: Any) -> Any:
+    """One value typed in Reglas, checked against the parameter's type, choices and bounds."""
+    if parameter.choices:
+        key = fold(parse_text(raw))
+        match = next((choice for choice in parameter.choices if fold(choice) == key), None)
+        if match is None:
+            raise BadValue(messages.BAD_PARAMETER)
+        return match
+    if isinstance(parameter.default, str):
+        return parse_text(raw).strip()
+    text = raw.strip() if isinstance(raw, str) else raw
+    percent = isinstance(text, str) and text.endswith("%")
+    number = parse_number(text[:-1] if percent else text)
+    if parameter.maximum == 100 and (percent is False and 0 < number <= 1 and not isinstance(raw, str)):
+        number *= 100  # a cell formatted as 80 % holds 0.8
+    low = parameter.minimum if parameter.minimum is not None else float("-inf")
+    high = parameter.maximum if parameter.maximum is not None else float("inf")
+    if not low <= number <= high:
+        raise BadValue(messages.BAD_PARAMETER)
+    if isinstance(parameter.default, int) and number.is_integer():
+        return int(number)
+    return number

@@ -1,0 +1,227 @@
+"""From raw grids to typed tables: find sheets and headers, parse every cell, keep every row.
+
+Nothing here raises for bad data: each unreadable value becomes a
+:class:`Problem`, and the text the team typed is kept in ``SheetTable.invalid``
+so it is written back as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .errors import MissingClients
+from .models import EXTRA_PREFIX, SheetTable, UnknownSheet
+from .parsing import BadValue, is_blank, parse_text, parser_for
+from .problems import Problem
+from .schema import Column, Kind, Sheet, fold, messages
+from .schema.sheets import CLIENTES, DATA_SHEETS, GENERATED_SHEETS, REGLAS
+from .sources import FORMULA_WITHOUT_VALUE, RawSheet, RawWorkbook
+
+HEADER_SEARCH_ROWS = 30
+_KNOWN_SHEETS: tuple[Sheet, ...] = (*DATA_SHEETS, REGLAS)
+_GENERATED_KEYS = {fold(name) for name in GENERATED_SHEETS}
+_RESERVED_SUFFIX = " (original)"
+
+
+@dataclass
+class ReadResult:
+    """What reading a workbook gives: known tables, other sheets and problems."""
+
+    tables: dict[str, SheetTable]
+    unknown: list[UnknownSheet]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_tables(book: RawWorkbook) -> ReadResult:
+    """Match sheets, find headers and parse every known sheet of ``book``."""
+    result = ReadResult({}, [])
+    for raw in book.sheets:
+        spec = _match_sheet(raw.name)
+        if spec is not None and spec.key not in result.tables:
+            table = _read_table(raw, spec, book.date1904, result.problems)
+            if table is not None:
+                result.tables[spec.key] = table
+                continue
+        elif fold(raw.name) in _GENERATED_KEYS:
+            if book.generated:
+                continue  # ours: regenerated on write
+            renamed = raw.name + _RESERVED_SUFFIX
+            result.problems.append(
+                Problem.of(messages.RESERVED_SHEET, raw.name, None, "", raw.name, messages.SEVERITY_WARNING, renamed=renamed)
+            )
+            result.unknown.append(UnknownSheet(renamed, raw.rows, book.formulas(raw.name), raw.hidden))
+            continue
+        result.unknown.append(UnknownSheet(raw.name, raw.rows, book.formulas(raw.name), raw.hidden))
+    if CLIENTES.key not in result.tables:
+        if any(_match_sheet(raw.name) is CLIENTES for raw in book.sheets):
+            name = next(raw.name for raw in book.sheets if _match_sheet(raw.name) is CLIENTES)
+            column = CLIENTES.required_columns[0].label
+            raise MissingClients(messages.MISSING_CLIENTS_COLUMN.format(sheet=name, column=column))
+        raise MissingClients(messages.MISSING_CLIENTS_SHEET)
+    return result
+
+
+def _match_sheet(name: str) -> Sheet | None:
+    key = fold(name)
+    return next((spec for spec in _KNOWN_SHEETS if key in spec.name_keys()), None)
+
+
+def _header_lookup(spec: Sheet) -> dict[str, Column]:
+    """Folded header → column; labels win over aliases, computed columns included."""
+    lookup: dict[str, Column] = {}
+    for column in spec.columns:
+        for key in column.header_keys():
+            lookup.setdefault(key, column)
+    for column in spec.columns:
+        lookup[fold(column.label)] = column
+    return lookup
+
+
+def _find_header(rows: list[list[Any]], lookup: dict[str, Column]) -> tuple[int, int]:
+    """The row (0-based) that looks most like a header, and how many known headers it has."""
+    best_row, best_hits = 0, 0
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        hits = len({lookup[fold(v)].key for v in row if isinstance(v, str) and fold(v) in lookup})
+        if hits > best_hits:
+            best_row, best_hits = index, hits
+    return best_row, best_hits
+
+
+def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, problems: list[Problem]) -> SheetTable | None:
+    """Parse one known sheet; ``None`` (sheet carried as unknown) when a required column is missing."""
+    lookup = _header_lookup(spec)
+    header_row, _ = _find_header(raw.rows, lookup)
+    header = raw.rows[header_row] if raw.rows else []
+    found = {lookup[fold(v)].key for v in header if isinstance(v, str) and fold(v) in lookup}
+    missing = [c for c in spec.required_columns if c.key not in found]
+    if missing:
+        if spec is not CLIENTES:
+            for column in missing:
+                problems.append(
+                    Problem.of(messages.MISSING_COLUMN, raw.name, header_row + 1, column.label, "", messages.SEVERITY_WARNING)
+                )
+        return None
+
+    data_rows = [(index, row) for index, row in enumerate(raw.rows[header_row + 1 :], start=header_row + 1)]
+    used = [c for c, v in enumerate(header) if not is_blank(v)]
+    for _, row in data_rows:
+        used.extend(c for c, v in enumerate(row) if not is_blank(v))
+    first_col, last_col = (min(used), max(used)) if used else (0, -1)
+
+    slots: list[str] = []
+    columns: list[tuple[int, str]] = []  # (sheet column, slot) of every column read
+    for col in range(first_col, last_col + 1):
+        text = header[col] if col < len(header) else None
+        found_column = lookup.get(fold(text)) if isinstance(text, str) else None
+        if found_column is not None and found_column.computed:
+            continue  # recomputed on every refresh, never read as input
+        if found_column is not None and found_column.key not in slots:
+            slot = found_column.key
+        else:
+            title = parse_text(text).strip() if not is_blank(text) else f"Columna {_letters(col)}"
+            if column is not None:
+                problems.append(
+                    Problem.of(messages.DUPLICATE_COLUMN, raw.name, header_row + 1, title, "", messages.SEVERITY_WARNING)
+                )
+            slot = _unique(EXTRA_PREFIX + title, slots)
+        slots.append(slot)
+        columns.append((col, slot))
+
+    kept = [(index, row) for index, row in data_rows if any(not is_blank(v) for v in row[first_col : last_col + 1])]
+    table = SheetTable(
+        spec=spec,
+        name=raw.name,
+        frame=pd.DataFrame(index=pd.Index([index + 1 for index, _ in kept], dtype="int64")),
+        slots=slots,
+        header_row=header_row,
+        first_col=first_col,
+        title_rows=raw.rows[:header_row],
+    )
+    values: dict[str, list[Any]] = {}
+    for col, slot in columns:
+        cells = [(index, row[col] if col < len(row) else None) for index, row in kept]
+        if slot.startswith(EXTRA_PREFIX):
+            values[slot] = [None if is_blank(value) else value for _, value in cells]
+        else:
+            values[slot] = _parse_column(cells, col, spec.column(slot), raw, table, date1904, problems)
+    table.frame = typed_frame(spec, values, table.frame.index, slots)
+    return table
+
+
+def _parse_column(
+    cells: list[tuple[int, Any]],
+    col: int,
+    column: Column,
+    raw: RawSheet,
+    table: SheetTable,
+    date1904: bool,
+    problems: list[Problem],
+) -> list[Any]:
+    parse = parser_for(column, date1904)
+    parsed: list[Any] = []
+    for index, value in cells:
+        flag = raw.flagged.get((index, col))
+        if flag is not None:
+            template = messages.FORMULA_WITHOUT_VALUE if flag == FORMULA_WITHOUT_VALUE else messages.EXCEL_ERROR
+            problems.append(
+                Problem.of(
+                    template, raw.name, index + 1, column.label, "" if template is messages.FORMULA_WITHOUT_VALUE else flag
+                )
+            )
+            if flag != FORMULA_WITHOUT_VALUE:
+                table.invalid[(index + 1, column.key)] = flag
+            parsed.append(None)
+        elif is_blank(value):
+            if column.required:
+                problems.append(Problem.of(messages.MISSING_REQUIRED, raw.name, index + 1, column.label))
+            parsed.append(None)
+        else:
+            try:
+                parsed.append(parse(value))
+            except BadValue as bad:
+                problems.append(Problem.of(bad.template, raw.name, index + 1, column.label, value, **bad.fields))
+                table.invalid[(index + 1, column.key)] = value
+                parsed.append(None)
+    return parsed
+
+
+_DTYPES: dict[Kind, Any] = {
+    Kind.NUMBER: "float64",
+    Kind.PERCENT: "float64",
+    Kind.INTEGER: "Int64",
+    Kind.BOOL: "boolean",
+}
+
+
+def typed_frame(spec: Sheet, values: dict[str, list[Any]], index: pd.Index, slots: list[str]) -> pd.DataFrame:
+    """Columns with dtypes the rules can compute on: datetime64, float64, Int64, boolean, object."""
+    columns: dict[str, Any] = {}
+    for slot in slots:
+        data = values[slot]
+        kind = None if slot.startswith(EXTRA_PREFIX) else spec.column(slot).kind
+        if kind is Kind.DATE:
+            columns[slot] = pd.to_datetime(pd.Series(data, index=index, dtype="object")).astype("datetime64[ns]")
+        elif kind in _DTYPES:
+            columns[slot] = pd.Series(pd.array(data, dtype=_DTYPES[kind]), index=index)
+        else:
+            columns[slot] = pd.Series(data, index=index, dtype="object")
+    return pd.DataFrame(columns, index=index)
+
+
+def _unique(slot: str, taken: list[str]) -> str:
+    candidate, number = slot, 2
+    while candidate in taken:
+        candidate, number = f"{slot} ({number})", number + 1
+    return candidate
+
+
+def _letters(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

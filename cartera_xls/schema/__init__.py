@@ -1,0 +1,14 @@
+"""The schema: sheets, columns, aliases, parameters and every Spanish text.
+
+Other modules import from here and never spell a label themselves:
+
+- :mod:`.structure` — what a column, a sheet and a parameter are;
+- :mod:`.sheets` — the sheets and columns of the workbook;
+- :mod:`.params` — the rule thresholds of the ``Reglas`` sheet;
+- :mod:`.messages` — problems, errors and command line sentences.
+"""
+
+from . import messages, params, sheets
+from .structure import Column, Kind, Parameter, Sheet, fold
+
+__all__ = ["Column", "Kind", "Parameter", "Sheet", "fold", "messages", "params", "sheets"]

@@ -1,0 +1,128 @@
+"""Every sentence the team reads: problems, errors and command line output.
+
+Templates use ``str.format`` fields; the code that fills them never adds words.
+"""
+
+from __future__ import annotations
+
+# --- Problems found in the data (rows of the Revisar sheet) -----------------
+# Each entry: (what is wrong, what to do).
+MISSING_REQUIRED = (
+    "Falta el dato obligatorio «{column}».",
+    "Complete la celda; la fila se conserva pero no se usa en los cálculos.",
+)
+BAD_DATE = ("«{value}» no es una fecha reconocible.", "Escriba la fecha como dd/mm/aaaa, por ejemplo 05/03/2024.")
+BAD_NUMBER = ("«{value}» no es un número reconocible.", "Escriba solo el número, por ejemplo 1.234,56.")
+BAD_INTEGER = ("«{value}» no es un número entero.", "Escriba un número entero, por ejemplo 4.")
+BAD_BOOL = ("«{value}» no es sí ni no.", "Escriba «sí» o «no».")
+BAD_PERCENT = (
+    "«{value}» no es una probabilidad reconocible.",
+    "Escriba un porcentaje (70%), un valor entre 0 y 1 (0,7) o alta/media/baja.",
+)
+BAD_CHOICE = ("«{value}» no es un valor de la lista.", "Use uno de: {choices}.")
+OUT_OF_RANGE = ("{value} está fuera del rango {minimum}–{maximum}.", "Escriba un valor entre {minimum} y {maximum}.")
+EXCEL_ERROR = ("La celda contiene el error de Excel {value}.", "Corrija la fórmula en Excel o escriba el valor a mano.")
+FORMULA_WITHOUT_VALUE = (
+    "La celda tiene una fórmula sin valor calculado.",
+    "Abra el archivo en Excel o LibreOffice, guárdelo y vuelva a actualizar.",
+)
+DUPLICATE_ID = (
+    "El ID «{value}» está repetido (también en la fila {other}).",
+    "Dé un ID distinto a cada cliente o borre la fila duplicada.",
+)
+UNKNOWN_CLIENT = (
+    "El cliente «{value}» no existe en la hoja Clientes.",
+    "Escriba el ID o el nombre exacto de un cliente, o dé de alta al cliente.",
+)
+AMBIGUOUS_CLIENT = ("«{value}» coincide con varios clientes (filas {rows}).", "Escriba el ID del cliente en lugar del nombre.")
+SUSPECTED_DUPLICATE = (
+    "Posible cliente duplicado de la fila {other} ({reason}).",
+    "Revise si es el mismo cliente; la herramienta nunca los fusiona.",
+)
+DUPLICATE_REASON_TAX_ID = "misma identificación fiscal"
+DUPLICATE_REASON_EMAIL = "mismo email"
+DUPLICATE_REASON_PHONE = "mismo teléfono"
+DUPLICATE_REASON_NAME = "nombre casi idéntico"
+DUPLICATE_COLUMN = (
+    "La columna «{column}» aparece dos veces.",
+    "Se conserva como columna propia; cambie el título de una de las dos.",
+)
+MISSING_COLUMN = (
+    "Falta la columna obligatoria «{column}»; la hoja se conserva tal cual pero no se usa.",
+    "Añada la columna «{column}» en la fila de títulos.",
+)
+RESERVED_SHEET = (
+    "La hoja «{value}» tiene el nombre de una hoja que genera la herramienta.",
+    "Se conserva como «{renamed}»; cámbiele el nombre si quiere.",
+)
+BAD_PARAMETER = (
+    "El valor «{value}» no sirve para el parámetro «{parameter}».",
+    "Se usa el valor por omisión {default}. {allowed}",
+)
+UNKNOWN_PARAMETER = ("El parámetro «{value}» no se conoce.", "Se conserva la fila; revise cómo está escrito.")
+ID_ASSIGNED = ("Cliente sin ID: se le asignó «{value}».", "No hace falta hacer nada; el ID queda escrito en la hoja.")
+
+SEVERITY_ERROR = "error"
+SEVERITY_WARNING = "aviso"
+SEVERITY_INFO = "info"
+
+# --- Fatal errors (the command stops, nothing is written) --------------------
+FILE_NOT_FOUND = "No se encuentra el archivo «{path}». Revise el nombre y la carpeta."
+NOT_A_WORKBOOK = "«{path}» no es un libro de Excel ni de LibreOffice. Ábralo y guárdelo como .xlsx."
+UNSUPPORTED_FORMAT = "«{path}» tiene un formato que no se puede leer ({suffix}). Guárdelo como .xlsx, .xlsm, .xls, .xlsb u .ods."
+PASSWORD_PROTECTED = (
+    "«{path}» está protegido con contraseña. Quite la contraseña en Excel (Archivo > Información) y vuelva a intentarlo."
+)
+CORRUPT_WORKBOOK = "No se pudo leer «{path}»: el archivo está dañado o incompleto ({detail}). Recupere una copia de respaldo."
+MISSING_CLIENTS_SHEET = "El libro no tiene una hoja «Clientes». Cree una hoja llamada Clientes con al menos la columna Nombre (o use «init» para empezar de una plantilla)."
+MISSING_CLIENTS_COLUMN = (
+    "La hoja «{sheet}» no tiene la columna obligatoria «{column}» en sus títulos. Añádala y vuelva a intentarlo."
+)
+OPEN_IN_EXCEL = "«{path}» está abierto en {app}{who}. Ciérrelo y vuelva a intentarlo; no se ha modificado nada."
+OPEN_BY = " por {user}"
+FILE_EXISTS = "«{path}» ya existe; no se sobrescribe. Elija otro nombre o bórrelo antes."
+CANNOT_WRITE = "No se pudo escribir «{path}»: {detail}. El archivo original no se ha modificado."
+BAD_DATE_ARGUMENT = "La fecha «{value}» no es válida. Use el formato AAAA-MM-DD, por ejemplo 2026-11-23."
+
+# --- Command line -----------------------------------------------------------
+CLI_DESCRIPTION = "Cartera de clientes en Excel: clasifica, da seguimiento y regenera el libro."
+CLI_REFRESH_HELP = "Lee el libro, aplica las reglas y lo vuelve a escribir (guarda un respaldo)."
+CLI_VALIDATE_HELP = "Solo revisa el libro y lista los problemas (sale con 1 si hay alguno)."
+CLI_INIT_HELP = "Crea un libro vacío con todas las hojas, títulos, listas e instrucciones."
+CLI_DEMO_HELP = "Escribe una cartera de ejemplo, la actualiza y dice dónde está."
+CLI_FILE_HELP = "el libro de la cartera (.xlsx, .xlsm, .xls, .xlsb u .ods)"
+CLI_OUTPUT_HELP = "escribir el resultado en otro archivo en lugar de reemplazar el original"
+CLI_HOY_HELP = "fecha de referencia de las reglas, AAAA-MM-DD (por omisión, hoy)"
+CLI_NEW_FILE_HELP = "el libro nuevo que se va a crear"
+CLI_DEMO_DIR_HELP = "carpeta donde dejar la cartera de ejemplo (por omisión, la actual)"
+CLI_WRITTEN = "Escrito: {path}"
+CLI_BACKUP = "Respaldo del original: {path}"
+CLI_SUMMARY_CLIENTS = "Clientes: {total}"
+CLI_SUMMARY_PROBLEMS = "Problemas para revisar: {count} (hoja «Revisar»)"
+CLI_NO_PROBLEMS = "Sin problemas: el libro está en orden."
+CLI_PROBLEM_LINE = "  {sheet} fila {row}, {column}: {message} {hint}"
+CLI_MORE_PROBLEMS = "  … y {count} más en la hoja «Revisar»."
+CLI_TEMPLATE_WRITTEN = "Plantilla creada: {path}. Ábrala, escriba sus clientes y luego ejecute «refresh»."
+CLI_DEMO_WRITTEN = "Cartera de ejemplo actualizada: {path}. Ábrala con doble clic."
+CLI_INTERRUPTED = "Interrumpido; el archivo original no se ha modificado."
+CLI_UNEXPECTED = "Error inesperado: {detail}. El archivo original no se ha modificado; avise al equipo técnico."
+
+# --- The Instrucciones sheet ---------------------------------------------------
+INSTRUCTIONS_TITLE = "Cómo usar este libro"
+INSTRUCTIONS = (
+    "Este libro es la cartera de clientes del equipo. Escriba en las hojas de datos; la herramienta hace el resto.",
+    "",
+    "Hojas de datos (las que escribe el equipo):",
+    "• Clientes: un cliente o prospecto por fila. Solo el Nombre es obligatorio; el ID se asigna solo si lo deja vacío.",
+    "• Ventas: una línea de factura por fila. Cliente puede ser el ID o el nombre exacto. Un importe negativo es una nota de crédito.",
+    "• Seguimiento: cada llamada, visita, email, muestra o encuesta. Anote la próxima acción y su fecha.",
+    "• Oportunidades, Encuestas y Reclamos: opcionales; si están, sus indicadores aparecen solos.",
+    "• Reglas: los umbrales de las reglas (días, porcentajes, día de seguimiento). Cambie el Valor y actualice.",
+    "",
+    "Columnas grises: las calcula la herramienta (Estado, Semáforo, Motivo, Próximo contacto…). No las edite: se recalculan.",
+    "Puede añadir columnas y hojas propias: se conservan tal cual.",
+    "",
+    "Para actualizar: python -m cartera_xls refresh este_archivo.xlsx",
+    "Antes de reemplazar el archivo se guarda una copia en la carpeta «respaldos».",
+    "Los problemas encontrados (fechas ilegibles, clientes inexistentes, posibles duplicados) están en la hoja Revisar.",
+)

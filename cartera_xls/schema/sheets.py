@@ -1,0 +1,280 @@
+"""Every sheet and column of the team's workbook, with Spanish labels and aliases.
+
+This is the single source consulted by reading, models, writing, dropdowns and
+the template. Nothing else spells a sheet name or a header.
+"""
+
+from __future__ import annotations
+
+from .structure import Column, Kind, Sheet
+
+SI = "sí"
+NO = "no"
+
+# Canonical values the team sees; code compares against these names.
+CONTACT_TYPES = ("llamada", "visita", "email", "mensaje", "muestra", "encuesta", "reunión")
+OPPORTUNITY_STATES = ("abierta", "ganada", "perdida")
+COMPLAINT_STATES = ("abierto", "resuelto")
+SOURCES = ("referido", "feria", "web", "publicidad", "alianza", "llamada en frío", "redes sociales", "otro")
+PROBABILITY_WORDS = (("muy alta", 0.9), ("alta", 0.8), ("media", 0.5), ("baja", 0.2), ("muy baja", 0.1))
+
+ESTADO_NUEVO = "nuevo"
+ESTADO_ACTIVO = "activo"
+ESTADO_PASIVO = "pasivo"
+ESTADO_INACTIVO = "inactivo"
+ESTADO_POTENCIAL = "potencial"
+ESTADO_PERDIDO = "perdido"
+ESTADOS = (ESTADO_NUEVO, ESTADO_ACTIVO, ESTADO_PASIVO, ESTADO_INACTIVO, ESTADO_POTENCIAL, ESTADO_PERDIDO)
+
+ROJO = "rojo"
+AMARILLO = "amarillo"
+VERDE = "verde"
+SIN_COLOR = "—"  # lost clients: grey, out of the agenda
+SEMAFOROS = (ROJO, AMARILLO, VERDE, SIN_COLOR)
+
+VOLUMEN_ALTO = "alto"
+VOLUMEN_MEDIO = "medio"
+VOLUMEN_BAJO = "bajo"
+VOLUMENES = (VOLUMEN_ALTO, VOLUMEN_MEDIO, VOLUMEN_BAJO)
+
+# Lists that feed dropdowns on the hidden lists sheet (name → fixed values).
+# Lists filled from the data (clients, salespeople) are added by the writer.
+LIST_SI_NO = "sí/no"
+LIST_TIPO_CONTACTO = "Tipo de contacto"
+LIST_ESTADO_OPORTUNIDAD = "Estado de oportunidad"
+LIST_ESTADO_RECLAMO = "Estado de reclamo"
+LIST_ORIGEN = "Origen"
+LIST_CLIENTES = "Clientes"
+LIST_VENDEDORES = "Vendedores"
+FIXED_LISTS: dict[str, tuple[str, ...]] = {
+    LIST_SI_NO: (SI, NO),
+    LIST_TIPO_CONTACTO: CONTACT_TYPES,
+    LIST_ESTADO_OPORTUNIDAD: OPPORTUNITY_STATES,
+    LIST_ESTADO_RECLAMO: COMPLAINT_STATES,
+    LIST_ORIGEN: SOURCES,
+}
+
+_CLIENT_ALIASES = ("Cliente", "ID cliente", "Id. cliente", "Código cliente", "Nombre cliente", "Razón social")
+_SALESPERSON_ALIASES = ("Vendedora", "Comercial", "Asesor", "Asesora", "Ejecutivo", "Responsable")
+_FOLLOWUP_DATE_ALIASES = ("Fecha de contacto", "Día")
+
+
+def _text(key: str, label: str, *aliases: str, required: bool = False, dropdown: str | None = None) -> Column:
+    return Column(key, label, Kind.TEXT, required=required, aliases=aliases, dropdown=dropdown)
+
+
+def _client_ref() -> Column:
+    return Column("client", "Cliente", Kind.ID, required=True, aliases=_CLIENT_ALIASES, dropdown=LIST_CLIENTES)
+
+
+def _salesperson() -> Column:
+    return _text("salesperson", "Vendedor", *_SALESPERSON_ALIASES, dropdown=LIST_VENDEDORES)
+
+
+def _yes_no(key: str, label: str, *aliases: str) -> Column:
+    return Column(key, label, Kind.BOOL, aliases=aliases, dropdown=LIST_SI_NO)
+
+
+def _computed(key: str, label: str, kind: Kind = Kind.TEXT) -> Column:
+    return Column(key, label, kind, computed=True)
+
+
+CLIENTES = Sheet(
+    key="clientes",
+    label="Clientes",
+    aliases=("Cliente", "Cartera", "Cartera de clientes", "Directorio", "Clients", "Customers"),
+    description="Un cliente o prospecto por fila.",
+    columns=(
+        Column("id", "ID", Kind.ID, aliases=("Id cliente", "Código", "Codigo cliente", "Nro", "N°", "Nº", "Número")),
+        _text("name", "Nombre", "Nombre completo", "Nombre y apellido", "Contacto", "Cliente", required=True),
+        _text("company", "Empresa", "Negocio", "Nombre del negocio", "Razón social", "Compañía"),
+        _text("business_type", "Tipo de empresa", "Sector", "Rubro", "Tipo de negocio", "Actividad"),
+        _text("tax_id", "Identificación fiscal", "NIF", "CIF", "RUC", "RUT", "CUIT", "RFC", "NIT", "DNI", "Id fiscal"),
+        _text("email", "Email", "E-mail", "Correo", "Correo electrónico", "Mail"),
+        _text("phone", "Teléfono", "Telefono", "Tel", "Celular", "Móvil", "Teléfonos", "WhatsApp"),
+        _text("address", "Dirección", "Dirección postal", "Domicilio"),
+        _text("work_address", "Dirección de trabajo", "Dirección laboral", "Dirección comercial"),
+        _text("city", "Ciudad", "Localidad", "Municipio", "Población"),
+        _text("region", "Región", "Provincia", "Región/Provincia", "Departamento", "Estado/Provincia", "Comunidad"),
+        _text("country", "País"),
+        _salesperson(),
+        _text("segment", "Segmento", "Categoría de cliente", "Tipo de cliente"),
+        Column("signup_date", "Fecha de alta", Kind.DATE, aliases=("Alta", "Fecha alta", "Fecha de registro")),
+        _text("source", "Origen", "Canal", "Cómo llegó", "Fuente", "Captación", dropdown=LIST_ORIGEN),
+        _text("referred_by", "Referido por", "Recomendado por", "Referente"),
+        Column(
+            "purchase_probability",
+            "Probabilidad de compra",
+            Kind.PERCENT,
+            aliases=("Probabilidad", "Prob. de compra", "Prob compra"),
+        ),
+        _text("products_of_interest", "Productos de interés", "Productos", "Intereses"),
+        _text("payment_method", "Forma de pago", "Modalidad de pago", "Medio de pago"),
+        _yes_no("self_initiated", "Compra por iniciativa propia", "Iniciativa propia", "Compra solo"),
+        Column("churn_date", "Fecha de baja", Kind.DATE, aliases=("Baja", "Fecha baja")),
+        _text("churn_reason", "Motivo de baja", "Razón de baja", "Motivo baja"),
+        _text("notes", "Notas", "Observaciones", "Comentarios"),
+        _text("requirements", "Exigencias", "Requisitos"),
+        _text("opinion", "Opinión", "Opinión del producto"),
+        _text("needs", "Necesidades", "Dudas y necesidades"),
+        _text("competition", "Competencia", "Comparaciones con la competencia"),
+    ),
+)
+
+VENTAS = Sheet(
+    key="ventas",
+    label="Ventas",
+    aliases=("Venta", "Facturación", "Facturas", "Compras", "Pedidos", "Sales"),
+    description="Una línea de factura por fila (importe negativo = nota de crédito).",
+    columns=(
+        Column("date", "Fecha", Kind.DATE, required=True, aliases=("Fecha de venta", "Fecha factura", "Fecha de compra")),
+        _client_ref(),
+        _text("product", "Producto", "Artículo", "Servicio", "Producto/Servicio"),
+        _text("category", "Categoría", "Familia", "Línea"),
+        Column("quantity", "Cantidad", Kind.NUMBER, aliases=("Cant", "Unidades", "Uds"), number_format="General"),
+        Column("amount", "Importe", Kind.NUMBER, required=True, aliases=("Monto", "Total", "Valor", "Importe total")),
+        _text("payment_method", "Forma de pago", "Modalidad de pago", "Medio de pago"),
+        _text("invoice", "Factura", "Nº factura", "Número de factura", "Comprobante"),
+        _salesperson(),
+    ),
+)
+
+SEGUIMIENTO = Sheet(
+    key="seguimiento",
+    label="Seguimiento",
+    aliases=("Seguimientos", "Contactos", "Agenda comercial", "Visitas", "Llamadas"),
+    description="Un contacto con un cliente por fila.",
+    columns=(
+        Column("date", "Fecha", Kind.DATE, required=True, aliases=_FOLLOWUP_DATE_ALIASES),
+        _client_ref(),
+        Column(
+            "contact_type",
+            "Tipo",
+            Kind.CHOICE,
+            aliases=("Tipo de contacto", "Medio", "Canal"),
+            choices=CONTACT_TYPES,
+            choice_aliases=(
+                ("teléfono", "llamada"),
+                ("telefono", "llamada"),
+                ("correo", "email"),
+                ("mail", "email"),
+                ("e-mail", "email"),
+                ("whatsapp", "mensaje"),
+                ("sms", "mensaje"),
+                ("reunion", "reunión"),
+                ("videollamada", "reunión"),
+            ),
+            dropdown=LIST_TIPO_CONTACTO,
+        ),
+        _salesperson(),
+        _text("result", "Resultado", "Notas", "Resultado/Notas", "Comentario", "Observaciones"),
+        _yes_no("awaiting_reply", "Esperando respuesta", "Pendiente de respuesta", "Espera respuesta"),
+        _text("next_action", "Próxima acción", "Siguiente paso", "Acción siguiente"),
+        Column(
+            "next_action_date",
+            "Fecha próxima acción",
+            Kind.DATE,
+            aliases=("Fecha próximo contacto", "Próximo contacto", "Fecha siguiente paso"),
+        ),
+    ),
+)
+
+OPORTUNIDADES = Sheet(
+    key="oportunidades",
+    label="Oportunidades",
+    aliases=("Oportunidad", "Negocios", "Pipeline", "Embudo"),
+    description="Una oportunidad de venta por fila.",
+    columns=(
+        _client_ref(),
+        Column("opened", "Fecha apertura", Kind.DATE, required=True, aliases=("Apertura", "Fecha de apertura", "Fecha inicio")),
+        Column("closed", "Fecha cierre", Kind.DATE, aliases=("Cierre", "Fecha de cierre")),
+        Column(
+            "status",
+            "Estado",
+            Kind.CHOICE,
+            choices=OPPORTUNITY_STATES,
+            choice_aliases=(("abierto", "abierta"), ("ganado", "ganada"), ("perdido", "perdida"), ("en curso", "abierta")),
+            dropdown=LIST_ESTADO_OPORTUNIDAD,
+        ),
+        Column("estimated_amount", "Importe estimado", Kind.NUMBER, aliases=("Monto estimado", "Valor estimado", "Importe")),
+        _text("loss_reason", "Motivo de pérdida", "Motivo pérdida", "Razón de pérdida"),
+    ),
+)
+
+ENCUESTAS = Sheet(
+    key="encuestas",
+    label="Encuestas",
+    aliases=("Encuesta", "Satisfacción", "NPS"),
+    description="Una respuesta de encuesta de satisfacción por fila.",
+    columns=(
+        Column("date", "Fecha", Kind.DATE, required=True),
+        _client_ref(),
+        Column("satisfaction", "Satisfacción", Kind.INTEGER, aliases=("Satisfaccion 1-5", "Puntuación"), minimum=1, maximum=5),
+        Column("recommendation", "Recomendación", Kind.INTEGER, aliases=("Recomendaría", "NPS 0-10"), minimum=0, maximum=10),
+        _text("comment", "Comentario", "Comentarios", "Observaciones"),
+    ),
+)
+
+RECLAMOS = Sheet(
+    key="reclamos",
+    label="Reclamos",
+    aliases=("Reclamo", "Quejas", "Reclamaciones", "Incidencias"),
+    description="Un reclamo o queja por fila.",
+    columns=(
+        Column("date", "Fecha", Kind.DATE, required=True),
+        _client_ref(),
+        _text("reason", "Motivo", "Descripción", "Detalle"),
+        Column(
+            "status",
+            "Estado",
+            Kind.CHOICE,
+            choices=COMPLAINT_STATES,
+            choice_aliases=(("abierta", "abierto"), ("resuelta", "resuelto"), ("cerrado", "resuelto"), ("pendiente", "abierto")),
+            dropdown=LIST_ESTADO_RECLAMO,
+        ),
+        Column("resolved_date", "Fecha resolución", Kind.DATE, aliases=("Fecha de resolución", "Resuelto el")),
+    ),
+)
+
+REGLAS = Sheet(
+    key="reglas",
+    label="Reglas",
+    aliases=("Parámetros", "Configuración", "Umbrales"),
+    description="Cada parámetro de las reglas, editable.",
+    columns=(
+        _text("parameter", "Parámetro", required=True),
+        Column("value", "Valor", Kind.ANY, required=True),
+        _text("description", "Descripción"),
+    ),
+)
+
+# The data sheets in the order they are written back.
+DATA_SHEETS: tuple[Sheet, ...] = (CLIENTES, VENTAS, SEGUIMIENTO, OPORTUNIDADES, ENCUESTAS, RECLAMOS)
+
+# Excel number formats by kind (a column may override its own).
+NUMBER_FORMATS = {
+    Kind.DATE: "dd/mm/yyyy",
+    Kind.NUMBER: "#,##0.00",
+    Kind.PERCENT: "0%",
+    Kind.INTEGER: "0",
+}
+
+# Columns of the Revisar sheet, in order.
+REVISAR_COLUMNS = ("Hoja", "Fila", "Columna", "Valor", "Problema", "Qué hacer", "Gravedad")
+
+# Sheets the refresh generates; on read they are recognised and regenerated.
+RESUMEN = "Resumen"
+AGENDA = "Agenda"
+ANALISIS = "Análisis"
+CONCENTRACION = "Concentración"
+GEOGRAFIA = "Geografía"
+PRODUCTOS = "Productos"
+VENDEDORES = "Vendedores"
+REVISAR = "Revisar"
+LISTAS = "Listas"
+INSTRUCCIONES = "Instrucciones"
+GENERATED_SHEETS = (RESUMEN, AGENDA, ANALISIS, CONCENTRACION, GEOGRAFIA, PRODUCTOS, VENDEDORES, REVISAR, LISTAS, INSTRUCCIONES)
+
+# Marker stored as a custom document property in every workbook we write, so a
+# sheet named like a generated one is only regenerated when we made it.
+MARKER_PROPERTY = "cartera_xls"

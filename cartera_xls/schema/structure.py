@@ -1,0 +1,119 @@
+"""Building blocks of the schema: what a column and a sheet are.
+
+Only types live here; the actual sheets, columns and labels are in
+:mod:`cartera_xls.schema.sheets`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(Enum):
+    """How the values of a column are parsed and written."""
+
+    TEXT = "texto"
+    ID = "id"  # text, but numbers typed as 12.0 become "12"
+    NUMBER = "número"  # amounts and quantities: 1.234,56 / 1,234.56 / € 300
+    INTEGER = "entero"  # scores such as satisfaction 1-5
+    DATE = "fecha"
+    BOOL = "sí/no"
+    PERCENT = "porcentaje"
+    CHOICE = "lista"  # one of a fixed list of canonical values
+    ANY = "cualquiera"  # kept as typed (the values of the Reglas sheet)
+
+
+def fold(text: str) -> str:
+    """Key for case-, accent- and space-insensitive comparisons.
+
+    ``"  Teléfono  Móvil "`` and ``"telefono movil"`` fold to the same key.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[\s_.:\-/()]+", " ", stripped).strip().casefold()
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a known sheet.
+
+    ``key`` is the Python identifier used in code and models; ``label`` is the
+    Spanish header the team sees; ``aliases`` are other headers accepted on read.
+    """
+
+    key: str
+    label: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    choice_aliases: tuple[tuple[str, str], ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    computed: bool = False
+    dropdown: str | None = None  # name of a list on the hidden lists sheet
+    width: int | None = None  # fixed width; fitted to the content when None
+    number_format: str | None = None  # Excel format; the kind's default when None
+
+    def header_keys(self) -> set[str]:
+        """Folded headers that identify this column."""
+        return {fold(self.label), *(fold(alias) for alias in self.aliases)}
+
+    def choice_lookup(self) -> dict[str, str]:
+        """Folded spelling → canonical choice."""
+        lookup = {fold(choice): choice for choice in self.choices}
+        lookup.update({fold(alias): canonical for alias, canonical in self.choice_aliases})
+        return lookup
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One known sheet: its Spanish name, aliases and columns."""
+
+    key: str
+    label: str
+    columns: tuple[Column, ...]
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    _by_key: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_key", {c.key: c for c in self.columns})
+
+    def column(self, key: str) -> Column:
+        """The column with this key."""
+        return self._by_key[key]
+
+    @property
+    def input_columns(self) -> tuple[Column, ...]:
+        """Columns the team types (everything but computed columns)."""
+        return tuple(c for c in self.columns if not c.computed)
+
+    @property
+    def computed_columns(self) -> tuple[Column, ...]:
+        """Columns the refresh recomputes and never reads as input."""
+        return tuple(c for c in self.columns if c.computed)
+
+    @property
+    def required_columns(self) -> tuple[Column, ...]:
+        """Columns without which the sheet cannot be used."""
+        return tuple(c for c in self.columns if c.required)
+
+    def name_keys(self) -> set[str]:
+        """Folded sheet names that identify this sheet."""
+        return {fold(self.label), *(fold(alias) for alias in self.aliases)}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One rule threshold, shown and edited in the ``Reglas`` sheet."""
+
+    key: str
+    default: float | int | str
+    description: str
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None

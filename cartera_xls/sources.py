@@ -1,0 +1,200 @@
+"""From a file on disk to raw grids of cell values — the only module that opens workbooks.
+
+Values come from python-calamine (fast, every format). For ``.xlsx``/``.xlsm``
+the sheet XML is also scanned for what calamine hides: error cells (``#N/A``)
+and formulas without a cached value, both of which calamine turns into ``''``.
+The formula text of sheets the tool does not know comes from openpyxl, which
+is slow but only reads those sheets.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from defusedxml import ElementTree
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+from .errors import PasswordProtected, UnreadableWorkbook
+from .schema import messages
+from .schema.sheets import MARKER_PROPERTY
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+ZIP_SUFFIXES = (".xlsx", ".xlsm")
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# Bounds checked before any parser sees the file (see PITFALLS: no reader
+# bounds decompression, and calamine aborts the process on a far cell).
+MAX_ZIP_ENTRIES = 10_000
+MAX_UNCOMPRESSED = 4 * 1024**3
+MIN_RATIO_LARGE_ENTRY = 0.01  # Apache POI's rule for entries above 100 KB
+LARGE_ENTRY = 100 * 1024
+MAX_CELLS = 60_000_000
+MAX_ROWS = 1_048_576
+MAX_COLS = 16_384
+
+FORMULA_WITHOUT_VALUE = "__formula_without_value__"
+
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+_ERROR_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
+_UNCACHED_FORMULA = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
+_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
+
+
+@dataclass
+class RawSheet:
+    """One sheet as a grid of raw values, indexed from A1 (row 0, column 0)."""
+
+    name: str
+    rows: list[list[Any]]
+    hidden: bool = False
+    # (row, column) → Excel error text such as "#N/A", or FORMULA_WITHOUT_VALUE
+    flagged: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+@dataclass
+class RawWorkbook:
+    """Every sheet of a workbook, plus what the readers need to interpret it."""
+
+    path: Path
+    sheets: list[RawSheet]
+    date1904: bool = False
+    generated: bool = False  # written by cartera_xls (has our marker property)
+
+    def formulas(self, sheet_name: str) -> dict[tuple[int, int], str]:
+        """Formula text (``=SUM(A1:A3)``) by (row, column) of one sheet; empty for non-xlsx."""
+        if self.path.suffix.lower() not in ZIP_SUFFIXES:
+            return {}
+        import openpyxl  # only needed for sheets the tool does not know
+
+        book = openpyxl.load_workbook(self.path, read_only=True, keep_links=False)
+        try:
+            found: dict[tuple[int, int], str] = {}
+            for row in book[sheet_name].iter_rows():
+                for cell in row:
+                    if getattr(cell, "data_type", None) == "f" and cell.value is not None:
+                        text = getattr(cell.value, "text", cell.value)
+                        found[(cell.row - 1, cell.column - 1)] = str(text)
+            return found
+        finally:
+            book.close()
+
+
+def column_index(letters: bytes | str) -> int:
+    """``"A"`` → 0, ``"AA"`` → 26."""
+    text = letters.decode() if isinstance(letters, bytes) else letters
+    index = 0
+    for ch in text:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def open_workbook(path: Path) -> RawWorkbook:
+    """Read every sheet of ``path``; raise :class:`UnreadableWorkbook` with a Spanish message."""
+    path = Path(path)
+    if not path.is_file():
+        raise UnreadableWorkbook(messages.FILE_NOT_FOUND.format(path=path))
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UnreadableWorkbook(messages.UNSUPPORTED_FORMAT.format(path=path.name, suffix=suffix or "sin extensión"))
+    with path.open("rb") as handle:
+        magic = handle.read(8)
+    if magic.startswith(OLE_MAGIC) and suffix != ".xls":
+        raise PasswordProtected(messages.PASSWORD_PROTECTED.format(path=path.name))
+    if not (magic.startswith(ZIP_MAGIC) or magic.startswith(OLE_MAGIC)):
+        raise UnreadableWorkbook(messages.NOT_A_WORKBOOK.format(path=path.name))
+    flagged: dict[str, dict[tuple[int, int], str]] = {}
+    date1904 = generated = False
+    if magic.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                _check_zip_bounds(archive, path)
+                if suffix in ZIP_SUFFIXES:
+                    flagged, date1904, generated = _scan_xlsx(archive, path)
+        except zipfile.BadZipFile as exc:
+            raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=exc)) from None
+    return RawWorkbook(path, _read_values(path, flagged), date1904, generated)
+
+
+def _read_values(path: Path, flagged: dict[str, dict[tuple[int, int], str]]) -> list[RawSheet]:
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        try:
+            sheets = []
+            for meta in book.sheets_metadata:
+                if meta.typ != SheetTypeEnum.WorkSheet:
+                    continue  # chart sheets and dialogs carry no cells
+                rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                hidden = meta.visible != SheetVisibleEnum.Visible
+                sheets.append(RawSheet(meta.name, rows, hidden, flagged.get(meta.name, {})))
+            return sheets
+        finally:
+            book.close()
+    except PasswordError:
+        raise PasswordProtected(messages.PASSWORD_PROTECTED.format(path=path.name)) from None
+    except (CalamineError, ValueError, OSError) as exc:
+        raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=exc)) from None
+
+
+def _check_zip_bounds(archive: zipfile.ZipFile, path: Path) -> None:
+    entries = archive.infolist()
+    total = sum(entry.file_size for entry in entries)
+    too_compressed = any(
+        entry.file_size > LARGE_ENTRY and entry.compress_size / entry.file_size < MIN_RATIO_LARGE_ENTRY for entry in entries
+    )
+    if len(entries) > MAX_ZIP_ENTRIES or total > MAX_UNCOMPRESSED or too_compressed:
+        detail = f"{len(entries)} partes, {total // 1024**2} MB descomprimido"
+        raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=detail))
+
+
+def _scan_xlsx(archive: zipfile.ZipFile, path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], bool, bool]:
+    """Error cells and uncached formulas per sheet, the 1904 flag and our marker."""
+    names = set(archive.namelist())
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError) as exc:
+        raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=exc)) from None
+    props = workbook.find("m:workbookPr", _NS)
+    date1904 = props is not None and props.get("date1904", "0").lower() in ("1", "true")
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.findall("rel:Relationship", _NS)}
+    flagged: dict[str, dict[tuple[int, int], str]] = {}
+    for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
+        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
+        member = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        if member not in names:
+            continue
+        data = archive.read(member)
+        _check_dimension(data, path)
+        flagged[sheet.get("name", "")] = _flag_cells(data)
+    generated = "docProps/custom.xml" in names and MARKER_PROPERTY.encode() in archive.read("docProps/custom.xml")
+    return flagged, date1904, generated
+
+
+def _check_dimension(data: bytes, path: Path) -> None:
+    match = _DIMENSION.search(data, 0, 4096)
+    if match:
+        rows, cols = int(match.group(2)), column_index(match.group(1)) + 1
+        if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+            detail = f"dimensiones {match.group(1).decode()}{rows}"
+            raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=detail))
+
+
+def _flag_cells(data: bytes) -> dict[tuple[int, int], str]:
+    flagged: dict[tuple[int, int], str] = {}
+    if b't="e"' in data:
+        for match in _ERROR_CELL.finditer(data):
+            key = (int(match.group(2)) - 1, column_index(match.group(1)))
+            flagged[key] = match.group(3).decode("utf-8", "replace")
+    if b"<f" in data:
+        for match in _UNCACHED_FORMULA.finditer(data):
+            flagged.setdefault((int(match.group(2)) - 1, column_index(match.group(1))), FORMULA_WITHOUT_VALUE)
+    return flagged

@@ -1,0 +1,349 @@
+"""Write the regenerated workbook with XlsxWriter — the only module that writes cells.
+
+Every data sheet becomes an Excel table (filters, frozen header, fitted widths,
+number formats, dropdowns fed from the hidden ``Listas`` sheet). User text is
+always written with ``write_string`` and the workbook is opened with
+``strings_to_formulas`` and ``strings_to_urls`` off, so a client called
+``=HYPERLINK(...)`` stays text. Formulas are only written for the cells of
+sheets the tool does not know, where the user wrote them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+import xlsxwriter.utility
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from . import __version__
+from .models import EXTRA_PREFIX, SheetTable, UnknownSheet
+from .problems import Problem
+from .schema import Column, Kind, messages
+from .schema.params import PARAMETERS
+from .schema.sheets import (
+    CLIENTES,
+    DATA_SHEETS,
+    FIXED_LISTS,
+    INSTRUCCIONES,
+    LIST_CLIENTES,
+    LIST_VENDEDORES,
+    LISTAS,
+    MARKER_PROPERTY,
+    NO,
+    NUMBER_FORMATS,
+    REGLAS,
+    REVISAR,
+    REVISAR_COLUMNS,
+    SI,
+)
+
+if TYPE_CHECKING:
+    from .cartera import Cartera
+
+EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+EXTRA_ROWS_WITH_DROPDOWN = 500  # rows below a table that still get its dropdowns
+MIN_WIDTH, MAX_WIDTH = 8, 60
+TABLE_STYLE = "Table Style Medium 2"
+HEADER_COLOUR = "#1F4E78"
+COMPUTED_COLOUR = "#7F7F7F"
+INVALID_COLOUR = "#F8CBAD"
+DOCUMENT_DATE = dt.datetime(2000, 1, 1)  # fixed, so the same data gives the same bytes
+
+Writer = Callable[[int, int, Any], None]
+
+
+class Formats:
+    """The cell formats of one workbook (formats cannot be shared across workbooks)."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.book = book
+        self.header = book.add_format(
+            {"bold": True, "font_color": "white", "bg_color": HEADER_COLOUR, "text_wrap": True, "valign": "top"}
+        )
+        self.computed_header = book.add_format(
+            {"bold": True, "italic": True, "font_color": "white", "bg_color": COMPUTED_COLOUR, "text_wrap": True, "valign": "top"}
+        )
+        self.title = book.add_format({"bold": True, "font_size": 14})
+        self.invalid = book.add_format({"bg_color": INVALID_COLOUR})
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self._numbers: dict[str, Format] = {}
+
+    def number(self, number_format: str) -> Format:
+        """A format with the given Excel number format, made once."""
+        if number_format not in self._numbers:
+            self._numbers[number_format] = self.book.add_format({"num_format": number_format})
+        return self._numbers[number_format]
+
+    def for_column(self, column: Column | None) -> Format | None:
+        if column is None:
+            return None
+        number_format = column.number_format or NUMBER_FORMATS.get(column.kind)
+        return self.number(number_format) if number_format else None
+
+
+def write_workbook(cartera: Cartera, path: Path) -> None:
+    """Write ``cartera`` as a complete workbook at ``path`` (which must not be the original)."""
+    book = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "nan_inf_to_errors": True},
+    )
+    book.set_properties({"created": DOCUMENT_DATE, "title": CLIENTES.label})
+    book.set_custom_property(MARKER_PROPERTY, __version__)
+    formats = Formats(book)
+    lists = _collect_lists(cartera)
+    list_ranges = _list_ranges(lists)
+    for spec in DATA_SHEETS:
+        table = cartera.tables.get(spec.key)
+        if table is not None:
+            extra = cartera.computed if spec is CLIENTES else None
+            write_table(book, formats, table, list_ranges, extra)
+    for sheet in cartera.unknown:
+        write_unknown(book, formats, sheet)
+    write_problems(book, formats, cartera.problems)
+    write_parameters(book, formats, cartera)
+    write_instructions(book, formats)
+    write_lists(book, formats, lists)
+    book.close()
+
+
+def write_table(
+    book: xlsxwriter.Workbook,
+    formats: Formats,
+    table: SheetTable,
+    list_ranges: dict[str, str],
+    computed: pd.DataFrame | None = None,
+) -> Worksheet:
+    """One known sheet: title rows, then an Excel table with every row and column."""
+    sheet = book.add_worksheet(table.spec.label)
+    _write_raw_rows(sheet, formats, table.title_rows)
+    columns: list[tuple[str, Column | None, pd.Series, bool]] = []
+    for slot in table.slots:
+        column = None if slot.startswith(EXTRA_PREFIX) else table.spec.column(slot)
+        columns.append((table.header(slot), column, table.frame[slot], False))
+    if computed is not None:
+        for key in computed.columns:
+            columns.append((table.spec.column(key).label, table.spec.column(key), computed[key], True))
+
+    top, left, rows = table.header_row, table.first_col, len(table.frame)
+    sheet.add_table(
+        top,
+        left,
+        top + max(rows, 1),
+        left + len(columns) - 1,
+        {
+            "name": f"Tabla{table.spec.key.capitalize()}",
+            "style": TABLE_STYLE,
+            "columns": [
+                {"header": header, "header_format": formats.computed_header if is_computed else formats.header}
+                for header, _, _, is_computed in columns
+            ],
+        },
+    )
+    invalid_by_slot: dict[str, dict[int, Any]] = {}
+    for (row, slot), value in table.invalid.items():
+        invalid_by_slot.setdefault(slot, {})[row] = value
+    position_of = {row: top + 1 + offset for offset, row in enumerate(table.frame.index.tolist())}
+    slot_of = [*table.slots, *(computed.columns if computed is not None else [])]
+    for offset, ((header, column, series, _), slot) in enumerate(zip(columns, slot_of, strict=True)):
+        col = left + offset
+        width = write_column(sheet, formats, top + 1, col, column, series)
+        for row, value in invalid_by_slot.get(str(slot), {}).items():
+            sheet.write_string(position_of[row], col, str(value), formats.invalid)
+            width = max(width, len(str(value)))
+        fixed = column.width if column is not None else None
+        sheet.set_column(col, col, fixed or _fit(max(width, _header_width(header))))
+        if column is not None and column.dropdown in list_ranges:
+            sheet.data_validation(
+                top + 1,
+                col,
+                top + max(rows, 1) + EXTRA_ROWS_WITH_DROPDOWN,
+                col,
+                {"validate": "list", "source": list_ranges[column.dropdown], "error_type": "warning", "ignore_blank": True},
+            )
+    sheet.freeze_panes(top + 1, 0)
+    return sheet
+
+
+def write_column(sheet: Worksheet, formats: Formats, first_row: int, col: int, column: Column | None, series: pd.Series) -> int:
+    """Write a column with typed writers; return the width of its longest value."""
+    kind = column.kind if column is not None else None
+    cell_format = formats.for_column(column)
+    if kind is Kind.DATE or pd.api.types.is_datetime64_any_dtype(series.dtype):
+        serials = _excel_serials(series)
+        date_format = cell_format or formats.number(NUMBER_FORMATS[Kind.DATE])
+        for row, serial in enumerate(serials):
+            if not math.isnan(serial):
+                sheet.write_number(first_row + row, col, serial, date_format)
+        return 10
+    if kind is Kind.BOOL:
+        for row, value in enumerate(series.tolist()):
+            if value is not None and value is not pd.NA:
+                sheet.write_string(first_row + row, col, SI if value else NO)
+        return 3
+    if kind in (Kind.NUMBER, Kind.INTEGER, Kind.PERCENT):
+        width = 0
+        for row, value in enumerate(series.tolist()):
+            if value is not None and value is not pd.NA and not (isinstance(value, float) and math.isnan(value)):
+                sheet.write_number(first_row + row, col, value, cell_format)
+                width = max(width, len(f"{value:,.2f}"))
+        return width
+    width = 0
+    for row, value in enumerate(series.tolist()):
+        width = max(width, write_value(sheet, formats, first_row + row, col, value))
+    return width
+
+
+def write_value(sheet: Worksheet, formats: Formats, row: int, col: int, value: Any, formula: str | None = None) -> int:
+    """Write one value of a user column by its Python type; text is always text."""
+    if formula is not None:
+        sheet.write_formula(row, col, formula, None, "" if value is None else value)
+        return len(formula)
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return 0
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value)
+        return 5
+    if isinstance(value, (int, float)):
+        sheet.write_number(row, col, value)
+        return len(str(value))
+    if isinstance(value, dt.datetime):
+        sheet.write_datetime(row, col, value, formats.number("dd/mm/yyyy hh:mm" if value.time() != dt.time() else "dd/mm/yyyy"))
+        return 16
+    if isinstance(value, dt.date):
+        sheet.write_datetime(row, col, value, formats.number(NUMBER_FORMATS[Kind.DATE]))
+        return 10
+    if isinstance(value, dt.time | dt.timedelta):
+        sheet.write_string(row, col, str(value))
+        return len(str(value))
+    text = str(value)
+    sheet.write_string(row, col, text)
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def _excel_serials(series: pd.Series) -> np.ndarray:
+    """Dates as Excel serial numbers (NaN for blanks), computed for the whole column at once."""
+    values = pd.to_datetime(series, errors="coerce").to_numpy(dtype="datetime64[D]")
+    serials = (values - EXCEL_EPOCH).astype("float64")
+    serials[np.isnat(values)] = np.nan
+    return serials
+
+
+def _fit(width: int) -> int:
+    return max(MIN_WIDTH, min(MAX_WIDTH, width + 2))
+
+
+def _header_width(header: str) -> int:
+    return min(len(header) + 3, 24)  # long headers wrap rather than widen
+
+
+def _write_raw_rows(sheet: Worksheet, formats: Formats, rows: Sequence[Sequence[Any]]) -> None:
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value != "" and value is not None:
+                write_value(sheet, formats, r, c, value)
+        if r == 0 and any(value != "" for value in row):
+            sheet.set_row(0, None, formats.title)
+
+
+def write_unknown(book: xlsxwriter.Workbook, formats: Formats, unknown: UnknownSheet) -> None:
+    """A sheet the tool does not know: every value and formula where it was."""
+    sheet = book.add_worksheet(unknown.name)
+    for r, row in enumerate(unknown.rows):
+        for c, value in enumerate(row):
+            formula = unknown.formulas.get((r, c))
+            if formula is not None or (value != "" and value is not None):
+                write_value(sheet, formats, r, c, value if value != "" else None, formula)
+    if unknown.hidden:
+        sheet.hide()
+
+
+def write_problems(book: xlsxwriter.Workbook, formats: Formats, problems: list[Problem]) -> None:
+    """The Revisar sheet: one row per problem, with where and what to do."""
+    sheet = book.add_worksheet(REVISAR)
+    rows = [(p.sheet, p.row, p.column, p.value, p.message, p.hint, p.severity) for p in problems]
+    _plain_table(sheet, formats, "TablaRevisar", REVISAR_COLUMNS, rows, widths=(14, 6, 18, 24, 60, 60, 9))
+
+
+def write_parameters(book: xlsxwriter.Workbook, formats: Formats, cartera: Cartera) -> None:
+    """The Reglas sheet: every parameter with the value in force (or the one the team typed)."""
+    sheet = book.add_worksheet(REGLAS.label)
+    typed = cartera.typed_parameters()
+    rows: list[tuple[Any, ...]] = [(p.key, typed.get(p.key, p.default), p.description) for p in PARAMETERS]
+    rows.extend(cartera.unknown_parameter_rows())
+    headers = tuple(column.label for column in REGLAS.columns)
+    _plain_table(sheet, formats, "TablaReglas", headers, rows, widths=(24, 12, 100))
+
+
+def write_instructions(book: xlsxwriter.Workbook, formats: Formats) -> None:
+    """How to use the workbook, in the team's words."""
+    sheet = book.add_worksheet(INSTRUCCIONES)
+    sheet.write_string(0, 0, messages.INSTRUCTIONS_TITLE, formats.title)
+    for row, line in enumerate(messages.INSTRUCTIONS, start=2):
+        if line:
+            sheet.write_string(row, 0, line)
+    sheet.set_column(0, 0, 120)
+
+
+def write_lists(book: xlsxwriter.Workbook, formats: Formats, lists: dict[str, list[str]]) -> None:
+    """The hidden Listas sheet that feeds every dropdown."""
+    sheet = book.add_worksheet(LISTAS)
+    for col, (name, values) in enumerate(lists.items()):
+        sheet.write_string(0, col, name, formats.header)
+        for row, value in enumerate(values, start=1):
+            sheet.write_string(row, col, value)
+        sheet.set_column(col, col, 20)
+    sheet.hide()
+
+
+def _plain_table(
+    sheet: Worksheet,
+    formats: Formats,
+    name: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[int],
+) -> None:
+    sheet.add_table(
+        0,
+        0,
+        max(len(rows), 1),
+        len(headers) - 1,
+        {"name": name, "style": TABLE_STYLE, "columns": [{"header": h, "header_format": formats.header} for h in headers]},
+    )
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            write_value(sheet, formats, r, c, value)
+    for c, width in enumerate(widths):
+        sheet.set_column(c, c, width, formats.wrap if width >= 40 else None)
+    sheet.freeze_panes(1, 0)
+
+
+def _collect_lists(cartera: Cartera) -> dict[str, list[str]]:
+    lists = {name: list(values) for name, values in FIXED_LISTS.items()}
+    clients = cartera.tables[CLIENTES.key].frame
+    lists[LIST_CLIENTES] = sorted({v for v in clients["id"] if isinstance(v, str) and v})
+    salespeople: set[str] = set()
+    for table in cartera.tables.values():
+        if "salesperson" in table.frame:
+            salespeople.update(v.strip() for v in table.frame["salesperson"] if isinstance(v, str) and v.strip())
+    lists[LIST_VENDEDORES] = sorted(salespeople)
+    return {name: values for name, values in lists.items() if values}
+
+
+def _list_ranges(lists: dict[str, list[str]]) -> dict[str, str]:
+    return {
+        name: f"='{LISTAS}'!${_letters(col)}$2:${_letters(col)}${len(values) + 1}"
+        for col, (name, values) in enumerate(lists.items())
+    }
+
+
+def _letters(col: int) -> str:
+    return str(xlsxwriter.utility.xl_col_to_name(col))
