@@ -20,7 +20,7 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
 _TRUE = {"si", "s", "x", "1", "true", "verdadero", "yes", "y", "ok"}
 _FALSE = {"no", "n", "0", "false", "falso", "-"}
-_CURRENCY = re.compile(r"[€$£¥]|\b(?:eur|usd|ars|clp|cop|mxn|pen|uyu|bs|s/)\b|\s", re.IGNORECASE)
+_CURRENCY = re.compile(r"[€$£¥]|(?<![a-z])(?:eur|usd|ars|clp|cop|mxn|pen|uyu|bs\.?|s/\.?)(?![a-z])|\s", re.IGNORECASE)
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _YMD = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _PROBABILITY_WORDS = {fold(word): value for word, value in PROBABILITY_WORDS}
@@ -163,7 +163,9 @@ def date_parser(date1904: bool = False) -> Callable[[Any], dt.date]:
             return _in_excel_range(raw)
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             if 1 <= raw < 109574:  # serials of 1900-01-01 .. 2199-12-31
-                return epoch + dt.timedelta(days=int(raw))
+                # Excel's serial 60 is 29/02/1900, a day that never was: earlier serials count from 31/12/1899.
+                shift = 1 if not date1904 and raw < 61 else 0
+                return epoch + dt.timedelta(days=int(raw) + shift)
             raise BadValue(messages.BAD_DATE)
         if isinstance(raw, str):
             return _in_excel_range(_parse_date_text(raw.strip()))

@@ -122,7 +122,7 @@ def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, problems: list[Probl
             slot = found_column.key
         else:
             title = parse_text(text).strip() if not is_blank(text) else f"Columna {_letters(col)}"
-            if column is not None:
+            if found_column is not None:
                 problems.append(
                     Problem.of(messages.DUPLICATE_COLUMN, raw.name, header_row + 1, title, "", messages.SEVERITY_WARNING)
                 )

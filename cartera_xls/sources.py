@@ -38,6 +38,14 @@ MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 
 FORMULA_WITHOUT_VALUE = "__formula_without_value__"
+EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
+
+
+class ExcelError(str):
+    """An Excel error value such as ``#N/A``, kept so it is written back as the same error."""
+
+    __slots__ = ()
+
 
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -193,7 +201,7 @@ def _flag_cells(data: bytes) -> dict[tuple[int, int], str]:
     if b't="e"' in data:
         for match in _ERROR_CELL.finditer(data):
             key = (int(match.group(2)) - 1, column_index(match.group(1)))
-            flagged[key] = match.group(3).decode("utf-8", "replace")
+            flagged[key] = ExcelError(match.group(3).decode("utf-8", "replace"))
     if b"<f" in data:
         for match in _UNCACHED_FORMULA.finditer(data):
             flagged.setdefault((int(match.group(2)) - 1, column_index(match.group(1))), FORMULA_WITHOUT_VALUE)

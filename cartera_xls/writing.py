@@ -44,11 +44,13 @@ from .schema.sheets import (
     REVISAR_COLUMNS,
     SI,
 )
+from .sources import EXCEL_ERRORS, ExcelError
 
 if TYPE_CHECKING:
     from .cartera import Cartera
 
 EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+EXCEL_FAKE_LEAP_DAY = np.datetime64("1900-03-01", "D")
 EXTRA_ROWS_WITH_DROPDOWN = 500  # rows below a table that still get its dropdowns
 MIN_WIDTH, MAX_WIDTH = 8, 60
 TABLE_STYLE = "Table Style Medium 2"
@@ -156,8 +158,7 @@ def write_table(
         col = left + offset
         width = write_column(sheet, formats, top + 1, col, column, series)
         for row, value in invalid_by_slot.get(str(slot), {}).items():
-            sheet.write_string(position_of[row], col, str(value), formats.invalid)
-            width = max(width, len(str(value)))
+            width = max(width, write_value(sheet, formats, position_of[row], col, value, cell_format=formats.invalid))
         fixed = column.width if column is not None else None
         sheet.set_column(col, col, fixed or _fit(max(width, _header_width(header))))
         if column is not None and column.dropdown in list_ranges:
@@ -201,8 +202,23 @@ def write_column(sheet: Worksheet, formats: Formats, first_row: int, col: int, c
     return width
 
 
-def write_value(sheet: Worksheet, formats: Formats, row: int, col: int, value: Any, formula: str | None = None) -> int:
+def write_value(
+    sheet: Worksheet,
+    formats: Formats,
+    row: int,
+    col: int,
+    value: Any,
+    formula: str | None = None,
+    cell_format: Format | None = None,
+) -> int:
     """Write one value of a user column by its Python type; text is always text."""
+    if isinstance(value, ExcelError) and value in EXCEL_ERRORS:
+        # An error the user's workbook had: written back as the same error constant, not as text.
+        sheet.write_formula(row, col, "=" + value, cell_format, value)
+        return len(value)
+    if cell_format is not None and isinstance(value, str):
+        sheet.write_string(row, col, value, cell_format)
+        return len(value)
     if formula is not None:
         sheet.write_formula(row, col, formula, None, "" if value is None else value)
         return len(formula)
@@ -232,6 +248,7 @@ def _excel_serials(series: pd.Series) -> np.ndarray:
     """Dates as Excel serial numbers (NaN for blanks), computed for the whole column at once."""
     values = pd.to_datetime(series, errors="coerce").to_numpy(dtype="datetime64[D]")
     serials = (values - EXCEL_EPOCH).astype("float64")
+    serials[values < EXCEL_FAKE_LEAP_DAY] -= 1  # Excel counts a 29/02/1900 that never was
     serials[np.isnat(values)] = np.nan
     return serials
 

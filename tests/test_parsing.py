@@ -1,0 +1,139 @@
+"""Each parser against the ways a Spanish-speaking team types values."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cartera_xls.parsing import (
+    BadValue,
+    date_parser,
+    parse_bool,
+    parse_id,
+    parse_integer,
+    parse_number,
+    parse_percent,
+    parse_text,
+)
+
+parse_date = date_parser()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1.234,56", 1234.56),
+        ("1,234.56", 1234.56),
+        ("€ 1.234", 1234.0),
+        ("$1,234", 1234.0),
+        ("1234", 1234.0),
+        ("0,5", 0.5),
+        ("12,5", 12.5),
+        ("-300", -300.0),
+        ("(300)", -300.0),
+        ("1.234.567", 1234567.0),
+        ("S/ 45,90", 45.9),
+        ("  75  ", 75.0),
+        (99.9, 99.9),
+        (3, 3.0),
+    ],
+)
+def test_numbers(raw, expected):
+    assert parse_number(raw) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("raw", ["abc", "1,2,3.4.5x", "", True, dt.date(2024, 1, 1), "nan", "inf"])
+def test_bad_numbers(raw):
+    with pytest.raises(BadValue):
+        parse_number(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("05/03/2024", dt.date(2024, 3, 5)),
+        ("5/3/2024", dt.date(2024, 3, 5)),
+        ("05-03-2024", dt.date(2024, 3, 5)),
+        ("05.03.24", dt.date(2024, 3, 5)),
+        ("2024-03-05", dt.date(2024, 3, 5)),
+        ("2024/03/05 10:30", dt.date(2024, 3, 5)),
+        (45356.0, dt.date(2024, 3, 5)),
+        (dt.datetime(2024, 3, 5, 10, 30), dt.date(2024, 3, 5)),
+        (dt.date(2024, 3, 5), dt.date(2024, 3, 5)),
+    ],
+)
+def test_dates_are_day_first(raw, expected):
+    assert parse_date(raw) == expected
+
+
+def test_1904_serials():
+    assert date_parser(date1904=True)(43894.0) == dt.date(2024, 3, 5)
+
+
+@pytest.mark.parametrize("raw", ["31/02/2024", "mañana", "13/13/2024", "2024-3", -5.0, dt.date(1800, 1, 1), "01/01/3024"])
+def test_bad_dates(raw):
+    with pytest.raises(BadValue):
+        parse_date(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("sí", True),
+        ("Si", True),
+        ("SÍ ", True),
+        ("x", True),
+        ("1", True),
+        (1.0, True),
+        ("true", True),
+        (True, True),
+        ("no", False),
+        ("NO", False),
+        ("0", False),
+        (0, False),
+        ("falso", False),
+    ],
+)
+def test_booleans(raw, expected):
+    assert parse_bool(raw) is expected
+
+
+def test_bad_boolean():
+    with pytest.raises(BadValue):
+        parse_bool("quizás")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("70%", 0.7),
+        ("70 %", 0.7),
+        ("0,7", 0.7),
+        (0.7, 0.7),
+        (70, 0.7),
+        ("alta", 0.8),
+        ("Media", 0.5),
+        ("baja", 0.2),
+        ("12,5%", 0.125),
+    ],
+)
+def test_percent(raw, expected):
+    assert parse_percent(raw) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("raw", ["150%", "altísima", -0.1, 250])
+def test_bad_percent(raw):
+    with pytest.raises(BadValue):
+        parse_percent(raw)
+
+
+def test_integers_and_ids_and_text():
+    assert parse_integer("4") == 4
+    with pytest.raises(BadValue):
+        parse_integer("4,5")
+    assert parse_id(12.0) == "12"
+    assert parse_id("  C0012 ") == "C0012"
+    assert parse_text(600111222.0) == "600111222"
+    assert parse_text(" texto tal cual ") == " texto tal cual "
+    assert parse_text(dt.date(2024, 3, 5)) == "05/03/2024"

@@ -1,0 +1,127 @@
+"""Round trip: any valid portfolio written and read back gives the same data, twice over."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cartera_xls
+from cartera_xls.schema.sheets import NO, SI
+
+from .conftest import HOY
+
+TRICKY = [
+    "=1+1",
+    "+34 600 000 000",
+    "-5",
+    "@SUM(A1)",
+    "_x0041_",
+    '=HYPERLINK("http://x")',
+    "😀 cliente",
+    "\tTab",
+    "línea 1\nlínea 2",
+    "123",
+    "0034600111222",
+]
+LONG = ["é" * 32767, "x" * 32760 + "😀"]
+
+text = st.one_of(
+    st.sampled_from(TRICKY + LONG),
+    st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40),
+).filter(lambda s: s.strip() != "")
+optional_text = st.one_of(st.none(), text)
+dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
+cents = st.integers(min_value=-(10**9), max_value=10**9).map(lambda c: c / 100)
+
+
+@st.composite
+def portfolios(draw: Any) -> dict[str, Any]:
+    ids = draw(st.lists(text.map(str.strip).filter(bool), min_size=1, max_size=6, unique_by=lambda s: s.casefold()))
+    clients = [
+        {
+            "id": client_id,
+            "name": draw(text),
+            "company": draw(optional_text),
+            "notes": draw(optional_text),
+            "signup_date": draw(st.one_of(st.none(), dates)),
+            "purchase_probability": draw(st.one_of(st.none(), st.integers(0, 100).map(lambda p: p / 100))),
+            "self_initiated": draw(st.one_of(st.none(), st.booleans())),
+        }
+        for client_id in ids
+    ]
+    sales = [
+        {"date": draw(dates), "client": draw(st.sampled_from(ids)), "product": draw(optional_text), "amount": draw(cents)}
+        for _ in range(draw(st.integers(0, 6)))
+    ]
+    return {"clients": clients, "sales": sales}
+
+
+CLIENT_HEADERS = {
+    "id": "ID",
+    "name": "Nombre",
+    "company": "Empresa",
+    "notes": "Notas",
+    "signup_date": "Fecha de alta",
+    "purchase_probability": "Probabilidad de compra",
+    "self_initiated": "Compra por iniciativa propia",
+}
+SALE_HEADERS = {"date": "Fecha", "client": "Cliente", "product": "Producto", "amount": "Importe"}
+
+
+def _write(path: Path, portfolio: dict[str, Any]) -> None:
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    date_format = book.add_format({"num_format": "dd/mm/yyyy"})
+    for name, headers, rows in (("Clientes", CLIENT_HEADERS, portfolio["clients"]), ("Ventas", SALE_HEADERS, portfolio["sales"])):
+        sheet = book.add_worksheet(name)
+        for c, header in enumerate(headers.values()):
+            sheet.write_string(0, c, header)
+        for r, row in enumerate(rows, start=1):
+            for c, key in enumerate(headers):
+                value = row[key]
+                if isinstance(value, bool):
+                    sheet.write_string(r, c, SI if value else NO)
+                elif isinstance(value, dt.date):
+                    sheet.write_datetime(r, c, value, date_format)
+                elif isinstance(value, str):
+                    sheet.write_string(r, c, value)
+                elif value is not None:
+                    sheet.write_number(r, c, value)
+    book.close()
+
+
+def _dumped(cartera: cartera_xls.Cartera, sheet: str, keys: list[str]) -> list[dict[str, Any]]:
+    return [{key: getattr(model, key) for key in keys} for model in cartera.modelos(sheet)]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(portfolios())
+def test_written_and_read_back_equal(portfolio: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "cartera.xlsx"
+        _write(source, portfolio)
+        first = cartera_xls.load(source, hoy=HOY)
+        assert _dumped(first, "clientes", list(CLIENT_HEADERS)) == portfolio["clients"]
+        assert _dumped(first, "ventas", list(SALE_HEADERS)) == portfolio["sales"]
+
+        regenerated = Path(folder) / "regenerada.xlsx"
+        first.save(regenerated)
+        second = cartera_xls.load(regenerated, hoy=HOY)
+        assert second.modelos("clientes") == first.modelos("clientes")
+        assert second.modelos("ventas") == first.modelos("ventas")
+
+
+def test_refresh_twice_gives_identical_data_sheets(basic_file: Path, tmp_path: Path) -> None:
+    once, twice = tmp_path / "una.xlsx", tmp_path / "dos.xlsx"
+    cartera_xls.refresh(basic_file, once, hoy=HOY)
+    cartera_xls.refresh(once, twice, hoy=HOY)
+    from .conftest import cells
+
+    for sheet in ("Clientes", "Ventas", "Revisar", "Reglas"):
+        assert cells(twice, sheet) == cells(once, sheet), sheet
+    assert once.read_bytes() == twice.read_bytes()
