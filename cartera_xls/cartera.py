@@ -68,6 +68,8 @@ class Cartera:
                 problems.extend(checks.resolve_clients(clients, table))
         parameters = read_parameters(read.tables.get(REGLAS.key))
         problems.extend(parameters.problems)
+        order = {raw.name: position for position, raw in enumerate(book.sheets)}
+        problems.sort(key=lambda p: (order.get(p.sheet, len(order)), p.row or 0))
         return cls(read.tables, read.unknown, problems, parameters, hoy or dt.date.today(), path)
 
     @classmethod

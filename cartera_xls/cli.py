@@ -26,12 +26,15 @@ DEMO_FILE = "cartera_demo.xlsx"
 DEBUG_VARIABLE = "CARTERA_XLS_DEBUG"  # set it to see the traceback of an unexpected error
 
 
+class UsageError(Exception):
+    """The arguments do not make a valid command."""
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that speaks Spanish on errors and exits with 2."""
+    """argparse that reports usage errors to ``main`` instead of exiting."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_UNUSABLE, f"error: {message}\n")
+        raise UsageError(f"{self.format_usage()}error: {message}")
 
 
 def _date(text: str) -> dt.date:
@@ -64,7 +67,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     """Run one command; return its exit code. Never lets a traceback reach the team."""
     out = out or sys.stdout
     err = err or sys.stderr
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        print(str(exc), file=err)
+        return EXIT_UNUSABLE
     from . import cartera as api  # heavy imports only once a command runs
     from .errors import CarteraError
 

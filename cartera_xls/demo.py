@@ -324,3 +324,29 @@ def write_demo(path: str | Path, hoy: dt.date | None = None) -> Path:
         source = Path(folder) / path.name
         write_input(generate(hoy), source)
         return refresh(source, path, hoy).written
+
+
+TEMPLATE_FILE = "cartera_vacia.xlsx"
+DEMO_FILE = "cartera_demo.xlsx"
+
+
+def build_plantillas(folder: str | Path) -> list[Path]:
+    """Write the committed examples: the empty template and the demo refreshed as of ``FIXED_HOY``."""
+    from .cartera import Cartera, load
+    from .writing import write_workbook
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    template = folder / TEMPLATE_FILE
+    write_workbook(Cartera.empty(FIXED_HOY), template)
+    demo = folder / DEMO_FILE
+    with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / DEMO_FILE
+        write_input(generate(FIXED_HOY), source)
+        write_workbook(load(source, FIXED_HOY), demo)
+    return [template, demo]
+
+
+if __name__ == "__main__":  # python -m cartera_xls.demo: refresh plantillas/
+    for written in build_plantillas(Path(__file__).resolve().parent.parent / "plantillas"):
+        print(written)

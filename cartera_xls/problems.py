@@ -40,7 +40,7 @@ class Problem:
         shown = display(value)
         message, hint = template
         values = {"value": shown, "column": column, **fields}
-        return cls(sheet, row, column, shown, message.format(**values), hint.format(**values), severity)
+        return cls(sheet, row, column, shown, message.format(**values), hint.format(**values).strip(), severity)
 
 
 def display(value: Any) -> str:

@@ -13,6 +13,10 @@ import pytest
 HOY = dt.date(2026, 11, 2)
 
 
+class Formula(str):
+    """A cell that ``make_workbook`` writes as a formula; any other text stays text."""
+
+
 def make_workbook(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
     """Write ``sheets`` (name → rows) with openpyxl, as Excel users' files are."""
     book = openpyxl.Workbook()
@@ -21,6 +25,9 @@ def make_workbook(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Pat
         sheet = book.create_sheet(name)
         for row in rows:
             sheet.append(list(row))
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and not isinstance(cell.value, Formula):
+                    cell.data_type = "s"  # openpyxl would turn "=..." into a formula
     book.save(path)
     return path
 

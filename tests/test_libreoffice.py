@@ -1,0 +1,78 @@
+"""The real application: LibreOffice Calc opens, re-saves and prints the regenerated workbook."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import cartera_xls
+from cartera_xls.demo import build_plantillas
+
+from .conftest import HOY, sheet_names
+
+
+@pytest.fixture(scope="module")
+def soffice() -> str:
+    found = shutil.which("soffice")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) must be installed in CI: .ci/run installs libreoffice-calc-nogui")
+        pytest.skip("LibreOffice is not installed")
+    return found
+
+
+def convert(soffice: str, source: Path, target_format: str, folder: Path) -> Path:
+    """Open ``source`` in LibreOffice Calc and save it as ``target_format`` in ``folder``."""
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                target_format,
+                "--outdir",
+                str(folder),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+    converted = folder / (source.stem + "." + target_format.split(":")[0])
+    assert converted.exists(), f"LibreOffice did not write {converted}"
+    return converted
+
+
+@pytest.mark.libreoffice
+def test_resaved_by_libreoffice_refreshes_with_nothing_lost(soffice: str, tmp_path: Path) -> None:
+    _, demo = build_plantillas(tmp_path / "plantillas")
+    resaved = convert(soffice, demo, "xlsx", tmp_path / "resaved")
+    original = cartera_xls.load(demo, hoy=HOY)
+    again = cartera_xls.load(resaved, hoy=HOY)
+    for sheet in ("clientes", "ventas", "seguimiento", "oportunidades", "encuestas", "reclamos"):
+        assert again.modelos(sheet) == original.modelos(sheet), sheet
+    assert again.params == original.params
+    assert [(p.sheet, p.row, p.message) for p in again.problems] == [(p.sheet, p.row, p.message) for p in original.problems]
+    # And the refresh of the re-saved file writes the same data as the original's.
+    out = tmp_path / "otra_vez.xlsx"
+    cartera_xls.refresh(resaved, out, hoy=HOY)
+    assert cartera_xls.load(out, hoy=HOY).modelos("clientes") == original.modelos("clientes")
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_prints_every_sheet(soffice: str, tmp_path: Path) -> None:
+    _, demo = build_plantillas(tmp_path / "plantillas")
+    pdf = convert(soffice, demo, "pdf", tmp_path / "pdf")
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
+    visible = [name for name in sheet_names(demo) if name != "Listas"]
+    assert pages >= len(visible)  # every visible sheet prints at least one page
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for header in ("Nombre", "Importe", "Qué hacer", "Parámetro", "Cómo usar este libro"):
+        assert header in text

@@ -1,0 +1,94 @@
+"""Never lose the file: locks, backups, temp files and failures at each step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import cartera_xls
+from cartera_xls import safety
+from cartera_xls.errors import WorkbookInUse, WriteFailed
+from cartera_xls.schema import messages
+
+from .conftest import HOY
+from .test_cli import run
+
+
+def test_excel_lock_names_who_has_it_open(basic_file: Path) -> None:
+    before = basic_file.read_bytes()
+    user = "Carla Núñez"
+    encoded = user.encode("latin-1")
+    (basic_file.parent / f"~${basic_file.name}").write_bytes(bytes([len(encoded)]) + encoded + b" " * 40)
+    code, out, err = run("refresh", str(basic_file))
+    assert code == 2 and out == ""
+    assert err.strip() == messages.OPEN_IN_EXCEL.format(path=basic_file.name, app="Excel", who=" por Carla Núñez")
+    assert basic_file.read_bytes() == before
+    assert not (basic_file.parent / "respaldos").exists()
+
+
+def test_libreoffice_lock_names_who_has_it_open(basic_file: Path) -> None:
+    (basic_file.parent / f".~lock.{basic_file.name}#").write_text(",Óscar Lima,portatil,23.11.2026 10:00,file:///x;\n", "utf-8")
+    with pytest.raises(WorkbookInUse) as caught:
+        cartera_xls.refresh(basic_file, hoy=HOY)
+    assert str(caught.value) == messages.OPEN_IN_EXCEL.format(path=basic_file.name, app="LibreOffice", who=" por Óscar Lima")
+
+
+def test_backups_are_pruned_to_the_parameter(basic_file: Path) -> None:
+    for _ in range(4):
+        cartera_xls.load(basic_file, hoy=HOY).save(basic_file, keep_backups=2)
+    assert len(list((basic_file.parent / "respaldos").iterdir())) == 2
+
+
+def test_stale_temp_files_are_cleaned(basic_file: Path) -> None:
+    stale = basic_file.parent / f".{basic_file.stem}{safety.TEMP_MARK}999.xlsx"
+    stale.write_bytes(b"half a workbook")
+    cartera_xls.refresh(basic_file, hoy=HOY)
+    assert not stale.exists()
+
+
+@pytest.mark.parametrize("step", ["write", "fsync", "verify", "backup", "replace"])
+def test_a_failure_at_any_step_leaves_the_original(basic_file: Path, monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+    before = basic_file.read_bytes()
+    boom = OSError(28, "No queda espacio en el disco")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise boom
+
+    cartera = cartera_xls.load(basic_file, hoy=HOY)
+    if step == "write":
+        monkeypatch.setattr("cartera_xls.cartera.write_workbook", fail)
+    elif step == "fsync":
+        monkeypatch.setattr(safety, "_fsync_file", fail)
+    elif step == "verify":
+        monkeypatch.setattr("cartera_xls.cartera.open_workbook", fail)
+    elif step == "backup":
+        monkeypatch.setattr(safety.shutil, "copy2", fail)
+    else:
+        monkeypatch.setattr(Path, "replace", fail)
+    with pytest.raises(WriteFailed) as caught:
+        cartera.save(basic_file)
+    assert "El archivo original no se ha modificado" in str(caught.value)
+    assert basic_file.read_bytes() == before
+    leftovers = [p.name for p in basic_file.parent.iterdir() if safety.TEMP_MARK in p.name]
+    assert leftovers == []
+
+
+def test_output_is_always_xlsx(tmp_path: Path, basic_file: Path) -> None:
+    result = cartera_xls.refresh(basic_file, tmp_path / "salida.ods", hoy=HOY)
+    assert result.written == tmp_path / "salida.xlsx"
+    assert result.written.exists()
+
+
+def test_temp_file_lives_beside_the_target(basic_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[Path] = []
+    real = safety._fsync_file
+
+    def spy(path: Path) -> None:
+        seen.append(path)
+        real(path)
+
+    monkeypatch.setattr(safety, "_fsync_file", spy)
+    cartera_xls.refresh(basic_file, hoy=HOY)
+    assert seen[0].parent == basic_file.parent and safety.TEMP_MARK in seen[0].name
+    assert seen[0].parent.samefile(basic_file.parent)
