@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from . import checks
+from . import checks, followup, rules
 from .errors import WriteFailed
 from .models import Row, SheetTable, UnknownSheet, rows_as_models
 from .parameters import ParameterRead, read_parameters
@@ -21,7 +22,7 @@ from .reading import read_tables, typed_frame
 from .safety import atomic_write, check_not_open
 from .schema import messages
 from .schema.params import PARAMETERS
-from .schema.sheets import CLIENTES, DATA_SHEETS, REGLAS, REVISAR_COLUMNS
+from .schema.sheets import AGENDA_COLUMNS, CLIENTES, DATA_SHEETS, ESTADOS, REGLAS, REVISAR_COLUMNS, SEMAFOROS
 from .sources import open_workbook
 from .writing import write_workbook
 
@@ -51,7 +52,7 @@ class Cartera:
         self._parameters = parameters
         self.hoy = hoy
         self.source = source
-        self.computed = pd.DataFrame(index=tables[CLIENTES.key].frame.index)
+        self.computed, self.agenda_frame = _apply_rules(tables, parameters.values, hoy)
 
     @classmethod
     def from_path(cls, path: str | Path, hoy: dt.date | None = None) -> Cartera:
@@ -148,9 +149,24 @@ class Cartera:
         table = self.tables.get(sheet)
         return rows_as_models(table) if table is not None else []
 
+    @property
+    def agenda(self) -> pd.DataFrame:
+        """The follow-up plan, as in the Agenda sheet."""
+        frame = self.agenda_frame.drop(columns=["fila"])
+        frame.columns = pd.Index(list(AGENDA_COLUMNS))
+        return frame
+
     def summary_lines(self) -> list[str]:
-        """Lines of the command line summary beyond the client count (filled by the rules)."""
-        return []
+        """Clients per estado and per colour, for the command line summary."""
+        lines = []
+        for template, column, order in (
+            (messages.CLI_SUMMARY_ESTADOS, "estado", ESTADOS),
+            (messages.CLI_SUMMARY_SEMAFORO, "semaforo", SEMAFOROS),
+        ):
+            counts = self.computed[column].value_counts()
+            shown = ", ".join(f"{name} {counts[name]}" for name in order if counts.get(name, 0))
+            lines.append(template.format(counts=shown))
+        return lines
 
     def errores(self) -> list[Problem]:
         """Problems that need the team's attention (information notes left out)."""
@@ -173,6 +189,35 @@ class Cartera:
         check_not_open(path)
         keep = int(self.params["respaldos"]) if keep_backups is None else keep_backups
         return atomic_write(path, lambda temp: write_workbook(self, temp), _verify, keep)
+
+
+def _apply_rules(tables: dict[str, SheetTable], params: dict[str, Any], hoy: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Computed columns of Clientes (schema order) and the agenda, as of ``hoy``."""
+    day = rules.timestamp(hoy)
+    clients = tables[CLIENTES.key].frame
+
+    def frame(spec_key: str) -> pd.DataFrame | None:
+        table = tables.get(spec_key)
+        return table.frame if table is not None else None
+
+    inputs = rules.Inputs(clients, frame("ventas"), frame("seguimiento"), frame("encuestas"), frame("reclamos"))
+    metrics = pd.concat(
+        [
+            rules.purchase_metrics(clients, inputs.sales, day),
+            rules.contact_metrics(clients, inputs.followups, day),
+            rules.other_metrics(inputs, day),
+        ],
+        axis=1,
+    )
+    metrics["estado"] = rules.estados(clients, metrics, params, day)
+    metrics["volumen"] = rules.volumen(metrics, params)
+    metrics["abc"] = rules.abc(metrics, params)
+    metrics = metrics.join(rules.rfm(metrics, metrics["estado"]))
+    probability = clients["purchase_probability"] if "purchase_probability" in clients else pd.Series(np.nan, index=clients.index)
+    metrics["probabilidad"] = probability.astype("float64")
+    metrics = metrics.join(followup.semaforo(metrics, params, day))
+    computed = metrics[[column.key for column in CLIENTES.computed_columns]]
+    return computed, followup.agenda(clients, metrics, params, day)
 
 
 def _verify(path: Path) -> None:

@@ -86,9 +86,7 @@ def duplicate_ids(clients: SheetTable) -> list[Problem]:
             continue
         if key in first_row:
             problems.append(
-                Problem.of(
-                    messages.DUPLICATE_ID, clients.name, int(row), label, clients.frame.at[row, "id"], other=first_row[key]
-                )
+                Problem.of(messages.DUPLICATE_ID, clients.name, int(row), label, clients.frame.at[row, "id"], other=first_row[key])
             )
         else:
             first_row[key] = int(row)
@@ -126,9 +124,7 @@ def resolve_clients(clients: SheetTable, table: SheetTable) -> list[Problem]:
                 rows = ", ".join(str(r) for _, r in matches)
                 problems.append(Problem.of(messages.AMBIGUOUS_CLIENT, table.name, int(row), label, reference, rows=rows))
             else:
-                problems.append(
-                    Problem.of(messages.UNKNOWN_CLIENT, table.name, int(row), label, reference, messages.SEVERITY_WARNING)
-                )
+                problems.append(Problem.of(messages.UNKNOWN_CLIENT, table.name, int(row), label, reference, messages.SEVERITY_WARNING))
     table.frame[CLIENT_ID] = table.frame["client"].map(lambda ref: resolved.get(fold(ref)) if isinstance(ref, str) else None)
     return problems
 

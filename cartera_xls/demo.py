@@ -162,9 +162,7 @@ def _client(rnd: random.Random, sheets: dict[Sheet, list[list[Any]]], hoy: dt.da
     company = f"{kind} {rnd.choice(LAST_NAMES)}"
     signup = hoy - dt.timedelta(days={"nuevo": 40, "potencial": 25}.get(profile, rnd.randint(400, 900)))
     churn_date, churn_reason = (
-        (hoy - dt.timedelta(days=rnd.randint(30, 200)), rnd.choice(CHURN_REASONS))
-        if profile == "perdido" and number % 2
-        else (None, None)
+        (hoy - dt.timedelta(days=rnd.randint(30, 200)), rnd.choice(CHURN_REASONS)) if profile == "perdido" and number % 2 else (None, None)
     )
     probability = rnd.choice((0.2, 0.5, 0.8, 0.9)) if profile == "potencial" else None
     referred = f"C{max(1, number - 5):04d}" if number % 6 == 0 else None
@@ -201,9 +199,7 @@ def _client(rnd: random.Random, sheets: dict[Sheet, list[list[Any]]], hoy: dt.da
     _followups(rnd, sheets, hoy, client_id, salesperson, profile)
 
 
-def _sales(
-    rnd: random.Random, sheets: dict[Sheet, list[list[Any]]], hoy: dt.date, client_id: str, salesperson: str, profile: str
-) -> None:
+def _sales(rnd: random.Random, sheets: dict[Sheet, list[list[Any]]], hoy: dt.date, client_id: str, salesperson: str, profile: str) -> None:
     if profile == "potencial":
         return
     interval = rnd.randint(20, 45)
@@ -251,7 +247,7 @@ def _followups(
         return
     contacts = rnd.randint(1, 4)
     for index in range(contacts):
-        day = hoy - dt.timedelta(days=rnd.randint(1, 80) + 30 * (contacts - index - 1))
+        day = hoy - dt.timedelta(days=rnd.randint(1, 35) + 30 * (contacts - index - 1))
         last = index == contacts - 1
         waiting = SI if last and rnd.random() < 0.3 else NO
         next_date = day + dt.timedelta(days=rnd.choice((3, 7, 10, 14, 21))) if last and rnd.random() < 0.6 else None

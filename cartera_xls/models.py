@@ -86,9 +86,7 @@ _PYTHON_TYPES: dict[Kind, Any] = {
 
 
 def _model_for(sheet: Sheet) -> type[Row]:
-    fields: dict[str, Any] = {
-        column.key: (_PYTHON_TYPES[column.kind] | None, None) for column in sheet.columns if not column.computed
-    }
+    fields: dict[str, Any] = {column.key: (_PYTHON_TYPES[column.kind] | None, None) for column in sheet.columns if not column.computed}
     name = sheet.key.capitalize()
     model: type[Row] = create_model(name, __base__=Row, __doc__=sheet.description, **fields)
     return model

@@ -100,9 +100,7 @@ def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, problems: list[Probl
     if missing:
         if spec is not CLIENTES:
             for column in missing:
-                problems.append(
-                    Problem.of(messages.MISSING_COLUMN, raw.name, header_row + 1, column.label, "", messages.SEVERITY_WARNING)
-                )
+                problems.append(Problem.of(messages.MISSING_COLUMN, raw.name, header_row + 1, column.label, "", messages.SEVERITY_WARNING))
         return None
 
     data_rows = [(index, row) for index, row in enumerate(raw.rows[header_row + 1 :], start=header_row + 1)]
@@ -123,9 +121,7 @@ def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, problems: list[Probl
         else:
             title = parse_text(text).strip() if not is_blank(text) else f"Columna {_letters(col)}"
             if found_column is not None:
-                problems.append(
-                    Problem.of(messages.DUPLICATE_COLUMN, raw.name, header_row + 1, title, "", messages.SEVERITY_WARNING)
-                )
+                problems.append(Problem.of(messages.DUPLICATE_COLUMN, raw.name, header_row + 1, title, "", messages.SEVERITY_WARNING))
             slot = _unique(EXTRA_PREFIX + title, slots)
         slots.append(slot)
         columns.append((col, slot))
@@ -167,9 +163,7 @@ def _parse_column(
         if flag is not None:
             template = messages.FORMULA_WITHOUT_VALUE if flag == FORMULA_WITHOUT_VALUE else messages.EXCEL_ERROR
             problems.append(
-                Problem.of(
-                    template, raw.name, index + 1, column.label, "" if template is messages.FORMULA_WITHOUT_VALUE else flag
-                )
+                Problem.of(template, raw.name, index + 1, column.label, "" if template is messages.FORMULA_WITHOUT_VALUE else flag)
             )
             if flag != FORMULA_WITHOUT_VALUE:
                 table.invalid[(index + 1, column.key)] = flag

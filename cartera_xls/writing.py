@@ -29,6 +29,8 @@ from .problems import Problem
 from .schema import Column, Kind, messages
 from .schema.params import PARAMETERS
 from .schema.sheets import (
+    AGENDA,
+    AGENDA_COLUMNS,
     CLIENTES,
     DATA_SHEETS,
     FIXED_LISTS,
@@ -45,6 +47,7 @@ from .schema.sheets import (
     SI,
 )
 from .sources import EXCEL_ERRORS, ExcelError
+from .styles import TABLE_STYLE, Formats, colour_due_dates, colour_rows, colour_semaforo
 
 if TYPE_CHECKING:
     from .cartera import Cartera
@@ -53,42 +56,10 @@ EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 EXCEL_FAKE_LEAP_DAY = np.datetime64("1900-03-01", "D")
 EXTRA_ROWS_WITH_DROPDOWN = 500  # rows below a table that still get its dropdowns
 MIN_WIDTH, MAX_WIDTH = 8, 60
-TABLE_STYLE = "Table Style Medium 2"
-HEADER_COLOUR = "#1F4E78"
-COMPUTED_COLOUR = "#7F7F7F"
-INVALID_COLOUR = "#F8CBAD"
 DOCUMENT_DATE = dt.datetime(2000, 1, 1)  # fixed, so the same data gives the same bytes
 
 Writer = Callable[[int, int, Any], None]
-
-
-class Formats:
-    """The cell formats of one workbook (formats cannot be shared across workbooks)."""
-
-    def __init__(self, book: xlsxwriter.Workbook) -> None:
-        self.book = book
-        self.header = book.add_format(
-            {"bold": True, "font_color": "white", "bg_color": HEADER_COLOUR, "text_wrap": True, "valign": "top"}
-        )
-        self.computed_header = book.add_format(
-            {"bold": True, "italic": True, "font_color": "white", "bg_color": COMPUTED_COLOUR, "text_wrap": True, "valign": "top"}
-        )
-        self.title = book.add_format({"bold": True, "font_size": 14})
-        self.invalid = book.add_format({"bg_color": INVALID_COLOUR})
-        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
-        self._numbers: dict[str, Format] = {}
-
-    def number(self, number_format: str) -> Format:
-        """A format with the given Excel number format, made once."""
-        if number_format not in self._numbers:
-            self._numbers[number_format] = self.book.add_format({"num_format": number_format})
-        return self._numbers[number_format]
-
-    def for_column(self, column: Column | None) -> Format | None:
-        if column is None:
-            return None
-        number_format = column.number_format or NUMBER_FORMATS.get(column.kind)
-        return self.number(number_format) if number_format else None
+AGENDA_DATE = Column("fecha", "Fecha", Kind.DATE)
 
 
 def write_workbook(cartera: Cartera, path: Path) -> None:
@@ -102,11 +73,13 @@ def write_workbook(cartera: Cartera, path: Path) -> None:
     formats = Formats(book)
     lists = _collect_lists(cartera)
     list_ranges = _list_ranges(lists)
+    warn_days = int(cartera.params["dias_aviso"])
+    write_agenda(book, formats, cartera, warn_days)
     for spec in DATA_SHEETS:
         table = cartera.tables.get(spec.key)
         if table is not None:
             extra = cartera.computed if spec is CLIENTES else None
-            write_table(book, formats, table, list_ranges, extra)
+            write_table(book, formats, table, list_ranges, extra, warn_days)
     for sheet in cartera.unknown:
         write_unknown(book, formats, sheet)
     write_problems(book, formats, cartera.problems)
@@ -122,6 +95,7 @@ def write_table(
     table: SheetTable,
     list_ranges: dict[str, str],
     computed: pd.DataFrame | None = None,
+    warn_days: int = 0,
 ) -> Worksheet:
     """One known sheet: title rows, then an Excel table with every row and column."""
     sheet = book.add_worksheet(table.spec.label)
@@ -169,8 +143,59 @@ def write_table(
                 col,
                 {"validate": "list", "source": list_ranges[column.dropdown], "error_type": "warning", "ignore_blank": True},
             )
-    sheet.freeze_panes(top + 1, 0)
+    if computed is not None and len(table.frame):
+        last_row, right = top + rows, left + len(columns) - 1
+        semaforo_col = left + slot_of.index("semaforo")
+        colour_semaforo(sheet, formats, top + 1, last_row, semaforo_col)
+        colour_due_dates(sheet, formats, top + 1, last_row, left + slot_of.index("proximo_contacto"), warn_days)
+        colour_rows(sheet, formats, top + 1, last_row, left, right, semaforo_col)
+    sheet.freeze_panes(top + 1, left + _frozen_columns(table))
     return sheet
+
+
+def _frozen_columns(table: SheetTable) -> int:
+    """Keep the client's ID and name in view while scrolling right through Clientes."""
+    if table.spec is not CLIENTES or "name" not in table.slots:
+        return 0
+    position = table.slots.index("name") + 1
+    return position if position <= 3 else 0
+
+
+def write_agenda(book: xlsxwriter.Workbook, formats: Formats, cartera: Cartera, warn_days: int) -> None:
+    """The follow-up plan: a title with the date, then one row per action."""
+    sheet = book.add_worksheet(AGENDA)
+    title = messages.AGENDA_TITLE.format(hoy=cartera.hoy.strftime("%d/%m/%Y"), days=int(cartera.params["dias_agenda"]))
+    sheet.write_string(0, 0, title, formats.title)
+    plan = cartera.agenda_frame
+    top = 2
+    sheet.add_table(
+        top,
+        0,
+        top + max(len(plan), 1),
+        len(AGENDA_COLUMNS) - 1,
+        {
+            "name": "TablaAgenda",
+            "style": TABLE_STYLE,
+            "columns": [{"header": header, "header_format": formats.header} for header in AGENDA_COLUMNS],
+        },
+    )
+    keys = [key for key in plan.columns if key != "fila"]
+    for col, key in enumerate(keys):
+        column = AGENDA_DATE if key == "fecha" else None
+        width = write_column(sheet, formats, top + 1, col, column, plan[key])
+        sheet.set_column(col, col, min(_fit(max(width, _header_width(AGENDA_COLUMNS[col]))), 50))
+    if len(plan):
+        last_row = top + len(plan)
+        semaforo_col = keys.index("semaforo")
+        colour_semaforo(sheet, formats, top + 1, last_row, semaforo_col)
+        colour_due_dates(sheet, formats, top + 1, last_row, keys.index("fecha"), warn_days)
+        colour_rows(sheet, formats, top + 1, last_row, 0, len(keys) - 1, semaforo_col)
+    else:
+        sheet.write_string(top + 1, 0, messages.AGENDA_EMPTY)
+    sheet.freeze_panes(top + 1, 0)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(top)
 
 
 def write_column(sheet: Worksheet, formats: Formats, first_row: int, col: int, column: Column | None, series: pd.Series) -> int:
@@ -356,10 +381,7 @@ def _collect_lists(cartera: Cartera) -> dict[str, list[str]]:
 
 
 def _list_ranges(lists: dict[str, list[str]]) -> dict[str, str]:
-    return {
-        name: f"='{LISTAS}'!${_letters(col)}$2:${_letters(col)}${len(values) + 1}"
-        for col, (name, values) in enumerate(lists.items())
-    }
+    return {name: f"='{LISTAS}'!${_letters(col)}$2:${_letters(col)}${len(values) + 1}" for col, (name, values) in enumerate(lists.items())}
 
 
 def _letters(col: int) -> str:

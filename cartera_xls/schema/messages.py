@@ -70,14 +70,10 @@ SEVERITY_INFO = "info"
 FILE_NOT_FOUND = "No se encuentra el archivo «{path}». Revise el nombre y la carpeta."
 NOT_A_WORKBOOK = "«{path}» no es un libro de Excel ni de LibreOffice. Ábralo y guárdelo como .xlsx."
 UNSUPPORTED_FORMAT = "«{path}» tiene un formato que no se puede leer ({suffix}). Guárdelo como .xlsx, .xlsm, .xls, .xlsb u .ods."
-PASSWORD_PROTECTED = (
-    "«{path}» está protegido con contraseña. Quite la contraseña en Excel (Archivo > Información) y vuelva a intentarlo."
-)
+PASSWORD_PROTECTED = "«{path}» está protegido con contraseña. Quite la contraseña en Excel (Archivo > Información) y vuelva a intentarlo."
 CORRUPT_WORKBOOK = "No se pudo leer «{path}»: el archivo está dañado o incompleto ({detail}). Recupere una copia de respaldo."
 MISSING_CLIENTS_SHEET = "El libro no tiene una hoja «Clientes». Cree una hoja llamada Clientes con al menos la columna Nombre (o use «init» para empezar de una plantilla)."
-MISSING_CLIENTS_COLUMN = (
-    "La hoja «{sheet}» no tiene la columna obligatoria «{column}» en sus títulos. Añádala y vuelva a intentarlo."
-)
+MISSING_CLIENTS_COLUMN = "La hoja «{sheet}» no tiene la columna obligatoria «{column}» en sus títulos. Añádala y vuelva a intentarlo."
 OPEN_IN_EXCEL = "«{path}» está abierto en {app}{who}. Ciérrelo y vuelva a intentarlo; no se ha modificado nada."
 OPEN_BY = " por {user}"
 FILE_EXISTS = "«{path}» ya existe; no se sobrescribe. Elija otro nombre o bórrelo antes."
@@ -126,3 +122,43 @@ INSTRUCTIONS = (
     "Antes de reemplazar el archivo se guarda una copia en la carpeta «respaldos».",
     "Los problemas encontrados (fechas ilegibles, clientes inexistentes, posibles duplicados) están en la hoja Revisar.",
 )
+
+# --- Why a client has its colour (the Motivo column) -----------------------------
+REASON_LOST = "Cliente perdido: fuera del seguimiento."
+REASON_OVERDUE = "Acción comprometida vencida el {date}: {action}."
+REASON_COMPLAINT = "Reclamo abierto desde el {date}."
+REASON_KEY_INACTIVE = "Cliente {who} inactivo: {days} días sin comprar."
+REASON_KEY_A = "clase A"
+REASON_KEY_HIGH = "de volumen alto"
+REASON_HOT_PROSPECT = "Prospecto con probabilidad {probability} sin contacto {since}."
+REASON_NEVER = "nunca contactado"
+REASON_SINCE = "hace {days} días"
+REASON_DUE = "Acción prevista el {date}: {action}."
+REASON_REPURCHASE = "Recompra esperada el {date}."
+REASON_NO_CONTACT = "Sin contacto {since}."
+REASON_WAITING_LONG = "Esperando su respuesta desde el {date} ({days} días)."
+REASON_WAITING = "Esperando que diga si le interesa (desde el {date})."
+REASON_NOTHING = "Nada pendiente."
+NO_ACTION_TEXT = "acción sin describir"
+
+# --- Suggested action when the team committed none (the Acción sugerida column) -
+ACTION_COMPLAINT = "Resolver el reclamo y llamar al cliente"
+ACTION_KEY_INACTIVE = "Visitar: cliente importante que dejó de comprar"
+ACTION_HOT_PROSPECT = "Llamar al prospecto y proponer una reunión"
+ACTION_REPURCHASE = "Llamar para la reposición"
+ACTION_NO_CONTACT = "Llamar para mantener el contacto"
+ACTION_WAITING_LONG = "Recordarle la propuesta pendiente"
+ACTION_WAITING = "Esperar su respuesta"
+ACTION_ROUTINE = "Seguimiento de rutina"
+
+# --- Command line summary of the rules ------------------------------------------
+CLI_SUMMARY_ESTADOS = "Por estado: {counts}"
+CLI_SUMMARY_SEMAFORO = "Semáforo: {counts}"
+CLI_AGENDA_WRITTEN = "Agenda exportada: {path} ({count} acciones)"
+CLI_ICS_HELP = "exportar la agenda como eventos de calendario (.ics)"
+ICS_SUMMARY = "{action} — {client}"
+ICS_DESCRIPTION = "Cliente: {client} ({company})\nTeléfono: {phone}\nEmail: {email}\nMotivo: {reason}\nSemáforo: {colour}"
+
+# --- The Agenda sheet -------------------------------------------------------------
+AGENDA_TITLE = "Agenda de seguimiento al {hoy}: acciones vencidas y de los próximos {days} días"
+AGENDA_EMPTY = "No hay acciones pendientes en este periodo."

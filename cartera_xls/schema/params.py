@@ -41,15 +41,17 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Volumen alto: facturación de 12 meses mayor que este múltiplo del promedio por cliente comprador.",
         minimum=0,
     ),
+    Parameter(
+        "factor_volumen_bajo",
+        0.5,
+        "Volumen bajo: facturación de 12 meses menor que este múltiplo del promedio; entre ambos, medio.",
+        minimum=0,
+    ),
     Parameter("abc_a", 80, "Clase A: clientes que hacen este porcentaje acumulado de la facturación.", minimum=0, maximum=100),
     Parameter("abc_b", 95, "Clase B: hasta este porcentaje acumulado; el resto es clase C.", minimum=0, maximum=100),
-    Parameter(
-        "prob_alta", 70, "Probabilidad de compra (%) a partir de la cual un prospecto es prioritario.", minimum=0, maximum=100
-    ),
+    Parameter("prob_alta", 70, "Probabilidad de compra (%) a partir de la cual un prospecto es prioritario.", minimum=0, maximum=100),
     Parameter("dias_aviso", 7, "Días de antelación con que se avisa de una acción o recompra próxima.", minimum=0),
-    Parameter(
-        "dias_sin_contacto", 30, "Días sin contacto tras los que se recuerda llamar a un cliente activo o nuevo.", minimum=1
-    ),
+    Parameter("dias_sin_contacto", 30, "Días sin contacto tras los que se recuerda llamar a un cliente activo o nuevo.", minimum=1),
     Parameter("dias_espera_respuesta", 10, "Días de espera de una respuesta del cliente antes de recordarle.", minimum=0),
     Parameter("dia_seguimiento", "viernes", "Día fijo de la semana para el seguimiento de clientes.", choices=WEEKDAYS),
     Parameter("dias_agenda", 14, "Días hacia adelante que cubre la hoja Agenda.", minimum=1),

@@ -31,11 +31,43 @@ AMARILLO = "amarillo"
 VERDE = "verde"
 SIN_COLOR = "—"  # lost clients: grey, out of the agenda
 SEMAFOROS = (ROJO, AMARILLO, VERDE, SIN_COLOR)
+SEMAFORO_PRIORITY = {ROJO: 0, AMARILLO: 1, VERDE: 2, SIN_COLOR: 3}
 
 VOLUMEN_ALTO = "alto"
 VOLUMEN_MEDIO = "medio"
 VOLUMEN_BAJO = "bajo"
 VOLUMENES = (VOLUMEN_ALTO, VOLUMEN_MEDIO, VOLUMEN_BAJO)
+ABC_CLASSES = ("A", "B", "C")
+
+# RFM segments: (pattern over the R and F scores, name); the first pattern that matches wins.
+RFM_SEGMENTS = (
+    (r"5[4-5]", "Campeones"),
+    (r"[3-4][4-5]", "Leales"),
+    (r"[4-5][2-3]", "Potenciales leales"),
+    (r"51", "Nuevos"),
+    (r"41", "Prometedores"),
+    (r"33", "Necesitan atención"),
+    (r"3[1-2]", "A punto de dormir"),
+    (r"[1-2]5", "No se pueden perder"),
+    (r"[1-2][3-4]", "En riesgo"),
+    (r"[1-2][1-2]", "Hibernando"),
+)
+RFM_LOST = "Perdidos"
+
+# Columns of the Agenda sheet, in order.
+AGENDA_COLUMNS = (
+    "Fecha",
+    "Vendedor",
+    "ID",
+    "Cliente",
+    "Empresa",
+    "Teléfono",
+    "Email",
+    "Acción sugerida",
+    "Motivo",
+    "Semáforo",
+    "Estado",
+)
 
 # Lists that feed dropdowns on the hidden lists sheet (name → fixed values).
 # Lists filled from the data (clients, salespeople) are added by the writer.
@@ -118,6 +150,37 @@ CLIENTES = Sheet(
         _text("opinion", "Opinión", "Opinión del producto"),
         _text("needs", "Necesidades", "Dudas y necesidades"),
         _text("competition", "Competencia", "Comparaciones con la competencia"),
+        # Computed on every refresh (grey headers), never read as input.
+        _computed("estado", "Estado"),
+        _computed("semaforo", "Semáforo"),
+        _computed("motivo", "Motivo"),
+        _computed("proximo_contacto", "Próximo contacto", Kind.DATE),
+        _computed("accion_sugerida", "Acción sugerida"),
+        _computed("volumen", "Volumen"),
+        _computed("abc", "ABC"),
+        _computed("segmento_rfm", "Segmento RFM"),
+        _computed("r", "R", Kind.INTEGER),
+        _computed("f", "F", Kind.INTEGER),
+        _computed("m", "M", Kind.INTEGER),
+        _computed("compras", "Compras", Kind.INTEGER),
+        _computed("compras_12m", "Compras 12 meses", Kind.INTEGER),
+        _computed("primera_compra", "Primera compra", Kind.DATE),
+        _computed("ultima_compra", "Última compra", Kind.DATE),
+        _computed("dias_sin_comprar", "Días sin comprar", Kind.INTEGER),
+        _computed("intervalo", "Intervalo habitual (días)", Kind.INTEGER),
+        _computed("compra_esperada", "Próxima compra esperada", Kind.DATE),
+        _computed("facturacion", "Facturación total", Kind.NUMBER),
+        _computed("facturacion_12m", "Facturación 12 meses", Kind.NUMBER),
+        _computed("ticket_medio", "Ticket medio", Kind.NUMBER),
+        _computed("productos", "Productos comprados", Kind.INTEGER),
+        _computed("ultimo_contacto", "Último contacto", Kind.DATE),
+        _computed("dias_sin_contacto", "Días sin contacto", Kind.INTEGER),
+        _computed("contactos_90d", "Contactos 90 días", Kind.INTEGER),
+        _computed("esperando_desde", "Esperando respuesta desde", Kind.DATE),
+        _computed("referidos", "Referidos", Kind.INTEGER),
+        _computed("satisfaccion", "Última satisfacción", Kind.INTEGER),
+        _computed("recomendacion", "Última recomendación", Kind.INTEGER),
+        _computed("reclamos_abiertos", "Reclamos abiertos", Kind.INTEGER),
     ),
 )
 

@@ -1,0 +1,306 @@
+"""Per-client metrics and classification: estado, volumen, ABC and RFM.
+
+Pure functions of the data, the parameters and the as-of date ``hoy``: no
+clock, no I/O, vectorised group-bys (no loop over clients × sales). Rows dated
+after ``hoy`` are ignored, so a refresh with ``--hoy`` in the past is what it
+would have been that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .checks import CLIENT_ID
+from .schema import fold
+from .schema.sheets import (
+    ESTADO_ACTIVO,
+    ESTADO_INACTIVO,
+    ESTADO_NUEVO,
+    ESTADO_PASIVO,
+    ESTADO_PERDIDO,
+    ESTADO_POTENCIAL,
+    RFM_LOST,
+    RFM_SEGMENTS,
+    VOLUMEN_ALTO,
+    VOLUMEN_BAJO,
+    VOLUMEN_MEDIO,
+)
+
+DAYS_12M = 365
+DAYS_RECENT_CONTACTS = 90
+MIN_PURCHASES_FOR_INTERVAL = 3
+MIN_CLIENTS_FOR_PERCENTILE = 4
+RFM_BINS = 5
+_RFM_PATTERNS = [(re.compile(pattern), name) for pattern, name in RFM_SEGMENTS]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The frames the rules read, already resolved to client IDs (see :mod:`checks`)."""
+
+    clients: pd.DataFrame
+    sales: pd.DataFrame | None = None
+    followups: pd.DataFrame | None = None
+    surveys: pd.DataFrame | None = None
+    complaints: pd.DataFrame | None = None
+
+
+def _until(frame: pd.DataFrame | None, hoy: pd.Timestamp, required: tuple[str, ...]) -> pd.DataFrame | None:
+    """Rows usable by the rules: a client and the required values, dated up to ``hoy``."""
+    if frame is None or CLIENT_ID not in frame or any(column not in frame for column in required):
+        return None
+    usable = frame.dropna(subset=[CLIENT_ID, *required])
+    if "date" in usable:
+        usable = usable[usable["date"] <= hoy]
+    return usable
+
+
+def _per_client(ids: pd.Series, values: pd.Series) -> pd.Series:
+    """``values`` (indexed by client ID) aligned to the clients' rows; missing where a client has none."""
+    return pd.Series(values.reindex(ids.to_numpy()).to_numpy(), index=ids.index)
+
+
+def _days(later: pd.Series | pd.Timestamp, earlier: pd.Series) -> pd.Series:
+    return (later - earlier).dt.days.astype("Int64")
+
+
+def purchase_metrics(clients: pd.DataFrame, sales: pd.DataFrame | None, hoy: pd.Timestamp) -> pd.DataFrame:
+    """Purchases, first/last purchase, interval, expected next purchase, revenue, ticket, products.
+
+    A purchase is a day with positive sales for the client (several invoice
+    lines on one day are one purchase); credit notes lower revenue but are not
+    purchases.
+    """
+    ids = clients["id"]
+    result = pd.DataFrame(index=clients.index)
+    usable = _until(sales, hoy, ("date", "amount"))
+    if usable is None or usable.empty:
+        for column in ("compras", "compras_12m", "productos"):
+            result[column] = pd.array([0] * len(clients), dtype="Int64")
+        for column in ("primera_compra", "ultima_compra", "compra_esperada"):
+            result[column] = pd.Series(pd.NaT, index=clients.index, dtype="datetime64[ns]")
+        for column in ("facturacion", "facturacion_12m"):
+            result[column] = 0.0
+        result["dias_sin_comprar"] = pd.array([pd.NA] * len(clients), dtype="Int64")
+        result["intervalo"] = pd.array([pd.NA] * len(clients), dtype="Int64")
+        result["ticket_medio"] = np.nan
+        return result
+
+    since_12m = hoy - pd.Timedelta(days=DAYS_12M)
+    by_client = usable.groupby(CLIENT_ID)
+    revenue = by_client["amount"].sum()
+    revenue_12m = usable[usable["date"] > since_12m].groupby(CLIENT_ID)["amount"].sum()
+    days = usable.loc[usable["amount"] > 0, [CLIENT_ID, "date"]].drop_duplicates().sort_values([CLIENT_ID, "date"])
+    per_client = days.groupby(CLIENT_ID)["date"]
+    purchases = per_client.size()
+    purchases_12m = days[days["date"] > since_12m].groupby(CLIENT_ID).size()
+    first, last = per_client.min(), per_client.max()
+    gaps = days.assign(gap=per_client.diff().dt.days).dropna(subset=["gap"])
+    interval = gaps.groupby(CLIENT_ID)["gap"].median()
+    products = (
+        usable.dropna(subset=["product"]).groupby(CLIENT_ID)["product"].nunique() if "product" in usable else pd.Series(dtype="int64")
+    )
+
+    result["compras"] = _per_client(ids, purchases).fillna(0).astype("Int64")
+    result["compras_12m"] = _per_client(ids, purchases_12m).fillna(0).astype("Int64")
+    result["primera_compra"] = _per_client(ids, first).astype("datetime64[ns]")
+    result["ultima_compra"] = _per_client(ids, last).astype("datetime64[ns]")
+    result["dias_sin_comprar"] = _days(hoy, result["ultima_compra"])
+    result["intervalo"] = _per_client(ids, interval).round().astype("Int64")
+    expected = result["ultima_compra"] + pd.to_timedelta(result["intervalo"].astype("float64"), unit="D")
+    result["compra_esperada"] = expected.astype("datetime64[ns]")
+    result["facturacion"] = _per_client(ids, revenue).fillna(0.0).astype("float64").round(2)
+    result["facturacion_12m"] = _per_client(ids, revenue_12m).fillna(0.0).astype("float64").round(2)
+    ticket = result["facturacion"] / result["compras"].astype("float64").replace(0, np.nan)
+    result["ticket_medio"] = ticket.astype("float64").round(2)
+    result["productos"] = _per_client(ids, products).fillna(0).astype("Int64")
+    return result
+
+
+def contact_metrics(clients: pd.DataFrame, followups: pd.DataFrame | None, hoy: pd.Timestamp) -> pd.DataFrame:
+    """Last contact, contacts in 90 days, waiting for their answer, and the open committed action.
+
+    A committed action (``Fecha próxima acción``) is open while no contact has
+    happened on or after its date and no later contact scheduled another one.
+    """
+    ids = clients["id"]
+    result = pd.DataFrame(index=clients.index)
+    result["ultimo_contacto"] = pd.Series(pd.NaT, index=clients.index, dtype="datetime64[ns]")
+    result["esperando_desde"] = pd.Series(pd.NaT, index=clients.index, dtype="datetime64[ns]")
+    result["accion_fecha"] = pd.Series(pd.NaT, index=clients.index, dtype="datetime64[ns]")
+    result["accion_texto"] = pd.Series(None, index=clients.index, dtype="object")
+    result["contactos_90d"] = pd.array([0] * len(clients), dtype="Int64")
+    usable = _until(followups, hoy, ("date",))
+    if usable is not None and not usable.empty:
+        ordered = usable.sort_values([CLIENT_ID, "date"], kind="stable")
+        last_rows = ordered.groupby(CLIENT_ID).tail(1).set_index(CLIENT_ID)
+        result["ultimo_contacto"] = _per_client(ids, last_rows["date"]).astype("datetime64[ns]")
+        recent = ordered[ordered["date"] > hoy - pd.Timedelta(days=DAYS_RECENT_CONTACTS)].groupby(CLIENT_ID).size()
+        result["contactos_90d"] = _per_client(ids, recent).fillna(0).astype("Int64")
+        if "awaiting_reply" in last_rows:
+            waiting = last_rows.loc[last_rows["awaiting_reply"].fillna(False).astype(bool), "date"]
+            result["esperando_desde"] = _per_client(ids, waiting).astype("datetime64[ns]")
+        if "next_action_date" in ordered:
+            action = _open_actions(ordered)
+            result["accion_fecha"] = _per_client(ids, action["next_action_date"]).astype("datetime64[ns]")
+            if "next_action" in action:
+                result["accion_texto"] = _per_client(ids, action["next_action"]).astype("object")
+    result["dias_sin_contacto"] = _days(hoy, result["ultimo_contacto"])
+    return result
+
+
+def _open_actions(ordered: pd.DataFrame) -> pd.DataFrame:
+    """The earliest open committed action per client (index: client ID)."""
+    scheduled = ordered.dropna(subset=["next_action_date"])
+    if scheduled.empty:
+        return pd.DataFrame(columns=["next_action_date", "next_action"])
+    last_contact = ordered.groupby(CLIENT_ID)["date"].max()
+    last_scheduling = scheduled.groupby(CLIENT_ID)["date"].max()
+    client = scheduled[CLIENT_ID]
+    is_open = (client.map(last_contact) < scheduled["next_action_date"]) & (scheduled["date"] == client.map(last_scheduling))
+    still_open = scheduled[is_open].sort_values([CLIENT_ID, "next_action_date"], kind="stable")
+    return still_open.groupby(CLIENT_ID).head(1).set_index(CLIENT_ID)
+
+
+def other_metrics(inputs: Inputs, hoy: pd.Timestamp) -> pd.DataFrame:
+    """Referrals brought, last satisfaction and recommendation, open complaints."""
+    clients = inputs.clients
+    ids = clients["id"]
+    result = pd.DataFrame(index=clients.index)
+    referred = clients["referred_by"].dropna().map(lambda v: fold(str(v))) if "referred_by" in clients else pd.Series(dtype="object")
+    counts = referred.value_counts()
+    by_id = ids.map(lambda v: fold(v) if isinstance(v, str) else None).map(counts)
+    by_name = clients["name"].map(lambda v: fold(v) if isinstance(v, str) else None).map(counts)
+    result["referidos"] = by_id.fillna(by_name).fillna(0).astype("Int64")
+
+    result["satisfaccion"] = pd.array([pd.NA] * len(clients), dtype="Int64")
+    result["recomendacion"] = pd.array([pd.NA] * len(clients), dtype="Int64")
+    surveys = _until(inputs.surveys, hoy, ("date",))
+    if surveys is not None and not surveys.empty:
+        for column, source in (("satisfaccion", "satisfaction"), ("recomendacion", "recommendation")):
+            if source in surveys:
+                answered = surveys.dropna(subset=[source]).sort_values("date", kind="stable")
+                last = answered.groupby(CLIENT_ID)[source].last()
+                result[column] = _per_client(ids, last).astype("Int64")
+
+    result["reclamos_abiertos"] = pd.array([0] * len(clients), dtype="Int64")
+    result["reclamo_desde"] = pd.Series(pd.NaT, index=clients.index, dtype="datetime64[ns]")
+    complaints = _until(inputs.complaints, hoy, ("date",))
+    if complaints is not None and not complaints.empty:
+        open_rows = complaints[open_complaints(complaints, hoy)]
+        grouped = open_rows.groupby(CLIENT_ID)["date"]
+        result["reclamos_abiertos"] = _per_client(ids, grouped.size()).fillna(0).astype("Int64")
+        result["reclamo_desde"] = _per_client(ids, grouped.min()).astype("datetime64[ns]")
+    return result
+
+
+def open_complaints(complaints: pd.DataFrame, hoy: pd.Timestamp) -> pd.Series:
+    """Complaints still open: state «abierto», or no state and no resolution date up to ``hoy``."""
+    from .schema.sheets import COMPLAINT_STATES
+
+    status = complaints["status"] if "status" in complaints else pd.Series(None, index=complaints.index, dtype="object")
+    resolved = complaints["resolved_date"] if "resolved_date" in complaints else pd.Series(pd.NaT, index=complaints.index)
+    return (status == COMPLAINT_STATES[0]) | (status.isna() & ~(resolved <= hoy))
+
+
+def estados(clients: pd.DataFrame, metrics: pd.DataFrame, params: dict[str, Any], hoy: pd.Timestamp) -> pd.Series:
+    """Estado of every client, first match wins (SPEC §2)."""
+    days = metrics["dias_sin_comprar"].astype("float64")
+    purchases = metrics["compras"].astype("float64")
+    interval = metrics["intervalo"].astype("float64")
+    threshold = pd.Series(float(params["dias_inactivo"]), index=clients.index)
+    regular = purchases >= MIN_PURCHASES_FOR_INTERVAL
+    threshold[regular] = np.maximum(float(params["dias_inactivo_min"]), params["factor_intervalo"] * interval[regular])
+    lost_after = np.maximum(float(params["dias_perdido"]), 2 * threshold)
+    churned = clients["churn_date"] <= hoy if "churn_date" in clients else pd.Series(False, index=clients.index)
+    since_first = _days(hoy, metrics["primera_compra"]).astype("float64")
+
+    estado = pd.Series(ESTADO_ACTIVO, index=clients.index, dtype="object")
+    decided = pd.Series(False, index=clients.index)
+    for mask, value in (
+        (churned.fillna(False).astype(bool) | (days > lost_after), ESTADO_PERDIDO),
+        (purchases == 0, ESTADO_POTENCIAL),
+        (since_first <= params["dias_cliente_nuevo"], ESTADO_NUEVO),
+        (days > threshold, ESTADO_INACTIVO),
+    ):
+        hit = mask.fillna(False).astype(bool) & ~decided
+        estado[hit] = value
+        decided |= hit
+    rest = ~decided
+    if rest.sum() >= MIN_CLIENTS_FOR_PERCENTILE:
+        revenue = metrics.loc[rest, "facturacion_12m"].astype("float64")
+        count = metrics.loc[rest, "compras_12m"].astype("float64")
+        percent = float(params["percentil_pasivo"])
+        low = (revenue <= np.percentile(revenue, percent)) & (count <= np.percentile(count, percent))
+        estado[low[low].index] = ESTADO_PASIVO
+    return estado
+
+
+def volumen(metrics: pd.DataFrame, params: dict[str, Any]) -> pd.Series:
+    """Alto above the average 12-month revenue per buying client (× factor), bajo below the low factor."""
+    revenue = metrics["facturacion_12m"].astype("float64")
+    buyers = revenue[metrics["compras_12m"].astype("float64") > 0]
+    average = float(buyers.mean()) if len(buyers) else 0.0
+    result = pd.Series(VOLUMEN_MEDIO, index=metrics.index, dtype="object")
+    result[revenue <= params["factor_volumen_bajo"] * average] = VOLUMEN_BAJO
+    result[revenue > params["factor_volumen"] * average] = VOLUMEN_ALTO
+    result[metrics["compras"].astype("float64") == 0] = None
+    return result
+
+
+def abc(metrics: pd.DataFrame, params: dict[str, Any]) -> pd.Series:
+    """ABC class by 12-month revenue: A makes the first ``abc_a`` %, B up to ``abc_b`` %, C the rest."""
+    revenue = metrics["facturacion_12m"].astype("float64").clip(lower=0)
+    result = pd.Series(None, index=metrics.index, dtype="object")
+    buyers = metrics["compras"].astype("float64") > 0
+    result[buyers] = "C"
+    total = revenue.sum()
+    if total <= 0:
+        return result
+    ranked = revenue[buyers & (revenue > 0)].sort_values(ascending=False, kind="stable")
+    before = (ranked.cumsum() - ranked) / total  # share made by the clients ahead of this one
+    result[before[before < params["abc_b"] / 100].index] = "B"
+    result[before[before < params["abc_a"] / 100].index] = "A"
+    return result
+
+
+def rfm(metrics: pd.DataFrame, estado: pd.Series) -> pd.DataFrame:
+    """R, F and M scores 1–5 (quintiles among buyers) and the named segment."""
+    buyers = metrics["compras"].astype("float64") > 0
+    result = pd.DataFrame(index=metrics.index)
+    for column, source, ascending in (("r", "dias_sin_comprar", False), ("f", "compras", True), ("m", "facturacion", True)):
+        values = metrics.loc[buyers, source].astype("float64")
+        ranks = values.rank(method="average", pct=True, ascending=ascending)
+        score = np.ceil(ranks * RFM_BINS).clip(1, RFM_BINS)
+        result[column] = pd.Series(pd.NA, index=metrics.index, dtype="Int64")
+        result.loc[buyers, column] = score.astype("int64")
+        result[column] = result[column].astype("Int64")
+    codes = result["r"].astype("string") + result["f"].astype("string")
+    result["segmento_rfm"] = codes.map(_rfm_segment).astype("object")
+    result.loc[estado == ESTADO_PERDIDO, "segmento_rfm"] = RFM_LOST
+    return result
+
+
+def _rfm_segment(code: Any) -> str | None:
+    if not isinstance(code, str):
+        return None
+    return next((name for pattern, name in _RFM_PATTERNS if pattern.fullmatch(code)), None)
+
+
+def timestamp(day: dt.date) -> pd.Timestamp:
+    """``hoy`` as a pandas timestamp at midnight."""
+    return pd.Timestamp(day)
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN, NaT and pd.NA."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
