@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import checks, followup, rules
 from .errors import WriteFailed
+from .ics import write_calendar
 from .models import Row, SheetTable, UnknownSheet, rows_as_models
 from .parameters import ParameterRead, read_parameters
 from .problems import Problem
@@ -155,6 +156,13 @@ class Cartera:
         frame = self.agenda_frame.drop(columns=["fila"])
         frame.columns = pd.Index(list(AGENDA_COLUMNS))
         return frame
+
+    def export_agenda(self, path: str | Path) -> int:
+        """Write the agenda as calendar events (.ics); return how many."""
+        try:
+            return write_calendar(self.agenda_frame, self.hoy, Path(path))
+        except OSError as exc:
+            raise WriteFailed(messages.CANNOT_WRITE.format(path=path, detail=exc.strerror or exc)) from None
 
     def summary_lines(self) -> list[str]:
         """Clients per estado and per colour, for the command line summary."""

@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("archivo", type=Path, help=messages.CLI_FILE_HELP)
     refresh.add_argument("-o", "--salida", type=Path, help=messages.CLI_OUTPUT_HELP)
     refresh.add_argument("--hoy", type=_date, help=messages.CLI_HOY_HELP)
+    refresh.add_argument("--ics", type=Path, metavar="AGENDA.ics", help=messages.CLI_ICS_HELP)
     validate = commands.add_parser("validate", help=messages.CLI_VALIDATE_HELP, description=messages.CLI_VALIDATE_HELP)
     validate.add_argument("archivo", type=Path, help=messages.CLI_FILE_HELP)
     validate.add_argument("--hoy", type=_date, help=messages.CLI_HOY_HELP)
@@ -82,6 +83,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             print(messages.CLI_WRITTEN.format(path=result.written), file=out)
             if result.backup is not None:
                 print(messages.CLI_BACKUP.format(path=result.backup), file=out)
+            if args.ics is not None:
+                count = result.cartera.export_agenda(args.ics)
+                print(messages.CLI_AGENDA_WRITTEN.format(path=args.ics, count=count), file=out)
             return EXIT_OK
         if args.command == "validate":
             cartera = api.load(args.archivo, args.hoy)

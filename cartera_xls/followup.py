@@ -58,7 +58,7 @@ def _rules(params: dict[str, Any], hoy: pd.Timestamp) -> list[Rule]:
     def days_waiting(row: Row) -> float:
         return float("nan") if is_missing(row["esperando_desde"]) else (hoy - row["esperando_desde"]).days
 
-    def today(_: Row) -> pd.Timestamp:
+    def on_hoy(_: Row) -> pd.Timestamp:
         return hoy
 
     return [
@@ -67,14 +67,14 @@ def _rules(params: dict[str, Any], hoy: pd.Timestamp) -> list[Rule]:
             lambda r: not is_missing(r["accion_fecha"]) and r["accion_fecha"] < hoy,
             lambda r: messages.REASON_OVERDUE.format(date=_date(r["accion_fecha"]), action=_action_text(r)),
             _action_text,
-            today,
+            on_hoy,
         ),
         (
             ROJO,
             lambda r: int(r["reclamos_abiertos"] or 0) > 0,
             lambda r: messages.REASON_COMPLAINT.format(date=_date(r["reclamo_desde"])),
             lambda r: messages.ACTION_COMPLAINT,
-            today,
+            on_hoy,
         ),
         (
             ROJO,
@@ -83,7 +83,7 @@ def _rules(params: dict[str, Any], hoy: pd.Timestamp) -> list[Rule]:
                 who=messages.REASON_KEY_A if r["abc"] == "A" else messages.REASON_KEY_HIGH, days=r["dias_sin_comprar"]
             ),
             lambda r: messages.ACTION_KEY_INACTIVE,
-            today,
+            on_hoy,
         ),
         (
             ROJO,
@@ -95,7 +95,7 @@ def _rules(params: dict[str, Any], hoy: pd.Timestamp) -> list[Rule]:
             ),
             lambda r: messages.REASON_HOT_PROSPECT.format(probability=f"{r['probabilidad']:.0%}", since=_since(r["dias_sin_contacto"])),
             lambda r: messages.ACTION_HOT_PROSPECT,
-            today,
+            on_hoy,
         ),
         (
             AMARILLO,
@@ -118,14 +118,14 @@ def _rules(params: dict[str, Any], hoy: pd.Timestamp) -> list[Rule]:
             ),
             lambda r: messages.REASON_NO_CONTACT.format(since=_since(r["dias_sin_contacto"])),
             lambda r: messages.ACTION_NO_CONTACT,
-            today,
+            on_hoy,
         ),
         (
             AMARILLO,
             lambda r: days_waiting(r) > wait,
             lambda r: messages.REASON_WAITING_LONG.format(date=_date(r["esperando_desde"]), days=int(days_waiting(r))),
             lambda r: messages.ACTION_WAITING_LONG,
-            today,
+            on_hoy,
         ),
         (
             VERDE,

@@ -131,3 +131,26 @@ def test_module_runs_from_the_command_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_refresh_exports_the_agenda_as_ics(tmp_path: Path) -> None:
+    source = make_workbook(
+        tmp_path / "c.xlsx",
+        {
+            "Clientes": [
+                ["ID", "Nombre", "Empresa", "Teléfono", "Probabilidad de compra"],
+                ["C1", "Ana; Pérez, hija", "=HYPERLINK(1)", "+51 900", "90%"],
+            ],
+        },
+    )
+    ics = tmp_path / "agenda.ics"
+    code, out, _ = run("refresh", str(source), "--hoy", "2026-11-02", "--ics", str(ics))
+    assert code == 0
+    assert messages.CLI_AGENDA_WRITTEN.format(path=ics, count=1) in out
+    text = ics.read_bytes().decode("utf-8")
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    unfolded = text.replace("\r\n ", "")
+    assert "DTSTART;VALUE=DATE:20261102\r\n" in unfolded
+    assert "SUMMARY:Llamar al prospecto y proponer una reunión — Ana\\; Pérez\\, hija\r\n" in unfolded
+    assert "Cliente: Ana\\; Pérez\\, hija (=HYPERLINK(1))\\nTeléfono: +51 900" in unfolded
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
