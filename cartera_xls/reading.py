@@ -23,7 +23,7 @@ from .sources import FORMULA_WITHOUT_VALUE, RawSheet, RawWorkbook
 HEADER_SEARCH_ROWS = 30
 _KNOWN_SHEETS: tuple[Sheet, ...] = (*DATA_SHEETS, REGLAS)
 _GENERATED_KEYS = {fold(name) for name in GENERATED_SHEETS}
-_RESERVED_SUFFIX = " (original)"
+RESERVED_SUFFIX = " (original)"
 
 
 @dataclass
@@ -41,14 +41,14 @@ def read_tables(book: RawWorkbook) -> ReadResult:
     for raw in book.sheets:
         spec = _match_sheet(raw.name)
         if spec is not None and spec.key not in result.tables:
-            table = _read_table(raw, spec, book.date1904, result.problems)
+            table = _read_table(raw, spec, book, result.problems)
             if table is not None:
                 result.tables[spec.key] = table
                 continue
         elif fold(raw.name) in _GENERATED_KEYS:
             if book.generated:
                 continue  # ours: regenerated on write
-            renamed = raw.name + _RESERVED_SUFFIX
+            renamed = raw.name + RESERVED_SUFFIX
             result.problems.append(
                 Problem.of(messages.RESERVED_SHEET, raw.name, None, "", raw.name, messages.SEVERITY_WARNING, renamed=renamed)
             )
@@ -90,9 +90,10 @@ def _find_header(rows: list[list[Any]], lookup: dict[str, Column]) -> tuple[int,
     return best_row, best_hits
 
 
-def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, problems: list[Problem]) -> SheetTable | None:
+def _read_table(raw: RawSheet, spec: Sheet, book: RawWorkbook, problems: list[Problem]) -> SheetTable | None:
     """Parse one known sheet; ``None`` (sheet carried as unknown) when a required column is missing."""
     lookup = _header_lookup(spec)
+    date1904, generated = book.date1904, book.generated
     header_row, _ = _find_header(raw.rows, lookup)
     header = raw.rows[header_row] if raw.rows else []
     found = {lookup[fold(v)].key for v in header if isinstance(v, str) and fold(v) in lookup}
@@ -114,13 +115,20 @@ def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, problems: list[Probl
     for col in range(first_col, last_col + 1):
         text = header[col] if col < len(header) else None
         found_column = lookup.get(fold(text)) if isinstance(text, str) else None
-        if found_column is not None and found_column.computed:
-            continue  # recomputed on every refresh, never read as input
-        if found_column is not None and found_column.key not in slots:
+        if found_column is not None and found_column.computed and generated:
+            continue  # ours: recomputed on every refresh, never read as input
+        if found_column is not None and not found_column.computed and found_column.key not in slots:
             slot = found_column.key
         else:
             title = parse_text(text).strip() if not is_blank(text) else f"Columna {_letters(col)}"
-            if found_column is not None:
+            if found_column is not None and found_column.computed:
+                # The team's own column named like one the tool computes: kept under another name.
+                renamed = title + RESERVED_SUFFIX
+                problems.append(
+                    Problem.of(messages.RESERVED_COLUMN, raw.name, header_row + 1, title, title, messages.SEVERITY_WARNING, renamed=renamed)
+                )
+                title = renamed
+            elif found_column is not None:
                 problems.append(Problem.of(messages.DUPLICATE_COLUMN, raw.name, header_row + 1, title, "", messages.SEVERITY_WARNING))
             slot = _unique(EXTRA_PREFIX + title, slots)
         slots.append(slot)

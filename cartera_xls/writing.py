@@ -149,7 +149,12 @@ def write_table(
         colour_semaforo(sheet, formats, top + 1, last_row, semaforo_col)
         colour_due_dates(sheet, formats, top + 1, last_row, left + slot_of.index("proximo_contacto"), warn_days)
         colour_rows(sheet, formats, top + 1, last_row, left, right, semaforo_col)
-    sheet.freeze_panes(top + 1, left + _frozen_columns(table))
+    frozen = _frozen_columns(table)
+    sheet.freeze_panes(top + 1, left + frozen)
+    sheet.set_landscape()
+    sheet.repeat_rows(top)
+    if frozen:
+        sheet.repeat_columns(left, left + frozen - 1)
     return sheet
 
 

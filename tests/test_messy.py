@@ -106,3 +106,18 @@ def test_regenerated_messy_workbook_reads_the_same(messy: Path, tmp_path: Path) 
     kept = {(p.message, p.value) for p in first.problems if p.severity != messages.SEVERITY_INFO}
     again = {(p.message, p.value) for p in second.problems if p.severity != messages.SEVERITY_INFO}
     assert again == kept
+
+
+def test_team_columns_named_like_computed_ones_are_kept(tmp_path: Path) -> None:
+    from .conftest import make_workbook
+
+    path = make_workbook(tmp_path / "c.xlsx", {"Clientes": [["Nombre", "Estado", "Semáforo"], ["Ana", "VIP", "azul"]]})
+    cartera = cartera_xls.load(path, hoy=HOY)
+    assert cartera.clientes.loc[2, "Estado (original)"] == "VIP"
+    assert cartera.clientes.loc[2, "Semáforo (original)"] == "azul"
+    assert cartera.clientes.loc[2, "Estado"] == "potencial"
+    out = tmp_path / "salida.xlsx"
+    cartera.save(out)
+    again = cartera_xls.load(out, hoy=HOY)  # ours now: computed columns recomputed, the team's kept
+    assert again.clientes.loc[2, "Estado (original)"] == "VIP"
+    assert list(again.clientes.columns).count("Estado") == 1

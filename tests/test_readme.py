@@ -29,3 +29,21 @@ def test_commands_in_the_table_exist() -> None:
     parser = build_parser()
     subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     assert commands and commands <= set(subparsers.choices)  # type: ignore[attr-defined]
+
+
+def test_transcript_is_what_the_demo_prints(tmp_path: Path) -> None:
+    import io
+
+    from cartera_xls.cli import main
+    from cartera_xls.demo import FIXED_HOY
+
+    transcript = re.search(r"```text\n\$ python -m cartera_xls refresh (\S+) --hoy (\S+)\n(.*?)```", README, re.S)
+    assert transcript is not None
+    name, hoy, printed = transcript.groups()
+    assert hoy == FIXED_HOY.isoformat()
+    source = tmp_path / name
+    shutil.copy(ROOT / "plantillas" / name, source)
+    out = io.StringIO()
+    assert main(["refresh", str(source), "--hoy", hoy], out=out, err=io.StringIO()) == 0
+    expected = [line for line in printed.splitlines() if not line.startswith(("Escrito", "Respaldo"))]
+    assert out.getvalue().splitlines()[: len(expected)] == expected

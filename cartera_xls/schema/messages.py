@@ -55,6 +55,10 @@ RESERVED_SHEET = (
     "La hoja «{value}» tiene el nombre de una hoja que genera la herramienta.",
     "Se conserva como «{renamed}»; cámbiele el nombre si quiere.",
 )
+RESERVED_COLUMN = (
+    "La columna «{value}» tiene el nombre de una columna que calcula la herramienta.",
+    "Se conserva como «{renamed}»; cámbiele el nombre si quiere.",
+)
 BAD_PARAMETER = (
     "El valor «{value}» no sirve para el parámetro «{parameter}».",
     "Se usa el valor por omisión {default}. {allowed}",
