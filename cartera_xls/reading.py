@@ -17,7 +17,7 @@ from .models import EXTRA_PREFIX, SheetTable, UnknownSheet
 from .parsing import BadValue, is_blank, parse_text, parser_for
 from .problems import Problem
 from .schema import Column, Kind, Sheet, fold, messages
-from .schema.sheets import CLIENTES, DATA_SHEETS, GENERATED_SHEETS, REGLAS
+from .schema.sheets import CLIENTES, DATA_SHEETS, GENERATED_SHEETS, INSTRUCCIONES, REGLAS
 from .sources import FORMULA_WITHOUT_VALUE, RawSheet, RawWorkbook
 
 HEADER_SEARCH_ROWS = 30
@@ -38,6 +38,8 @@ class ReadResult:
 def read_tables(book: RawWorkbook) -> ReadResult:
     """Match sheets, find headers and parse every known sheet of ``book``."""
     result = ReadResult({}, [])
+    if not book.generated and _has_our_instructions(book.sheets):
+        book.generated = True  # ours, converted to .ods/.xls on the way: the document property was lost
     for raw in book.sheets:
         spec = _match_sheet(raw.name)
         if spec is not None and spec.key not in result.tables:
@@ -62,6 +64,13 @@ def read_tables(book: RawWorkbook) -> ReadResult:
             raise MissingClients(messages.MISSING_CLIENTS_COLUMN.format(sheet=name, column=column))
         raise MissingClients(messages.MISSING_CLIENTS_SHEET)
     return result
+
+
+def _has_our_instructions(sheets: list[RawSheet]) -> bool:
+    for raw in sheets:
+        if fold(raw.name) == fold(INSTRUCCIONES) and raw.rows and raw.rows[0] and raw.rows[0][0] == messages.INSTRUCTIONS_TITLE:
+            return True
+    return False
 
 
 def _match_sheet(name: str) -> Sheet | None:

@@ -76,3 +76,16 @@ def test_libreoffice_prints_every_sheet(soffice: str, tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     for header in ("Nombre", "Importe", "Qué hacer", "Parámetro", "Cómo usar este libro"):
         assert header in text
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("target", ["ods", "xls"])
+def test_other_formats_read_like_xlsx(soffice: str, tmp_path: Path, target: str) -> None:
+    _, demo = build_plantillas(tmp_path / "plantillas")
+    converted = convert(soffice, demo, target, tmp_path / target)
+    original = cartera_xls.load(demo, hoy=HOY)
+    other = cartera_xls.load(converted, hoy=HOY)
+    for sheet in ("clientes", "ventas", "seguimiento"):
+        assert other.modelos(sheet) == original.modelos(sheet), sheet
+    result = cartera_xls.refresh(converted, hoy=HOY)  # in place: writes .xlsx beside, keeps the original
+    assert result.written == converted.with_suffix(".xlsx") and converted.exists()
