@@ -42,7 +42,7 @@ def test_tables_have_unique_headers_and_do_not_overlap(workbooks: list[Path]) ->
                 assert table.name not in names, f"{path.name}: table name {table.name} repeated"
                 names.add(table.name)
                 headers = [column.name for column in table.tableColumns]
-                assert len(headers) == len(set(h.casefold() for h in headers)), f"{path.name}/{sheet.title}: {headers}"
+                assert len(headers) == len({h.casefold() for h in headers}), f"{path.name}/{sheet.title}: {headers}"
                 min_col, min_row, max_col, max_row = range_boundaries(table.ref)
                 assert max_row > min_row, f"{path.name}/{sheet.title}: a header-only table"
                 cells = [sheet.cell(min_row, c).value for c in range(min_col, max_col + 1)]
