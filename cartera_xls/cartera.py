@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import checks, followup, rules
+from . import checks, followup, indicators, rules
 from .errors import WriteFailed
 from .ics import write_calendar
 from .models import Row, SheetTable, UnknownSheet, rows_as_models
@@ -23,7 +23,7 @@ from .reading import read_tables, typed_frame
 from .safety import atomic_write, check_not_open
 from .schema import messages
 from .schema.params import PARAMETERS
-from .schema.sheets import AGENDA_COLUMNS, CLIENTES, DATA_SHEETS, ESTADOS, REGLAS, REVISAR_COLUMNS, SEMAFOROS
+from .schema.sheets import AGENDA_COLUMNS, CLIENTES, DATA_SHEETS, ESTADO_PERDIDO, ESTADOS, REGLAS, REVISAR_COLUMNS, SEMAFOROS
 from .sources import open_workbook
 from .writing import write_workbook
 
@@ -53,7 +53,7 @@ class Cartera:
         self._parameters = parameters
         self.hoy = hoy
         self.source = source
-        self.computed, self.agenda_frame = _apply_rules(tables, parameters.values, hoy)
+        self.computed, self.agenda_frame, self.figures = _apply_rules(tables, parameters.values, hoy)
 
     @classmethod
     def from_path(cls, path: str | Path, hoy: dt.date | None = None) -> Cartera:
@@ -83,6 +83,8 @@ class Cartera:
             index = pd.Index([], dtype="int64")
             frame = typed_frame(spec, {slot: [] for slot in slots}, index, slots)
             tables[spec.key] = SheetTable(spec, spec.label, frame, slots)
+        for spec in DATA_SHEETS[1:]:
+            checks.resolve_clients(tables[CLIENTES.key], tables[spec.key])
         return cls(tables, [], [], read_parameters(None), hoy or dt.date.today())
 
     # --- what notebooks look at ------------------------------------------------
@@ -151,6 +153,11 @@ class Cartera:
         return rows_as_models(table) if table is not None else []
 
     @property
+    def indicadores(self) -> dict[str, Any]:
+        """Every figure of the summary sheets, by name (DataFrames, and a dict for concentration)."""
+        return dict(vars(self.figures))
+
+    @property
     def agenda(self) -> pd.DataFrame:
         """The follow-up plan, as in the Agenda sheet."""
         frame = self.agenda_frame.drop(columns=["fila"])
@@ -199,8 +206,10 @@ class Cartera:
         return atomic_write(path, lambda temp: write_workbook(self, temp), _verify, keep)
 
 
-def _apply_rules(tables: dict[str, SheetTable], params: dict[str, Any], hoy: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Computed columns of Clientes (schema order) and the agenda, as of ``hoy``."""
+def _apply_rules(
+    tables: dict[str, SheetTable], params: dict[str, Any], hoy: dt.date
+) -> tuple[pd.DataFrame, pd.DataFrame, indicators.Indicators]:
+    """Computed columns of Clientes (schema order), the agenda and the summary figures, as of ``hoy``."""
     day = rules.timestamp(hoy)
     clients = tables[CLIENTES.key].frame
 
@@ -218,14 +227,30 @@ def _apply_rules(tables: dict[str, SheetTable], params: dict[str, Any], hoy: dt.
         axis=1,
     )
     metrics["estado"] = rules.estados(clients, metrics, params, day)
+    metrics["perdido_desde"] = rules.lost_since(clients, metrics, params, day)
     metrics["volumen"] = rules.volumen(metrics, params)
     metrics["abc"] = rules.abc(metrics, params)
     metrics = metrics.join(rules.rfm(metrics, metrics["estado"]))
     probability = clients["purchase_probability"] if "purchase_probability" in clients else pd.Series(np.nan, index=clients.index)
     metrics["probabilidad"] = probability.astype("float64")
     metrics = metrics.join(followup.semaforo(metrics, params, day))
+    figures = indicators.compute(
+        indicators.Inputs(
+            clients.join(metrics),
+            params,
+            day,
+            inputs.sales,
+            inputs.followups,
+            frame("oportunidades"),
+            inputs.surveys,
+            inputs.complaints,
+        )
+    )
+    offers = figures.ofertas.drop_duplicates("id").set_index("id")["producto"]
+    metrics["producto_sugerido"] = pd.Series(offers.reindex(clients["id"].to_numpy()).to_numpy(), index=clients.index, dtype="object")
+    metrics.loc[metrics["estado"] == ESTADO_PERDIDO, "producto_sugerido"] = None
     computed = metrics[[column.key for column in CLIENTES.computed_columns]]
-    return computed, followup.agenda(clients, metrics, params, day)
+    return computed, followup.agenda(clients, metrics, params, day), figures
 
 
 def _verify(path: Path) -> None:

@@ -32,7 +32,7 @@ from .schema.sheets import (
 )
 
 DEMO_TITLE = "Cartera de clientes — Distribuidora Andina"
-FIXED_HOY = dt.date(2026, 11, 2)  # the date of the committed demo in plantillas/
+FIXED_HOY = dt.date(2026, 11, 18)  # the date of the committed demo in plantillas/
 FIRST_NAMES = (
     "Ana",
     "Luis",

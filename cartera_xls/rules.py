@@ -62,7 +62,7 @@ def _until(frame: pd.DataFrame | None, hoy: pd.Timestamp, required: tuple[str, .
     return usable
 
 
-def _per_client(ids: pd.Series, values: pd.Series) -> pd.Series:
+def per_client(ids: pd.Series, values: pd.Series) -> pd.Series:
     """``values`` (indexed by client ID) aligned to the clients' rows; missing where a client has none."""
     return pd.Series(values.reindex(ids.to_numpy()).to_numpy(), index=ids.index)
 
@@ -98,29 +98,29 @@ def purchase_metrics(clients: pd.DataFrame, sales: pd.DataFrame | None, hoy: pd.
     revenue = by_client["amount"].sum()
     revenue_12m = usable[usable["date"] > since_12m].groupby(CLIENT_ID)["amount"].sum()
     days = usable.loc[usable["amount"] > 0, [CLIENT_ID, "date"]].drop_duplicates().sort_values([CLIENT_ID, "date"])
-    per_client = days.groupby(CLIENT_ID)["date"]
-    purchases = per_client.size()
+    purchase_days = days.groupby(CLIENT_ID)["date"]
+    purchases = purchase_days.size()
     purchases_12m = days[days["date"] > since_12m].groupby(CLIENT_ID).size()
-    first, last = per_client.min(), per_client.max()
-    gaps = days.assign(gap=per_client.diff().dt.days).dropna(subset=["gap"])
+    first, last = purchase_days.min(), purchase_days.max()
+    gaps = days.assign(gap=purchase_days.diff().dt.days).dropna(subset=["gap"])
     interval = gaps.groupby(CLIENT_ID)["gap"].median()
     products = (
         usable.dropna(subset=["product"]).groupby(CLIENT_ID)["product"].nunique() if "product" in usable else pd.Series(dtype="int64")
     )
 
-    result["compras"] = _per_client(ids, purchases).fillna(0).astype("Int64")
-    result["compras_12m"] = _per_client(ids, purchases_12m).fillna(0).astype("Int64")
-    result["primera_compra"] = _per_client(ids, first).astype("datetime64[ns]")
-    result["ultima_compra"] = _per_client(ids, last).astype("datetime64[ns]")
+    result["compras"] = per_client(ids, purchases).fillna(0).astype("Int64")
+    result["compras_12m"] = per_client(ids, purchases_12m).fillna(0).astype("Int64")
+    result["primera_compra"] = per_client(ids, first).astype("datetime64[ns]")
+    result["ultima_compra"] = per_client(ids, last).astype("datetime64[ns]")
     result["dias_sin_comprar"] = _days(hoy, result["ultima_compra"])
-    result["intervalo"] = _per_client(ids, interval).round().astype("Int64")
+    result["intervalo"] = per_client(ids, interval).round().astype("Int64")
     expected = result["ultima_compra"] + pd.to_timedelta(result["intervalo"].astype("float64"), unit="D")
     result["compra_esperada"] = expected.astype("datetime64[ns]")
-    result["facturacion"] = _per_client(ids, revenue).fillna(0.0).astype("float64").round(2)
-    result["facturacion_12m"] = _per_client(ids, revenue_12m).fillna(0.0).astype("float64").round(2)
+    result["facturacion"] = per_client(ids, revenue).fillna(0.0).astype("float64").round(2)
+    result["facturacion_12m"] = per_client(ids, revenue_12m).fillna(0.0).astype("float64").round(2)
     ticket = result["facturacion"] / result["compras"].astype("float64").replace(0, np.nan)
     result["ticket_medio"] = ticket.astype("float64").round(2)
-    result["productos"] = _per_client(ids, products).fillna(0).astype("Int64")
+    result["productos"] = per_client(ids, products).fillna(0).astype("Int64")
     return result
 
 
@@ -141,17 +141,17 @@ def contact_metrics(clients: pd.DataFrame, followups: pd.DataFrame | None, hoy: 
     if usable is not None and not usable.empty:
         ordered = usable.sort_values([CLIENT_ID, "date"], kind="stable")
         last_rows = ordered.groupby(CLIENT_ID).tail(1).set_index(CLIENT_ID)
-        result["ultimo_contacto"] = _per_client(ids, last_rows["date"]).astype("datetime64[ns]")
+        result["ultimo_contacto"] = per_client(ids, last_rows["date"]).astype("datetime64[ns]")
         recent = ordered[ordered["date"] > hoy - pd.Timedelta(days=DAYS_RECENT_CONTACTS)].groupby(CLIENT_ID).size()
-        result["contactos_90d"] = _per_client(ids, recent).fillna(0).astype("Int64")
+        result["contactos_90d"] = per_client(ids, recent).fillna(0).astype("Int64")
         if "awaiting_reply" in last_rows:
             waiting = last_rows.loc[last_rows["awaiting_reply"].fillna(False).astype(bool), "date"]
-            result["esperando_desde"] = _per_client(ids, waiting).astype("datetime64[ns]")
+            result["esperando_desde"] = per_client(ids, waiting).astype("datetime64[ns]")
         if "next_action_date" in ordered:
             action = _open_actions(ordered)
-            result["accion_fecha"] = _per_client(ids, action["next_action_date"]).astype("datetime64[ns]")
+            result["accion_fecha"] = per_client(ids, action["next_action_date"]).astype("datetime64[ns]")
             if "next_action" in action:
-                result["accion_texto"] = _per_client(ids, action["next_action"]).astype("object")
+                result["accion_texto"] = per_client(ids, action["next_action"]).astype("object")
     result["dias_sin_contacto"] = _days(hoy, result["ultimo_contacto"])
     return result
 
@@ -188,7 +188,7 @@ def other_metrics(inputs: Inputs, hoy: pd.Timestamp) -> pd.DataFrame:
             if source in surveys:
                 answered = surveys.dropna(subset=[source]).sort_values("date", kind="stable")
                 last = answered.groupby(CLIENT_ID)[source].last()
-                result[column] = _per_client(ids, last).astype("Int64")
+                result[column] = per_client(ids, last).astype("Int64")
 
     result["reclamos_abiertos"] = pd.array([0] * len(clients), dtype="Int64")
     result["reclamo_desde"] = pd.Series(pd.NaT, index=clients.index, dtype="datetime64[ns]")
@@ -196,8 +196,8 @@ def other_metrics(inputs: Inputs, hoy: pd.Timestamp) -> pd.DataFrame:
     if complaints is not None and not complaints.empty:
         open_rows = complaints[open_complaints(complaints, hoy)]
         grouped = open_rows.groupby(CLIENT_ID)["date"]
-        result["reclamos_abiertos"] = _per_client(ids, grouped.size()).fillna(0).astype("Int64")
-        result["reclamo_desde"] = _per_client(ids, grouped.min()).astype("datetime64[ns]")
+        result["reclamos_abiertos"] = per_client(ids, grouped.size()).fillna(0).astype("Int64")
+        result["reclamo_desde"] = per_client(ids, grouped.min()).astype("datetime64[ns]")
     return result
 
 
@@ -210,22 +210,34 @@ def open_complaints(complaints: pd.DataFrame, hoy: pd.Timestamp) -> pd.Series:
     return (status == COMPLAINT_STATES[0]) | (status.isna() & ~(resolved <= hoy))
 
 
+def _thresholds(metrics: pd.DataFrame, params: dict[str, Any]) -> tuple[pd.Series, pd.Series]:
+    """Each client's inactivity threshold and the days without buying after which it is lost."""
+    purchases = metrics["compras"].astype("float64")
+    interval = metrics["intervalo"].astype("float64")
+    threshold = pd.Series(float(params["dias_inactivo"]), index=metrics.index)
+    regular = purchases >= MIN_PURCHASES_FOR_INTERVAL
+    threshold[regular] = np.maximum(float(params["dias_inactivo_min"]), params["factor_intervalo"] * interval[regular])
+    return threshold, (2 * threshold).clip(lower=float(params["dias_perdido"]))
+
+
+def _churned(clients: pd.DataFrame, hoy: pd.Timestamp) -> pd.Series:
+    if "churn_date" not in clients:
+        return pd.Series(False, index=clients.index)
+    return (clients["churn_date"] <= hoy).fillna(False).astype(bool)
+
+
 def estados(clients: pd.DataFrame, metrics: pd.DataFrame, params: dict[str, Any], hoy: pd.Timestamp) -> pd.Series:
     """Estado of every client, first match wins (SPEC §2)."""
     days = metrics["dias_sin_comprar"].astype("float64")
     purchases = metrics["compras"].astype("float64")
-    interval = metrics["intervalo"].astype("float64")
-    threshold = pd.Series(float(params["dias_inactivo"]), index=clients.index)
-    regular = purchases >= MIN_PURCHASES_FOR_INTERVAL
-    threshold[regular] = np.maximum(float(params["dias_inactivo_min"]), params["factor_intervalo"] * interval[regular])
-    lost_after = np.maximum(float(params["dias_perdido"]), 2 * threshold)
-    churned = clients["churn_date"] <= hoy if "churn_date" in clients else pd.Series(False, index=clients.index)
+    threshold, lost_after = _thresholds(metrics, params)
+    churned = _churned(clients, hoy)
     since_first = _days(hoy, metrics["primera_compra"]).astype("float64")
 
     estado = pd.Series(ESTADO_ACTIVO, index=clients.index, dtype="object")
     decided = pd.Series(False, index=clients.index)
     for mask, value in (
-        (churned.fillna(False).astype(bool) | (days > lost_after), ESTADO_PERDIDO),
+        (churned | (days > lost_after), ESTADO_PERDIDO),
         (purchases == 0, ESTADO_POTENCIAL),
         (since_first <= params["dias_cliente_nuevo"], ESTADO_NUEVO),
         (days > threshold, ESTADO_INACTIVO),
@@ -241,6 +253,16 @@ def estados(clients: pd.DataFrame, metrics: pd.DataFrame, params: dict[str, Any]
         low = (revenue <= np.percentile(revenue, percent)) & (count <= np.percentile(count, percent))
         estado[low[low].index] = ESTADO_PASIVO
     return estado
+
+
+def lost_since(clients: pd.DataFrame, metrics: pd.DataFrame, params: dict[str, Any], hoy: pd.Timestamp) -> pd.Series:
+    """The day each lost client became lost: its Fecha de baja, or the first day past its threshold."""
+    _, lost_after = _thresholds(metrics, params)
+    by_silence = metrics["ultima_compra"] + pd.to_timedelta(lost_after + 1, unit="D")
+    since = by_silence.where(metrics["estado"] == ESTADO_PERDIDO)
+    if "churn_date" in clients:
+        since = clients["churn_date"].where(_churned(clients, hoy), since)
+    return since.astype("datetime64[ns]")
 
 
 def volumen(metrics: pd.DataFrame, params: dict[str, Any]) -> pd.Series:

@@ -48,6 +48,7 @@ from .schema.sheets import (
 )
 from .sources import EXCEL_ERRORS, ExcelError
 from .styles import TABLE_STYLE, Formats, colour_due_dates, colour_rows, colour_semaforo
+from .summary_writing import SummaryWriter
 
 if TYPE_CHECKING:
     from .cartera import Cartera
@@ -74,12 +75,16 @@ def write_workbook(cartera: Cartera, path: Path) -> None:
     lists = _collect_lists(cartera)
     list_ranges = _list_ranges(lists)
     warn_days = int(cartera.params["dias_aviso"])
+    summary = SummaryWriter(book, formats, cartera)
+    summary.resumen()
     write_agenda(book, formats, cartera, warn_days)
     for spec in DATA_SHEETS:
         table = cartera.tables.get(spec.key)
         if table is not None:
             extra = cartera.computed if spec is CLIENTES else None
             write_table(book, formats, table, list_ranges, extra, warn_days)
+    for write_sheet in (summary.analisis, summary.concentracion, summary.geografia, summary.productos, summary.vendedores):
+        write_sheet()
     for sheet in cartera.unknown:
         write_unknown(book, formats, sheet)
     write_problems(book, formats, cartera.problems)

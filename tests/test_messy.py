@@ -73,7 +73,7 @@ def test_messy_workbook_read_and_reported(messy: Path, tmp_path: Path) -> None:
 
     out = tmp_path / "salida.xlsx"
     cartera.save(out)
-    assert sheet_names(out)[:3] == ["Agenda", "Clientes", "Ventas"]
+    assert sheet_names(out)[:4] == ["Resumen", "Agenda", "Clientes", "Ventas"]
     rows = cells(out, "Clientes")
     assert rows[0][0] == "Cartera 2026 — Zona Norte"  # the title stays above the header
     assert rows[2][:3] == ["ID", "Nombre", "Empresa"]

@@ -181,6 +181,7 @@ CLIENTES = Sheet(
         _computed("satisfaccion", "Última satisfacción", Kind.INTEGER),
         _computed("recomendacion", "Última recomendación", Kind.INTEGER),
         _computed("reclamos_abiertos", "Reclamos abiertos", Kind.INTEGER),
+        _computed("producto_sugerido", "Producto a ofrecer"),
     ),
 )
 

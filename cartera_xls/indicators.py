@@ -1,0 +1,439 @@
+"""The figures of the summary sheets, as pure functions of the data, the parameters and ``hoy``.
+
+Each function returns a DataFrame (or a small dict) that the writer lays out
+and notebooks read as ``cartera.indicadores[...]``. Rows dated after ``hoy``
+are ignored, like in the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .checks import CLIENT_ID
+from .rules import per_client
+from .schema import summary as labels
+from .schema.sheets import CLIENTES, ESTADOS, OPPORTUNITY_STATES, SEMAFOROS
+
+PROMOTER_MIN, PASSIVE_MIN = 9, 7
+TREND_MONTHS = 12
+TOP_N = (1, 5, 10)
+MAX_PAIRS = 20
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the indicators read: client rows with their metrics, the other sheets, the rules in force."""
+
+    clients: pd.DataFrame  # input columns and metrics side by side, one row per client
+    params: dict[str, Any]
+    hoy: pd.Timestamp
+    sales: pd.DataFrame | None = None
+    followups: pd.DataFrame | None = None
+    opportunities: pd.DataFrame | None = None
+    surveys: pd.DataFrame | None = None
+    complaints: pd.DataFrame | None = None
+
+
+def _dated(frame: pd.DataFrame | None, hoy: pd.Timestamp, column: str = "date") -> pd.DataFrame | None:
+    if frame is None or column not in frame:
+        return None
+    return frame[frame[column].notna() & (frame[column] <= hoy)]
+
+
+# --- Periods -------------------------------------------------------------------------
+
+
+def period_start(day: pd.Timestamp, period: str) -> pd.Timestamp:
+    """First day of the month, quarter or year containing ``day``."""
+    if period == "año":
+        return pd.Timestamp(day.year, 1, 1)
+    if period == "trimestre":
+        return pd.Timestamp(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return pd.Timestamp(day.year, day.month, 1)
+
+
+def periods(hoy: pd.Timestamp, period: str) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
+    """The period to date, the same stretch of the previous period and of the year before (inclusive)."""
+    start = period_start(hoy, period)
+    length = {"mes": pd.DateOffset(months=1), "trimestre": pd.DateOffset(months=3), "año": pd.DateOffset(years=1)}[period]
+    elapsed = hoy - start
+    previous_start = start - length
+    previous_end = min(previous_start + elapsed, start - pd.Timedelta(days=1))
+    year_start = start - pd.DateOffset(years=1)
+    return {
+        labels.PERIOD_CURRENT: (start, hoy),
+        labels.PERIOD_PREVIOUS: (previous_start, previous_end),
+        labels.PERIOD_LAST_YEAR: (year_start, min(year_start + elapsed, start - pd.Timedelta(days=1))),
+    }
+
+
+def _in(frame: pd.DataFrame | None, column: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame | None:
+    if frame is None:
+        return None
+    return frame[(frame[column] >= start) & (frame[column] <= end)]
+
+
+def _purchases(sales: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Sales as purchases: one per client and day with a positive amount."""
+    if sales is None or "amount" not in sales:
+        return None
+    positive = sales.dropna(subset=[CLIENT_ID, "amount"])
+    return positive.loc[positive["amount"] > 0, [CLIENT_ID, "date"]].drop_duplicates()
+
+
+def _closing_days(inputs: Inputs, start: pd.Timestamp, end: pd.Timestamp) -> float:
+    opportunities = inputs.opportunities
+    if opportunities is not None and {"status", "closed", "opened"} <= set(opportunities.columns):
+        won = opportunities[(opportunities["status"] == OPPORTUNITY_STATES[1]) & opportunities["closed"].between(start, end)]
+        days = (won["closed"] - won["opened"]).dt.days
+        return float(days.mean()) if len(days) else np.nan
+    clients = inputs.clients
+    if inputs.followups is None:
+        return np.nan
+    first_contact = inputs.followups.dropna(subset=[CLIENT_ID]).groupby(CLIENT_ID)["date"].min()
+    new = clients[clients["primera_compra"].between(start, end)]
+    days = (new["primera_compra"] - per_client(new["id"], first_contact).astype("datetime64[ns]")).dt.days
+    days = days[days >= 0]
+    return float(days.mean()) if len(days) else np.nan
+
+
+def _nps(recommendations: pd.Series) -> float:
+    answered = recommendations.dropna().astype("float64")
+    if answered.empty:
+        return np.nan
+    return float(100 * ((answered >= PROMOTER_MIN).mean() - (answered < PASSIVE_MIN).mean()))
+
+
+def period_values(inputs: Inputs, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, float]:
+    """The eight sales indicators of the seeds over one stretch of days."""
+    sales = _dated(inputs.sales, inputs.hoy)
+    if sales is not None:  # a sale naming no known client waits in Revisar, like in the client metrics
+        sales = sales[sales[CLIENT_ID].notna()]
+    purchases = _in(_purchases(sales), "date", start, end)
+    clients = inputs.clients
+    new = int(clients["primera_compra"].between(start, end).sum())
+    lost = int(clients["perdido_desde"].between(start, end).sum())
+    surveys = _in(_dated(inputs.surveys, inputs.hoy), "date", start, end)
+    contacts = _in(_dated(inputs.followups, inputs.hoy), "date", start, end)
+    complaints = _in(_dated(inputs.complaints, inputs.hoy), "date", start, end)
+    revenue = _in(sales, "date", start, end)
+    return {
+        "ventas": float(len(purchases)) if purchases is not None else np.nan,
+        "facturacion": float(revenue["amount"].sum()) if revenue is not None and "amount" in revenue else np.nan,
+        "nuevos": float(new),
+        "perdidos": float(lost),
+        "perdidos_por_nuevo": lost / new if new else np.nan,
+        "contactos": float(len(contacts)) if contacts is not None else np.nan,
+        "dias_cierre": _closing_days(inputs, start, end),
+        "satisfaccion": float(surveys["satisfaction"].astype("float64").mean())
+        if surveys is not None and "satisfaction" in surveys and surveys["satisfaction"].notna().any()
+        else np.nan,
+        "nps": _nps(surveys["recommendation"]) if surveys is not None and "recommendation" in surveys else np.nan,
+        "reclamos": float(len(complaints)) if complaints is not None else np.nan,
+    }
+
+
+def period_indicators(inputs: Inputs) -> pd.DataFrame:
+    """Indicators (rows) for the current, previous and last-year periods, with the relative changes."""
+    spans = periods(inputs.hoy, str(inputs.params["periodo"]))
+    table = pd.DataFrame({name: period_values(inputs, *span) for name, span in spans.items()})
+    current = table[labels.PERIOD_CURRENT]
+    for column, base in ((labels.CHANGE_PREVIOUS, labels.PERIOD_PREVIOUS), (labels.CHANGE_LAST_YEAR, labels.PERIOD_LAST_YEAR)):
+        reference = table[base].replace(0, np.nan)
+        table[column] = (current - reference) / reference.abs()
+    table.index = pd.Index([name for key, name in labels.INDICATORS if key in table.index], name=labels.INDICATOR)
+    return table
+
+
+def monthly_trend(inputs: Inputs) -> pd.DataFrame:
+    """The last twelve months (the current one to date): revenue, sales, new and lost clients, contacts, complaints."""
+    first = (period_start(inputs.hoy, "mes") - pd.DateOffset(months=TREND_MONTHS - 1)).normalize()
+    months = pd.period_range(first, inputs.hoy, freq="M")
+    rows = []
+    for month in months:
+        start, end = month.start_time, min(month.end_time.normalize(), inputs.hoy)
+        values = period_values(inputs, start, end)
+        keys = ("facturacion", "ventas", "nuevos", "perdidos", "contactos", "reclamos")
+        rows.append([month_label(month.start_time), *(values[key] for key in keys)])
+    return pd.DataFrame(rows, columns=list(labels.TREND_COLUMNS))
+
+
+def month_label(day: pd.Timestamp) -> str:
+    """``dic 2025``: the month in the team's language, whatever the spreadsheet's locale."""
+    return f"{labels.MONTHS[day.month - 1]} {day.year}"
+
+
+def counts(clients: pd.DataFrame, column: str, order: tuple[str, ...]) -> pd.DataFrame:
+    """How many clients have each value of ``column``, in the schema's order."""
+    tally = clients[column].value_counts().reindex(list(order), fill_value=0)
+    return pd.DataFrame({labels.COUNT: tally.astype("int64")})
+
+
+# --- Análisis ------------------------------------------------------------------------
+
+
+def by_attribute(clients: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Clients, buyers, 12-month revenue and share for each value of a client attribute."""
+    if column not in clients:
+        return pd.DataFrame(columns=list(labels.SEGMENT_COLUMNS))
+    key = clients[column].map(lambda v: v.strip() if isinstance(v, str) and v.strip() else labels.NO_VALUE)
+    grouped = clients.assign(_key=key, _buyer=clients["compras"].astype("float64") > 0).groupby("_key")
+    table = pd.DataFrame(
+        {
+            labels.SEGMENT_COLUMNS[0]: grouped.size(),
+            labels.SEGMENT_COLUMNS[1]: grouped["_buyer"].sum().astype("int64"),
+            labels.SEGMENT_COLUMNS[2]: grouped["facturacion_12m"].sum(),
+        }
+    )
+    total = table[labels.SEGMENT_COLUMNS[2]].sum()
+    table[labels.SEGMENT_COLUMNS[3]] = table[labels.SEGMENT_COLUMNS[2]] / total if total else 0.0
+    table.index.name = None
+    return table.sort_values([labels.SEGMENT_COLUMNS[2], labels.SEGMENT_COLUMNS[0]], ascending=False, kind="stable")
+
+
+def origins(clients: pd.DataFrame) -> pd.DataFrame:
+    """Acquisition reasons: clients per Origen, how many became buyers, and their revenue."""
+    table = by_attribute(clients, "source")
+    if table.empty:
+        return pd.DataFrame(columns=list(labels.ORIGIN_COLUMNS))
+    buyers = table[labels.SEGMENT_COLUMNS[1]]
+    return pd.DataFrame(
+        {
+            labels.ORIGIN_COLUMNS[0]: table[labels.SEGMENT_COLUMNS[0]],
+            labels.ORIGIN_COLUMNS[1]: buyers,
+            labels.ORIGIN_COLUMNS[2]: buyers / table[labels.SEGMENT_COLUMNS[0]],
+            labels.ORIGIN_COLUMNS[3]: table[labels.SEGMENT_COLUMNS[2]],
+            labels.ORIGIN_COLUMNS[4]: table[labels.SEGMENT_COLUMNS[3]],
+        }
+    )
+
+
+def churn_reasons(clients: pd.DataFrame) -> pd.DataFrame:
+    """Lost clients by Motivo de baja."""
+    lost = clients[clients["estado"] == ESTADOS[-1]]
+    reasons = lost["churn_reason"] if "churn_reason" in lost else pd.Series(None, index=lost.index, dtype="object")
+    key = reasons.map(lambda v: v.strip() if isinstance(v, str) and v.strip() else labels.NO_VALUE)
+    tally = key.value_counts()
+    table = pd.DataFrame({labels.CHURN_COLUMNS[0]: tally.astype("int64")})
+    table[labels.CHURN_COLUMNS[1]] = tally / tally.sum() if len(tally) else 0.0
+    table.index.name = None
+    return table
+
+
+def recommendation(clients: pd.DataFrame) -> pd.DataFrame:
+    """Promoters, passives and detractors by each client's last answer, and the NPS."""
+    answers = clients["recomendacion"].dropna().astype("float64")
+    groups = {
+        labels.PROMOTERS: int((answers >= PROMOTER_MIN).sum()),
+        labels.PASSIVES: int(((answers >= PASSIVE_MIN) & (answers < PROMOTER_MIN)).sum()),
+        labels.DETRACTORS: int((answers < PASSIVE_MIN).sum()),
+    }
+    table = pd.DataFrame({labels.RECOMMENDATION_COLUMNS[0]: pd.Series(groups, dtype="float64")})
+    total = max(len(answers), 1)
+    table[labels.RECOMMENDATION_COLUMNS[1]] = table[labels.RECOMMENDATION_COLUMNS[0]] / total
+    table.loc[labels.NPS_LABEL] = [_nps(answers), np.nan]
+    return table
+
+
+# --- Concentración -------------------------------------------------------------------
+
+
+def pareto(clients: pd.DataFrame) -> pd.DataFrame:
+    """Clients by 12-month revenue, with share, cumulative share and ABC class."""
+    buying = clients[clients["facturacion_12m"] > 0]
+    ranked = buying.sort_values("facturacion_12m", ascending=False, kind="stable")
+    total = ranked["facturacion_12m"].sum()
+    share = ranked["facturacion_12m"] / total if total else ranked["facturacion_12m"] * 0
+    return pd.DataFrame(
+        {
+            labels.PARETO_COLUMNS[0]: np.arange(1, len(ranked) + 1),
+            labels.PARETO_COLUMNS[1]: ranked["id"].to_numpy(),
+            labels.PARETO_COLUMNS[2]: ranked["name"].to_numpy(),
+            labels.PARETO_COLUMNS[3]: ranked["facturacion_12m"].to_numpy(),
+            labels.PARETO_COLUMNS[4]: share.to_numpy(),
+            labels.PARETO_COLUMNS[5]: share.cumsum().to_numpy(),
+            labels.PARETO_COLUMNS[6]: ranked["abc"].to_numpy(),
+        }
+    )
+
+
+def concentration(table: pd.DataFrame, params: dict[str, Any]) -> dict[str, Any]:
+    """Shares of the top 1/5/10 clients, the Herfindahl index and the warnings of Reglas' thresholds."""
+    shares = table[labels.PARETO_COLUMNS[4]].astype("float64")
+    result: dict[str, Any] = {f"top{n}": float(shares.head(n).sum()) for n in TOP_N}
+    result["herfindahl"] = float((shares**2).sum() * 10_000)
+    warnings = []
+    if len(shares) and result["top1"] > params["umbral_top1"] / 100:
+        client = table[labels.PARETO_COLUMNS[2]].iloc[0]
+        warnings.append(
+            labels.CONCENTRATION_TOP1.format(client=client, share=f"{result['top1']:.0%}", threshold=f"{params['umbral_top1']}%")
+        )
+    if len(shares) and result["top5"] > params["umbral_top5"] / 100:
+        warnings.append(labels.CONCENTRATION_TOP5.format(share=f"{result['top5']:.0%}", threshold=f"{params['umbral_top5']}%"))
+    result["warnings"] = warnings
+    return result
+
+
+# --- Productos -----------------------------------------------------------------------
+
+
+def _product_sales(inputs: Inputs) -> pd.DataFrame | None:
+    sales = _dated(inputs.sales, inputs.hoy)
+    if sales is None or "product" not in sales:
+        return None
+    usable = sales.dropna(subset=[CLIENT_ID, "product"])
+    return usable.assign(product=usable["product"].astype(str).str.strip())
+
+
+def products(inputs: Inputs) -> pd.DataFrame:
+    """Clients, units and revenue by product."""
+    sales = _product_sales(inputs)
+    if sales is None or sales.empty:
+        return pd.DataFrame(columns=list(labels.PRODUCT_COLUMNS[1:]))
+    grouped = sales.groupby("product")
+    quantity = grouped["quantity"].sum() if "quantity" in sales else grouped.size() * np.nan
+    table = pd.DataFrame(
+        {
+            labels.PRODUCT_COLUMNS[1]: grouped[CLIENT_ID].nunique(),
+            labels.PRODUCT_COLUMNS[2]: quantity,
+            labels.PRODUCT_COLUMNS[3]: grouped["amount"].sum(),
+        }
+    )
+    total = table[labels.PRODUCT_COLUMNS[3]].sum()
+    table[labels.PRODUCT_COLUMNS[4]] = table[labels.PRODUCT_COLUMNS[3]] / total if total else 0.0
+    table.index.name = None
+    return table.sort_values(labels.PRODUCT_COLUMNS[3], ascending=False, kind="stable")
+
+
+def _basket(inputs: Inputs) -> pd.DataFrame | None:
+    """Client × product: 1 when the client bought the product (positive amount)."""
+    sales = _product_sales(inputs)
+    if sales is None or sales.empty:
+        return None
+    bought = sales[sales["amount"] > 0]
+    if bought.empty:
+        return None
+    return pd.crosstab(bought[CLIENT_ID], bought["product"]).clip(upper=1).astype("float64")
+
+
+def _lift(basket: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Product × product: clients buying both, and the lift P(A and B) / (P(A) P(B))."""
+    owned = basket.to_numpy(dtype="float64")
+    clients = len(owned)
+    together = owned.T @ owned
+    support = np.diag(together) / clients
+    lift = (together / clients) / np.outer(support, support)
+    return together, lift
+
+
+def product_pairs(inputs: Inputs) -> pd.DataFrame:
+    """Pairs bought by the same clients: support, confidence and lift, strongest first."""
+    basket = _basket(inputs)
+    if basket is None or basket.shape[1] < 2:
+        return pd.DataFrame(columns=list(labels.PAIR_COLUMNS))
+    together, lift = _lift(basket)
+    names = list(basket.columns)
+    rows = []
+    for i, first in enumerate(names):
+        for j in range(i + 1, len(names)):
+            both = float(together[i, j])
+            if both > 0:
+                rows.append([first, names[j], int(both), both / len(basket), both / float(together[i, i]), float(lift[i, j])])
+    table = pd.DataFrame(rows, columns=list(labels.PAIR_COLUMNS))
+    ordered = table.sort_values([labels.PAIR_COLUMNS[5], labels.PAIR_COLUMNS[2]], ascending=False, kind="stable")
+    return ordered.head(MAX_PAIRS).reset_index(drop=True)
+
+
+def best_offers(inputs: Inputs) -> pd.DataFrame:
+    """For each buying client, the product it does not buy yet with the highest lift to what it buys."""
+    basket = _basket(inputs)
+    columns = ["id", "producto", "lift"]
+    if basket is None or basket.shape[1] < 2:
+        return pd.DataFrame(columns=columns)
+    _, lift = _lift(basket)
+    lift_values = lift.copy()
+    np.fill_diagonal(lift_values, 0.0)
+    owned = basket.to_numpy()
+    scores = np.where(owned > 0, -np.inf, (owned @ lift_values) / np.maximum(owned.sum(axis=1, keepdims=True), 1))
+    best = scores.argmax(axis=1)
+    best_score = scores[np.arange(len(best)), best]
+    keep = np.isfinite(best_score) & (best_score > 0)
+    return pd.DataFrame(
+        {"id": np.asarray(basket.index)[keep], "producto": np.asarray(basket.columns)[best][keep], "lift": best_score[keep]}
+    )
+
+
+# --- Geografía y vendedores ----------------------------------------------------------
+
+
+def salespeople(clients: pd.DataFrame, hoy: pd.Timestamp) -> pd.DataFrame:
+    """Per salesperson: clients by estado and by semáforo, 12-month revenue, recent contacts, overdue actions."""
+    key = clients["salesperson"] if "salesperson" in clients else pd.Series(None, index=clients.index, dtype="object")
+    key = key.map(lambda v: v.strip() if isinstance(v, str) and v.strip() else labels.NO_SALESPERSON)
+    frame = clients.assign(_vendedor=key)
+    by_estado = pd.crosstab(frame["_vendedor"], frame["estado"]).reindex(columns=list(ESTADOS), fill_value=0)
+    by_colour = pd.crosstab(frame["_vendedor"], frame["semaforo"]).reindex(columns=list(SEMAFOROS), fill_value=0)
+    grouped = frame.groupby("_vendedor")
+    overdue = frame.assign(_vencida=frame["accion_fecha"] < hoy).groupby("_vendedor")["_vencida"].sum()
+    extra = pd.DataFrame(
+        {
+            labels.SALESPERSON_EXTRA[0]: grouped["facturacion_12m"].sum(),
+            labels.SALESPERSON_EXTRA[1]: grouped["contactos_90d"].sum().astype("int64"),
+            labels.SALESPERSON_EXTRA[2]: overdue.astype("int64"),
+        }
+    )
+    table = pd.concat([by_estado, by_colour, extra], axis=1).fillna(0)
+    table.index.name = None
+    return table.sort_values(labels.SALESPERSON_EXTRA[0], ascending=False, kind="stable")
+
+
+@dataclass(frozen=True)
+class Indicators:
+    """Every figure of the summary sheets."""
+
+    periodos: pd.DataFrame
+    rangos: dict[str, tuple[pd.Timestamp, pd.Timestamp]]
+    tendencia: pd.DataFrame
+    estados: pd.DataFrame
+    semaforo: pd.DataFrame
+    segmentos: dict[str, pd.DataFrame]
+    origenes: pd.DataFrame
+    bajas: pd.DataFrame
+    recomendacion: pd.DataFrame
+    pareto: pd.DataFrame
+    concentracion: dict[str, Any]
+    regiones: pd.DataFrame
+    ciudades: pd.DataFrame
+    productos: pd.DataFrame
+    pares: pd.DataFrame
+    ofertas: pd.DataFrame
+    vendedores: pd.DataFrame
+
+
+def compute(inputs: Inputs) -> Indicators:
+    """All the figures, from the same inputs."""
+    clients = inputs.clients
+    table = pareto(clients)
+    return Indicators(
+        periodos=period_indicators(inputs),
+        rangos=periods(inputs.hoy, str(inputs.params["periodo"])),
+        tendencia=monthly_trend(inputs),
+        estados=counts(clients, "estado", ESTADOS),
+        semaforo=counts(clients, "semaforo", SEMAFOROS),
+        segmentos={CLIENTES.column(key).label: by_attribute(clients, key) for key in ("segment", "business_type", "region")},
+        origenes=origins(clients),
+        bajas=churn_reasons(clients),
+        recomendacion=recommendation(clients),
+        pareto=table,
+        concentracion=concentration(table, inputs.params),
+        regiones=by_attribute(clients, "region"),
+        ciudades=by_attribute(clients, "city"),
+        productos=products(inputs),
+        pares=product_pairs(inputs),
+        ofertas=best_offers(inputs),
+        vendedores=salespeople(clients, inputs.hoy),
+    )

@@ -1,0 +1,161 @@
+"""Summary figures against plain, independent pandas computations, and the charts that show them."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from openpyxl.utils import range_boundaries
+
+import cartera_xls
+from cartera_xls.demo import build_plantillas, generate, write_input
+from cartera_xls.indicators import periods
+from cartera_xls.schema import summary as labels
+from cartera_xls.schema.sheets import CLIENTES, ENCUESTAS, RECLAMOS, SEGUIMIENTO, VENTAS
+
+from .conftest import make_workbook
+
+HOY = pd.Timestamp("2026-03-31")
+
+
+@pytest.mark.parametrize(
+    ("hoy", "period", "current", "previous", "last_year"),
+    [
+        ("2026-03-31", "mes", ("2026-03-01", "2026-03-31"), ("2026-02-01", "2026-02-28"), ("2025-03-01", "2025-03-31")),
+        ("2026-03-01", "mes", ("2026-03-01", "2026-03-01"), ("2026-02-01", "2026-02-01"), ("2025-03-01", "2025-03-01")),
+        ("2026-05-15", "trimestre", ("2026-04-01", "2026-05-15"), ("2026-01-01", "2026-02-14"), ("2025-04-01", "2025-05-15")),
+        ("2026-12-31", "año", ("2026-01-01", "2026-12-31"), ("2025-01-01", "2025-12-31"), ("2025-01-01", "2025-12-31")),
+    ],
+)
+def test_period_boundaries(hoy: str, period: str, current: tuple[str, str], previous: tuple[str, str], last_year: tuple[str, str]) -> None:
+    spans = periods(pd.Timestamp(hoy), period)
+    as_text = {name: tuple(day.strftime("%Y-%m-%d") for day in span) for name, span in spans.items()}
+    assert as_text == {labels.PERIOD_CURRENT: current, labels.PERIOD_PREVIOUS: previous, labels.PERIOD_LAST_YEAR: last_year}
+
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory: pytest.TempPathFactory) -> tuple[cartera_xls.Cartera, dict[str, pd.DataFrame]]:
+    sheets = generate(HOY.date(), clients=1500, seed=5)
+    path = tmp_path_factory.mktemp("indicadores") / "cartera.xlsx"
+    write_input(sheets, path)
+    raw = {spec.key: pd.DataFrame(rows[1:], columns=rows[0]) for spec, rows in sheets.items()}
+    for frame in raw.values():
+        for column in frame.columns:
+            if column.startswith("Fecha"):
+                frame[column] = pd.to_datetime(frame[column])
+    return cartera_xls.load(path, hoy=HOY.date()), raw
+
+
+def _between(frame: pd.DataFrame, column: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    return frame[(frame[column] >= start) & (frame[column] <= end)]
+
+
+def test_period_indicators_match_pandas(portfolio: tuple[cartera_xls.Cartera, dict[str, pd.DataFrame]]) -> None:
+    cartera, raw = portfolio
+    table = cartera.indicadores["periodos"]
+    known = set(raw[CLIENTES.key]["ID"])
+    sales = raw[VENTAS.key][raw[VENTAS.key]["Cliente"].isin(known)]
+    for name, (start, end) in cartera.indicadores["rangos"].items():
+        in_period = _between(sales, "Fecha", start, end)
+        assert table.loc["Facturación", name] == pytest.approx(in_period["Importe"].sum())
+        positive = in_period[in_period["Importe"] > 0]
+        assert table.loc["Número de ventas", name] == len(positive[["Cliente", "Fecha"]].drop_duplicates())
+        contacts = _between(raw[SEGUIMIENTO.key], "Fecha", start, end)
+        assert table.loc["Llamadas y contactos de venta", name] == len(contacts)
+        complaints = _between(raw[RECLAMOS.key], "Fecha", start, end)
+        assert table.loc["Reclamos recibidos", name] == len(complaints)
+        surveys = _between(raw[ENCUESTAS.key], "Fecha", start, end)
+        expected = surveys["Satisfacción"].mean() if len(surveys) else np.nan
+        assert table.loc["Satisfacción media (1–5)", name] == pytest.approx(expected, nan_ok=True)
+        all_first = sales[(sales["Importe"] > 0) & (sales["Fecha"] <= HOY)].groupby("Cliente")["Fecha"].min()
+        assert table.loc["Clientes nuevos", name] == int(all_first.between(start, end).sum())
+
+
+def test_monthly_trend_matches_pandas(portfolio: tuple[cartera_xls.Cartera, dict[str, pd.DataFrame]]) -> None:
+    cartera, raw = portfolio
+    trend = cartera.indicadores["tendencia"]
+    known = set(raw[CLIENTES.key]["ID"])
+    sales = raw[VENTAS.key][raw[VENTAS.key]["Cliente"].isin(known) & (raw[VENTAS.key]["Fecha"] <= HOY)]
+    by_month = sales.groupby(sales["Fecha"].dt.to_period("M"))["Importe"].sum()
+    months = pd.period_range(end=HOY.to_period("M"), periods=12, freq="M")
+    expected = [by_month.get(month, 0.0) for month in months]
+    assert trend["Facturación"].tolist() == pytest.approx(expected)
+    assert trend["Mes"].iloc[0] == "abr 2025" and trend["Mes"].iloc[-1] == "mar 2026"
+
+
+def test_concentration_and_products_match_pandas(portfolio: tuple[cartera_xls.Cartera, dict[str, pd.DataFrame]]) -> None:
+    cartera, raw = portfolio
+    known = set(raw[CLIENTES.key]["ID"])
+    sales = raw[VENTAS.key][raw[VENTAS.key]["Cliente"].isin(known)]
+    last_year = sales[sales["Fecha"] > HOY - pd.Timedelta(days=365)]
+    per_client = last_year.groupby("Cliente")["Importe"].sum()
+    shares = per_client[per_client > 0].sort_values(ascending=False) / per_client[per_client > 0].sum()
+    figures = cartera.indicadores["concentracion"]
+    assert figures["top1"] == pytest.approx(shares.iloc[0])
+    assert figures["top5"] == pytest.approx(shares.head(5).sum())
+    assert figures["top10"] == pytest.approx(shares.head(10).sum())
+    assert figures["herfindahl"] == pytest.approx((shares**2).sum() * 10_000)
+    pareto = cartera.indicadores["pareto"]
+    assert pareto["Participación acumulada"].iloc[-1] == pytest.approx(1.0)
+    products = cartera.indicadores["productos"]
+    expected = sales.groupby("Producto")["Importe"].sum().sort_values(ascending=False)
+    assert products["Facturación"].to_dict() == pytest.approx(expected.to_dict())
+    clients_per_product = sales.groupby("Producto")["Cliente"].nunique()
+    assert products["Clientes"].to_dict() == clients_per_product.to_dict()
+
+
+def test_segments_match_pandas(portfolio: tuple[cartera_xls.Cartera, dict[str, pd.DataFrame]]) -> None:
+    cartera, raw = portfolio
+    regions = cartera.indicadores["regiones"]
+    expected = raw[CLIENTES.key]["Región"].value_counts()
+    assert regions["Clientes"].to_dict() == expected.to_dict()
+    estados = cartera.indicadores["estados"]["Clientes"]
+    assert estados.sum() == len(raw[CLIENTES.key])
+    assert estados.to_dict() == cartera.clientes["Estado"].value_counts().reindex(estados.index, fill_value=0).to_dict()
+
+
+def test_empty_periods_and_missing_sheets(tmp_path: Path) -> None:
+    path = make_workbook(
+        tmp_path / "c.xlsx",
+        {
+            "Clientes": [["ID", "Nombre"], ["C1", "Ana"]],
+            "Ventas": [["Fecha", "Cliente", "Importe"], [pd.Timestamp("2025-06-10"), "C1", 50]],
+        },
+    )
+    cartera = cartera_xls.load(path, hoy=HOY.date())
+    table = cartera.indicadores["periodos"]
+    assert table.loc["Facturación", labels.PERIOD_CURRENT] == 0
+    assert table.loc["Número de ventas", labels.PERIOD_CURRENT] == 0
+    assert np.isnan(table.loc["Satisfacción media (1–5)", labels.PERIOD_CURRENT])  # no Encuestas sheet
+    assert np.isnan(table.loc["Llamadas y contactos de venta", labels.PERIOD_CURRENT])  # no Seguimiento sheet
+    assert cartera.indicadores["tendencia"]["Facturación"].sum() == 50
+    out = tmp_path / "salida.xlsx"
+    cartera.save(out)
+    resumen = [v for row in openpyxl.load_workbook(out)["Resumen"].iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    assert labels.MISSING_SHEET_NOTE.format(sheet="Seguimiento") in resumen
+
+
+def test_demo_has_native_charts_with_the_right_series(tmp_path: Path) -> None:
+    _, demo = build_plantillas(tmp_path)
+    book = openpyxl.load_workbook(demo)
+    with zipfile.ZipFile(demo) as archive:
+        charts = [archive.read(name).decode() for name in archive.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", name)]
+    assert len(charts) >= 5
+    titles = " ".join(charts)
+    for title in (labels.CHART_REVENUE, labels.CHART_NEW_LOST, labels.CHART_ESTADOS, labels.CHART_SEMAFORO, labels.CHART_PARETO):
+        assert title in titles
+    references = [ref for chart in charts for ref in re.findall(r"<c:f>(.*?)</c:f>", chart)]
+    assert references
+    for reference in references:
+        sheet_name, cells = reference.rsplit("!", 1)
+        sheet = book[sheet_name.strip("'")]
+        min_col, min_row, max_col, max_row = range_boundaries(cells.replace("$", ""))
+        values = [sheet.cell(r, c).value for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
+        assert all(v is not None for v in values), f"{reference} points at empty cells"
+    revenue_chart = next(chart for chart in charts if labels.CHART_REVENUE in chart)
+    assert re.search(r"<c:f>'?Resumen'?!\$B\$\d+:\$B\$\d+</c:f>", revenue_chart)  # the trend table's Facturación
