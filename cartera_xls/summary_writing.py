@@ -109,6 +109,7 @@ class SummaryWriter:
         headers = ([index_label] if index_label is not None else []) + [str(c) for c in frame.columns]
         for offset, header in enumerate(headers):
             sheet.write_string(row, col + offset, header, self.formats.header)
+        sheet.set_row(row, 30)  # room for two lines of header
         shift = 1 if index_label is not None else 0
         for r, (index, values) in enumerate(zip(frame.index, frame.itertuples(index=False), strict=True), start=row + 1):
             if index_label is not None:
@@ -153,7 +154,7 @@ class SummaryWriter:
             for c in (4, 5):
                 value = table.iat[r - block.first_row, c - 1]
                 self._cell(sheet, r, c, value, change)
-        sheet.set_row(3, 62)
+        sheet.set_row(3, 62)  # three lines: the period's name and its dates
         notes = block.last_row + 1
         sheet.write_string(notes, 0, self._closing_note(), self.note)
         for offset, missing in enumerate(self._missing_sheets(), start=1):
@@ -304,10 +305,10 @@ class SummaryWriter:
             sheet.write_string(messages_row, 0, labels.CONCENTRATION_OK, self.ok)
         row = messages_row + 3
         for offset, n in enumerate((1, 5, 10)):
-            sheet.write_string(row + offset, 0, labels.TOP_SHARE.format(n=n), self.label)
-            sheet.write_number(row + offset, 2, summary[f"top{n}"], percent)
-        sheet.write_string(row + 3, 0, labels.HERFINDAHL, self.label)
-        sheet.write_number(row + 3, 2, summary["herfindahl"], self.formats.number("#,##0"))
+            sheet.write_string(row + offset, 2, labels.TOP_SHARE.format(n=n), self.label)
+            sheet.write_number(row + offset, 3, summary[f"top{n}"], percent)
+        sheet.write_string(row + 3, 2, labels.HERFINDAHL, self.label)
+        sheet.write_number(row + 3, 3, summary["herfindahl"], self.formats.number("#,##0"))
         integer = self.formats.number("0")
         block = self._table(sheet, row + 6, 0, figures.pareto, None, [integer, None, None, self.money, percent, percent, None])
         sheet.freeze_panes(block.first_row, 0)
