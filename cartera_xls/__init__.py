@@ -11,9 +11,11 @@ __version__ = "0.1.0"
 from .cartera import Cartera, RefreshResult, load, refresh
 from .errors import (
     CarteraError,
+    ContentWouldBeLost,
     MissingClients,
     PasswordProtected,
     UnreadableWorkbook,
+    WorkbookChanged,
     WorkbookInUse,
     WriteFailed,
 )
@@ -22,11 +24,13 @@ from .problems import Problem
 __all__ = [
     "Cartera",
     "CarteraError",
+    "ContentWouldBeLost",
     "MissingClients",
     "PasswordProtected",
     "Problem",
     "RefreshResult",
     "UnreadableWorkbook",
+    "WorkbookChanged",
     "WorkbookInUse",
     "WriteFailed",
     "__version__",

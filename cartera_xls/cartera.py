@@ -6,6 +6,7 @@ The command line is a thin layer over these same functions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,17 +15,27 @@ import numpy as np
 import pandas as pd
 
 from . import checks, followup, indicators, rules
-from .errors import WriteFailed
+from .errors import ContentWouldBeLost, WorkbookChanged, WriteFailed
 from .ics import write_calendar
 from .models import Row, SheetTable, UnknownSheet, rows_as_models
 from .parameters import ParameterRead, read_parameters
 from .problems import Problem
 from .reading import read_tables, typed_frame
-from .safety import atomic_write, check_not_open
+from .safety import atomic_write, check_not_open, conflicted_copies, fingerprint, refresh_lock
 from .schema import messages
 from .schema.params import PARAMETERS
-from .schema.sheets import AGENDA_COLUMNS, CLIENTES, DATA_SHEETS, ESTADO_PERDIDO, ESTADOS, REGLAS, REVISAR_COLUMNS, SEMAFOROS
-from .sources import open_workbook
+from .schema.sheets import (
+    AGENDA_COLUMNS,
+    CLIENTES,
+    DATA_SHEETS,
+    ESTADO_PERDIDO,
+    ESTADOS,
+    GENERATED_SHEETS,
+    REGLAS,
+    REVISAR_COLUMNS,
+    SEMAFOROS,
+)
+from .sources import open_workbook, uncarried_content
 from .writing import write_workbook
 
 OUTPUT_SUFFIX = ".xlsx"
@@ -53,6 +64,7 @@ class Cartera:
         self._parameters = parameters
         self.hoy = hoy
         self.source = source
+        self.generated = False  # read from a workbook that cartera_xls wrote
         self.computed, self.agenda_frame, self.figures = _apply_rules(tables, parameters.values, hoy)
 
     @classmethod
@@ -70,9 +82,13 @@ class Cartera:
                 problems.extend(checks.resolve_clients(clients, table))
         parameters = read_parameters(read.tables.get(REGLAS.key))
         problems.extend(parameters.problems)
+        for copy in conflicted_copies(path):
+            problems.append(Problem.of(messages.CONFLICTED_COPY, path.name, None, "", copy.name, messages.SEVERITY_WARNING))
         order = {raw.name: position for position, raw in enumerate(book.sheets)}
         problems.sort(key=lambda p: (order.get(p.sheet, len(order)), p.row or 0))
-        return cls(read.tables, read.unknown, problems, parameters, hoy or dt.date.today(), path)
+        cartera = cls(read.tables, read.unknown, problems, parameters, hoy or dt.date.today(), path)
+        cartera.generated = book.generated
+        return cartera
 
     @classmethod
     def empty(cls, hoy: dt.date | None = None) -> Cartera:
@@ -196,14 +212,17 @@ class Cartera:
         """Rows of Reglas that name no known parameter, kept as typed."""
         return self._parameters.unknown_rows
 
-    def save(self, path: str | Path, keep_backups: int | None = None) -> Path | None:
+    def save(
+        self,
+        path: str | Path,
+        keep_backups: int | None = None,
+        before_replace: Callable[[], None] | None = None,
+    ) -> Path | None:
         """Write the regenerated workbook to ``path`` atomically; return the backup of what it replaced."""
-        path = Path(path)
-        if path.suffix.lower() != OUTPUT_SUFFIX:
-            path = path.with_suffix(OUTPUT_SUFFIX)
+        path = Path(path).with_suffix(OUTPUT_SUFFIX)
         check_not_open(path)
         keep = int(self.params["respaldos"]) if keep_backups is None else keep_backups
-        return atomic_write(path, lambda temp: write_workbook(self, temp), _verify, keep)
+        return atomic_write(path, lambda temp: write_workbook(self, temp), _verify, keep, before_replace)
 
 
 def _apply_rules(
@@ -275,15 +294,36 @@ def load(path: str | Path, hoy: dt.date | None = None) -> Cartera:
     return Cartera.from_path(path, hoy)
 
 
-def refresh(path: str | Path, output: str | Path | None = None, hoy: dt.date | None = None) -> RefreshResult:
+def refresh(
+    path: str | Path,
+    output: str | Path | None = None,
+    hoy: dt.date | None = None,
+    force: bool = False,
+) -> RefreshResult:
     """Read ``path``, apply the rules and write the regenerated workbook.
 
     In place by default (the output is always .xlsx: ``cartera.xls`` gives
     ``cartera.xlsx`` beside it); the replaced file is kept in ``respaldos/``.
+    Replacing a workbook that holds content the new one cannot carry (charts,
+    images, macros…) is refused unless ``force``; the file must not change on
+    disk while the refresh runs.
     """
     path = Path(path)
     check_not_open(path)
-    cartera = load(path, hoy)
-    target = Path(output) if output is not None else path.with_suffix(OUTPUT_SUFFIX)
-    backup = cartera.save(target)
-    return RefreshResult(cartera, target.with_suffix(OUTPUT_SUFFIX), backup)
+    target = (Path(output) if output is not None else path).with_suffix(OUTPUT_SUFFIX)
+    with refresh_lock(path):
+        before = fingerprint(path) if path.is_file() else ""
+        cartera = load(path, hoy)
+        in_place = target.exists() and target.resolve() == path.resolve()
+        if in_place and not force:
+            ours = GENERATED_SHEETS if cartera.generated else ()
+            lost = uncarried_content(path, ours)
+            if lost:
+                raise ContentWouldBeLost(messages.CANNOT_CARRY.format(path=path.name, what="; ".join(lost)))
+
+        def unchanged() -> None:
+            if in_place and fingerprint(path) != before:
+                raise WorkbookChanged(messages.CHANGED_ON_DISK.format(path=path.name))
+
+        backup = cartera.save(target, before_replace=unchanged)
+    return RefreshResult(cartera, target, backup)

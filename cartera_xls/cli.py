@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("-o", "--salida", type=Path, help=messages.CLI_OUTPUT_HELP)
     refresh.add_argument("--hoy", type=_date, help=messages.CLI_HOY_HELP)
     refresh.add_argument("--ics", type=Path, metavar="AGENDA.ics", help=messages.CLI_ICS_HELP)
+    refresh.add_argument("--forzar", action="store_true", help=messages.CLI_FORCE_HELP)
     validate = commands.add_parser("validate", help=messages.CLI_VALIDATE_HELP, description=messages.CLI_VALIDATE_HELP)
     validate.add_argument("archivo", type=Path, help=messages.CLI_FILE_HELP)
     validate.add_argument("--hoy", type=_date, help=messages.CLI_HOY_HELP)
@@ -78,7 +79,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
 
     try:
         if args.command == "refresh":
-            result = api.refresh(args.archivo, args.salida, args.hoy)
+            result = api.refresh(args.archivo, args.salida, args.hoy, force=args.forzar)
             _summary(result.cartera, out)
             print(messages.CLI_WRITTEN.format(path=result.written), file=out)
             if result.backup is not None:

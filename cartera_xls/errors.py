@@ -6,8 +6,10 @@ The tree::
     ├── UnreadableWorkbook (ValueError)   the file cannot be read as a workbook
     │   └── PasswordProtected             it is encrypted
     ├── MissingClients (ValueError)       no usable Clientes sheet
-    ├── WorkbookInUse (OSError)           Excel or LibreOffice has it open
+    ├── ContentWouldBeLost (ValueError)   replacing it would drop charts, macros…
+    ├── WorkbookInUse (OSError)           Excel, LibreOffice or another refresh has it open
     └── WriteFailed (OSError)             the output could not be written
+        └── WorkbookChanged               someone saved it while we worked
 
 Problems inside the data (a bad date, an unknown client) are never raised:
 they are :class:`cartera_xls.problems.Problem` values in ``cartera.problems``.
@@ -32,9 +34,17 @@ class MissingClients(CarteraError, ValueError):
     """The workbook has no Clientes sheet, or it lacks a required column."""
 
 
+class ContentWouldBeLost(CarteraError, ValueError):
+    """The workbook holds content the regenerated one cannot carry; nothing was replaced."""
+
+
 class WorkbookInUse(CarteraError, OSError):
-    """A lock file says Excel or LibreOffice has the workbook open."""
+    """A lock file says Excel, LibreOffice or another refresh has the workbook open."""
 
 
 class WriteFailed(CarteraError, OSError):
     """The new workbook could not be written; the original is untouched."""
+
+
+class WorkbookChanged(WriteFailed):
+    """The workbook changed on disk between reading and replacing it; it was not replaced."""

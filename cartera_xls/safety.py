@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
+import hashlib
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: Excel's own lock file is the guard there
+    fcntl = None  # type: ignore[assignment]
 
 from .errors import CarteraError, WorkbookInUse, WriteFailed
 from .schema import messages
@@ -22,6 +29,7 @@ BACKUP_DIR = "respaldos"
 TEMP_MARK = ".cartera-tmp-"
 EXCEL = "Excel"
 LIBREOFFICE = "LibreOffice"
+CONFLICT_WORDS = ("conflicted copy", "copia en conflicto", "conflit", "konflikt")
 
 
 def check_not_open(path: Path) -> None:
@@ -56,6 +64,46 @@ def _office_owner(lock: Path) -> str:
     return ""
 
 
+def fingerprint(path: Path) -> str:
+    """A digest of the file's bytes, to notice it changed between reading and replacing."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def refresh_lock(path: Path) -> Iterator[None]:
+    """One refresh of a file at a time: an exclusive lock beside it, released on exit."""
+    lock_path = path.with_name(f".~cartera.{path.name}.lock")
+    try:
+        descriptor = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+    except OSError:
+        yield  # a read-only folder: writing will fail with its own clear message
+        return
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise WorkbookInUse(messages.REFRESH_RUNNING.format(path=path.name)) from None
+        yield
+    finally:
+        os.close(descriptor)
+        with contextlib.suppress(OSError):
+            lock_path.unlink()
+
+
+def conflicted_copies(path: Path) -> list[Path]:
+    """Dropbox's «name (conflicted copy …).xlsx» (or the Spanish «copia en conflicto») beside ``path``."""
+    return sorted(
+        candidate
+        for candidate in path.parent.glob(f"{glob.escape(path.stem)} (*")
+        if any(word in candidate.name.casefold() for word in CONFLICT_WORDS)
+    )
+
+
 def clean_stale_temps(folder: Path, stem: str) -> None:
     """Remove temp files that a killed run left beside the workbook."""
     for stale in folder.glob(f".{stem}{TEMP_MARK}*"):
@@ -68,6 +116,7 @@ def atomic_write(
     write: Callable[[Path], None],
     verify: Callable[[Path], None],
     keep_backups: int = 10,
+    before_replace: Callable[[], None] | None = None,
 ) -> Path | None:
     """Write ``target`` through a verified temp file; back up what it replaces.
 
@@ -81,6 +130,8 @@ def atomic_write(
         write(temp)
         _fsync_file(temp)
         verify(temp)
+        if before_replace is not None:
+            before_replace()
         if target.exists():
             backup = _backup(target, keep_backups)
         temp.replace(target)  # os.replace: atomic, never delete-then-rename

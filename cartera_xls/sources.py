@@ -9,6 +9,7 @@ is slow but only reads those sheets.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -55,6 +56,9 @@ _NS = {
 _ERROR_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
 _UNCACHED_FORMULA = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
 _DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
+_LAST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_WIDE_CELL = re.compile(rb'<c\b[^>]*?\br="[A-Z]{3}\d')
+_ANY_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)\d+"')
 
 
 @dataclass
@@ -188,12 +192,23 @@ def _scan_xlsx(archive: zipfile.ZipFile, path: Path) -> tuple[dict[str, dict[tup
 
 
 def _check_dimension(data: bytes, path: Path) -> None:
+    """Refuse sheets whose used area would make a reader allocate an absurd grid.
+
+    The declared ``<dimension>`` may be missing or lie, so the last row and any
+    three-letter column actually present are checked too (rows are in order).
+    """
+    rows = cols = 0
     match = _DIMENSION.search(data, 0, 4096)
     if match:
         rows, cols = int(match.group(2)), column_index(match.group(1)) + 1
-        if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
-            detail = f"dimensiones {match.group(1).decode()}{rows}"
-            raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=detail))
+    last_row = _LAST_ROW.search(data, max(0, data.rfind(b"<row ") - 1))
+    if last_row:
+        rows = max(rows, int(last_row.group(1)))
+    if _WIDE_CELL.search(data):  # a column past ZZ: find the widest (rare, so the full scan is rare)
+        cols = max(cols, *(column_index(m.group(1)) + 1 for m in _ANY_CELL.finditer(data)))
+    if rows > MAX_ROWS or cols > MAX_COLS or rows * max(cols, 1) > MAX_CELLS:
+        detail = f"una hoja ocupa {rows:,} filas × {cols:,} columnas".replace(",", ".")
+        raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=detail))
 
 
 def _flag_cells(data: bytes) -> dict[tuple[int, int], str]:
@@ -206,3 +221,64 @@ def _flag_cells(data: bytes) -> dict[tuple[int, int], str]:
         for match in _UNCACHED_FORMULA.finditer(data):
             flagged.setdefault((int(match.group(2)) - 1, column_index(match.group(1))), FORMULA_WITHOUT_VALUE)
     return flagged
+
+
+def uncarried_content(path: Path, ours: tuple[str, ...] = ()) -> list[str]:
+    """What the regenerated workbook cannot carry, in the team's words (charts, images, pivot tables…).
+
+    Sheets named in ``ours`` (generated ones, when the workbook is ours) are
+    skipped: their charts are regenerated.
+    """
+    if path.suffix.lower() not in ZIP_SUFFIXES:
+        return []
+    found: list[str] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if any(name.lower().endswith("vbaproject.bin") for name in names):
+                found.append(messages.CONTENT_MACROS)
+            if any(name.startswith("xl/pivotTables/") for name in names):
+                found.append(messages.CONTENT_PIVOTS)
+            for sheet_name, member in _sheet_members(archive):
+                if sheet_name in ours:
+                    continue
+                kinds = _sheet_content(archive, names, member)
+                found.extend(messages.CONTENT_IN_SHEET.format(what=kind, sheet=sheet_name) for kind in kinds)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
+        return found
+    return found
+
+
+def _sheet_members(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.findall("rel:Relationship", _NS)}
+    result = []
+    for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
+        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
+        member = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        result.append((sheet.get("name", ""), member))
+    return result
+
+
+def _sheet_content(archive: zipfile.ZipFile, names: set[str], member: str) -> list[str]:
+    """Kinds of objects attached to one sheet: charts, images, comments."""
+    sheet_path = PurePosixPath(member)
+    rels_name = str(sheet_path.parent / "_rels" / (sheet_path.name + ".rels"))
+    if rels_name not in names:
+        return []
+    kinds: list[str] = []
+    for rel in ElementTree.fromstring(archive.read(rels_name)).findall("rel:Relationship", _NS):
+        kind = rel.get("Type", "").rsplit("/", 1)[-1]
+        if kind in ("comments", "threadedComment") and messages.CONTENT_COMMENTS not in kinds:
+            kinds.append(messages.CONTENT_COMMENTS)
+        elif kind == "drawing":
+            drawing = str(PurePosixPath(posixpath.normpath(str(sheet_path.parent / rel.get("Target", "")))))
+            drawing_rels = str(PurePosixPath(drawing).parent / "_rels" / (PurePosixPath(drawing).name + ".rels"))
+            if drawing_rels in names:
+                for inner in ElementTree.fromstring(archive.read(drawing_rels)).findall("rel:Relationship", _NS):
+                    inner_kind = inner.get("Type", "").rsplit("/", 1)[-1]
+                    label = {"chart": messages.CONTENT_CHARTS, "image": messages.CONTENT_IMAGES}.get(inner_kind)
+                    if label and label not in kinds:
+                        kinds.append(label)
+    return kinds

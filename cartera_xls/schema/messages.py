@@ -82,6 +82,23 @@ OPEN_IN_EXCEL = "«{path}» está abierto en {app}{who}. Ciérrelo y vuelva a in
 OPEN_BY = " por {user}"
 FILE_EXISTS = "«{path}» ya existe; no se sobrescribe. Elija otro nombre o bórrelo antes."
 CANNOT_WRITE = "No se pudo escribir «{path}»: {detail}. El archivo original no se ha modificado."
+CANNOT_CARRY = (
+    "«{path}» tiene contenido que el libro regenerado no puede conservar: {what}. No se ha modificado nada. "
+    "Use «-o otro_archivo.xlsx» para escribir aparte, o «--forzar» para reemplazarlo igualmente "
+    "(el original queda en la carpeta «respaldos»)."
+)
+CONTENT_MACROS = "macros"
+CONTENT_PIVOTS = "tablas dinámicas"
+CONTENT_CHARTS = "gráficos"
+CONTENT_IMAGES = "imágenes"
+CONTENT_COMMENTS = "comentarios"
+CONTENT_IN_SHEET = "{what} en la hoja «{sheet}»"
+CHANGED_ON_DISK = "«{path}» cambió mientras se actualizaba (¿alguien lo guardó?). No se ha reemplazado; vuelva a ejecutar la actualización."
+REFRESH_RUNNING = "Ya hay otra actualización de «{path}» en curso. Espere a que termine y vuelva a intentarlo."
+CONFLICTED_COPY = (
+    "Dropbox dejó una copia en conflicto junto al libro: «{value}».",
+    "Revísela y copie a mano lo que falte; la herramienta no la fusiona ni la borra.",
+)
 BAD_DATE_ARGUMENT = "La fecha «{value}» no es válida. Use el formato AAAA-MM-DD, por ejemplo 2026-11-23."
 
 # --- Command line -----------------------------------------------------------
@@ -105,6 +122,7 @@ CLI_MORE_PROBLEMS = "  … y {count} más en la hoja «Revisar»."
 CLI_TEMPLATE_WRITTEN = "Plantilla creada: {path}. Ábrala, escriba sus clientes y luego ejecute «refresh»."
 CLI_DEMO_WRITTEN = "Cartera de ejemplo actualizada: {path}. Ábrala con doble clic."
 CLI_INTERRUPTED = "Interrumpido; el archivo original no se ha modificado."
+CLI_FORCE_HELP = "reemplazar el libro aunque tenga contenido que no se puede conservar (gráficos, macros…); queda un respaldo"
 CLI_UNEXPECTED = "Error inesperado: {detail}. El archivo original no se ha modificado; avise al equipo técnico."
 
 # --- The Instrucciones sheet ---------------------------------------------------
