@@ -104,7 +104,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         print(messages.CLI_DEMO_WRITTEN.format(path=path), file=out)
         return EXIT_OK
     except CarteraError as exc:
-        print(str(exc), file=err)
+        print(printable(str(exc)), file=err)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         print(messages.CLI_INTERRUPTED, file=err)
@@ -114,6 +114,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             raise
         print(messages.CLI_UNEXPECTED.format(detail=f"{type(exc).__name__}: {exc}"), file=err)
         return EXIT_UNUSABLE
+
+
+_UNSAFE = dict.fromkeys([*range(0, 32), *range(127, 160), *range(8234, 8239), *range(8294, 8298)], "?")
+
+
+def printable(text: str) -> str:
+    """Text from the workbook made safe for a terminal: no escape sequences, no bidi overrides."""
+    return text.translate(_UNSAFE)
 
 
 def _summary(cartera: Cartera, out: TextIO) -> None:
@@ -126,14 +134,11 @@ def _summary(cartera: Cartera, out: TextIO) -> None:
         return
     print(messages.CLI_SUMMARY_PROBLEMS.format(count=len(problems)), file=out)
     for problem in problems[:PROBLEMS_SHOWN]:
+        line = messages.CLI_PROBLEM_LINE.format(
+            sheet=problem.sheet, row=problem.row or "-", column=problem.column or "-", message=problem.message, hint=problem.hint
+        )
         print(
-            messages.CLI_PROBLEM_LINE.format(
-                sheet=problem.sheet,
-                row=problem.row or "-",
-                column=problem.column or "-",
-                message=problem.message,
-                hint=problem.hint,
-            ),
+            printable(line),
             file=out,
         )
     if len(problems) > PROBLEMS_SHOWN:

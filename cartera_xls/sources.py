@@ -12,11 +12,12 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
 from .errors import PasswordProtected, UnreadableWorkbook
@@ -131,7 +132,7 @@ def open_workbook(path: Path) -> RawWorkbook:
                 _check_zip_bounds(archive, path)
                 if suffix in ZIP_SUFFIXES:
                     flagged, date1904, generated = _scan_xlsx(archive, path)
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=exc)) from None
     return RawWorkbook(path, _read_values(path, flagged), date1904, generated)
 
@@ -173,6 +174,8 @@ def _scan_xlsx(archive: zipfile.ZipFile, path: Path) -> tuple[dict[str, dict[tup
     try:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except DefusedXmlException:
+        raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=messages.HOSTILE_XML)) from None
     except (KeyError, ElementTree.ParseError) as exc:
         raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=exc)) from None
     props = workbook.find("m:workbookPr", _NS)
@@ -180,8 +183,7 @@ def _scan_xlsx(archive: zipfile.ZipFile, path: Path) -> tuple[dict[str, dict[tup
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.findall("rel:Relationship", _NS)}
     flagged: dict[str, dict[tuple[int, int], str]] = {}
     for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
-        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
-        member = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        member = _resolve("xl", targets.get(sheet.get(f"{{{_NS['r']}}}id"), ""))
         if member not in names:
             continue
         data = archive.read(member)
@@ -244,7 +246,7 @@ def uncarried_content(path: Path, ours: tuple[str, ...] = ()) -> list[str]:
                     continue
                 kinds = _sheet_content(archive, names, member)
                 found.extend(messages.CONTENT_IN_SHEET.format(what=kind, sheet=sheet_name) for kind in kinds)
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, DefusedXmlException):
         return found
     return found
 
@@ -253,12 +255,17 @@ def _sheet_members(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.findall("rel:Relationship", _NS)}
-    result = []
-    for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
-        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
-        member = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        result.append((sheet.get("name", ""), member))
-    return result
+    return [
+        (sheet.get("name", ""), _resolve("xl", targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")))
+        for sheet in workbook.iterfind("m:sheets/m:sheet", _NS)
+    ]
+
+
+def _resolve(folder: str, target: str) -> str:
+    """A relationship target as a zip member name: absolute (``/xl/...``) or relative to ``folder``."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(folder, target))
 
 
 def _sheet_content(archive: zipfile.ZipFile, names: set[str], member: str) -> list[str]:
@@ -273,7 +280,7 @@ def _sheet_content(archive: zipfile.ZipFile, names: set[str], member: str) -> li
         if kind in ("comments", "threadedComment") and messages.CONTENT_COMMENTS not in kinds:
             kinds.append(messages.CONTENT_COMMENTS)
         elif kind == "drawing":
-            drawing = str(PurePosixPath(posixpath.normpath(str(sheet_path.parent / rel.get("Target", "")))))
+            drawing = _resolve(str(sheet_path.parent), rel.get("Target", ""))
             drawing_rels = str(PurePosixPath(drawing).parent / "_rels" / (PurePosixPath(drawing).name + ".rels"))
             if drawing_rels in names:
                 for inner in ElementTree.fromstring(archive.read(drawing_rels)).findall("rel:Relationship", _NS):

@@ -76,6 +76,7 @@ NOT_A_WORKBOOK = "«{path}» no es un libro de Excel ni de LibreOffice. Ábralo 
 UNSUPPORTED_FORMAT = "«{path}» tiene un formato que no se puede leer ({suffix}). Guárdelo como .xlsx, .xlsm, .xls, .xlsb u .ods."
 PASSWORD_PROTECTED = "«{path}» está protegido con contraseña. Quite la contraseña en Excel (Archivo > Información) y vuelva a intentarlo."
 CORRUPT_WORKBOOK = "No se pudo leer «{path}»: el archivo está dañado o incompleto ({detail}). Recupere una copia de respaldo."
+HOSTILE_XML = "contiene declaraciones XML no permitidas, típicas de un archivo malicioso"
 MISSING_CLIENTS_SHEET = "El libro no tiene una hoja «Clientes». Cree una hoja llamada Clientes con al menos la columna Nombre (o use «init» para empezar de una plantilla)."
 MISSING_CLIENTS_COLUMN = "La hoja «{sheet}» no tiene la columna obligatoria «{column}» en sus títulos. Añádala y vuelva a intentarlo."
 OPEN_IN_EXCEL = "«{path}» está abierto en {app}{who}. Ciérrelo y vuelva a intentarlo; no se ha modificado nada."
