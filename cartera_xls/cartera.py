@@ -35,7 +35,7 @@ from .schema.sheets import (
     REVISAR_COLUMNS,
     SEMAFOROS,
 )
-from .sources import open_workbook, uncarried_content
+from .sources import check_written, open_workbook, uncarried_content
 from .writing import write_workbook
 
 OUTPUT_SUFFIX = ".xlsx"
@@ -222,7 +222,7 @@ class Cartera:
         path = Path(path).with_suffix(OUTPUT_SUFFIX)
         check_not_open(path)
         keep = int(self.params["respaldos"]) if keep_backups is None else keep_backups
-        return atomic_write(path, lambda temp: write_workbook(self, temp), _verify, keep, before_replace)
+        return atomic_write(path, lambda temp: write_workbook(self, temp), _verifier(self), keep, before_replace)
 
 
 def _apply_rules(
@@ -272,12 +272,17 @@ def _apply_rules(
     return computed, followup.agenda(clients, metrics, params, day), figures
 
 
-def _verify(path: Path) -> None:
-    """The written file must read back as a workbook with its Clientes sheet."""
-    try:
-        read_tables(open_workbook(path))
-    except Exception as exc:
-        raise WriteFailed(messages.CANNOT_WRITE.format(path=path, detail=exc)) from None
+def _verifier(cartera: Cartera) -> Callable[[Path], None]:
+    """A check that a written file is whole and holds every row of every data sheet."""
+    heights = {table.spec.label: table.header_row + 1 + len(table.frame) for table in cartera.tables.values() if table.spec in DATA_SHEETS}
+
+    def verify(path: Path) -> None:
+        try:
+            check_written(path, heights)
+        except Exception as exc:
+            raise WriteFailed(messages.CANNOT_WRITE.format(path=path, detail=exc)) from None
+
+    return verify
 
 
 @dataclass

@@ -175,6 +175,7 @@ def _parse_column(
 ) -> list[Any]:
     parse = parser_for(column, date1904)
     parsed: list[Any] = []
+    cache: dict[Any, Any] = {}  # the same text repeats a lot (client IDs, types, dates typed as text)
     for index, value in cells:
         flag = raw.flagged.get((index, col))
         if flag is not None:
@@ -189,9 +190,14 @@ def _parse_column(
             if column.required:
                 problems.append(Problem.of(messages.MISSING_REQUIRED, raw.name, index + 1, column.label))
             parsed.append(None)
+        elif type(value) is str and value in cache:
+            parsed.append(cache[value])
         else:
             try:
-                parsed.append(parse(value))
+                result = parse(value)
+                if type(value) is str:
+                    cache[value] = result
+                parsed.append(result)
             except BadValue as bad:
                 problems.append(Problem.of(bad.template, raw.name, index + 1, column.label, value, **bad.fields))
                 table.invalid[(index + 1, column.key)] = value

@@ -88,17 +88,42 @@ class RawWorkbook:
             return {}
         import openpyxl  # only needed for sheets the tool does not know
 
-        book = openpyxl.load_workbook(self.path, read_only=True, keep_links=False)
         try:
-            found: dict[tuple[int, int], str] = {}
-            for row in book[sheet_name].iter_rows():
-                for cell in row:
-                    if getattr(cell, "data_type", None) == "f" and cell.value is not None:
-                        text = getattr(cell.value, "text", cell.value)
-                        found[(cell.row - 1, cell.column - 1)] = str(text)
-            return found
-        finally:
-            book.close()
+            book = openpyxl.load_workbook(self.path, read_only=True, keep_links=False)
+            try:
+                found: dict[tuple[int, int], str] = {}
+                for row in book[sheet_name].iter_rows():
+                    for cell in row:
+                        if getattr(cell, "data_type", None) == "f" and cell.value is not None:
+                            text = getattr(cell.value, "text", cell.value)
+                            found[(cell.row - 1, cell.column - 1)] = str(text)
+                return found
+            finally:
+                book.close()
+        except Exception as exc:  # openpyxl fails in many ways on a damaged part; all mean the same to the team
+            detail = f"hoja «{sheet_name}»: {type(exc).__name__}"
+            raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=self.path.name, detail=detail)) from None
+
+
+def check_written(path: Path, heights: dict[str, int]) -> None:
+    """A file just written is whole: every zip member's CRC, and each sheet has at least its rows.
+
+    Raises ``ValueError`` naming what is wrong. Runs at C speed (zipfile and
+    calamine), so verifying costs a fraction of writing.
+    """
+    with zipfile.ZipFile(path) as archive:
+        broken = archive.testzip()
+        if broken is not None:
+            raise ValueError(f"la parte {broken} está dañada")
+    book = CalamineWorkbook.from_path(str(path))
+    try:
+        for name, height in heights.items():
+            end = book.get_sheet_by_name(name).end
+            found = 0 if end is None else end[0] + 1  # the last used row, 0-based
+            if found < height:
+                raise ValueError(f"la hoja {name} tiene {found} filas en lugar de {height}")
+    finally:
+        book.close()
 
 
 def column_index(letters: bytes | str) -> int:

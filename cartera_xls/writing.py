@@ -232,9 +232,14 @@ def write_column(sheet: Worksheet, formats: Formats, first_row: int, col: int, c
                 width = max(width, len(f"{value:,.2f}"))
         return width
     width = 0
-    for row, value in enumerate(series.tolist()):
-        width = max(width, write_value(sheet, formats, first_row + row, col, value))
-    return width
+    write_string = sheet.write_string
+    for row, value in enumerate(series.tolist(), start=first_row):
+        if type(value) is str:  # the common case, kept tight: text is always written as text
+            write_string(row, col, value)
+            width = max(width, len(value))
+        elif value is not None:
+            width = max(width, write_value(sheet, formats, row, col, value))
+    return min(width, MAX_WIDTH)
 
 
 def write_value(

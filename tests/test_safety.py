@@ -61,7 +61,7 @@ def test_a_failure_at_any_step_leaves_the_original(basic_file: Path, monkeypatch
     elif step == "fsync":
         monkeypatch.setattr(safety, "_fsync_file", fail)
     elif step == "verify":
-        monkeypatch.setattr("cartera_xls.cartera.open_workbook", fail)
+        monkeypatch.setattr("cartera_xls.cartera.check_written", fail)
     elif step == "backup":
         monkeypatch.setattr(safety.shutil, "copy2", fail)
     else:
