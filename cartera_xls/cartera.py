@@ -6,6 +6,7 @@ The command line is a thin layer over these same functions.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,6 +199,30 @@ class Cartera:
             shown = ", ".join(f"{name} {counts[name]}" for name in order if counts.get(name, 0))
             lines.append(template.format(counts=shown))
         return lines
+
+    def _repr_html_(self) -> str:
+        """A short summary for notebooks: clients per estado and colour, and the problems found."""
+
+        def row(cells: list[str], tag: str = "td") -> str:
+            return "<tr>" + "".join(f"<{tag}>{html.escape(cell)}</{tag}>" for cell in cells) + "</tr>"
+
+        estados = self.computed["estado"].value_counts()
+        colours = self.computed["semaforo"].value_counts()
+        source = self.source.name if self.source is not None else ""
+        parts = [
+            f"<p><b>{html.escape(messages.HTML_TITLE.format(source=source, hoy=self.hoy.strftime('%d/%m/%Y')))}</b></p>",
+            "<table>",
+            row([messages.HTML_ESTADO, *ESTADOS, messages.HTML_TOTAL], "th"),
+            row([messages.HTML_CLIENTES, *(str(estados.get(name, 0)) for name in ESTADOS), str(len(self.computed))]),
+            row([messages.HTML_SEMAFORO, *SEMAFOROS], "th"),
+            row([messages.HTML_CLIENTES, *(str(colours.get(name, 0)) for name in SEMAFOROS)]),
+            "</table>",
+            f"<p>{html.escape(messages.HTML_PROBLEMS.format(count=len(self.errores())))}</p>",
+        ]
+        return "\n".join(parts)
+
+    def __repr__(self) -> str:
+        return f"<Cartera {self.source.name if self.source else ''} clientes={len(self.computed)} hoy={self.hoy.isoformat()}>"
 
     def errores(self) -> list[Problem]:
         """Problems that need the team's attention (information notes left out)."""

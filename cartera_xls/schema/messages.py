@@ -185,3 +185,11 @@ ICS_DESCRIPTION = "Cliente: {client} ({company})\nTeléfono: {phone}\nEmail: {em
 # --- The Agenda sheet -------------------------------------------------------------
 AGENDA_TITLE = "Agenda de seguimiento al {hoy}: acciones vencidas y de los próximos {days} días"
 AGENDA_EMPTY = "No hay acciones pendientes en este periodo."
+
+# --- Notebooks ------------------------------------------------------------------------
+HTML_TITLE = "Cartera {source} al {hoy}"
+HTML_ESTADO = "Estado"
+HTML_SEMAFORO = "Semáforo"
+HTML_CLIENTES = "Clientes"
+HTML_TOTAL = "Total"
+HTML_PROBLEMS = "Problemas para revisar: {count} (cartera.revisar)"
