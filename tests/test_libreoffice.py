@@ -89,3 +89,55 @@ def test_other_formats_read_like_xlsx(soffice: str, tmp_path: Path, target: str)
         assert other.modelos(sheet) == original.modelos(sheet), sheet
     result = cartera_xls.refresh(converted, hoy=HOY)  # in place: writes .xlsx beside, keeps the original
     assert result.written == converted.with_suffix(".xlsx") and converted.exists()
+
+
+def _fill_pixels(ppm: bytes, colour: tuple[int, int, int]) -> int:
+    """How many pixels of a binary PPM (P6) have exactly ``colour``."""
+    parts = ppm.split(maxsplit=4)
+    assert parts[0] == b"P6"
+    pixels = parts[4]
+    target = bytes(colour)
+    return sum(1 for i in range(0, len(pixels) - 2, 3) if pixels[i : i + 3] == target)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize(("days_from_today", "red", "yellow"), [(-1, True, False), (3, False, True), (30, False, False)])
+def test_libreoffice_colours_next_contact_against_its_own_today(
+    soffice: str, tmp_path: Path, days_from_today: int, red: bool, yellow: bool
+) -> None:
+    """The Próximo contacto colour comes from LibreOffice's TODAY(), not from the day of the refresh."""
+    import datetime as dt
+
+    from cartera_xls.styles import SEMAFORO_COLOURS
+
+    from .conftest import make_workbook
+
+    today = dt.date.today()
+    hoy = today - dt.timedelta(days=60)  # for the rules, the committed action is far ahead: verde
+    action = dt.datetime.combine(today + dt.timedelta(days=days_from_today), dt.time())
+    contact = dt.datetime.combine(hoy - dt.timedelta(days=1), dt.time())
+    source = make_workbook(
+        tmp_path / "c.xlsx",
+        {
+            "Clientes": [["ID", "Nombre"], ["C1", "Ana"]],
+            "Seguimiento": [["Fecha", "Cliente", "Fecha próxima acción"], [contact, "C1", action]],
+        },
+    )
+    out = tmp_path / "salida.xlsx"
+    refreshed = cartera_xls.refresh(source, out, hoy=hoy)
+    assert refreshed.cartera.clientes["Próximo contacto"].tolist() == [action]
+    assert refreshed.cartera.clientes["Semáforo"].tolist() == ["verde"]
+    pdf = convert(soffice, out, "pdf", tmp_path / "pdf")
+    page = next(n for n in range(1, 40) if "Próximo contacto" in _page_text(pdf, n))
+    prefix = tmp_path / "pagina"
+    subprocess.run(["pdftoppm", "-r", "40", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(prefix)], check=True)
+    ppm = prefix.with_suffix(".ppm").read_bytes()
+    red_fill = tuple(int(SEMAFORO_COLOURS["rojo"][0][i : i + 2], 16) for i in (1, 3, 5))
+    yellow_fill = tuple(int(SEMAFORO_COLOURS["amarillo"][0][i : i + 2], 16) for i in (1, 3, 5))
+    assert (_fill_pixels(ppm, red_fill) > 0) is red
+    assert (_fill_pixels(ppm, yellow_fill) > 0) is yellow
+
+
+def _page_text(pdf: Path, number: int) -> str:
+    command = ["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"]
+    return subprocess.run(command, capture_output=True, text=True, check=False).stdout
