@@ -4,22 +4,47 @@
 >>> cartera = cartera_xls.load("cartera.xlsx")      # doctest: +SKIP
 >>> cartera.clientes.head()                          # doctest: +SKIP
 >>> cartera.save("cartera_actualizada.xlsx")         # doctest: +SKIP
+
+The public names are imported on first use (PEP 562), so ``python -m
+cartera_xls --help`` answers without loading pandas.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from .cartera import Cartera, RefreshResult, load, refresh
-from .errors import (
-    CarteraError,
-    ContentWouldBeLost,
-    MissingClients,
-    PasswordProtected,
-    UnreadableWorkbook,
-    WorkbookChanged,
-    WorkbookInUse,
-    WriteFailed,
-)
-from .problems import Problem
+if TYPE_CHECKING:
+    from .cartera import Cartera, RefreshResult, load, refresh
+    from .errors import (
+        CarteraError,
+        ContentWouldBeLost,
+        MissingClients,
+        PasswordProtected,
+        UnreadableWorkbook,
+        WorkbookChanged,
+        WorkbookInUse,
+        WriteFailed,
+    )
+    from .problems import Problem
+
+_WHERE = {
+    "Cartera": "cartera",
+    "RefreshResult": "cartera",
+    "load": "cartera",
+    "refresh": "cartera",
+    "CarteraError": "errors",
+    "ContentWouldBeLost": "errors",
+    "MissingClients": "errors",
+    "PasswordProtected": "errors",
+    "UnreadableWorkbook": "errors",
+    "WorkbookChanged": "errors",
+    "WorkbookInUse": "errors",
+    "WriteFailed": "errors",
+    "Problem": "problems",
+}
 
 __all__ = [
     "Cartera",
@@ -37,3 +62,15 @@ __all__ = [
     "load",
     "refresh",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

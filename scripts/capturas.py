@@ -49,7 +49,9 @@ def main() -> int:
         for name, words in PAGES.items():
             number = next(n for n, text in enumerate(texts, start=1) if all(word in text for word in words))
             prefix = work / name.removesuffix(".png")
-            subprocess.run(["pdftoppm", "-r", DPI, "-f", str(number), "-l", str(number), "-png", "-singlefile", str(pdf), str(prefix)], check=True)
+            subprocess.run(
+                ["pdftoppm", "-r", DPI, "-f", str(number), "-l", str(number), "-png", "-singlefile", str(pdf), str(prefix)], check=True
+            )
             shutil.copy(prefix.with_suffix(".png"), OUT / name)
             print(OUT / name)
     return 0
