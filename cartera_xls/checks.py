@@ -25,6 +25,7 @@ MIN_NAME_LENGTH = 6
 _ID_PATTERN = re.compile(r"^(.*?)(\d+)$")
 _LEGAL_FORMS = re.compile(r"\b(s ?a|s ?l|s ?r ?l|s ?a ?s|s ?a ?c|ltda|s ?de ?r ?l|sociedad anonima|cia|y cia|inc|llc)\b")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_DIGITS = re.compile(r"\d+")
 
 
 def assign_ids(clients: SheetTable) -> list[Problem]:
@@ -182,6 +183,8 @@ def suspected_duplicates(clients: SheetTable) -> list[Problem]:
     for (name_a, row_a), (name_b, row_b) in itertools.pairwise(names):
         if not name_a or len(name_a) < MIN_NAME_LENGTH:
             continue
+        if _DIGITS.findall(name_a) != _DIGITS.findall(name_b):
+            continue  # «Tienda 1» and «Tienda 2» are two branches, not a typo
         if name_a == name_b or difflib.SequenceMatcher(None, name_a, name_b).ratio() >= NEAR_NAME_RATIO:
             report(row_b, row_a, messages.DUPLICATE_REASON_NAME, "name")
     problems.sort(key=lambda p: p.row or 0)

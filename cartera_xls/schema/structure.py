@@ -6,6 +6,7 @@ Only types live here; the actual sheets, columns and labels are in
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ class Kind(Enum):
     ANY = "cualquiera"  # kept as typed (the values of the Reglas sheet)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Key for case-, accent- and space-insensitive comparisons.
 
