@@ -22,7 +22,6 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_UNUSABLE = 2
 PROBLEMS_SHOWN = 10
-DEMO_FILE = "cartera_demo.xlsx"
 DEBUG_VARIABLE = "CARTERA_XLS_DEBUG"  # set it to see the traceback of an unexpected error
 
 
@@ -98,7 +97,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             write_template(args.archivo)
             print(messages.CLI_TEMPLATE_WRITTEN.format(path=args.archivo), file=out)
             return EXIT_OK
-        from .demo import write_demo
+        from .demo import DEMO_FILE, write_demo
 
         path = write_demo(args.carpeta / DEMO_FILE, args.hoy)
         print(messages.CLI_DEMO_WRITTEN.format(path=path), file=out)

@@ -198,22 +198,20 @@ def _scan_xlsx(archive: zipfile.ZipFile, path: Path) -> tuple[dict[str, dict[tup
     names = set(archive.namelist())
     try:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        members = _sheet_members(archive)
     except DefusedXmlException:
         raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=messages.HOSTILE_XML)) from None
     except (KeyError, ElementTree.ParseError) as exc:
         raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=exc)) from None
     props = workbook.find("m:workbookPr", _NS)
     date1904 = props is not None and props.get("date1904", "0").lower() in ("1", "true")
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.findall("rel:Relationship", _NS)}
     flagged: dict[str, dict[tuple[int, int], str]] = {}
-    for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
-        member = _resolve("xl", targets.get(sheet.get(f"{{{_NS['r']}}}id"), ""))
+    for sheet_name, member in members:
         if member not in names:
             continue
         data = archive.read(member)
         _check_dimension(data, path)
-        flagged[sheet.get("name", "")] = _flag_cells(data)
+        flagged[sheet_name] = _flag_cells(data)
     generated = "docProps/custom.xml" in names and MARKER_PROPERTY.encode() in archive.read("docProps/custom.xml")
     return flagged, date1904, generated
 

@@ -18,7 +18,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from .schema import summary as labels
-from .schema.sheets import ANALISIS, CONCENTRACION, GEOGRAFIA, PRODUCTOS, RESUMEN, SEMAFOROS, VENDEDORES
+from .schema.sheets import ANALISIS, CLIENTES, CONCENTRACION, DATA_SHEETS, GEOGRAFIA, PRODUCTOS, RESUMEN, SEMAFOROS, VENDEDORES
 from .styles import SEMAFORO_COLOURS, Formats
 
 if TYPE_CHECKING:
@@ -185,8 +185,6 @@ class SummaryWriter:
         return labels.CLOSE_SOURCE_OPPORTUNITIES if has_opportunities else labels.CLOSE_SOURCE_FIRST_PURCHASE
 
     def _missing_sheets(self) -> list[str]:
-        from .schema.sheets import DATA_SHEETS
-
         return [spec.label for spec in DATA_SHEETS if spec.key not in self.cartera.tables]
 
     def _resumen_charts(self, sheet: Worksheet, estados: Block, semaforo: Block, trend: Block) -> None:
@@ -280,8 +278,6 @@ class SummaryWriter:
         return sheet
 
     def _label(self, key: str) -> str:
-        from .schema.sheets import CLIENTES
-
         return CLIENTES.column(key).label
 
     def _revenue_by(self, column: str) -> pd.Series:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +59,6 @@ EXTRA_ROWS_WITH_DROPDOWN = 500  # rows below a table that still get its dropdown
 MIN_WIDTH, MAX_WIDTH = 8, 60
 DOCUMENT_DATE = dt.datetime(2000, 1, 1)  # fixed, so the same data gives the same bytes
 
-Writer = Callable[[int, int, Any], None]
 AGENDA_DATE = Column("fecha", "Fecha", Kind.DATE)
 
 
