@@ -247,3 +247,17 @@ def test_mutated_workbooks_only_raise_our_errors(tmp_path: Path) -> None:
             cartera_xls.load(target, hoy=HOY)
 
     mutate()
+
+
+def test_macros_are_named_before_replacing_an_xlsm(tmp_path: Path) -> None:
+    source = make_workbook(tmp_path / "base.xlsx", basic_portfolio())
+    path = tmp_path / "cartera.xlsm"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in original.infolist():
+            copy.writestr(item, original.read(item.filename))
+        copy.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro")
+    result = cartera_xls.refresh(path, hoy=HOY)  # in place means cartera.xlsx beside: the .xlsm stays as it was
+    assert result.written == tmp_path / "cartera.xlsx" and path.exists()
+    shutil.copy(path, tmp_path / "macros.xlsx")  # the same content under the output's own name
+    what = messages.CONTENT_MACROS
+    assert_refused(tmp_path / "macros.xlsx", messages.CANNOT_CARRY.format(path="macros.xlsx", what=what))

@@ -159,3 +159,71 @@ def test_demo_has_native_charts_with_the_right_series(tmp_path: Path) -> None:
         assert all(v is not None for v in values), f"{reference} points at empty cells"
     revenue_chart = next(chart for chart in charts if labels.CHART_REVENUE in chart)
     assert re.search(r"<c:f>'?Resumen'?!\$B\$\d+:\$B\$\d+</c:f>", revenue_chart)  # the trend table's Facturación
+
+
+def test_remaining_indicators_match_pandas(tmp_path: Path) -> None:
+    """Lost clients, days to close, NPS, origins, recommendation, salespeople and product pairs, by hand."""
+    hoy = pd.Timestamp("2026-03-20")
+    day = lambda text: pd.Timestamp(text)  # noqa: E731
+    path = make_workbook(
+        tmp_path / "c.xlsx",
+        {
+            "Clientes": [
+                ["ID", "Nombre", "Origen", "Vendedor", "Fecha de baja", "Motivo de baja"],
+                ["C1", "Ana", "feria", "Carla", None, None],
+                ["C2", "Luis", "feria", "Carla", day("2026-03-05"), "Precio"],
+                ["C3", "Rosa", "web", "Óscar", None, None],
+                ["C4", "Pedro", "web", "Óscar", None, None],
+            ],
+            "Ventas": [
+                ["Fecha", "Cliente", "Producto", "Importe"],
+                [day("2026-03-10"), "C1", "Maca", 100],
+                [day("2026-03-10"), "C1", "Stevia", 50],
+                [day("2026-03-12"), "C3", "Maca", 80],
+                [day("2025-12-01"), "C2", "Stevia", 30],
+            ],
+            "Oportunidades": [
+                ["Cliente", "Fecha apertura", "Fecha cierre", "Estado"],
+                ["C1", day("2026-02-20"), day("2026-03-10"), "ganada"],
+                ["C3", day("2026-03-01"), day("2026-03-11"), "ganada"],
+                ["C4", day("2026-03-01"), day("2026-03-15"), "perdida"],
+            ],
+            "Encuestas": [
+                ["Fecha", "Cliente", "Satisfacción", "Recomendación"],
+                [day("2026-03-02"), "C1", 5, 10],
+                [day("2026-03-03"), "C3", 2, 3],
+                [day("2026-03-04"), "C4", 4, 8],
+            ],
+        },
+    )
+    cartera = cartera_xls.load(path, hoy=hoy.date())
+    table = cartera.indicadores["periodos"][labels.PERIOD_CURRENT]
+    assert table["Clientes perdidos"] == 1  # C2: Fecha de baja 05/03
+    assert table["Clientes nuevos"] == 2  # C1 and C3 bought first in March
+    assert table["Clientes perdidos por cada nuevo"] == pytest.approx(0.5)
+    assert table["Días para cerrar una venta"] == pytest.approx(((18) + (10)) / 2)  # won ones only
+    answers = pd.Series([10, 3, 8])
+    assert table["NPS (recomendación)"] == pytest.approx(100 * ((answers >= 9).mean() - (answers <= 6).mean()))
+
+    origins = cartera.indicadores["origenes"]
+    assert origins.loc["feria", "Clientes"] == 2 and origins.loc["feria", "Compradores"] == 2
+    assert origins.loc["web", "Conversión"] == pytest.approx(0.5)
+    recommendation = cartera.indicadores["recomendacion"]
+    assert recommendation.loc[labels.PROMOTERS, "Clientes"] == 1
+    assert recommendation.loc[labels.PASSIVES, "Clientes"] == 1
+    assert recommendation.loc[labels.DETRACTORS, "Clientes"] == 1
+    assert recommendation.loc[labels.NPS_LABEL, "Clientes"] == pytest.approx(0.0)
+    bajas = cartera.indicadores["bajas"]
+    assert bajas.loc["Precio", "Clientes perdidos"] == 1
+
+    sellers = cartera.indicadores["vendedores"]
+    assert sellers.loc["Carla", "perdido"] == 1 and sellers.loc["Carla", "nuevo"] == 1
+    assert sellers.loc["Óscar", "Facturación 12 meses"] == pytest.approx(80.0)
+    assert sellers[["nuevo", "activo", "pasivo", "inactivo", "potencial", "perdido"]].to_numpy().sum() == 4
+
+    pairs = cartera.indicadores["pares"]
+    # Buyers: C1 {Maca, Stevia}, C2 {Stevia}, C3 {Maca}; P(Maca)=2/3, P(Stevia)=2/3, P(both)=1/3 → lift 0.75
+    assert pairs.loc[0, "Lift"] == pytest.approx((1 / 3) / ((2 / 3) * (2 / 3)))
+    assert pairs.loc[0, "Clientes con ambos"] == 1
+    offers = cartera.indicadores["ofertas"].set_index("id")["producto"].to_dict()
+    assert offers == {"C2": "Maca", "C3": "Stevia"}
