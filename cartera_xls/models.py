@@ -21,7 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, create_model
 
 from .schema import Kind, Sheet
-from .schema.sheets import CLIENTES, DATA_SHEETS, REGLAS
+from .schema.sheets import DATA_SHEETS, REGLAS
 
 EXTRA_PREFIX = "extra:"  # slot name of a user column inside a SheetTable frame
 
@@ -93,7 +93,6 @@ def _model_for(sheet: Sheet) -> type[Row]:
 
 
 MODELS: dict[str, type[Row]] = {sheet.key: _model_for(sheet) for sheet in (*DATA_SHEETS, REGLAS)}
-Cliente = MODELS[CLIENTES.key]
 
 
 def _plain(value: Any) -> Any:
