@@ -215,32 +215,27 @@ class SummaryWriter:
         new_lost.set_legend({"position": "bottom"})
         sheet.insert_chart(3, 17, new_lost)
 
-        by_estado = self._chart("bar", labels.CHART_ESTADOS)
-        by_estado.add_series(
-            {
-                "name": labels.COUNT,
-                "categories": estados.column_range(name, 0),
-                "values": estados.column_range(name, 1),
-                "points": [{"fill": {"color": colour}} for colour in ESTADO_COLOURS],
-                "data_labels": {"value": True},
-            }
-        )
-        by_estado.set_legend({"none": True})
+        estado_colours = list(ESTADO_COLOURS)
+        by_estado = self._counts_chart("bar", labels.CHART_ESTADOS, estados, estado_colours)
         by_estado.set_y_axis({"reverse": True})
         sheet.insert_chart(20, 8, by_estado)
+        semaforo_colours = [SEMAFORO_COLOURS[colour][1] for colour in SEMAFOROS]
+        sheet.insert_chart(20, 17, self._counts_chart("column", labels.CHART_SEMAFORO, semaforo, semaforo_colours))
 
-        by_colour = self._chart("column", labels.CHART_SEMAFORO)
-        by_colour.add_series(
+    def _counts_chart(self, kind: str, title: str, block: Block, colours: list[str]) -> Any:
+        """One bar per row of a counts table, each in its own colour, with its number on it."""
+        chart = self._chart(kind, title)
+        chart.add_series(
             {
                 "name": labels.COUNT,
-                "categories": semaforo.column_range(name, 0),
-                "values": semaforo.column_range(name, 1),
-                "points": [{"fill": {"color": SEMAFORO_COLOURS[colour][1]}} for colour in SEMAFOROS],
+                "categories": block.column_range(RESUMEN, 0),
+                "values": block.column_range(RESUMEN, 1),
+                "points": [{"fill": {"color": colour}} for colour in colours],
                 "data_labels": {"value": True},
             }
         )
-        by_colour.set_legend({"none": True})
-        sheet.insert_chart(20, 17, by_colour)
+        chart.set_legend({"none": True})
+        return chart
 
     def analisis(self) -> Worksheet:
         """The five axes of portfolio analysis."""
