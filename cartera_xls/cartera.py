@@ -329,6 +329,7 @@ def refresh(
     output: str | Path | None = None,
     hoy: dt.date | None = None,
     force: bool = False,
+    progress: Callable[[str, float], None] | None = None,
 ) -> RefreshResult:
     """Read ``path``, apply the rules and write the regenerated workbook.
 
@@ -338,11 +339,13 @@ def refresh(
     images, macros…) is refused unless ``force``; the file must not change on
     disk while the refresh runs.
     """
+    report = progress or (lambda stage, fraction: None)
     path = Path(path)
     check_not_open(path)
     target = (Path(output) if output is not None else path).with_suffix(OUTPUT_SUFFIX)
     with refresh_lock(path):
         before = fingerprint(path) if path.is_file() else ""
+        report(messages.PROGRESS_READING, 0.0)
         cartera = load(path, hoy)
         in_place = target.exists() and target.resolve() == path.resolve()
         if in_place and not force:
@@ -355,5 +358,7 @@ def refresh(
             if in_place and fingerprint(path) != before:
                 raise WorkbookChanged(messages.CHANGED_ON_DISK.format(path=path.name))
 
+        report(messages.PROGRESS_WRITING, 0.4)
         backup = cartera.save(target, before_replace=unchanged)
+        report(messages.PROGRESS_DONE, 1.0)
     return RefreshResult(cartera, target, backup)

@@ -78,7 +78,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
 
     try:
         if args.command == "refresh":
-            result = api.refresh(args.archivo, args.salida, args.hoy, force=args.forzar)
+            from .progress import TerminalProgress
+
+            progress = TerminalProgress(err)
+            try:
+                result = api.refresh(args.archivo, args.salida, args.hoy, force=args.forzar, progress=progress)
+            finally:
+                progress.close()
             _summary(result.cartera, out)
             print(messages.CLI_WRITTEN.format(path=result.written), file=out)
             if result.backup is not None:

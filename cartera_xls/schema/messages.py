@@ -193,3 +193,9 @@ HTML_SEMAFORO = "Semáforo"
 HTML_CLIENTES = "Clientes"
 HTML_TOTAL = "Total"
 HTML_PROBLEMS = "Problemas para revisar: {count} (cartera.revisar)"
+
+# --- Progress line on the terminal ---------------------------------------------------
+PROGRESS_LINE = "[{bar}] {stage}… {seconds} s"
+PROGRESS_READING = "Leyendo el libro y aplicando las reglas"
+PROGRESS_WRITING = "Escribiendo el libro nuevo"
+PROGRESS_DONE = "Listo"

@@ -1,0 +1,62 @@
+"""A progress line on the terminal for refreshes that take more than a couple of seconds.
+
+The library only reports stages (``progress(stage, fraction)``); this module draws them,
+and only when stderr is a terminal, so pipes, logs and CI see nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TextIO
+
+from .schema import messages
+
+DELAY = 2.0  # seconds before the line appears: short refreshes stay quiet
+TICK = 0.5
+WIDTH = 20
+
+
+class TerminalProgress:
+    """Draws ``[#####·····] Escribiendo el libro… 12 s`` on ``stream`` while a refresh runs."""
+
+    def __init__(self, stream: TextIO, delay: float = DELAY) -> None:
+        self.stream = stream
+        self.enabled = bool(getattr(stream, "isatty", lambda: False)())
+        self.delay = delay
+        self.started = time.monotonic()
+        self.stage = ""
+        self.fraction = 0.0
+        self.drawn = False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        self.stage, self.fraction = stage, fraction
+        if self.enabled and self._thread is None:
+            self._thread = threading.Thread(target=self._tick, daemon=True)
+            self._thread.start()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(TICK):
+            self.draw()
+
+    def draw(self) -> None:
+        """Redraw the line, once the delay has passed."""
+        elapsed = time.monotonic() - self.started
+        if not self.enabled or elapsed < self.delay:
+            return
+        filled = round(self.fraction * WIDTH)
+        bar = "#" * filled + "·" * (WIDTH - filled)
+        self.stream.write("\r" + messages.PROGRESS_LINE.format(bar=bar, stage=self.stage, seconds=int(elapsed)))
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        """Stop drawing and clear the line."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self.drawn:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
