@@ -58,6 +58,7 @@ class Cartera:
         parameters: ParameterRead,
         hoy: dt.date,
         source: Path | None = None,
+        generated: bool = False,
     ) -> None:
         self.tables = tables
         self.unknown = unknown
@@ -65,7 +66,7 @@ class Cartera:
         self._parameters = parameters
         self.hoy = hoy
         self.source = source
-        self.generated = False  # read from a workbook that cartera_xls wrote
+        self.generated = generated  # read from a workbook that cartera_xls wrote
         self.computed, self.agenda_frame, self.figures = _apply_rules(tables, parameters.values, hoy)
 
     @classmethod
@@ -87,9 +88,7 @@ class Cartera:
             problems.append(Problem.of(messages.CONFLICTED_COPY, path.name, None, "", copy.name, messages.SEVERITY_WARNING))
         order = {raw.name: position for position, raw in enumerate(book.sheets)}
         problems.sort(key=lambda p: (order.get(p.sheet, len(order)), p.row or 0))
-        cartera = cls(read.tables, read.unknown, problems, parameters, hoy or dt.date.today(), path)
-        cartera.generated = book.generated
-        return cartera
+        return cls(read.tables, read.unknown, problems, parameters, hoy or dt.date.today(), path, book.generated)
 
     @classmethod
     def empty(cls, hoy: dt.date | None = None) -> Cartera:
