@@ -7,6 +7,9 @@ so it is written back as it was.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,10 +117,7 @@ def _read_table(raw: RawSheet, spec: Sheet, book: RawWorkbook, problems: list[Pr
         return None
 
     data_rows = [(index, row) for index, row in enumerate(raw.rows[header_row + 1 :], start=header_row + 1)]
-    used = [c for c, v in enumerate(header) if not is_blank(v)]
-    for _, row in data_rows:
-        used.extend(c for c, v in enumerate(row) if not is_blank(v))
-    first_col, last_col = (min(used), max(used)) if used else (0, -1)
+    first_col, last_col = _used_columns([header, *(row for _, row in data_rows)])
 
     slots: list[str] = []
     columns: list[tuple[int, str]] = []  # (sheet column, slot) of every column read
@@ -164,6 +164,19 @@ def _read_table(raw: RawSheet, spec: Sheet, book: RawWorkbook, problems: list[Pr
     return table
 
 
+def _used_columns(rows: list[list[Any]]) -> tuple[int, int]:
+    """First and last column holding anything, scanning each row only from its ends."""
+    first, last = None, -1
+    for row in rows:
+        left = next((c for c, value in enumerate(row) if not is_blank(value)), None)
+        if left is None:
+            continue
+        first = left if first is None else min(first, left)
+        right = next(c for c in range(len(row) - 1, left - 1, -1) if not is_blank(row[c]))
+        last = max(last, right)
+    return (0, -1) if first is None else (first, last)
+
+
 def _parse_column(
     cells: list[tuple[int, Any]],
     col: int,
@@ -176,8 +189,13 @@ def _parse_column(
     parse = parser_for(column, date1904)
     parsed: list[Any] = []
     cache: dict[Any, Any] = {}  # the same text repeats a lot (client IDs, types, dates typed as text)
+    flags = raw.flagged
+    fast = _ALREADY_TYPED.get(column.kind) if column.minimum is None and column.maximum is None else None
     for index, value in cells:
-        flag = raw.flagged.get((index, col))
+        if fast is not None and type(value) is fast[0] and fast[1](value) and not (flags and (index, col) in flags):
+            parsed.append(value)  # the reader already gave the right type: nothing to parse
+            continue
+        flag = flags.get((index, col))
         if flag is not None:
             template = messages.FORMULA_WITHOUT_VALUE if flag == FORMULA_WITHOUT_VALUE else messages.EXCEL_ERROR
             problems.append(
@@ -204,6 +222,13 @@ def _parse_column(
                 parsed.append(None)
     return parsed
 
+
+# Kind → (type the reader gives, check that the value needs no parsing): the common case, kept cheap.
+_ALREADY_TYPED: dict[Kind, tuple[type, Callable[[Any], Any]]] = {
+    Kind.TEXT: (str, str.strip),  # non-blank text is kept exactly as typed
+    Kind.NUMBER: (float, math.isfinite),
+    Kind.DATE: (dt.date, lambda day: 1900 <= day.year <= 2199),
+}
 
 _DTYPES: dict[Kind, Any] = {
     Kind.NUMBER: "float64",
