@@ -290,7 +290,7 @@ def _apply_rules(
         )
     )
     offers = figures.ofertas.drop_duplicates("id").set_index("id")["producto"]
-    metrics["producto_sugerido"] = pd.Series(offers.reindex(clients["id"].to_numpy()).to_numpy(), index=clients.index, dtype="object")
+    metrics["producto_sugerido"] = rules.per_client(clients["id"], offers).astype("object")
     metrics.loc[metrics["estado"] == ESTADO_PERDIDO, "producto_sugerido"] = None
     computed = metrics[[column.key for column in CLIENTES.computed_columns]]
     return computed, followup.agenda(clients, metrics, params, day), figures

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from .rules import is_missing
+from .models import is_missing
 from .schema import messages
 from .schema.params import WEEKDAYS
 from .schema.sheets import (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .rules import is_missing
+from .models import is_missing
 from .schema import messages
 
 LINE_LIMIT = 75  # octets per line before folding (RFC 5545 §3.1)

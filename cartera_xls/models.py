@@ -95,16 +95,19 @@ def _model_for(sheet: Sheet) -> type[Row]:
 MODELS: dict[str, type[Row]] = {sheet.key: _model_for(sheet) for sheet in (*DATA_SHEETS, REGLAS)}
 
 
+def is_missing(value: Any) -> bool:
+    """True for None, NaN, NaT and pd.NA: a blank cell, whatever the column's dtype."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
 def _plain(value: Any) -> Any:
     """A DataFrame cell as a plain Python value for pydantic."""
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
+    if is_missing(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()
-    if value is pd.NA:
-        return None
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     return value

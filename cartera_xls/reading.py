@@ -21,7 +21,7 @@ from .parsing import BadValue, is_blank, parse_text, parser_for
 from .problems import Problem
 from .schema import Column, Kind, Sheet, fold, messages
 from .schema.sheets import CLIENTES, DATA_SHEETS, GENERATED_SHEETS, INSTRUCCIONES, REGLAS
-from .sources import FORMULA_WITHOUT_VALUE, RawSheet, RawWorkbook
+from .sources import FORMULA_WITHOUT_VALUE, RawSheet, RawWorkbook, column_letters
 
 HEADER_SEARCH_ROWS = 30
 _KNOWN_SHEETS: tuple[Sheet, ...] = (*DATA_SHEETS, REGLAS)
@@ -129,7 +129,7 @@ def _read_table(raw: RawSheet, spec: Sheet, book: RawWorkbook, problems: list[Pr
         if found_column is not None and not found_column.computed and found_column.key not in slots:
             slot = found_column.key
         else:
-            title = parse_text(text).strip() if not is_blank(text) else f"Columna {_letters(col)}"
+            title = parse_text(text).strip() if not is_blank(text) else f"Columna {column_letters(col)}"
             if found_column is not None and found_column.computed:
                 # The team's own column named like one the tool computes: kept under another name.
                 renamed = title + RESERVED_SUFFIX
@@ -258,12 +258,3 @@ def _unique(slot: str, taken: list[str]) -> str:
     while candidate in taken:
         candidate, number = f"{slot} ({number})", number + 1
     return candidate
-
-
-def _letters(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters

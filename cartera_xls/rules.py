@@ -9,7 +9,6 @@ would have been that day.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -319,10 +318,3 @@ def _rfm_segment(code: Any) -> str | None:
 def timestamp(day: dt.date) -> pd.Timestamp:
     """``hoy`` as a pandas timestamp at midnight."""
     return pd.Timestamp(day)
-
-
-def is_missing(value: Any) -> bool:
-    """True for None, NaN, NaT and pd.NA."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)

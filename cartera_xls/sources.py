@@ -126,6 +126,16 @@ def check_written(path: Path, heights: dict[str, int]) -> None:
         book.close()
 
 
+def column_letters(col: int) -> str:
+    """0 → ``"A"``, 26 → ``"AA"`` (the inverse of :func:`column_index`)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def column_index(letters: bytes | str) -> int:
     """``"A"`` → 0, ``"AA"`` → 26."""
     text = letters.decode() if isinstance(letters, bytes) else letters

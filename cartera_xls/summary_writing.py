@@ -7,7 +7,6 @@ A4 landscape, fitted to the page width.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from .models import is_missing
 from .schema import summary as labels
 from .schema.sheets import ANALISIS, CLIENTES, CONCENTRACION, DATA_SHEETS, GEOGRAFIA, PRODUCTOS, RESUMEN, SEMAFOROS, VENDEDORES
 from .styles import SEMAFORO_COLOURS, Formats
@@ -120,7 +120,7 @@ class SummaryWriter:
         return Block(row, row + 1, row + max(len(frame), 1), col)
 
     def _cell(self, sheet: Worksheet, row: int, col: int, value: Any, cell_format: Format | None) -> None:
-        if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        if is_missing(value):
             sheet.write_blank(row, col, None, cell_format)
         elif isinstance(value, pd.Timestamp):
             sheet.write_datetime(row, col, value.to_pydatetime(), self.formats.number("mmm yyyy"))

@@ -19,12 +19,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import xlsxwriter
-import xlsxwriter.utility
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from . import __version__
-from .models import EXTRA_PREFIX, SheetTable, UnknownSheet
+from .models import EXTRA_PREFIX, SheetTable, UnknownSheet, is_missing
 from .problems import Problem
 from .schema import Column, Kind, messages
 from .schema.params import PARAMETERS
@@ -46,7 +45,7 @@ from .schema.sheets import (
     REVISAR_COLUMNS,
     SI,
 )
-from .sources import EXCEL_ERRORS, ExcelError
+from .sources import EXCEL_ERRORS, ExcelError, column_letters
 from .styles import TABLE_STYLE, Formats, colour_due_dates, colour_rows, colour_semaforo
 from .summary_writing import SummaryWriter
 
@@ -220,13 +219,13 @@ def write_column(sheet: Worksheet, formats: Formats, first_row: int, col: int, c
         return 10
     if kind is Kind.BOOL:
         for row, value in enumerate(series.tolist()):
-            if value is not None and value is not pd.NA:
+            if not is_missing(value):
                 sheet.write_string(first_row + row, col, SI if value else NO)
         return 3
     if kind in (Kind.NUMBER, Kind.INTEGER, Kind.PERCENT):
         width = 0
         for row, value in enumerate(series.tolist()):
-            if value is not None and value is not pd.NA and not (isinstance(value, float) and math.isnan(value)):
+            if not is_missing(value):
                 sheet.write_number(first_row + row, col, value, cell_format)
                 width = max(width, len(f"{value:,.2f}"))
         return width
@@ -261,7 +260,7 @@ def write_value(
     if formula is not None:
         sheet.write_formula(row, col, formula, None, "" if value is None else value)
         return len(formula)
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return 0
     if isinstance(value, bool):
         sheet.write_boolean(row, col, value)
@@ -395,8 +394,7 @@ def _collect_lists(cartera: Cartera) -> dict[str, list[str]]:
 
 
 def _list_ranges(lists: dict[str, list[str]]) -> dict[str, str]:
-    return {name: f"='{LISTAS}'!${_letters(col)}$2:${_letters(col)}${len(values) + 1}" for col, (name, values) in enumerate(lists.items())}
-
-
-def _letters(col: int) -> str:
-    return str(xlsxwriter.utility.xl_col_to_name(col))
+    return {
+        name: f"='{LISTAS}'!${column_letters(col)}$2:${column_letters(col)}${len(values) + 1}"
+        for col, (name, values) in enumerate(lists.items())
+    }
