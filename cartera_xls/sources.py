@@ -208,7 +208,7 @@ def _scan_xlsx(archive: zipfile.ZipFile, path: Path) -> tuple[dict[str, dict[tup
     names = set(archive.namelist())
     try:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        members = _sheet_members(archive)
+        members = _sheet_members(archive, workbook)
     except DefusedXmlException:
         raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=messages.HOSTILE_XML)) from None
     except (KeyError, ElementTree.ParseError) as exc:
@@ -284,8 +284,10 @@ def uncarried_content(path: Path, ours: tuple[str, ...] = ()) -> list[str]:
     return found
 
 
-def _sheet_members(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+def _sheet_members(archive: zipfile.ZipFile, workbook: Any = None) -> list[tuple[str, str]]:
+    """(sheet name, zip member of its XML) in workbook order; ``workbook`` is xl/workbook.xml if already parsed."""
+    if workbook is None:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.findall("rel:Relationship", _NS)}
     return [
