@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 EXCEL_FAKE_LEAP_DAY = np.datetime64("1900-03-01", "D")
 EXTRA_ROWS_WITH_DROPDOWN = 500  # rows below a table that still get its dropdowns
-MIN_WIDTH, MAX_WIDTH = 8, 60
+MIN_WIDTH, MAX_WIDTH = 8, 75  # 75 fits the longest Motivo of the rules
 DOCUMENT_DATE = dt.datetime(2000, 1, 1)  # fixed, so the same data gives the same bytes
 
 AGENDA_DATE = Column("fecha", "Fecha", Kind.DATE)
@@ -191,7 +191,7 @@ def write_agenda(book: xlsxwriter.Workbook, formats: Formats, cartera: Cartera, 
     for col, key in enumerate(keys):
         column = AGENDA_DATE if key == "fecha" else None
         width = write_column(sheet, formats, top + 1, col, column, plan[key])
-        sheet.set_column(col, col, min(_fit(max(width, _header_width(AGENDA_COLUMNS[col]))), 50))
+        sheet.set_column(col, col, _fit(max(width, _header_width(AGENDA_COLUMNS[col]))))
     if len(plan):
         last_row = top + len(plan)
         semaforo_col = keys.index("semaforo")
