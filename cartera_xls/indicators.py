@@ -150,16 +150,39 @@ def period_indicators(inputs: Inputs) -> pd.DataFrame:
 
 
 def monthly_trend(inputs: Inputs) -> pd.DataFrame:
-    """The last twelve months (the current one to date): revenue, sales, new and lost clients, contacts, complaints."""
+    """The last twelve months (the current one to date): revenue, sales, new and lost clients, contacts, complaints.
+
+    One pass per source, grouped by month — the same figures as :func:`period_values` month by month.
+    """
     first = (period_start(inputs.hoy, "mes") - pd.DateOffset(months=TREND_MONTHS - 1)).normalize()
     months = pd.period_range(first, inputs.hoy, freq="M")
-    rows = []
-    for month in months:
-        start, end = month.start_time, min(month.end_time.normalize(), inputs.hoy)
-        values = period_values(inputs, start, end)
-        keys = ("facturacion", "ventas", "nuevos", "perdidos", "contactos", "reclamos")
-        rows.append([month_label(month.start_time), *(values[key] for key in keys)])
-    return pd.DataFrame(rows, columns=list(labels.TREND_COLUMNS))
+
+    def per_month(frame: pd.DataFrame | None, column: str = "date", values: str | None = None) -> pd.Series | float:
+        if frame is None:
+            return np.nan
+        dates = frame[column]
+        inside = frame[dates.between(first, inputs.hoy)]
+        key = inside[column].dt.to_period("M")
+        grouped = inside[values].groupby(key).sum() if values is not None else key.value_counts()
+        return grouped.reindex(months, fill_value=0).astype("float64")
+
+    sales = _dated(inputs.sales, inputs.hoy)
+    if sales is not None:  # a sale naming no known client waits in Revisar, like in the client metrics
+        sales = sales[sales[CLIENT_ID].notna()]
+    has_amount = sales is not None and "amount" in sales
+    table = pd.DataFrame(
+        {
+            labels.TREND_COLUMNS[0]: [month_label(month.start_time) for month in months],
+            labels.TREND_COLUMNS[1]: per_month(sales, values="amount") if has_amount else np.nan,
+            labels.TREND_COLUMNS[2]: per_month(_purchases(sales)) if has_amount else np.nan,
+            labels.TREND_COLUMNS[3]: per_month(inputs.clients, "primera_compra"),
+            labels.TREND_COLUMNS[4]: per_month(inputs.clients, "perdido_desde"),
+            labels.TREND_COLUMNS[5]: per_month(_dated(inputs.followups, inputs.hoy)),
+            labels.TREND_COLUMNS[6]: per_month(_dated(inputs.complaints, inputs.hoy)),
+        },
+        index=months,
+    )
+    return table.reset_index(drop=True)
 
 
 def month_label(day: pd.Timestamp) -> str:
@@ -317,7 +340,11 @@ def _basket(inputs: Inputs) -> pd.DataFrame | None:
     bought = sales[sales["amount"] > 0]
     if bought.empty:
         return None
-    return pd.crosstab(bought[CLIENT_ID], bought["product"]).clip(upper=1).astype("float64")
+    clients, client_names = pd.factorize(bought[CLIENT_ID], sort=True)
+    items, product_names = pd.factorize(bought["product"], sort=True)
+    owned = np.zeros((len(client_names), len(product_names)), dtype="float64")
+    owned[clients, items] = 1.0
+    return pd.DataFrame(owned, index=pd.Index(client_names, name=CLIENT_ID), columns=pd.Index(product_names, name="product"))
 
 
 def _lift(basket: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

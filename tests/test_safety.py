@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import cartera_xls
 from cartera_xls import safety
 from cartera_xls.errors import WorkbookInUse, WriteFailed
 from cartera_xls.schema import messages
+from cartera_xls.sources import check_written
 
 from .conftest import HOY
 from .test_cli import run
@@ -92,3 +94,39 @@ def test_temp_file_lives_beside_the_target(basic_file: Path, monkeypatch: pytest
     cartera_xls.refresh(basic_file, hoy=HOY)
     assert seen[0].parent == basic_file.parent and safety.TEMP_MARK in seen[0].name
     assert seen[0].parent.samefile(basic_file.parent)
+
+
+def _small_workbook(path: Path, rows: int) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Ventas")
+    for row in range(rows):
+        sheet.write_string(row, 0, f"texto {row} " * 20)
+    book.close()
+
+
+def test_verification_accepts_a_whole_file(tmp_path: Path) -> None:
+    _small_workbook(tmp_path / "a.xlsx", 300)
+    check_written(tmp_path / "a.xlsx", {"Ventas": 300})
+
+
+def test_verification_catches_missing_rows(tmp_path: Path) -> None:
+    _small_workbook(tmp_path / "a.xlsx", 300)
+    with pytest.raises(ValueError, match="la hoja Ventas tiene 300 filas en lugar de 301"):
+        check_written(tmp_path / "a.xlsx", {"Ventas": 301})
+    with pytest.raises(ValueError, match="la hoja Clientes tiene 0 filas"):
+        check_written(tmp_path / "a.xlsx", {"Clientes": 1})
+
+
+def test_verification_catches_a_damaged_part(tmp_path: Path) -> None:
+    path = tmp_path / "a.xlsx"
+    _small_workbook(path, 300)
+    with zipfile.ZipFile(path) as archive:
+        entry = archive.getinfo("xl/sharedStrings.xml")
+    data = bytearray(path.read_bytes())
+    middle = entry.header_offset + 30 + len(entry.filename) + entry.compress_size // 2
+    data[middle] ^= 0xFF  # one flipped byte inside the compressed strings
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=r"xl/sharedStrings\.xml está dañada"):
+        check_written(path, {"Ventas": 300})
