@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import Any
 
 import pandas as pd
@@ -116,9 +117,10 @@ def _read_table(raw: RawSheet, spec: Sheet, book: RawWorkbook, problems: list[Pr
                 problems.append(Problem.of(messages.MISSING_COLUMN, raw.name, header_row + 1, column.label, "", messages.SEVERITY_WARNING))
         return None
 
-    data_rows = [(index, row) for index, row in enumerate(raw.rows[header_row + 1 :], start=header_row + 1)]
-    first_col, last_col = _used_columns([header, *(row for _, row in data_rows)])
-
+    # Column by column: one transpose at C speed, then each check stops at the first cell that answers it.
+    first_data = header_row + 1
+    grid = list(zip_longest(*raw.rows[first_data:], fillvalue=None))
+    first_col, last_col = _used_columns(header, grid)
     slots: list[str] = []
     columns: list[tuple[int, str]] = []  # (sheet column, slot) of every column read
     for col in range(first_col, last_col + 1):
@@ -143,42 +145,61 @@ def _read_table(raw: RawSheet, spec: Sheet, book: RawWorkbook, problems: list[Pr
         slots.append(slot)
         columns.append((col, slot))
 
-    kept = [(index, row) for index, row in data_rows if any(not is_blank(v) for v in row[first_col : last_col + 1])]
+    kept = _rows_with_content(grid[first_col : last_col + 1], len(raw.rows) - first_data)
+    indices = [first_data + offset for offset in kept]
     table = SheetTable(
         spec=spec,
         name=raw.name,
-        frame=pd.DataFrame(index=pd.Index([index + 1 for index, _ in kept], dtype="int64")),
+        frame=pd.DataFrame(index=pd.Index([index + 1 for index in indices], dtype="int64")),
         slots=slots,
         header_row=header_row,
         first_col=first_col,
         title_rows=raw.rows[:header_row],
     )
+    every_row = len(kept) == len(raw.rows) - first_data
     values: dict[str, list[Any]] = {}
     for col, slot in columns:
-        cells = [(index, row[col] if col < len(row) else None) for index, row in kept]
+        cells: Sequence[Any] = (
+            (grid[col] if every_row else [grid[col][offset] for offset in kept]) if col < len(grid) else [None] * len(kept)
+        )
         if slot.startswith(EXTRA_PREFIX):
-            values[slot] = [None if is_blank(value) else value for _, value in cells]
+            values[slot] = [None if is_blank(value) else value for value in cells]
         else:
-            values[slot] = _parse_column(cells, col, spec.column(slot), raw, table, date1904, problems)
+            values[slot] = _parse_column(indices, cells, col, spec.column(slot), raw, table, date1904, problems)
     table.frame = typed_frame(spec, values, table.frame.index, slots)
     return table
 
 
-def _used_columns(rows: list[list[Any]]) -> tuple[int, int]:
-    """First and last column holding anything, scanning each row only from its ends."""
-    first, last = None, -1
-    for row in rows:
-        left = next((c for c, value in enumerate(row) if not is_blank(value)), None)
-        if left is None:
-            continue
-        first = left if first is None else min(first, left)
-        right = next(c for c in range(len(row) - 1, left - 1, -1) if not is_blank(row[c]))
-        last = max(last, right)
-    return (0, -1) if first is None else (first, last)
+def _used_columns(header: list[Any], grid: list[tuple[Any, ...]]) -> tuple[int, int]:
+    """First and last column holding anything in the header row or below it."""
+
+    def used(col: int) -> bool:
+        return (col < len(header) and not is_blank(header[col])) or (col < len(grid) and not all(map(is_blank, grid[col])))
+
+    width = max(len(header), len(grid))
+    first = next((col for col in range(width) if used(col)), None)
+    if first is None:
+        return 0, -1
+    return first, next(col for col in range(width - 1, first - 1, -1) if used(col))
+
+
+def _rows_with_content(columns: list[tuple[Any, ...]], height: int) -> list[int]:
+    """Offsets of the rows with a non-blank cell in ``columns``; most rows are settled by their first cell."""
+    undecided: Sequence[int] = range(height)
+    kept: list[int] = []
+    for cells in columns:
+        blank: list[int] = []
+        for offset in undecided:
+            (blank if is_blank(cells[offset]) else kept).append(offset)
+        undecided = blank
+        if not undecided:
+            break
+    return sorted(kept)
 
 
 def _parse_column(
-    cells: list[tuple[int, Any]],
+    indices: list[int],
+    cells: Sequence[Any],
     col: int,
     column: Column,
     raw: RawSheet,
@@ -191,7 +212,7 @@ def _parse_column(
     cache: dict[Any, Any] = {}  # the same text repeats a lot (client IDs, types, dates typed as text)
     flags = raw.flagged
     fast = _ALREADY_TYPED.get(column.kind) if column.minimum is None and column.maximum is None else None
-    for index, value in cells:
+    for index, value in zip(indices, cells, strict=True):
         if fast is not None and type(value) is fast[0] and fast[1](value) and not (flags and (index, col) in flags):
             parsed.append(value)  # the reader already gave the right type: nothing to parse
             continue
