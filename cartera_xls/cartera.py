@@ -6,8 +6,10 @@ The command line is a thin layer over these same functions.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,7 +74,11 @@ class Cartera:
     @classmethod
     def from_path(cls, path: str | Path, hoy: dt.date | None = None) -> Cartera:
         """Read and check a workbook (see :func:`load`)."""
-        path = Path(path)
+        with _bulk_work():
+            return cls._from_path(Path(path), hoy)
+
+    @classmethod
+    def _from_path(cls, path: Path, hoy: dt.date | None) -> Cartera:
         book = open_workbook(path)
         read = read_tables(book)
         clients = read.tables[CLIENTES.key]
@@ -246,7 +252,27 @@ class Cartera:
         path = Path(path).with_suffix(OUTPUT_SUFFIX)
         check_not_open(path)
         keep = int(self.params["respaldos"]) if keep_backups is None else keep_backups
-        return atomic_write(path, lambda temp: write_workbook(self, temp), _verifier(self), keep, before_replace)
+        with _bulk_work():
+            return atomic_write(path, lambda temp: write_workbook(self, temp), _verifier(self), keep, before_replace)
+
+
+@contextmanager
+def _bulk_work() -> Iterator[None]:
+    """Hold the cyclic garbage collector off while reading or writing a workbook.
+
+    Both allocate millions of small tuples that never form a cycle, and with the
+    collector on it walks the whole heap again and again as they pile up
+    (measured on the L benchmark: about 4 s of a 35 s refresh, same peak memory).
+    Reference counting still frees everything; the few cycles made meanwhile are
+    collected once the collector is back on.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _apply_rules(

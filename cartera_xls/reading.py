@@ -208,15 +208,21 @@ def _parse_column(
     problems: list[Problem],
 ) -> list[Any]:
     parse = parser_for(column, date1904)
-    parsed: list[Any] = []
-    cache: dict[Any, Any] = {}  # the same text repeats a lot (client IDs, types, dates typed as text)
-    flags = raw.flagged
+    parsed = list(cells)
     fast = _ALREADY_TYPED.get(column.kind) if column.minimum is None and column.maximum is None else None
-    for index, value in zip(indices, cells, strict=True):
-        if fast is not None and type(value) is fast[0] and fast[1](value) and not (flags and (index, col) in flags):
-            parsed.append(value)  # the reader already gave the right type: nothing to parse
-            continue
-        flag = flags.get((index, col))
+    if fast is None:
+        todo: Sequence[int] = range(len(parsed))
+    else:  # the common case, one tight pass: the reader already gave the right type, nothing to parse
+        typed, ready = fast
+        todo = [offset for offset, value in enumerate(parsed) if type(value) is not typed or not ready(value)]
+    flags = raw.flagged
+    flagged_rows = {index for index, flagged_col in flags if flagged_col == col} if flags else set()
+    if flagged_rows:
+        todo = sorted({*todo, *(offset for offset, index in enumerate(indices) if index in flagged_rows)})
+    cache: dict[Any, Any] = {}  # the same text repeats a lot (client IDs, types, dates typed as text)
+    for offset in todo:
+        index, value = indices[offset], parsed[offset]
+        flag = flags.get((index, col)) if flagged_rows else None
         if flag is not None:
             template = messages.FORMULA_WITHOUT_VALUE if flag == FORMULA_WITHOUT_VALUE else messages.EXCEL_ERROR
             problems.append(
@@ -224,23 +230,23 @@ def _parse_column(
             )
             if flag != FORMULA_WITHOUT_VALUE:
                 table.invalid[(index + 1, column.key)] = flag
-            parsed.append(None)
+            parsed[offset] = None
         elif is_blank(value):
             if column.required:
                 problems.append(Problem.of(messages.MISSING_REQUIRED, raw.name, index + 1, column.label))
-            parsed.append(None)
+            parsed[offset] = None
         elif type(value) is str and value in cache:
-            parsed.append(cache[value])
+            parsed[offset] = cache[value]
         else:
             try:
                 result = parse(value)
                 if type(value) is str:
                     cache[value] = result
-                parsed.append(result)
+                parsed[offset] = result
             except BadValue as bad:
                 problems.append(Problem.of(bad.template, raw.name, index + 1, column.label, value, **bad.fields))
                 table.invalid[(index + 1, column.key)] = value
-                parsed.append(None)
+                parsed[offset] = None
     return parsed
 
 

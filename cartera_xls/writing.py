@@ -11,7 +11,6 @@ sheets the tool does not know, where the user wrote them.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -207,15 +206,15 @@ def write_agenda(book: xlsxwriter.Workbook, formats: Formats, cartera: Cartera, 
 
 
 def write_column(sheet: Worksheet, formats: Formats, first_row: int, col: int, column: Column | None, series: pd.Series) -> int:
-    """Write a column with typed writers; return the width of its longest value."""
+    """Write a column with typed writers; return the width of its longest value.
+
+    Blanks, widths and date serials are worked out for the whole column at once,
+    so the loop per cell does nothing but the write.
+    """
     kind = column.kind if column is not None else None
     cell_format = formats.for_column(column)
     if kind is Kind.DATE or pd.api.types.is_datetime64_any_dtype(series.dtype):
-        serials = _excel_serials(series)
-        date_format = cell_format or formats.number(NUMBER_FORMATS[Kind.DATE])
-        for row, serial in enumerate(serials):
-            if not math.isnan(serial):
-                sheet.write_number(first_row + row, col, serial, date_format)
+        _write_numbers(sheet, first_row, col, _excel_serials(series), cell_format or formats.number(NUMBER_FORMATS[Kind.DATE]))
         return 10
     if kind is Kind.BOOL:
         for row, value in enumerate(series.tolist()):
@@ -223,21 +222,28 @@ def write_column(sheet: Worksheet, formats: Formats, first_row: int, col: int, c
                 sheet.write_string(first_row + row, col, SI if value else NO)
         return 3
     if kind in (Kind.NUMBER, Kind.INTEGER, Kind.PERCENT):
-        width = 0
-        for row, value in enumerate(series.tolist()):
-            if not is_missing(value):
-                sheet.write_number(first_row + row, col, value, cell_format)
-                width = max(width, len(f"{value:,.2f}"))
-        return width
-    width = 0
+        numbers = series.to_numpy(dtype="float64", na_value=np.nan)
+        _write_numbers(sheet, first_row, col, numbers, cell_format)
+        finite = numbers[np.isfinite(numbers)]
+        return max((len(f"{value:,.2f}") for value in (finite.min(), finite.max())), default=0) if len(finite) else 0
+    values = series.tolist()
     write_string = sheet.write_string
-    for row, value in enumerate(series.tolist(), start=first_row):
+    width = 0
+    for row, value in enumerate(values, start=first_row):
         if type(value) is str:  # the common case, kept tight: text is always written as text
             write_string(row, col, value)
-            width = max(width, len(value))
         elif value is not None:
             width = max(width, write_value(sheet, formats, row, col, value))
+    width = max(width, max((len(value) for value in values if type(value) is str), default=0))
     return min(width, MAX_WIDTH)
+
+
+def _write_numbers(sheet: Worksheet, first_row: int, col: int, numbers: np.ndarray, cell_format: Format | None) -> None:
+    """Every number of a column but the NaNs (blank cells)."""
+    present = np.flatnonzero(~np.isnan(numbers))
+    write_number = sheet.write_number
+    for row, value in zip((present + first_row).tolist(), numbers[present].tolist(), strict=True):
+        write_number(row, col, value, cell_format)
 
 
 def write_value(

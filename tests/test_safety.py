@@ -130,3 +130,37 @@ def test_verification_catches_a_damaged_part(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     with pytest.raises(ValueError, match=r"xl/sharedStrings\.xml está dañada"):
         check_written(path, {"Ventas": 300})
+
+
+def test_the_collector_is_held_off_only_while_reading_and_writing(basic_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from cartera_xls import cartera as cartera_module
+
+    seen: list[bool] = []
+    original = cartera_module.write_workbook
+
+    def spy(cartera: cartera_xls.Cartera, path: Path) -> None:
+        seen.append(gc.isenabled())
+        original(cartera, path)
+
+    monkeypatch.setattr(cartera_module, "write_workbook", spy)
+    assert gc.isenabled()
+    cartera = cartera_xls.load(basic_file, hoy=HOY)
+    assert gc.isenabled()
+    cartera.save(basic_file)
+    assert seen == [False] and gc.isenabled()
+
+    def fail(cartera: cartera_xls.Cartera, path: Path) -> None:
+        raise OSError("disco lleno")
+
+    monkeypatch.setattr(cartera_module, "write_workbook", fail)
+    with pytest.raises(WriteFailed):
+        cartera.save(basic_file)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        cartera_xls.load(basic_file, hoy=HOY)
+        assert not gc.isenabled()  # a caller's own choice is left as it was
+    finally:
+        gc.enable()
