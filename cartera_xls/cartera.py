@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,7 @@ import pandas as pd
 from . import checks, followup, indicators, rules
 from .errors import ContentWouldBeLost, WorkbookChanged, WriteFailed
 from .ics import write_calendar
-from .models import Row, SheetTable, UnknownSheet, rows_as_models
+from .models import SheetTable, UnknownSheet
 from .parameters import ParameterRead, read_parameters
 from .problems import Problem
 from .reading import read_tables, typed_frame
@@ -40,6 +40,9 @@ from .schema.sheets import (
 )
 from .sources import check_written, open_workbook, uncarried_content
 from .writing import write_workbook
+
+if TYPE_CHECKING:
+    from .row_models import Row
 
 OUTPUT_SUFFIX = ".xlsx"
 
@@ -171,6 +174,8 @@ class Cartera:
 
     def modelos(self, sheet: str) -> list[Row]:
         """The rows of a sheet (``"clientes"``, ``"ventas"``…) as validated pydantic models."""
+        from .row_models import rows_as_models  # pydantic only when a notebook asks for models
+
         table = self.tables.get(sheet)
         return rows_as_models(table) if table is not None else []
 
