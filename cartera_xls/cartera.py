@@ -23,6 +23,7 @@ from .ics import write_calendar
 from .models import SheetTable, UnknownSheet
 from .parameters import ParameterRead, read_parameters
 from .problems import Problem
+from .progress import AT_RULES, AT_VERIFYING, Report, quiet
 from .reading import read_tables, typed_frame
 from .safety import atomic_write, check_not_open, conflicted_copies, fingerprint, refresh_lock
 from .schema import messages
@@ -75,14 +76,16 @@ class Cartera:
         self.computed, self.agenda_frame, self.figures = _apply_rules(tables, parameters.values, hoy)
 
     @classmethod
-    def from_path(cls, path: str | Path, hoy: dt.date | None = None) -> Cartera:
+    def from_path(cls, path: str | Path, hoy: dt.date | None = None, progress: Report = quiet) -> Cartera:
         """Read and check a workbook (see :func:`load`)."""
         with _bulk_work():
-            return cls._from_path(Path(path), hoy)
+            return cls._from_path(Path(path), hoy, progress)
 
     @classmethod
-    def _from_path(cls, path: Path, hoy: dt.date | None) -> Cartera:
+    def _from_path(cls, path: Path, hoy: dt.date | None, progress: Report) -> Cartera:
+        progress(messages.PROGRESS_READING, 0.0)
         book = open_workbook(path)
+        progress(messages.PROGRESS_RULES, AT_RULES)
         read = read_tables(book)
         clients = read.tables[CLIENTES.key]
         problems = [*read.problems, *checks.assign_ids(clients), *checks.duplicate_ids(clients)]
@@ -252,13 +255,14 @@ class Cartera:
         path: str | Path,
         keep_backups: int | None = None,
         before_replace: Callable[[], None] | None = None,
+        progress: Report = quiet,
     ) -> Path | None:
         """Write the regenerated workbook to ``path`` atomically; return the backup of what it replaced."""
         path = Path(path).with_suffix(OUTPUT_SUFFIX)
         check_not_open(path)
         keep = int(self.params["respaldos"]) if keep_backups is None else keep_backups
         with _bulk_work():
-            return atomic_write(path, lambda temp: write_workbook(self, temp), _verifier(self), keep, before_replace)
+            return atomic_write(path, lambda temp: write_workbook(self, temp, progress), _verifier(self, progress), keep, before_replace)
 
 
 @contextmanager
@@ -327,11 +331,12 @@ def _apply_rules(
     return computed, followup.agenda(clients, metrics, params, day), figures
 
 
-def _verifier(cartera: Cartera) -> Callable[[Path], None]:
+def _verifier(cartera: Cartera, progress: Report = quiet) -> Callable[[Path], None]:
     """A check that a written file is whole and holds every row of every data sheet."""
     heights = {table.spec.label: table.header_row + 1 + len(table.frame) for table in cartera.tables.values() if table.spec in DATA_SHEETS}
 
     def verify(path: Path) -> None:
+        progress(messages.PROGRESS_VERIFYING, AT_VERIFYING)
         try:
             check_written(path, heights)
         except Exception as exc:
@@ -359,7 +364,7 @@ def refresh(
     output: str | Path | None = None,
     hoy: dt.date | None = None,
     force: bool = False,
-    progress: Callable[[str, float], None] | None = None,
+    progress: Report | None = None,
 ) -> RefreshResult:
     """Read ``path``, apply the rules and write the regenerated workbook.
 
@@ -369,14 +374,13 @@ def refresh(
     images, macros…) is refused unless ``force``; the file must not change on
     disk while the refresh runs.
     """
-    report = progress or (lambda stage, fraction: None)
+    progress = progress or quiet
     path = Path(path)
     check_not_open(path)
     target = (Path(output) if output is not None else path).with_suffix(OUTPUT_SUFFIX)
     with refresh_lock(path):
         before = fingerprint(path) if path.is_file() else ""
-        report(messages.PROGRESS_READING, 0.0)
-        cartera = load(path, hoy)
+        cartera = Cartera.from_path(path, hoy, progress)
         in_place = target.exists() and target.resolve() == path.resolve()
         if in_place and not force:
             ours = GENERATED_SHEETS if cartera.generated else ()
@@ -388,7 +392,6 @@ def refresh(
             if in_place and fingerprint(path) != before:
                 raise WorkbookChanged(messages.CHANGED_ON_DISK.format(path=path.name))
 
-        report(messages.PROGRESS_WRITING, 0.4)
-        backup = cartera.save(target, before_replace=unchanged)
-        report(messages.PROGRESS_DONE, 1.0)
+        backup = cartera.save(target, before_replace=unchanged, progress=progress)
+        progress(messages.PROGRESS_DONE, 1.0)
     return RefreshResult(cartera, target, backup)

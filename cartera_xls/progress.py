@@ -8,13 +8,23 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 from .schema import messages
 
+Report = Callable[[str, float], None]  # (stage, fraction of the bar done)
+
+# Where each stage starts on the bar: the share of a refresh's time spent before it (L benchmark).
+AT_RULES, AT_WRITING, AT_SAVING, AT_VERIFYING = 0.1, 0.2, 0.45, 0.97
+
 DELAY = 2.0  # seconds before the line appears: short refreshes stay quiet
 TICK = 0.5
 WIDTH = 20
+
+
+def quiet(stage: str, fraction: float) -> None:
+    """A report that shows nothing (the library's default)."""
 
 
 class TerminalProgress:

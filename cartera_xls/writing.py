@@ -24,6 +24,7 @@ from xlsxwriter.worksheet import Worksheet
 from . import __version__
 from .models import EXTRA_PREFIX, SheetTable, UnknownSheet, is_missing
 from .problems import Problem
+from .progress import AT_SAVING, AT_WRITING, Report, quiet
 from .schema import Column, Kind, messages
 from .schema.params import PARAMETERS
 from .schema.sheets import (
@@ -60,8 +61,12 @@ DOCUMENT_DATE = dt.datetime(2000, 1, 1)  # fixed, so the same data gives the sam
 AGENDA_DATE = Column("fecha", "Fecha", Kind.DATE)
 
 
-def write_workbook(cartera: Cartera, path: Path) -> None:
-    """Write ``cartera`` as a complete workbook at ``path`` (which must not be the original)."""
+def write_workbook(cartera: Cartera, path: Path, progress: Report = quiet) -> None:
+    """Write ``cartera`` as a complete workbook at ``path`` (which must not be the original).
+
+    ``progress`` hears the data sheets go by (their share of the cells) and the save.
+    """
+    progress(messages.PROGRESS_WRITING, AT_WRITING)
     book = xlsxwriter.Workbook(
         str(path),
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "nan_inf_to_errors": True},
@@ -75,11 +80,13 @@ def write_workbook(cartera: Cartera, path: Path) -> None:
     summary = SummaryWriter(book, formats, cartera)
     summary.resumen()
     write_agenda(book, formats, cartera, warn_days)
-    for spec in DATA_SHEETS:
-        table = cartera.tables.get(spec.key)
-        if table is not None:
-            extra = cartera.computed if spec is CLIENTES else None
-            write_table(book, formats, table, list_ranges, extra, warn_days)
+    tables = [(table, cartera.computed if spec is CLIENTES else None) for spec in DATA_SHEETS if (table := cartera.tables.get(spec.key))]
+    sizes = [len(table.frame) * (len(table.slots) + (len(extra.columns) if extra is not None else 0)) for table, extra in tables]
+    done, total = 0, max(sum(sizes), 1)
+    for (table, extra), size in zip(tables, sizes, strict=True):
+        write_table(book, formats, table, list_ranges, extra, warn_days)
+        done += size
+        progress(messages.PROGRESS_WRITING, AT_WRITING + (AT_SAVING - AT_WRITING) * done / total)
     for write_sheet in (summary.analisis, summary.concentracion, summary.geografia, summary.productos, summary.vendedores):
         write_sheet()
     for sheet in cartera.unknown:
@@ -88,6 +95,7 @@ def write_workbook(cartera: Cartera, path: Path) -> None:
     write_parameters(book, formats, cartera)
     write_instructions(book, formats)
     write_lists(book, formats, lists)
+    progress(messages.PROGRESS_SAVING, AT_SAVING)
     book.close()
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import cartera_xls
 from cartera_xls.progress import TerminalProgress
 from cartera_xls.schema import messages
+from cartera_xls.schema.sheets import DATA_SHEETS
 
 from .conftest import HOY
 
@@ -29,9 +30,22 @@ def test_draws_stages_on_a_terminal_and_clears_the_line(basic_file: Path) -> Non
 
     cartera_xls.refresh(basic_file, hoy=HOY, progress=spy)
     progress.close()
-    assert [stage for stage, _ in stages] == [messages.PROGRESS_READING, messages.PROGRESS_WRITING, messages.PROGRESS_DONE]
+    in_order = [stage for n, (stage, _) in enumerate(stages) if n == 0 or stages[n - 1][0] != stage]
+    assert in_order == [
+        messages.PROGRESS_READING,
+        messages.PROGRESS_RULES,
+        messages.PROGRESS_WRITING,
+        messages.PROGRESS_SAVING,
+        messages.PROGRESS_VERIFYING,
+        messages.PROGRESS_DONE,
+    ]
+    fractions = [fraction for _, fraction in stages]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
+    writing = [fraction for stage, fraction in stages if stage == messages.PROGRESS_WRITING]
+    data_sheets = [table for table in cartera_xls.load(basic_file, hoy=HOY).tables.values() if table.spec in DATA_SHEETS]
+    assert len(writing) == 1 + len(data_sheets)  # the start, then one step per data sheet
     shown = terminal.getvalue()
-    assert "[" + "#" * 8 + "·" * 12 + "] " + messages.PROGRESS_WRITING in shown
+    assert "[" + "#" * 9 + "·" * 11 + "] " + messages.PROGRESS_SAVING in shown
     assert shown.endswith("\r\033[K")
 
 

@@ -196,6 +196,9 @@ HTML_PROBLEMS = "Problemas para revisar: {count} (cartera.revisar)"
 
 # --- Progress line on the terminal ---------------------------------------------------
 PROGRESS_LINE = "[{bar}] {stage}… {seconds} s"
-PROGRESS_READING = "Leyendo el libro y aplicando las reglas"
-PROGRESS_WRITING = "Escribiendo el libro nuevo"
+PROGRESS_READING = "Leyendo el libro"
+PROGRESS_RULES = "Revisando los datos y aplicando las reglas"
+PROGRESS_WRITING = "Escribiendo las hojas"
+PROGRESS_SAVING = "Guardando el archivo"
+PROGRESS_VERIFYING = "Comprobando el archivo guardado"
 PROGRESS_DONE = "Listo"
