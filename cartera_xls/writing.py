@@ -233,7 +233,9 @@ def write_column(sheet: Worksheet, formats: Formats, first_row: int, col: int, c
         numbers = series.to_numpy(dtype="float64", na_value=np.nan)
         _write_numbers(sheet, first_row, col, numbers, cell_format)
         finite = numbers[np.isfinite(numbers)]
-        return max((len(f"{value:,.2f}") for value in (finite.min(), finite.max())), default=0) if len(finite) else 0
+        if not len(finite):
+            return 0
+        return max(len(f"{finite.min():,.2f}"), len(f"{finite.max():,.2f}"))  # the longest is at one end
     values = series.tolist()
     write_string = sheet.write_string
     width = 0
