@@ -108,25 +108,27 @@ def resolve_clients(clients: SheetTable, table: SheetTable) -> list[Problem]:
         for text in {fold(v) for v in (name, company) if isinstance(v, str) and v.strip()}:
             by_name[text].append((client_id, int(row)))
 
+    # Each distinct reference is resolved once; the rows then follow by lookup.
+    references = table.frame["client"]
     resolved: dict[str, str | None] = {}
+    for reference in pd.unique(references.to_numpy()):
+        if isinstance(reference, str):
+            key = fold(reference)
+            ids = {client_id for client_id, _ in by_name.get(key, [])}
+            resolved[reference] = by_id.get(key) or (next(iter(ids)) if len(ids) == 1 else None)
+    unresolved = [reference for reference, client_id in resolved.items() if client_id is None]
     problems: list[Problem] = []
     label = table.spec.column("client").label
-    for row, reference in zip(table.frame["client"].index.tolist(), table.frame["client"].tolist(), strict=True):
-        if not isinstance(reference, str):
-            continue
-        key = fold(reference)
-        if key not in resolved:
-            matches = by_name.get(key, [])
-            ids = {client_id for client_id, _ in matches}
-            resolved[key] = by_id.get(key) or (matches[0][0] if len(ids) == 1 else None)
-        if resolved[key] is None:
-            matches = by_name.get(key, [])
+    if unresolved:
+        flagged = references[references.isin(unresolved)]
+        for row, reference in zip(flagged.index.tolist(), flagged.tolist(), strict=True):
+            matches = by_name.get(fold(reference), [])
             if matches:
                 rows = ", ".join(str(r) for _, r in matches)
                 problems.append(Problem.of(messages.AMBIGUOUS_CLIENT, table.name, int(row), label, reference, rows=rows))
             else:
                 problems.append(Problem.of(messages.UNKNOWN_CLIENT, table.name, int(row), label, reference, messages.SEVERITY_WARNING))
-    table.frame[CLIENT_ID] = table.frame["client"].map(lambda ref: resolved.get(fold(ref)) if isinstance(ref, str) else None)
+    table.frame[CLIENT_ID] = references.map(resolved.get)
     return problems
 
 

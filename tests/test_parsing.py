@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cartera_xls.parsing import (
     BadValue,
@@ -16,6 +20,7 @@ from cartera_xls.parsing import (
     parse_percent,
     parse_text,
 )
+from cartera_xls.schema import fold
 
 parse_date = date_parser()
 
@@ -137,3 +142,24 @@ def test_integers_and_ids_and_text():
     assert parse_text(600111222.0) == "600111222"
     assert parse_text(" texto tal cual ") == " texto tal cual "
     assert parse_text(dt.date(2024, 3, 5)) == "05/03/2024"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("  Teléfono  Móvil ", "telefono movil"),
+        ("TELÉFONO_MÓVIL", "telefono movil"),
+        ("Razón social:", "razon social"),
+        ("C-0007", "c 0007"),
+        ("ﬁ", "fi"),  # a ligature decomposes like Excel's users expect
+        ("Straße", "strasse"),
+    ],
+)
+def test_fold_ignores_case_accents_and_separators(text: str, key: str) -> None:
+    assert fold(text) == key
+
+
+@given(st.text(max_size=30))
+def test_fold_takes_the_ascii_shortcut_only_where_decomposing_changes_nothing(text: str) -> None:
+    decomposed = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    assert fold(text) == re.sub(r"[\s_.:\-/()]+", " ", decomposed).strip().casefold()

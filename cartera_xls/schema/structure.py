@@ -27,15 +27,19 @@ class Kind(Enum):
     ANY = "cualquiera"  # kept as typed (the values of the Reglas sheet)
 
 
+_SEPARATORS = re.compile(r"[\s_.:\-/()]+")
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Key for case-, accent- and space-insensitive comparisons.
 
     ``"  Teléfono  Móvil "`` and ``"telefono movil"`` fold to the same key.
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[\s_.:\-/()]+", " ", stripped).strip().casefold()
+    if not text.isascii():  # ASCII needs no decomposing (most IDs, codes and emails)
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SEPARATORS.sub(" ", text).strip().casefold()
 
 
 @dataclass(frozen=True)
