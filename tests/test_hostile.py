@@ -177,8 +177,8 @@ def test_file_changed_during_the_refresh_is_not_replaced(basic_file: Path, monke
     real = api.write_workbook
     someone_else = b"saved by Excel meanwhile"
 
-    def write_and_meanwhile(cartera: object, temp: Path) -> None:
-        real(cartera, temp)  # type: ignore[arg-type]
+    def write_and_meanwhile(cartera: object, temp: Path, progress: object) -> None:
+        real(cartera, temp, progress)  # type: ignore[arg-type]
         basic_file.write_bytes(someone_else)
 
     monkeypatch.setattr(api, "write_workbook", write_and_meanwhile)

@@ -10,6 +10,7 @@ import pytest
 import cartera_xls
 from cartera_xls import safety
 from cartera_xls.errors import WorkbookInUse, WriteFailed
+from cartera_xls.progress import Report
 from cartera_xls.schema import messages
 from cartera_xls.sources import check_written
 
@@ -140,9 +141,9 @@ def test_the_collector_is_held_off_only_while_reading_and_writing(basic_file: Pa
     seen: list[bool] = []
     original = cartera_module.write_workbook
 
-    def spy(cartera: cartera_xls.Cartera, path: Path) -> None:
+    def spy(cartera: cartera_xls.Cartera, path: Path, progress: Report) -> None:
         seen.append(gc.isenabled())
-        original(cartera, path)
+        original(cartera, path, progress)
 
     monkeypatch.setattr(cartera_module, "write_workbook", spy)
     assert gc.isenabled()
@@ -151,7 +152,7 @@ def test_the_collector_is_held_off_only_while_reading_and_writing(basic_file: Pa
     cartera.save(basic_file)
     assert seen == [False] and gc.isenabled()
 
-    def fail(cartera: cartera_xls.Cartera, path: Path) -> None:
+    def fail(cartera: cartera_xls.Cartera, path: Path, progress: Report) -> None:
         raise OSError("disco lleno")
 
     monkeypatch.setattr(cartera_module, "write_workbook", fail)
