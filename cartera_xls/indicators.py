@@ -8,6 +8,7 @@ are ignored, like in the rules.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,30 @@ class Inputs:
     opportunities: pd.DataFrame | None = None
     surveys: pd.DataFrame | None = None
     complaints: pd.DataFrame | None = None
+
+    @cached_property
+    def known_sales(self) -> pd.DataFrame | None:
+        """Sales up to ``hoy`` of known clients (a sale naming no known client waits in Revisar, like in the metrics)."""
+        sales = _dated(self.sales, self.hoy)
+        return sales[sales[CLIENT_ID].notna()] if sales is not None else None
+
+    @cached_property
+    def purchases(self) -> pd.DataFrame | None:
+        """Known sales as purchases: one per client and day with a positive amount."""
+        sales = self.known_sales
+        if sales is None or "amount" not in sales:
+            return None
+        positive = sales.dropna(subset=["amount"])
+        return positive.loc[positive["amount"] > 0, [CLIENT_ID, "date"]].drop_duplicates()
+
+    @cached_property
+    def product_sales(self) -> pd.DataFrame | None:
+        """Sales up to ``hoy`` with a client and a product, the product's name trimmed."""
+        sales = _dated(self.sales, self.hoy)
+        if sales is None or "product" not in sales:
+            return None
+        usable = sales.dropna(subset=[CLIENT_ID, "product"])
+        return usable.assign(product=usable["product"].astype(str).str.strip())
 
 
 def _dated(frame: pd.DataFrame | None, hoy: pd.Timestamp, column: str = "date") -> pd.DataFrame | None:
@@ -77,14 +102,6 @@ def _in(frame: pd.DataFrame | None, column: str, start: pd.Timestamp, end: pd.Ti
     return frame[(frame[column] >= start) & (frame[column] <= end)]
 
 
-def _purchases(sales: pd.DataFrame | None) -> pd.DataFrame | None:
-    """Sales as purchases: one per client and day with a positive amount."""
-    if sales is None or "amount" not in sales:
-        return None
-    positive = sales.dropna(subset=[CLIENT_ID, "amount"])
-    return positive.loc[positive["amount"] > 0, [CLIENT_ID, "date"]].drop_duplicates()
-
-
 def _closing_days(inputs: Inputs, start: pd.Timestamp, end: pd.Timestamp) -> float:
     opportunities = inputs.opportunities
     if opportunities is not None and {"status", "closed", "opened"} <= set(opportunities.columns):
@@ -110,10 +127,8 @@ def _nps(recommendations: pd.Series) -> float:
 
 def period_values(inputs: Inputs, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, float]:
     """The eight sales indicators of the seeds over one stretch of days."""
-    sales = _dated(inputs.sales, inputs.hoy)
-    if sales is not None:  # a sale naming no known client waits in Revisar, like in the client metrics
-        sales = sales[sales[CLIENT_ID].notna()]
-    purchases = _in(_purchases(sales), "date", start, end)
+    sales = inputs.known_sales
+    purchases = _in(inputs.purchases, "date", start, end)
     clients = inputs.clients
     new = int(clients["primera_compra"].between(start, end).sum())
     lost = int(clients["perdido_desde"].between(start, end).sum())
@@ -166,15 +181,13 @@ def monthly_trend(inputs: Inputs) -> pd.DataFrame:
         grouped = inside[values].groupby(key).sum() if values is not None else key.value_counts()
         return grouped.reindex(months, fill_value=0).astype("float64")
 
-    sales = _dated(inputs.sales, inputs.hoy)
-    if sales is not None:  # a sale naming no known client waits in Revisar, like in the client metrics
-        sales = sales[sales[CLIENT_ID].notna()]
+    sales = inputs.known_sales
     has_amount = sales is not None and "amount" in sales
     table = pd.DataFrame(
         {
             labels.TREND_COLUMNS[0]: [month_label(month.start_time) for month in months],
             labels.TREND_COLUMNS[1]: per_month(sales, values="amount") if has_amount else np.nan,
-            labels.TREND_COLUMNS[2]: per_month(_purchases(sales)) if has_amount else np.nan,
+            labels.TREND_COLUMNS[2]: per_month(inputs.purchases) if has_amount else np.nan,
             labels.TREND_COLUMNS[3]: per_month(inputs.clients, "primera_compra"),
             labels.TREND_COLUMNS[4]: per_month(inputs.clients, "perdido_desde"),
             labels.TREND_COLUMNS[5]: per_month(_dated(inputs.followups, inputs.hoy)),
@@ -304,17 +317,9 @@ def concentration(table: pd.DataFrame, params: dict[str, Any]) -> dict[str, Any]
 # --- Productos -----------------------------------------------------------------------
 
 
-def _product_sales(inputs: Inputs) -> pd.DataFrame | None:
-    sales = _dated(inputs.sales, inputs.hoy)
-    if sales is None or "product" not in sales:
-        return None
-    usable = sales.dropna(subset=[CLIENT_ID, "product"])
-    return usable.assign(product=usable["product"].astype(str).str.strip())
-
-
 def products(inputs: Inputs) -> pd.DataFrame:
     """Clients, units and revenue by product."""
-    sales = _product_sales(inputs)
+    sales = inputs.product_sales
     if sales is None or sales.empty:
         return pd.DataFrame(columns=list(labels.PRODUCT_COLUMNS[1:]))
     grouped = sales.groupby("product")
@@ -334,7 +339,7 @@ def products(inputs: Inputs) -> pd.DataFrame:
 
 def _basket(inputs: Inputs) -> pd.DataFrame | None:
     """Client × product: 1 when the client bought the product (positive amount)."""
-    sales = _product_sales(inputs)
+    sales = inputs.product_sales
     if sales is None or sales.empty:
         return None
     bought = sales[sales["amount"] > 0]
