@@ -159,9 +159,10 @@ def _read_table(raw: RawSheet, spec: Sheet, book: RawWorkbook, problems: list[Pr
     every_row = len(kept) == len(raw.rows) - first_data
     values: dict[str, list[Any]] = {}
     for col, slot in columns:
-        cells: Sequence[Any] = (
-            (grid[col] if every_row else [grid[col][offset] for offset in kept]) if col < len(grid) else [None] * len(kept)
-        )
+        if col >= len(grid):
+            cells: Sequence[Any] = [None] * len(kept)  # a header past the last cell of every row
+        else:
+            cells = grid[col] if every_row else [grid[col][offset] for offset in kept]
         if slot.startswith(EXTRA_PREFIX):
             values[slot] = [None if is_blank(value) else value for value in cells]
         else:
