@@ -21,6 +21,7 @@ AT_RULES, AT_WRITING, AT_SAVING, AT_VERIFYING = 0.1, 0.2, 0.45, 0.97
 DELAY = 2.0  # seconds before the line appears: short refreshes stay quiet
 TICK = 0.5
 WIDTH = 20
+CLEAR_TO_END = "\033[K"
 
 
 def quiet(stage: str, fraction: float) -> None:
@@ -58,7 +59,8 @@ class TerminalProgress:
             return
         filled = round(self.fraction * WIDTH)
         bar = "#" * filled + "·" * (WIDTH - filled)
-        self.stream.write("\r" + messages.PROGRESS_LINE.format(bar=bar, stage=self.stage, seconds=int(elapsed)))
+        line = messages.PROGRESS_LINE.format(bar=bar, stage=self.stage, seconds=int(elapsed))
+        self.stream.write("\r" + line + CLEAR_TO_END)  # a shorter stage name leaves nothing of the longer one behind
         self.stream.flush()
         self.drawn = True
 
@@ -68,5 +70,5 @@ class TerminalProgress:
         if self._thread is not None:
             self._thread.join()
         if self.drawn:
-            self.stream.write("\r\033[K")
+            self.stream.write("\r" + CLEAR_TO_END)
             self.stream.flush()

@@ -46,6 +46,8 @@ def test_draws_stages_on_a_terminal_and_clears_the_line(basic_file: Path) -> Non
     assert len(writing) == 1 + len(data_sheets)  # the start, then one step per data sheet
     shown = terminal.getvalue()
     assert "[" + "#" * 9 + "·" * 11 + "] " + messages.PROGRESS_SAVING in shown
+    drawn = [line for line in shown.split("\r") if line]
+    assert all(line.endswith("\033[K") for line in drawn)  # each line clears what a longer one left
     assert shown.endswith("\r\033[K")
 
 
