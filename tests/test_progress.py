@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 import cartera_xls
-from cartera_xls.progress import TerminalProgress
+from cartera_xls.progress import AT_SAVING, AT_VERIFYING, TerminalProgress
 from cartera_xls.schema import messages
 from cartera_xls.schema.sheets import DATA_SHEETS
 
@@ -64,3 +66,21 @@ def test_silent_when_not_a_terminal_or_quick() -> None:
     quick.draw()
     quick.close()
     assert terminal.getvalue() == ""
+
+
+def test_the_bar_moves_on_during_a_long_stage_but_never_past_the_next_mark() -> None:
+    now = [0.0]
+    terminal = FakeTerminal()
+    progress = TerminalProgress(terminal, delay=0.0, clock=lambda: now[0])
+    progress(messages.PROGRESS_READING, 0.0)
+    now[0] = 16.0
+    progress(messages.PROGRESS_SAVING, AT_SAVING)  # 0.45 of the bar in 16 s: the rest of the stretch is expected in ~18 s
+    assert progress.shown() == AT_SAVING
+    now[0] = 16.0 + 9.25
+    assert progress.shown() == pytest.approx(AT_SAVING + (AT_VERIFYING - AT_SAVING) / 2, abs=0.01)
+    now[0] = 1000.0
+    assert AT_SAVING < progress.shown() < AT_VERIFYING
+    progress.draw()
+    assert "[" + "#" * 18 + "·" * 2 + "] " + messages.PROGRESS_SAVING in terminal.getvalue()
+    progress(messages.PROGRESS_VERIFYING, AT_VERIFYING)
+    assert progress.shown() >= AT_VERIFYING
