@@ -55,11 +55,11 @@ class Inputs:
 
     @cached_property
     def product_sales(self) -> pd.DataFrame | None:
-        """Sales up to ``hoy`` with a client and a product, the product's name trimmed."""
-        sales = _dated(self.sales, self.hoy)
+        """Known sales naming a product, the product's name trimmed."""
+        sales = self.known_sales
         if sales is None or "product" not in sales:
             return None
-        usable = sales.dropna(subset=[CLIENT_ID, "product"])
+        usable = sales.dropna(subset=["product"])
         return usable.assign(product=usable["product"].astype(str).str.strip())
 
 
