@@ -42,6 +42,7 @@ INDICATOR_FORMATS = {
 }
 CHANGE_FORMAT = "+0%;-0%;0%"
 PERCENT_FORMAT = "0.0%"
+COUNT_FORMAT = "#,##0"
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ class SummaryWriter:
         self.cartera = cartera
         self.figures: Indicators = cartera.figures
         self.money = formats.number(money_format(str(cartera.params["moneda"])))
+        self.count = formats.number(COUNT_FORMAT)
+        self.percent = formats.number(PERCENT_FORMAT)
+        self.tally = (self.count, self.count, self.money, self.percent)  # the segment, region and product tables
         self.big_title = book.add_format({"bold": True, "font_size": 16, "font_color": "#1F4E78"})
         self.section = book.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78", "bottom": 1})
         self.note = book.add_format({"italic": True, "font_color": "#595959"})
@@ -168,7 +172,7 @@ class SummaryWriter:
 
         trend_top = estados.last_row + 3
         sheet.write_string(trend_top, 0, labels.TREND_TITLE, self.section)
-        trend_formats = [None, self.money, *[self.formats.number("#,##0")] * 5]
+        trend_formats = [None, self.money, *[self.count] * 5]
         trend = self._table(sheet, trend_top + 1, 0, figures.tendencia, None, trend_formats)
 
         sheet.set_column(0, 0, 34)
@@ -242,30 +246,28 @@ class SummaryWriter:
         sheet = self._sheet(ANALISIS)
         figures = self.figures
         self._title(sheet, labels.ANALISIS_TITLE)
-        percent = self.formats.number(PERCENT_FORMAT)
-        integer = self.formats.number("#,##0")
         row = 3
         sheet.write_string(row, 0, labels.AXIS_SEGMENTS, self.section)
         row += 1
         for name, table in figures.segmentos.items():
-            block = self._table(sheet, row, 0, table, name, [integer, integer, self.money, percent])
+            block = self._table(sheet, row, 0, table, name, self.tally)
             row = block.last_row + 2
         estado_table = figures.estados.join(self._revenue_by("estado"))
         sheet.write_string(row, 0, labels.AXIS_ESTADOS, self.section)
         estado_label = labels.ESTADO_TITLE.split()[-1].capitalize()
-        row = self._table(sheet, row + 1, 0, estado_table, estado_label, [integer, self.money]).last_row + 2
+        row = self._table(sheet, row + 1, 0, estado_table, estado_label, [self.count, self.money]).last_row + 2
         sheet.write_string(row, 0, labels.AXIS_ORIGIN, self.section)
         row = (
             self._table(
-                sheet, row + 1, 0, figures.origenes, self._label("source"), [integer, integer, percent, self.money, percent]
+                sheet, row + 1, 0, figures.origenes, self._label("source"), [self.count, self.count, self.percent, self.money, self.percent]
             ).last_row
             + 2
         )
         sheet.write_string(row, 0, labels.AXIS_CHURN, self.section)
-        row = self._table(sheet, row + 1, 0, figures.bajas, self._label("churn_reason"), [integer, percent]).last_row + 2
+        row = self._table(sheet, row + 1, 0, figures.bajas, self._label("churn_reason"), [self.count, self.percent]).last_row + 2
         sheet.write_string(row, 0, labels.AXIS_RECOMMENDATION, self.section)
         if "encuestas" in self.cartera.tables:
-            self._table(sheet, row + 1, 0, figures.recomendacion, "", [integer, percent])
+            self._table(sheet, row + 1, 0, figures.recomendacion, "", [self.count, self.percent])
         else:
             sheet.write_string(row + 1, 0, labels.NO_SURVEYS, self.note)
         sheet.set_column(0, 0, 30)
@@ -285,7 +287,6 @@ class SummaryWriter:
         figures = self.figures
         self._title(sheet, labels.CONCENTRACION_TITLE)
         summary = figures.concentracion
-        percent = self.formats.number(PERCENT_FORMAT)
         messages_row = 3
         if figures.pareto.empty:
             sheet.write_string(messages_row, 0, labels.NO_REVENUE, self.note)
@@ -297,11 +298,11 @@ class SummaryWriter:
         row = messages_row + 3
         for offset, n in enumerate((1, 5, 10)):
             sheet.write_string(row + offset, 2, labels.TOP_SHARE.format(n=n), self.label)
-            sheet.write_number(row + offset, 3, summary[f"top{n}"], percent)
+            sheet.write_number(row + offset, 3, summary[f"top{n}"], self.percent)
         sheet.write_string(row + 3, 2, labels.HERFINDAHL, self.label)
-        sheet.write_number(row + 3, 3, summary["herfindahl"], self.formats.number("#,##0"))
-        integer = self.formats.number("0")
-        block = self._table(sheet, row + 6, 0, figures.pareto, None, [integer, None, None, self.money, percent, percent, None])
+        sheet.write_number(row + 3, 3, summary["herfindahl"], self.count)
+        rank = self.formats.number("0")
+        block = self._table(sheet, row + 6, 0, figures.pareto, None, [rank, None, None, self.money, self.percent, self.percent, None])
         sheet.freeze_panes(block.first_row, 0)
         sheet.set_column(0, 0, 8)
         sheet.set_column(1, 1, 10)
@@ -340,12 +341,10 @@ class SummaryWriter:
         """Clients and revenue by region and by city."""
         sheet = self._sheet(GEOGRAFIA)
         self._title(sheet, labels.GEOGRAFIA_TITLE)
-        integer = self.formats.number("#,##0")
-        percent = self.formats.number(PERCENT_FORMAT)
         sheet.write_string(3, 0, labels.BY_REGION, self.section)
-        block = self._table(sheet, 4, 0, self.figures.regiones, self._label("region"), [integer, integer, self.money, percent])
+        block = self._table(sheet, 4, 0, self.figures.regiones, self._label("region"), self.tally)
         sheet.write_string(block.last_row + 2, 0, labels.BY_CITY, self.section)
-        self._table(sheet, block.last_row + 3, 0, self.figures.ciudades, self._label("city"), [integer, integer, self.money, percent])
+        self._table(sheet, block.last_row + 3, 0, self.figures.ciudades, self._label("city"), self.tally)
         sheet.set_column(0, 0, 28)
         sheet.set_column(1, 4, 18)
         return sheet
@@ -358,13 +357,11 @@ class SummaryWriter:
         if figures.productos.empty:
             sheet.write_string(3, 0, labels.NO_SALES, self.note)
             return sheet
-        integer = self.formats.number("#,##0")
-        percent = self.formats.number(PERCENT_FORMAT)
         ratio = self.formats.number("0.00")
-        block = self._table(sheet, 3, 0, figures.productos, labels.PRODUCT_COLUMNS[0], [integer, integer, self.money, percent])
+        block = self._table(sheet, 3, 0, figures.productos, labels.PRODUCT_COLUMNS[0], self.tally)
         row = block.last_row + 2
         sheet.write_string(row, 0, labels.PAIRS_TITLE, self.section)
-        block = self._table(sheet, row + 1, 0, figures.pares, None, [None, None, integer, percent, percent, ratio])
+        block = self._table(sheet, row + 1, 0, figures.pares, None, [None, None, self.count, self.percent, self.percent, ratio])
         row = block.last_row + 2
         sheet.write_string(row, 0, labels.OFFER_TITLE, self.section)
         clients = self.cartera.tables["clientes"].frame
@@ -389,8 +386,7 @@ class SummaryWriter:
         sheet = self._sheet(VENDEDORES)
         self._title(sheet, labels.VENDEDORES_TITLE)
         table = self.figures.vendedores
-        integer = self.formats.number("#,##0")
-        column_formats = [self.money if column == labels.SALESPERSON_EXTRA[0] else integer for column in table.columns]
+        column_formats = [self.money if column == labels.SALESPERSON_EXTRA[0] else self.count for column in table.columns]
         block = self._table(sheet, 3, 0, table, labels.SALESPERSON, column_formats)
         for offset, column in enumerate(table.columns, start=1):
             if column in self.formats.semaforo:
