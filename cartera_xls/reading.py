@@ -119,6 +119,7 @@ def _read_table(raw: RawSheet, spec: Sheet, book: RawWorkbook, problems: list[Pr
 
     # Column by column: one transpose at C speed, then each check stops at the first cell that answers it.
     first_data = header_row + 1
+    height = len(raw.rows) - first_data  # rows below the header
     grid = list(zip_longest(*raw.rows[first_data:], fillvalue=None))
     first_col, last_col = _used_columns(header, grid)
     slots: list[str] = []
@@ -145,7 +146,7 @@ def _read_table(raw: RawSheet, spec: Sheet, book: RawWorkbook, problems: list[Pr
         slots.append(slot)
         columns.append((col, slot))
 
-    kept = _rows_with_content(grid[first_col : last_col + 1], len(raw.rows) - first_data)
+    kept = _rows_with_content(grid[first_col : last_col + 1], height)
     indices = [first_data + offset for offset in kept]
     table = SheetTable(
         spec=spec,
@@ -156,7 +157,7 @@ def _read_table(raw: RawSheet, spec: Sheet, book: RawWorkbook, problems: list[Pr
         first_col=first_col,
         title_rows=raw.rows[:header_row],
     )
-    every_row = len(kept) == len(raw.rows) - first_data
+    every_row = len(kept) == height
     values: dict[str, list[Any]] = {}
     for col, slot in columns:
         if col >= len(grid):
