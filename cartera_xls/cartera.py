@@ -1,136 +1,98 @@
 """The notebook API: ``load`` a workbook into a :class:`Cartera`, ``save`` or ``refresh`` it.
 
-The command line is a thin layer over these same functions.
+A :class:`Cartera` is a view over one :class:`~cartera_xls.pipeline.Refreshed`:
+its properties mirror the workbook's sheets under their Spanish names
+(``clientes``, ``ventas``, ``agenda``, ``revisar``, ``indicadores``…); its
+methods are English (``save``, ``as_of``, ``models``…). The command line is a
+thin layer over these same functions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import html
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
-from . import checks, followup, indicators, rules
-from .errors import ContentWouldBeLost, WorkbookChanged, WriteFailed
+from . import pipeline
+from .errors import WriteFailed
 from .ics import write_calendar
-from .models import SheetTable, UnknownSheet
-from .parameters import ParameterRead, read_parameters
 from .problems import Problem
-from .progress import AT_RULES, AT_VERIFYING, Report, quiet
-from .reading import read_tables, typed_frame
-from .safety import atomic_write, check_not_open, conflicted_copies, fingerprint, refresh_lock
+from .progress import AT_RULES, Report, quiet
+from .safety import check_not_open, conflicted_copies, fingerprint, refresh_lock
+from .saving import Source, bulk_work, is_in_place, output_path, save
 from .schema import messages
+from .schema import summary as labels
 from .schema.params import PARAMETERS
-from .schema.sheets import (
-    AGENDA_COLUMNS,
-    CLIENTES,
-    DATA_SHEETS,
-    ESTADO_PERDIDO,
-    ESTADOS,
-    GENERATED_SHEETS,
-    REGLAS,
-    REVISAR_COLUMNS,
-    SEMAFOROS,
-)
-from .sources import check_written, open_workbook, uncarried_content
-from .writing import write_workbook
+from .schema.sheets import AGENDA_SHEET, CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADOS, REGLAS, REVISAR_SHEET, SEMAFOROS
+from .sources import open_workbook
 
 if TYPE_CHECKING:
-    from .row_models import Row
-
-OUTPUT_SUFFIX = ".xlsx"
+    from .models import Row
 
 
 class Cartera:
-    """A customer portfolio read from a workbook: tables, rules in force, problems.
+    """A customer portfolio read from a workbook and computed as of a date.
 
     ``cartera.clientes``, ``cartera.ventas``, … are pandas DataFrames with the
     team's headers, indexed by Excel row (``fila``); ``cartera.revisar`` lists
-    the problems; ``cartera.modelos("clientes")`` gives pydantic models.
+    the problems; ``cartera.models("clientes")`` gives pydantic models;
+    ``cartera.as_of(date)`` recomputes for another date without reading again.
     """
 
-    def __init__(
-        self,
-        tables: dict[str, SheetTable],
-        unknown: list[UnknownSheet],
-        problems: list[Problem],
-        parameters: ParameterRead,
-        hoy: dt.date,
-        source: Path | None = None,
-        generated: bool = False,
-    ) -> None:
-        self.tables = tables
-        self.unknown = unknown
-        self.problems = problems
-        self._parameters = parameters
-        self.hoy = hoy
+    def __init__(self, refreshed: pipeline.Refreshed, source: Source | None = None) -> None:
+        self.refreshed = refreshed
         self.source = source
-        self.generated = generated  # read from a workbook that cartera_xls wrote
-        self.computed, self.agenda_frame, self.figures = _apply_rules(tables, parameters.values, hoy)
 
     @classmethod
     def from_path(cls, path: str | Path, hoy: dt.date | None = None, progress: Report = quiet) -> Cartera:
-        """Read and check a workbook (see :func:`load`)."""
-        with _bulk_work():
-            return cls._from_path(Path(path), hoy, progress)
-
-    @classmethod
-    def _from_path(cls, path: Path, hoy: dt.date | None, progress: Report) -> Cartera:
-        progress(messages.PROGRESS_READING, 0.0)
-        book = open_workbook(path)
-        progress(messages.PROGRESS_RULES, AT_RULES)
-        read = read_tables(book)
-        clients = read.tables[CLIENTES.key]
-        problems = [*read.problems, *checks.assign_ids(clients), *checks.duplicate_ids(clients)]
-        problems.extend(checks.suspected_duplicates(clients))
-        for spec in DATA_SHEETS[1:]:
-            table = read.tables.get(spec.key)
-            if table is not None:
-                problems.extend(checks.resolve_clients(clients, table))
-        parameters = read_parameters(read.tables.get(REGLAS.key))
-        problems.extend(parameters.problems)
-        for copy in conflicted_copies(path):
-            problems.append(Problem.of(messages.CONFLICTED_COPY, path.name, None, "", copy.name, messages.SEVERITY_WARNING))
-        order = {raw.name: position for position, raw in enumerate(book.sheets)}
-        problems.sort(key=lambda p: (order.get(p.sheet, len(order)), p.row or 0))
-        return cls(read.tables, read.unknown, problems, parameters, hoy or dt.date.today(), path, book.generated)
+        """Read and check a workbook and compute it as of ``hoy`` (see :func:`load`)."""
+        path = Path(path)
+        with bulk_work():
+            progress(messages.PROGRESS_READING, 0.0)
+            digest = fingerprint(path) if path.is_file() else ""
+            book = open_workbook(path)
+            progress(messages.PROGRESS_RULES, AT_RULES)
+            copies = [
+                Problem.of(messages.CONFLICTED_COPY, path.name, None, "", copy.name, messages.SEVERITY_WARNING)
+                for copy in conflicted_copies(path)
+            ]
+            portfolio = pipeline.prepare(book, copies)
+            refreshed = pipeline.compute(portfolio, hoy or dt.date.today())
+        return cls(refreshed, Source(path, digest, portfolio.generated))
 
     @classmethod
     def empty(cls, hoy: dt.date | None = None) -> Cartera:
         """A portfolio with every data sheet and no rows (the template of ``init``)."""
-        tables = {}
-        for spec in DATA_SHEETS:
-            slots = [column.key for column in spec.input_columns]
-            index = pd.Index([], dtype="int64")
-            frame = typed_frame(spec, {slot: [] for slot in slots}, index, slots)
-            tables[spec.key] = SheetTable(spec, spec.label, frame, slots)
-        for spec in DATA_SHEETS[1:]:
-            checks.resolve_clients(tables[CLIENTES.key], tables[spec.key])
-        return cls(tables, [], [], read_parameters(None), hoy or dt.date.today())
+        return cls(pipeline.compute(pipeline.Portfolio.empty(), hoy or dt.date.today()))
 
-    # --- what notebooks look at ------------------------------------------------
+    def as_of(self, hoy: dt.date) -> Cartera:
+        """The same portfolio computed as of another date, without reading the workbook again."""
+        return Cartera(pipeline.compute(self.refreshed.portfolio, hoy), self.source)
+
+    # --- what notebooks look at: the sheets, by their Spanish names ----------------
     @property
-    def params(self) -> dict[str, Any]:
-        """The rule thresholds in force (Reglas sheet over the defaults)."""
-        return self._parameters.values
+    def hoy(self) -> dt.date:
+        """The date the rules were computed for."""
+        return self.refreshed.hoy
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem found, as :class:`Problem` values (``revisar`` shows them as a table)."""
+        return list(self.refreshed.problems)
 
     def _frame(self, key: str) -> pd.DataFrame:
-        table = self.tables.get(key)
+        table = self.refreshed.tables.get(key)
         if table is None:
             spec = next(s for s in DATA_SHEETS if s.key == key)
             return pd.DataFrame(columns=[c.label for c in spec.input_columns])
         frame = table.labelled()
-        if key == CLIENTES.key and len(self.computed.columns):
-            computed = self.computed.copy()
-            computed.columns = pd.Index([CLIENTES.column(k).label for k in computed.columns])
-            frame = frame.join(computed)
+        computed = self.refreshed.clients
+        if key == CLIENTES.key and len(computed.columns):
+            frame = frame.join(computed.rename(columns=lambda column: CLIENTES.column(column).label))
         return frame
 
     @property
@@ -166,41 +128,63 @@ class Cartera:
     @property
     def revisar(self) -> pd.DataFrame:
         """Every problem found, as in the Revisar sheet."""
-        rows = [(p.sheet, p.row, p.column, p.value, p.message, p.hint, p.severity) for p in self.problems]
-        return pd.DataFrame(rows, columns=list(REVISAR_COLUMNS))
+        columns = REVISAR_SHEET.columns
+        rows = [tuple(getattr(p, column.key) for column in columns) for p in self.refreshed.problems]
+        return pd.DataFrame(rows, columns=[column.label for column in columns])
 
     @property
     def reglas(self) -> pd.DataFrame:
-        """The parameters in force."""
-        labels = [c.label for c in REGLAS.columns]
-        return pd.DataFrame([(p.key, self.params[p.key], p.description) for p in PARAMETERS], columns=labels)
-
-    def modelos(self, sheet: str) -> list[Row]:
-        """The rows of a sheet (``"clientes"``, ``"ventas"``…) as validated pydantic models."""
-        from .row_models import rows_as_models  # pydantic only when a notebook asks for models
-
-        table = self.tables.get(sheet)
-        return rows_as_models(table) if table is not None else []
-
-    @property
-    def indicadores(self) -> dict[str, Any]:
-        """Every figure of the summary sheets, by name (DataFrames, and a dict for concentration)."""
-        return dict(vars(self.figures))
+        """The parameters in force, as in the Reglas sheet."""
+        values = self.refreshed.reglas
+        rows = [(p.key, getattr(values, p.key), p.description) for p in PARAMETERS]
+        return pd.DataFrame(rows, columns=[c.label for c in REGLAS.columns])
 
     @property
     def agenda(self) -> pd.DataFrame:
         """The follow-up plan, as in the Agenda sheet."""
-        frame = self.agenda_frame.drop(columns=["fila"])
-        frame.columns = pd.Index(list(AGENDA_COLUMNS))
+        columns = AGENDA_SHEET.columns
+        frame = self.refreshed.agenda[[column.key for column in columns]]
+        frame.columns = pd.Index([column.label for column in columns])
         return frame
+
+    @property
+    def indicadores(self) -> dict[str, Any]:
+        """Every figure of the summary sheets by its Spanish name: DataFrames with the sheets' headers."""
+        return {labels.FIGURE_NAMES[name]: _labelled(name, value) for name, value in vars(self.refreshed.figures).items()}
+
+    def models(self, sheet: str) -> list[Row]:
+        """The rows of a sheet (``"clientes"``, ``"ventas"``…) as validated pydantic models."""
+        from .models import rows_as_models  # pydantic only when a notebook asks for models
+
+        table = self.refreshed.tables.get(sheet)
+        return rows_as_models(table) if table is not None else []
+
+    def errors(self) -> list[Problem]:
+        """Problems that need the team's attention (information notes left out)."""
+        return [p for p in self.refreshed.problems if p.severity != messages.SEVERITY_INFO]
 
     def export_agenda(self, path: str | Path) -> int:
         """Write the agenda as calendar events (.ics); return how many."""
         try:
-            return write_calendar(self.agenda_frame, self.hoy, Path(path))
+            return write_calendar(self.refreshed.agenda, self.hoy, Path(path))
         except OSError as exc:
             raise WriteFailed(messages.CANNOT_WRITE.format(path=path, detail=exc.strerror or exc)) from None
 
+    def save(self, path: str | Path, *, force: bool = False, keep_backups: int | None = None, progress: Report = quiet) -> Path | None:
+        """Write the regenerated workbook to ``path`` (always .xlsx); return the backup of what it replaced.
+
+        Replacing the workbook this portfolio was read from is refused, as
+        ``refresh`` refuses it, when it holds content the new one cannot carry
+        (unless ``force``) or when it changed on disk since it was read.
+        """
+        target = output_path(path)
+        replacing = self.source is not None and is_in_place(target, self.source)
+        backup = save(self.refreshed, target, self.source, force=force, keep_backups=keep_backups, progress=progress)
+        if replacing:  # the workbook on disk is now the one just written
+            self.source = Source(target, fingerprint(target), generated=True)
+        return backup
+
+    # --- summaries -------------------------------------------------------------------
     def summary_lines(self) -> list[str]:
         """Clients per estado and per colour, for the command line summary."""
         lines = []
@@ -208,7 +192,7 @@ class Cartera:
             (messages.CLI_SUMMARY_ESTADOS, "estado", ESTADOS),
             (messages.CLI_SUMMARY_SEMAFORO, "semaforo", SEMAFOROS),
         ):
-            counts = self.computed[column].value_counts()
+            counts = self.refreshed.clients[column].value_counts()
             shown = ", ".join(f"{name} {counts[name]}" for name in order if counts.get(name, 0))
             lines.append(template.format(counts=shown))
         return lines
@@ -219,133 +203,63 @@ class Cartera:
         def row(cells: list[str], tag: str = "td") -> str:
             return "<tr>" + "".join(f"<{tag}>{html.escape(cell)}</{tag}>" for cell in cells) + "</tr>"
 
-        estados = self.computed["estado"].value_counts()
-        colours = self.computed["semaforo"].value_counts()
-        source = self.source.name if self.source is not None else ""
+        computed = self.refreshed.clients
+        estados = computed["estado"].value_counts()
+        colours = computed["semaforo"].value_counts()
+        source = self.source.path.name if self.source is not None else ""
         parts = [
-            f"<p><b>{html.escape(messages.HTML_TITLE.format(source=source, hoy=self.hoy.strftime('%d/%m/%Y')))}</b></p>",
+            f"<p><b>{html.escape(messages.HTML_TITLE.format(source=source, hoy=self.hoy.strftime(DATE_FORMAT)))}</b></p>",
             "<table>",
             row([messages.HTML_ESTADO, *ESTADOS, messages.HTML_TOTAL], "th"),
-            row([messages.HTML_CLIENTES, *(str(estados.get(name, 0)) for name in ESTADOS), str(len(self.computed))]),
+            row([messages.HTML_CLIENTES, *(str(estados.get(name, 0)) for name in ESTADOS), str(len(computed))]),
             row([messages.HTML_SEMAFORO, *SEMAFOROS], "th"),
             row([messages.HTML_CLIENTES, *(str(colours.get(name, 0)) for name in SEMAFOROS)]),
             "</table>",
-            f"<p>{html.escape(messages.HTML_PROBLEMS.format(count=len(self.errores())))}</p>",
+            f"<p>{html.escape(messages.HTML_PROBLEMS.format(count=len(self.errors())))}</p>",
         ]
         return "\n".join(parts)
 
     def __repr__(self) -> str:
-        return f"<Cartera {self.source.name if self.source else ''} clientes={len(self.computed)} hoy={self.hoy.isoformat()}>"
-
-    def errores(self) -> list[Problem]:
-        """Problems that need the team's attention (information notes left out)."""
-        return [p for p in self.problems if p.severity != messages.SEVERITY_INFO]
-
-    # --- writing -----------------------------------------------------------------
-    def typed_parameters(self) -> dict[str, Any]:
-        """Each parameter as it goes back to Reglas: in force, or as typed when unusable."""
-        return self._parameters.shown()
-
-    def unknown_parameter_rows(self) -> list[tuple[Any, ...]]:
-        """Rows of Reglas that name no known parameter, kept as typed."""
-        return self._parameters.unknown_rows
-
-    def save(
-        self,
-        path: str | Path,
-        keep_backups: int | None = None,
-        before_replace: Callable[[], None] | None = None,
-        progress: Report = quiet,
-    ) -> Path | None:
-        """Write the regenerated workbook to ``path`` atomically; return the backup of what it replaced."""
-        path = Path(path).with_suffix(OUTPUT_SUFFIX)
-        check_not_open(path)
-        keep = int(self.params["respaldos"]) if keep_backups is None else keep_backups
-        with _bulk_work():
-            return atomic_write(path, lambda temp: write_workbook(self, temp, progress), _verifier(self, progress), keep, before_replace)
+        source = self.source.path.name if self.source is not None else ""
+        return f"<Cartera {source} clientes={len(self.refreshed.clients)} hoy={self.hoy.isoformat()}>"
 
 
-@contextmanager
-def _bulk_work() -> Iterator[None]:
-    """Hold the cyclic garbage collector off while reading or writing a workbook.
-
-    Both allocate millions of small tuples that never form a cycle, and with the
-    collector on it walks the whole heap again and again as they pile up
-    (measured on the L benchmark: about 4 s of a 35 s refresh, same peak memory).
-    Reference counting still frees everything; the few cycles made meanwhile are
-    collected once the collector is back on.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _apply_rules(
-    tables: dict[str, SheetTable], params: dict[str, Any], hoy: dt.date
-) -> tuple[pd.DataFrame, pd.DataFrame, indicators.Indicators]:
-    """Computed columns of Clientes (schema order), the agenda and the summary figures, as of ``hoy``."""
-    day = rules.timestamp(hoy)
-    clients = tables[CLIENTES.key].frame
-
-    def frame(spec_key: str) -> pd.DataFrame | None:
-        table = tables.get(spec_key)
-        return table.frame if table is not None else None
-
-    inputs = rules.Inputs(clients, frame("ventas"), frame("seguimiento"), frame("encuestas"), frame("reclamos"))
-    metrics = pd.concat(
-        [
-            rules.purchase_metrics(clients, inputs.sales, day),
-            rules.contact_metrics(clients, inputs.followups, day),
-            rules.other_metrics(inputs, day),
-        ],
-        axis=1,
-    )
-    metrics["estado"] = rules.estados(clients, metrics, params, day)
-    metrics["perdido_desde"] = rules.lost_since(clients, metrics, params, day)
-    metrics["volumen"] = rules.volumen(metrics, params)
-    metrics["abc"] = rules.abc(metrics, params)
-    metrics = metrics.join(rules.rfm(metrics, metrics["estado"]))
-    probability = clients["purchase_probability"] if "purchase_probability" in clients else pd.Series(np.nan, index=clients.index)
-    metrics["probabilidad"] = probability.astype("float64")
-    metrics = metrics.join(followup.semaforo(metrics, params, day))
-    figures = indicators.compute(
-        indicators.Inputs(
-            clients.join(metrics),
-            params,
-            day,
-            inputs.sales,
-            inputs.followups,
-            frame("oportunidades"),
-            inputs.surveys,
-            inputs.complaints,
-        )
-    )
-    offers = figures.ofertas.drop_duplicates("id").set_index("id")["producto"]
-    metrics["producto_sugerido"] = rules.per_client(clients["id"], offers).astype("object")
-    metrics.loc[metrics["estado"] == ESTADO_PERDIDO, "producto_sugerido"] = None
-    computed = metrics[[column.key for column in CLIENTES.computed_columns]]
-    return computed, followup.agenda(clients, metrics, params, day), figures
+def _labelled(name: str, value: Any) -> Any:
+    """A figure as the summary sheets show it: headers and row names in Spanish."""
+    spec = {
+        "periods": labels.PERIODS_TABLE,
+        "trend": labels.TREND,
+        "by_estado": labels.COUNTS,
+        "by_semaforo": labels.COUNTS,
+        "estado_revenue": labels.ESTADO_REVENUE,
+        "origins": labels.ORIGINS,
+        "churn": labels.CHURN,
+        "recommendation": labels.RECOMMENDATION,
+        "pareto": labels.PARETO,
+        "regions": labels.SEGMENTS,
+        "cities": labels.SEGMENTS,
+        "products": labels.PRODUCTS,
+        "pairs": labels.PAIRS,
+        "offers": labels.OFFERS,
+        "salespeople": labels.SALESPEOPLE,
+    }.get(name)
+    if name == "segments":
+        return {CLIENTES.column(key).label: _labelled("regions", table) for key, table in value.items()}
+    if name == "ranges":
+        return {labels.PERIODS_TABLE.column(key).label: span for key, span in value.items()}
+    if spec is None or not isinstance(value, pd.DataFrame):
+        return value
+    keyed = {column.key: column.label for column in spec.columns}
+    frame = value.rename(columns=lambda key: keyed.get(key, key))
+    if name == "periods":
+        frame = frame.rename(index={column.key: column.label for column in labels.INDICATORS.columns})
+        frame.index.name = labels.INDICATORS.label
+    elif name == "recommendation":
+        frame = frame.rename(index=labels.RECOMMENDATION_ROWS)
+    return frame
 
 
-def _verifier(cartera: Cartera, progress: Report = quiet) -> Callable[[Path], None]:
-    """A check that a written file is whole and holds every row of every data sheet."""
-    heights = {table.spec.label: table.header_row + 1 + len(table.frame) for table in cartera.tables.values() if table.spec in DATA_SHEETS}
-
-    def verify(path: Path) -> None:
-        progress(messages.PROGRESS_VERIFYING, AT_VERIFYING)
-        try:
-            check_written(path, heights)
-        except Exception as exc:
-            raise WriteFailed(messages.CANNOT_WRITE.format(path=path, detail=exc)) from None
-
-    return verify
-
-
-@dataclass
+@dataclass(frozen=True)
 class RefreshResult:
     """What a refresh did: the portfolio, where it was written and the backup kept."""
 
@@ -366,32 +280,18 @@ def refresh(
     force: bool = False,
     progress: Report | None = None,
 ) -> RefreshResult:
-    """Read ``path``, apply the rules and write the regenerated workbook.
+    """Read ``path``, apply the rules and write the regenerated workbook through :func:`saving.save`.
 
     In place by default (the output is always .xlsx: ``cartera.xls`` gives
     ``cartera.xlsx`` beside it); the replaced file is kept in ``respaldos/``.
-    Replacing a workbook that holds content the new one cannot carry (charts,
-    images, macros…) is refused unless ``force``; the file must not change on
-    disk while the refresh runs.
+    The refresh lock is held from reading to replacing.
     """
     progress = progress or quiet
     path = Path(path)
     check_not_open(path)
-    target = (Path(output) if output is not None else path).with_suffix(OUTPUT_SUFFIX)
+    target = output_path(output if output is not None else path)
     with refresh_lock(path):
-        before = fingerprint(path) if path.is_file() else ""
         cartera = Cartera.from_path(path, hoy, progress)
-        in_place = target.exists() and target.resolve() == path.resolve()
-        if in_place and not force:
-            ours = GENERATED_SHEETS if cartera.generated else ()
-            lost = uncarried_content(path, ours)
-            if lost:
-                raise ContentWouldBeLost(messages.CANNOT_CARRY.format(path=path.name, what="; ".join(lost)))
-
-        def unchanged() -> None:
-            if in_place and fingerprint(path) != before:
-                raise WorkbookChanged(messages.CHANGED_ON_DISK.format(path=path.name))
-
-        backup = cartera.save(target, before_replace=unchanged, progress=progress)
+        backup = cartera.save(target, force=force, progress=progress)
         progress(messages.PROGRESS_DONE, 1.0)
     return RefreshResult(cartera, target, backup)

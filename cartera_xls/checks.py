@@ -1,10 +1,12 @@
 """Checks across rows and sheets: client IDs, references to clients, suspected duplicates.
 
-Each function returns new columns or problems; rows are never dropped or merged.
+Each function returns new values (a new table, a new column) and the problems it
+found; its input is never changed, and rows are never dropped or merged.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import itertools
 import re
@@ -12,12 +14,11 @@ from collections import defaultdict
 
 import pandas as pd
 
-from .models import SheetTable
 from .problems import Problem
 from .schema import fold, messages
 from .schema.sheets import CLIENTES
+from .tables import SheetTable
 
-CLIENT_ID = "client_id"  # resolved client ID beside each row's "Cliente" reference
 DEFAULT_ID_PREFIX = "C"
 DEFAULT_ID_DIGITS = 4
 NEAR_NAME_RATIO = 0.92
@@ -28,8 +29,8 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _DIGITS = re.compile(r"\d+")
 
 
-def assign_ids(clients: SheetTable) -> list[Problem]:
-    """Give every client without an ID the next one in the workbook's own pattern.
+def assign_ids(clients: SheetTable) -> tuple[SheetTable, list[Problem]]:
+    """The clients with an ID for everyone: those without get the next one in the workbook's own pattern.
 
     ``C0007`` after ``C0006``; plain numbers continue as numbers. IDs are given
     in row order, so the same file always gets the same IDs, and once written
@@ -38,7 +39,7 @@ def assign_ids(clients: SheetTable) -> list[Problem]:
     ids = clients.frame["id"] if "id" in clients.frame else pd.Series(None, index=clients.frame.index, dtype="object")
     missing = ids.isna()
     if not missing.any():
-        return []
+        return clients, []
     prefix, digits, start = _id_pattern([str(v) for v in ids.dropna()])
     taken = set(ids.dropna().astype(str))
     new_ids, number = [], start
@@ -49,11 +50,10 @@ def assign_ids(clients: SheetTable) -> list[Problem]:
         number += 1
     ids = ids.copy()
     ids[missing] = new_ids
-    clients.frame["id"] = ids
-    if "id" not in clients.slots:
-        clients.slots.insert(0, "id")
+    slots = clients.slots if "id" in clients.slots else ("id", *clients.slots)
+    updated = dataclasses.replace(clients, frame=clients.frame.assign(id=ids), slots=slots)
     label = CLIENTES.column("id").label
-    return [
+    return updated, [
         Problem.of(messages.ID_ASSIGNED, clients.name, int(row), label, value, messages.SEVERITY_INFO)
         for row, value in zip(ids[missing].index.tolist(), new_ids, strict=True)
     ]
@@ -94,8 +94,8 @@ def duplicate_ids(clients: SheetTable) -> list[Problem]:
     return problems
 
 
-def resolve_clients(clients: SheetTable, table: SheetTable) -> list[Problem]:
-    """Add ``client_id`` to ``table`` from its ``Cliente`` column: an ID, or an unambiguous name or company."""
+def resolve_clients(clients: SheetTable, table: SheetTable) -> tuple[pd.Series, list[Problem]]:
+    """The client ID each row of ``table`` refers to in its ``Cliente`` column: an ID, or an unambiguous name or company."""
     by_id: dict[str, str] = {}
     by_name: dict[str, list[tuple[str, int]]] = defaultdict(list)
     frame = clients.frame
@@ -128,8 +128,7 @@ def resolve_clients(clients: SheetTable, table: SheetTable) -> list[Problem]:
                 problems.append(Problem.of(messages.AMBIGUOUS_CLIENT, table.name, int(row), label, reference, rows=rows))
             else:
                 problems.append(Problem.of(messages.UNKNOWN_CLIENT, table.name, int(row), label, reference, messages.SEVERITY_WARNING))
-    table.frame[CLIENT_ID] = references.map(resolved.get)
-    return problems
+    return references.map(resolved.get), problems
 
 
 def suspected_duplicates(clients: SheetTable) -> list[Problem]:

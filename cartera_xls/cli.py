@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         if args.command == "validate":
             cartera = api.load(args.archivo, args.hoy)
             _summary(cartera, out)
-            return EXIT_PROBLEMS if cartera.errores() else EXIT_OK
+            return EXIT_PROBLEMS if cartera.errors() else EXIT_OK
         if args.command == "init":
             from .template import write_template
 
@@ -130,10 +130,10 @@ def printable(text: str) -> str:
 
 
 def _summary(cartera: Cartera, out: TextIO) -> None:
-    print(messages.CLI_SUMMARY_CLIENTS.format(total=len(cartera.tables["clientes"].frame)), file=out)
+    print(messages.CLI_SUMMARY_CLIENTS.format(total=len(cartera.clientes)), file=out)
     for line in cartera.summary_lines():
         print(line, file=out)
-    problems = cartera.errores()
+    problems = cartera.errors()
     if not problems:
         print(messages.CLI_NO_PROBLEMS, file=out)
         return

@@ -334,12 +334,12 @@ def build_plantillas(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     template = folder / TEMPLATE_FILE
-    write_workbook(Cartera.empty(FIXED_HOY), template)
+    write_workbook(Cartera.empty(FIXED_HOY).refreshed, template)
     demo = folder / DEMO_FILE
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / DEMO_FILE
         write_input(generate(FIXED_HOY), source)
-        write_workbook(load(source, FIXED_HOY), demo)
+        write_workbook(load(source, FIXED_HOY).refreshed, demo)
     return [template, demo]
 
 

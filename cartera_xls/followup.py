@@ -10,15 +10,17 @@ and ``hoy``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
-from .models import is_missing
 from .schema import messages
-from .schema.params import WEEKDAYS
+from .schema.params import WEEKDAYS, Reglas
 from .schema.sheets import (
+    ABC_A,
+    AGENDA_SHEET,
     AMARILLO,
+    DATE_FORMAT,
     ESTADO_ACTIVO,
     ESTADO_INACTIVO,
     ESTADO_NUEVO,
@@ -30,14 +32,23 @@ from .schema.sheets import (
     VERDE,
     VOLUMEN_ALTO,
 )
+from .tables import is_missing
 
 Row = dict[str, Any]
-# A rule: (colour, does it fire for this client, reason, suggested action, derived contact date)
-Rule = tuple[str, Callable[[Row], bool], Callable[[Row], str], Callable[[Row], str], Callable[[Row], pd.Timestamp]]
+
+
+class Rule(NamedTuple):
+    """One follow-up rule of the manual, in the order they are tried."""
+
+    colour: str
+    fires: Callable[[Row], bool]  # does it apply to this client
+    reason: Callable[[Row], str]  # the Motivo, in words
+    action: Callable[[Row], str]  # the suggested action
+    contact: Callable[[Row], pd.Timestamp]  # the contact date it derives when the team committed none
 
 
 def _date(value: Any) -> str:
-    return "" if is_missing(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
+    return "" if is_missing(value) else pd.Timestamp(value).strftime(DATE_FORMAT)
 
 
 def _since(days: Any) -> str:
@@ -49,11 +60,11 @@ def _action_text(row: Row) -> str:
     return str(text) if isinstance(text, str) and text.strip() else messages.NO_ACTION_TEXT
 
 
-def _rules(params: dict[str, Any], hoy: pd.Timestamp) -> list[Rule]:
-    warn = pd.Timedelta(days=int(params["dias_aviso"]))
-    wait = int(params["dias_espera_respuesta"])
-    no_contact = int(params["dias_sin_contacto"])
-    prob_high = float(params["prob_alta"]) / 100
+def _rules(reglas: Reglas, hoy: pd.Timestamp) -> list[Rule]:
+    warn = pd.Timedelta(days=int(reglas.dias_aviso))
+    wait = int(reglas.dias_espera_respuesta)
+    no_contact = int(reglas.dias_sin_contacto)
+    prob_high = float(reglas.prob_alta) / 100
 
     def days_waiting(row: Row) -> float:
         return float("nan") if is_missing(row["esperando_desde"]) else (hoy - row["esperando_desde"]).days
@@ -62,30 +73,30 @@ def _rules(params: dict[str, Any], hoy: pd.Timestamp) -> list[Rule]:
         return hoy
 
     return [
-        (
+        Rule(
             ROJO,
             lambda r: not is_missing(r["accion_fecha"]) and r["accion_fecha"] < hoy,
             lambda r: messages.REASON_OVERDUE.format(date=_date(r["accion_fecha"]), action=_action_text(r)),
             _action_text,
             on_hoy,
         ),
-        (
+        Rule(
             ROJO,
             lambda r: int(r["reclamos_abiertos"] or 0) > 0,
             lambda r: messages.REASON_COMPLAINT.format(date=_date(r["reclamo_desde"])),
             lambda r: messages.ACTION_COMPLAINT,
             on_hoy,
         ),
-        (
+        Rule(
             ROJO,
-            lambda r: r["estado"] == ESTADO_INACTIVO and (r["abc"] == "A" or r["volumen"] == VOLUMEN_ALTO),
+            lambda r: r["estado"] == ESTADO_INACTIVO and (r["abc"] == ABC_A or r["volumen"] == VOLUMEN_ALTO),
             lambda r: messages.REASON_KEY_INACTIVE.format(
-                who=messages.REASON_KEY_A if r["abc"] == "A" else messages.REASON_KEY_HIGH, days=r["dias_sin_comprar"]
+                who=messages.REASON_KEY_A if r["abc"] == ABC_A else messages.REASON_KEY_HIGH, days=r["dias_sin_comprar"]
             ),
             lambda r: messages.ACTION_KEY_INACTIVE,
             on_hoy,
         ),
-        (
+        Rule(
             ROJO,
             lambda r: (
                 r["estado"] == ESTADO_POTENCIAL
@@ -97,21 +108,21 @@ def _rules(params: dict[str, Any], hoy: pd.Timestamp) -> list[Rule]:
             lambda r: messages.ACTION_HOT_PROSPECT,
             on_hoy,
         ),
-        (
+        Rule(
             AMARILLO,
             lambda r: not is_missing(r["accion_fecha"]) and r["accion_fecha"] <= hoy + warn,
             lambda r: messages.REASON_DUE.format(date=_date(r["accion_fecha"]), action=_action_text(r)),
             _action_text,
             lambda r: r["accion_fecha"],
         ),
-        (
+        Rule(
             AMARILLO,
             lambda r: not is_missing(r["compra_esperada"]) and r["compra_esperada"] <= hoy + warn,
             lambda r: messages.REASON_REPURCHASE.format(date=_date(r["compra_esperada"])),
             lambda r: messages.ACTION_REPURCHASE,
             lambda r: max(r["compra_esperada"] - warn, hoy),
         ),
-        (
+        Rule(
             AMARILLO,
             lambda r: (
                 r["estado"] in (ESTADO_ACTIVO, ESTADO_NUEVO) and (is_missing(r["dias_sin_contacto"]) or r["dias_sin_contacto"] > no_contact)
@@ -120,21 +131,21 @@ def _rules(params: dict[str, Any], hoy: pd.Timestamp) -> list[Rule]:
             lambda r: messages.ACTION_NO_CONTACT,
             on_hoy,
         ),
-        (
+        Rule(
             AMARILLO,
             lambda r: days_waiting(r) > wait,
             lambda r: messages.REASON_WAITING_LONG.format(date=_date(r["esperando_desde"]), days=int(days_waiting(r))),
             lambda r: messages.ACTION_WAITING_LONG,
             on_hoy,
         ),
-        (
+        Rule(
             VERDE,
             lambda r: not is_missing(r["esperando_desde"]),
             lambda r: messages.REASON_WAITING.format(date=_date(r["esperando_desde"])),
             lambda r: messages.ACTION_WAITING,
             lambda r: r["esperando_desde"] + pd.Timedelta(days=wait + 1),
         ),
-        (
+        Rule(
             VERDE,
             lambda r: True,
             lambda r: messages.REASON_NOTHING,
@@ -150,13 +161,13 @@ def next_weekday(day: pd.Timestamp, weekday_name: str) -> pd.Timestamp:
     return day + pd.Timedelta(days=(target - day.weekday()) % 7)
 
 
-def semaforo(frame: pd.DataFrame, params: dict[str, Any], hoy: pd.Timestamp) -> pd.DataFrame:
+def semaforo(frame: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp) -> pd.DataFrame:
     """Semáforo, Motivo, Próximo contacto and Acción sugerida for every client.
 
     ``frame`` holds the metrics, ``estado``, ``abc``, ``volumen``,
     ``probabilidad``, ``accion_fecha`` and ``accion_texto``.
     """
-    rules = _rules(params, hoy)
+    rules = _rules(reglas, hoy)
     colours: list[str] = []
     reasons: list[str] = []
     actions: list[str | None] = []
@@ -169,7 +180,7 @@ def semaforo(frame: pd.DataFrame, params: dict[str, Any], hoy: pd.Timestamp) -> 
             actions.append(None)
             dates.append(pd.NaT)
             continue
-        colour, _, reason, action, derived = next(rule for rule in rules if rule[1](row))
+        colour, _, reason, action, derived = next(rule for rule in rules if rule.fires(row))
         colours.append(colour)
         reasons.append(reason(row))
         actions.append(action(row))
@@ -178,7 +189,7 @@ def semaforo(frame: pd.DataFrame, params: dict[str, Any], hoy: pd.Timestamp) -> 
         elif colour == ROJO:
             dates.append(hoy)
         else:
-            dates.append(next_weekday(max(derived(row), hoy), str(params["dia_seguimiento"])))
+            dates.append(next_weekday(max(derived(row), hoy), reglas.dia_seguimiento))
     return pd.DataFrame(
         {
             "semaforo": colours,
@@ -190,29 +201,17 @@ def semaforo(frame: pd.DataFrame, params: dict[str, Any], hoy: pd.Timestamp) -> 
     )
 
 
-AGENDA_KEYS = [
-    "fila",
-    "fecha",
-    "vendedor",
-    "id",
-    "cliente",
-    "empresa",
-    "telefono",
-    "email",
-    "accion",
-    "motivo",
-    "semaforo",
-    "estado",
-]
+AGENDA_ROW = "fila"  # the client's Excel row, beside the columns of the Agenda sheet
+AGENDA_KEYS = [AGENDA_ROW, *(column.key for column in AGENDA_SHEET.columns)]
 
 
-def agenda(clients: pd.DataFrame, computed: pd.DataFrame, params: dict[str, Any], hoy: pd.Timestamp) -> pd.DataFrame:
+def agenda(clients: pd.DataFrame, computed: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp) -> pd.DataFrame:
     """The follow-up plan: everything overdue plus the next ``dias_agenda`` days, one row per action.
 
     Grouped by salesperson; within each, by date, then red before yellow before
     green, then A before B before C, then higher purchase probability.
     """
-    horizon = hoy + pd.Timedelta(days=int(params["dias_agenda"]))
+    horizon = hoy + pd.Timedelta(days=int(reglas.dias_agenda))
     due = computed["proximo_contacto"].notna() & (computed["proximo_contacto"] <= horizon) & (computed["semaforo"] != SIN_COLOR)
     if not due.any():
         return pd.DataFrame(columns=AGENDA_KEYS)
@@ -246,4 +245,4 @@ def agenda(clients: pd.DataFrame, computed: pd.DataFrame, params: dict[str, Any]
         }
     )
     ranked = order.sort_values(["vendedor", "fecha", "prioridad", "abc", "probabilidad"], kind="stable").index
-    return plan.loc[ranked].reset_index(names="fila")
+    return plan.loc[ranked].reset_index(names=AGENDA_ROW)

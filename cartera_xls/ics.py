@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .models import is_missing
 from .schema import messages
+from .tables import is_missing
 
 LINE_LIMIT = 75  # octets per line before folding (RFC 5545 §3.1)
 
@@ -21,7 +21,7 @@ def escape(text: str) -> str:
     )
 
 
-def fold(line: str) -> str:
+def fold_line(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character."""
     parts: list[str] = []
     current, size = "", 0
@@ -67,7 +67,7 @@ def agenda_calendar(plan: pd.DataFrame, hoy: dt.date) -> str:
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    return "\r\n".join(fold(line) for line in lines) + "\r\n"
+    return "\r\n".join(fold_line(line) for line in lines) + "\r\n"
 
 
 def write_calendar(plan: pd.DataFrame, hoy: dt.date, path: Path) -> int:

@@ -1,8 +1,9 @@
-"""The figures of the summary sheets, as pure functions of the data, the parameters and ``hoy``.
+"""The figures of the summary sheets, as pure functions of the data, the rules in force and ``hoy``.
 
-Each function returns a DataFrame (or a small dict) that the writer lays out
-and notebooks read as ``cartera.indicadores[...]``. Rows dated after ``hoy``
-are ignored, like in the rules.
+Each function returns a DataFrame under the English keys of the tables declared
+in :mod:`cartera_xls.schema.summary` (or a small dict); the writer looks labels
+and formats up by key, and notebooks see the same figures labelled in Spanish
+as ``cartera.indicadores``. Rows dated after ``hoy`` are ignored, like in the rules.
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .checks import CLIENT_ID
-from .rules import per_client
+from .rules import Sheets, per_client
 from .schema import summary as labels
-from .schema.sheets import CLIENTES, ESTADOS, OPPORTUNITY_STATES, SEMAFOROS
+from .schema.params import PERIOD_MONTH, PERIOD_QUARTER, PERIOD_YEAR, Reglas
+from .schema.sheets import ESTADO_PERDIDO, ESTADOS, OPPORTUNITY_WON, SEMAFOROS
+from .tables import CLIENT_ID
 
 PROMOTER_MIN, PASSIVE_MIN = 9, 7
 TREND_MONTHS = 12
 TOP_N = (1, 5, 10)
 MAX_PAIRS = 20
+SEGMENT_KEYS = ("segment", "business_type", "region")  # the client columns of Análisis' first axis
+PROMOTERS, PASSIVES, DETRACTORS, NPS = "promotores", "pasivos", "detractores", "nps"
 
 
 @dataclass(frozen=True)
@@ -30,18 +34,14 @@ class Inputs:
     """What the indicators read: client rows with their metrics, the other sheets, the rules in force."""
 
     clients: pd.DataFrame  # input columns and metrics side by side, one row per client
-    params: dict[str, Any]
+    sheets: Sheets
+    reglas: Reglas
     hoy: pd.Timestamp
-    sales: pd.DataFrame | None = None
-    followups: pd.DataFrame | None = None
-    opportunities: pd.DataFrame | None = None
-    surveys: pd.DataFrame | None = None
-    complaints: pd.DataFrame | None = None
 
     @cached_property
     def known_sales(self) -> pd.DataFrame | None:
         """Sales up to ``hoy`` of known clients (a sale naming no known client waits in Revisar, like in the metrics)."""
-        sales = _dated(self.sales, self.hoy)
+        sales = _dated(self.sheets.sales, self.hoy)
         return sales[sales[CLIENT_ID].notna()] if sales is not None else None
 
     @cached_property
@@ -71,22 +71,23 @@ def _dated(frame: pd.DataFrame | None, hoy: pd.Timestamp, column: str = "date") 
 
 # --- Periods -------------------------------------------------------------------------
 
+_PERIOD_LENGTH = {PERIOD_MONTH: pd.DateOffset(months=1), PERIOD_QUARTER: pd.DateOffset(months=3), PERIOD_YEAR: pd.DateOffset(years=1)}
+
 
 def period_start(day: pd.Timestamp, period: str) -> pd.Timestamp:
     """First day of the month, quarter or year containing ``day``."""
-    if period == "año":
+    if period == PERIOD_YEAR:
         return pd.Timestamp(day.year, 1, 1)
-    if period == "trimestre":
+    if period == PERIOD_QUARTER:
         return pd.Timestamp(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
     return pd.Timestamp(day.year, day.month, 1)
 
 
 def periods(hoy: pd.Timestamp, period: str) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
-    """The period to date, the same stretch of the previous period and of the year before (inclusive)."""
+    """The period to date, the same stretch of the previous period and of the year before (inclusive), by key."""
     start = period_start(hoy, period)
-    length = {"mes": pd.DateOffset(months=1), "trimestre": pd.DateOffset(months=3), "año": pd.DateOffset(years=1)}[period]
     elapsed = hoy - start
-    previous_start = start - length
+    previous_start = start - _PERIOD_LENGTH[period]
     previous_end = min(previous_start + elapsed, start - pd.Timedelta(days=1))
     year_start = start - pd.DateOffset(years=1)
     return {
@@ -103,15 +104,15 @@ def _in(frame: pd.DataFrame | None, column: str, start: pd.Timestamp, end: pd.Ti
 
 
 def _closing_days(inputs: Inputs, start: pd.Timestamp, end: pd.Timestamp) -> float:
-    opportunities = inputs.opportunities
+    opportunities = inputs.sheets.opportunities
     if opportunities is not None and {"status", "closed", "opened"} <= set(opportunities.columns):
-        won = opportunities[(opportunities["status"] == OPPORTUNITY_STATES[1]) & opportunities["closed"].between(start, end)]
+        won = opportunities[(opportunities["status"] == OPPORTUNITY_WON) & opportunities["closed"].between(start, end)]
         days = (won["closed"] - won["opened"]).dt.days
         return float(days.mean()) if len(days) else np.nan
     clients = inputs.clients
-    if inputs.followups is None:
+    if inputs.sheets.followups is None:
         return np.nan
-    first_contact = inputs.followups.dropna(subset=[CLIENT_ID]).groupby(CLIENT_ID)["date"].min()
+    first_contact = inputs.sheets.followups.dropna(subset=[CLIENT_ID]).groupby(CLIENT_ID)["date"].min()
     new = clients[clients["primera_compra"].between(start, end)]
     days = (new["primera_compra"] - per_client(new["id"], first_contact).astype("datetime64[ns]")).dt.days
     days = days[days >= 0]
@@ -126,15 +127,16 @@ def _nps(recommendations: pd.Series) -> float:
 
 
 def period_values(inputs: Inputs, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, float]:
-    """The eight sales indicators of the seeds over one stretch of days."""
+    """The eight sales indicators of the seeds over one stretch of days, by indicator key."""
     sales = inputs.known_sales
     purchases = _in(inputs.purchases, "date", start, end)
     clients = inputs.clients
     new = int(clients["primera_compra"].between(start, end).sum())
     lost = int(clients["perdido_desde"].between(start, end).sum())
-    surveys = _in(_dated(inputs.surveys, inputs.hoy), "date", start, end)
-    contacts = _in(_dated(inputs.followups, inputs.hoy), "date", start, end)
-    complaints = _in(_dated(inputs.complaints, inputs.hoy), "date", start, end)
+    sheets = inputs.sheets
+    surveys = _in(_dated(sheets.surveys, inputs.hoy), "date", start, end)
+    contacts = _in(_dated(sheets.followups, inputs.hoy), "date", start, end)
+    complaints = _in(_dated(sheets.complaints, inputs.hoy), "date", start, end)
     revenue = _in(sales, "date", start, end)
     return {
         "ventas": float(len(purchases)) if purchases is not None else np.nan,
@@ -152,15 +154,14 @@ def period_values(inputs: Inputs, start: pd.Timestamp, end: pd.Timestamp) -> dic
     }
 
 
-def period_indicators(inputs: Inputs) -> pd.DataFrame:
-    """Indicators (rows) for the current, previous and last-year periods, with the relative changes."""
-    spans = periods(inputs.hoy, str(inputs.params["periodo"]))
+def period_indicators(inputs: Inputs, spans: dict[str, tuple[pd.Timestamp, pd.Timestamp]]) -> pd.DataFrame:
+    """Indicators (rows, by key in the schema's order) for each period, with the relative changes."""
     table = pd.DataFrame({name: period_values(inputs, *span) for name, span in spans.items()})
+    table = table.reindex([column.key for column in labels.INDICATORS.columns])
     current = table[labels.PERIOD_CURRENT]
-    for column, base in ((labels.CHANGE_PREVIOUS, labels.PERIOD_PREVIOUS), (labels.CHANGE_LAST_YEAR, labels.PERIOD_LAST_YEAR)):
+    for column, base in labels.CHANGES:
         reference = table[base].replace(0, np.nan)
         table[column] = (current - reference) / reference.abs()
-    table.index = pd.Index([name for key, name in labels.INDICATORS if key in table.index], name=labels.INDICATOR)
     return table
 
 
@@ -169,7 +170,7 @@ def monthly_trend(inputs: Inputs) -> pd.DataFrame:
 
     One pass per source, grouped by month — the same figures as :func:`period_values` month by month.
     """
-    first = (period_start(inputs.hoy, "mes") - pd.DateOffset(months=TREND_MONTHS - 1)).normalize()
+    first = (period_start(inputs.hoy, PERIOD_MONTH) - pd.DateOffset(months=TREND_MONTHS - 1)).normalize()
     months = pd.period_range(first, inputs.hoy, freq="M")
 
     def per_month(frame: pd.DataFrame | None, column: str = "date", values: str | None = None) -> pd.Series | float:
@@ -185,13 +186,13 @@ def monthly_trend(inputs: Inputs) -> pd.DataFrame:
     has_amount = sales is not None and "amount" in sales
     table = pd.DataFrame(
         {
-            labels.TREND_COLUMNS[0]: [month_label(month.start_time) for month in months],
-            labels.TREND_COLUMNS[1]: per_month(sales, values="amount") if has_amount else np.nan,
-            labels.TREND_COLUMNS[2]: per_month(inputs.purchases) if has_amount else np.nan,
-            labels.TREND_COLUMNS[3]: per_month(inputs.clients, "primera_compra"),
-            labels.TREND_COLUMNS[4]: per_month(inputs.clients, "perdido_desde"),
-            labels.TREND_COLUMNS[5]: per_month(_dated(inputs.followups, inputs.hoy)),
-            labels.TREND_COLUMNS[6]: per_month(_dated(inputs.complaints, inputs.hoy)),
+            "mes": [month_label(month.start_time) for month in months],
+            "facturacion": per_month(sales, values="amount") if has_amount else np.nan,
+            "ventas": per_month(inputs.purchases) if has_amount else np.nan,
+            "nuevos": per_month(inputs.clients, "primera_compra"),
+            "perdidos": per_month(inputs.clients, "perdido_desde"),
+            "contactos": per_month(_dated(inputs.sheets.followups, inputs.hoy)),
+            "reclamos": per_month(_dated(inputs.sheets.complaints, inputs.hoy)),
         },
         index=months,
     )
@@ -206,7 +207,7 @@ def month_label(day: pd.Timestamp) -> str:
 def counts(clients: pd.DataFrame, column: str, order: tuple[str, ...]) -> pd.DataFrame:
     """How many clients have each value of ``column``, in the schema's order."""
     tally = clients[column].value_counts().reindex(list(order), fill_value=0)
-    return pd.DataFrame({labels.COUNT: tally.astype("int64")})
+    return pd.DataFrame({"clientes": tally.astype("int64")})
 
 
 # --- Análisis ------------------------------------------------------------------------
@@ -214,64 +215,70 @@ def counts(clients: pd.DataFrame, column: str, order: tuple[str, ...]) -> pd.Dat
 
 def by_attribute(clients: pd.DataFrame, column: str) -> pd.DataFrame:
     """Clients, buyers, 12-month revenue and share for each value of a client attribute."""
+    keys = [c.key for c in labels.SEGMENTS.columns]
     if column not in clients:
-        return pd.DataFrame(columns=list(labels.SEGMENT_COLUMNS))
+        return pd.DataFrame(columns=keys)
     key = clients[column].map(lambda v: v.strip() if isinstance(v, str) and v.strip() else labels.NO_VALUE)
     grouped = clients.assign(_key=key, _buyer=clients["compras"].astype("float64") > 0).groupby("_key")
     table = pd.DataFrame(
         {
-            labels.SEGMENT_COLUMNS[0]: grouped.size(),
-            labels.SEGMENT_COLUMNS[1]: grouped["_buyer"].sum().astype("int64"),
-            labels.SEGMENT_COLUMNS[2]: grouped["facturacion_12m"].sum(),
+            "clientes": grouped.size(),
+            "compradores": grouped["_buyer"].sum().astype("int64"),
+            "facturacion_12m": grouped["facturacion_12m"].sum(),
         }
     )
-    total = table[labels.SEGMENT_COLUMNS[2]].sum()
-    table[labels.SEGMENT_COLUMNS[3]] = table[labels.SEGMENT_COLUMNS[2]] / total if total else 0.0
+    total = table["facturacion_12m"].sum()
+    table["participacion"] = table["facturacion_12m"] / total if total else 0.0
     table.index.name = None
-    return table.sort_values([labels.SEGMENT_COLUMNS[2], labels.SEGMENT_COLUMNS[0]], ascending=False, kind="stable")
+    return table.sort_values(["facturacion_12m", "clientes"], ascending=False, kind="stable")
+
+
+def estado_revenue(clients: pd.DataFrame) -> pd.DataFrame:
+    """Clients and 12-month revenue per estado, in the schema's order."""
+    table = counts(clients, "estado", ESTADOS)
+    return table.join(clients.groupby("estado")["facturacion_12m"].sum())
 
 
 def origins(clients: pd.DataFrame) -> pd.DataFrame:
     """Acquisition reasons: clients per Origen, how many became buyers, and their revenue."""
     table = by_attribute(clients, "source")
     if table.empty:
-        return pd.DataFrame(columns=list(labels.ORIGIN_COLUMNS))
-    buyers = table[labels.SEGMENT_COLUMNS[1]]
+        return pd.DataFrame(columns=[c.key for c in labels.ORIGINS.columns])
     return pd.DataFrame(
         {
-            labels.ORIGIN_COLUMNS[0]: table[labels.SEGMENT_COLUMNS[0]],
-            labels.ORIGIN_COLUMNS[1]: buyers,
-            labels.ORIGIN_COLUMNS[2]: buyers / table[labels.SEGMENT_COLUMNS[0]],
-            labels.ORIGIN_COLUMNS[3]: table[labels.SEGMENT_COLUMNS[2]],
-            labels.ORIGIN_COLUMNS[4]: table[labels.SEGMENT_COLUMNS[3]],
+            "clientes": table["clientes"],
+            "compradores": table["compradores"],
+            "conversion": table["compradores"] / table["clientes"],
+            "facturacion_12m": table["facturacion_12m"],
+            "participacion": table["participacion"],
         }
     )
 
 
 def churn_reasons(clients: pd.DataFrame) -> pd.DataFrame:
     """Lost clients by Motivo de baja."""
-    lost = clients[clients["estado"] == ESTADOS[-1]]
+    lost = clients[clients["estado"] == ESTADO_PERDIDO]
     reasons = lost["churn_reason"] if "churn_reason" in lost else pd.Series(None, index=lost.index, dtype="object")
     key = reasons.map(lambda v: v.strip() if isinstance(v, str) and v.strip() else labels.NO_VALUE)
     tally = key.value_counts()
-    table = pd.DataFrame({labels.CHURN_COLUMNS[0]: tally.astype("int64")})
-    table[labels.CHURN_COLUMNS[1]] = tally / tally.sum() if len(tally) else 0.0
+    table = pd.DataFrame({"perdidos": tally.astype("int64")})
+    table["participacion"] = tally / tally.sum() if len(tally) else 0.0
     table.index.name = None
     return table
 
 
 def recommendation(clients: pd.DataFrame) -> pd.DataFrame:
-    """Promoters, passives and detractors by each client's last answer, and the NPS."""
+    """Promoters, passives and detractors by each client's last answer, and the NPS (rows by key)."""
     answers = clients["recomendacion"].dropna().astype("float64")
     groups = {
-        labels.PROMOTERS: int((answers >= PROMOTER_MIN).sum()),
-        labels.PASSIVES: int(((answers >= PASSIVE_MIN) & (answers < PROMOTER_MIN)).sum()),
-        labels.DETRACTORS: int((answers < PASSIVE_MIN).sum()),
+        PROMOTERS: int((answers >= PROMOTER_MIN).sum()),
+        PASSIVES: int(((answers >= PASSIVE_MIN) & (answers < PROMOTER_MIN)).sum()),
+        DETRACTORS: int((answers < PASSIVE_MIN).sum()),
     }
-    table = pd.DataFrame({labels.RECOMMENDATION_COLUMNS[0]: pd.Series(groups, dtype="float64")})
+    table = pd.DataFrame({"clientes": pd.Series(groups, dtype="float64")})
     total = max(len(answers), 1)
-    table[labels.RECOMMENDATION_COLUMNS[1]] = table[labels.RECOMMENDATION_COLUMNS[0]] / total
-    table.loc[labels.NPS_LABEL] = [_nps(answers), np.nan]
+    table["participacion"] = table["clientes"] / total
+    table.loc[NPS] = [_nps(answers), np.nan]
     return table
 
 
@@ -286,30 +293,28 @@ def pareto(clients: pd.DataFrame) -> pd.DataFrame:
     share = ranked["facturacion_12m"] / total if total else ranked["facturacion_12m"] * 0
     return pd.DataFrame(
         {
-            labels.PARETO_COLUMNS[0]: np.arange(1, len(ranked) + 1),
-            labels.PARETO_COLUMNS[1]: ranked["id"].to_numpy(),
-            labels.PARETO_COLUMNS[2]: ranked["name"].to_numpy(),
-            labels.PARETO_COLUMNS[3]: ranked["facturacion_12m"].to_numpy(),
-            labels.PARETO_COLUMNS[4]: share.to_numpy(),
-            labels.PARETO_COLUMNS[5]: share.cumsum().to_numpy(),
-            labels.PARETO_COLUMNS[6]: ranked["abc"].to_numpy(),
+            "puesto": np.arange(1, len(ranked) + 1),
+            "id": ranked["id"].to_numpy(),
+            "cliente": ranked["name"].to_numpy(),
+            "facturacion_12m": ranked["facturacion_12m"].to_numpy(),
+            "participacion": share.to_numpy(),
+            "acumulada": share.cumsum().to_numpy(),
+            "abc": ranked["abc"].to_numpy(),
         }
     )
 
 
-def concentration(table: pd.DataFrame, params: dict[str, Any]) -> dict[str, Any]:
+def concentration(table: pd.DataFrame, reglas: Reglas) -> dict[str, Any]:
     """Shares of the top 1/5/10 clients, the Herfindahl index and the warnings of Reglas' thresholds."""
-    shares = table[labels.PARETO_COLUMNS[4]].astype("float64")
+    shares = table["participacion"].astype("float64")
     result: dict[str, Any] = {f"top{n}": float(shares.head(n).sum()) for n in TOP_N}
     result["herfindahl"] = float((shares**2).sum() * 10_000)
     warnings = []
-    if len(shares) and result["top1"] > params["umbral_top1"] / 100:
-        client = table[labels.PARETO_COLUMNS[2]].iloc[0]
-        warnings.append(
-            labels.CONCENTRATION_TOP1.format(client=client, share=f"{result['top1']:.0%}", threshold=f"{params['umbral_top1']}%")
-        )
-    if len(shares) and result["top5"] > params["umbral_top5"] / 100:
-        warnings.append(labels.CONCENTRATION_TOP5.format(share=f"{result['top5']:.0%}", threshold=f"{params['umbral_top5']}%"))
+    if len(shares) and result["top1"] > reglas.umbral_top1 / 100:
+        client = table["cliente"].iloc[0]
+        warnings.append(labels.CONCENTRATION_TOP1.format(client=client, share=f"{result['top1']:.0%}", threshold=f"{reglas.umbral_top1}%"))
+    if len(shares) and result["top5"] > reglas.umbral_top5 / 100:
+        warnings.append(labels.CONCENTRATION_TOP5.format(share=f"{result['top5']:.0%}", threshold=f"{reglas.umbral_top5}%"))
     result["warnings"] = warnings
     return result
 
@@ -321,20 +326,14 @@ def products(inputs: Inputs) -> pd.DataFrame:
     """Clients, units and revenue by product."""
     sales = inputs.product_sales
     if sales is None or sales.empty:
-        return pd.DataFrame(columns=list(labels.PRODUCT_COLUMNS[1:]))
+        return pd.DataFrame(columns=[c.key for c in labels.PRODUCTS.columns])
     grouped = sales.groupby("product")
     quantity = grouped["quantity"].sum() if "quantity" in sales else grouped.size() * np.nan
-    table = pd.DataFrame(
-        {
-            labels.PRODUCT_COLUMNS[1]: grouped[CLIENT_ID].nunique(),
-            labels.PRODUCT_COLUMNS[2]: quantity,
-            labels.PRODUCT_COLUMNS[3]: grouped["amount"].sum(),
-        }
-    )
-    total = table[labels.PRODUCT_COLUMNS[3]].sum()
-    table[labels.PRODUCT_COLUMNS[4]] = table[labels.PRODUCT_COLUMNS[3]] / total if total else 0.0
+    table = pd.DataFrame({"clientes": grouped[CLIENT_ID].nunique(), "unidades": quantity, "facturacion": grouped["amount"].sum()})
+    total = table["facturacion"].sum()
+    table["participacion"] = table["facturacion"] / total if total else 0.0
     table.index.name = None
-    return table.sort_values(labels.PRODUCT_COLUMNS[3], ascending=False, kind="stable")
+    return table.sort_values("facturacion", ascending=False, kind="stable")
 
 
 def _basket(inputs: Inputs) -> pd.DataFrame | None:
@@ -364,9 +363,10 @@ def _lift(basket: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 def product_pairs(inputs: Inputs) -> pd.DataFrame:
     """Pairs bought by the same clients: support, confidence and lift, strongest first."""
+    keys = [c.key for c in labels.PAIRS.columns]
     basket = _basket(inputs)
     if basket is None or basket.shape[1] < 2:
-        return pd.DataFrame(columns=list(labels.PAIR_COLUMNS))
+        return pd.DataFrame(columns=keys)
     together, lift = _lift(basket)
     names = list(basket.columns)
     rows = []
@@ -375,17 +375,17 @@ def product_pairs(inputs: Inputs) -> pd.DataFrame:
             both = float(together[i, j])
             if both > 0:
                 rows.append([first, names[j], int(both), both / len(basket), both / float(together[i, i]), float(lift[i, j])])
-    table = pd.DataFrame(rows, columns=list(labels.PAIR_COLUMNS))
-    ordered = table.sort_values([labels.PAIR_COLUMNS[5], labels.PAIR_COLUMNS[2]], ascending=False, kind="stable")
+    table = pd.DataFrame(rows, columns=keys)
+    ordered = table.sort_values(["lift", "clientes"], ascending=False, kind="stable")
     return ordered.head(MAX_PAIRS).reset_index(drop=True)
 
 
 def best_offers(inputs: Inputs) -> pd.DataFrame:
     """For each buying client, the product it does not buy yet with the highest lift to what it buys."""
+    keys = [c.key for c in labels.OFFERS.columns]
     basket = _basket(inputs)
-    columns = ["id", "producto", "lift"]
     if basket is None or basket.shape[1] < 2:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=keys)
     _, lift = _lift(basket)
     lift_values = lift.copy()
     np.fill_diagonal(lift_values, 0.0)
@@ -394,8 +394,17 @@ def best_offers(inputs: Inputs) -> pd.DataFrame:
     best = scores.argmax(axis=1)
     best_score = scores[np.arange(len(best)), best]
     keep = np.isfinite(best_score) & (best_score > 0)
+    ids = pd.Series(np.asarray(basket.index)[keep])
+    clients = inputs.clients.drop_duplicates("id").set_index("id")
+    salesperson = clients["salesperson"] if "salesperson" in clients else pd.Series(None, index=clients.index, dtype="object")
     return pd.DataFrame(
-        {"id": np.asarray(basket.index)[keep], "producto": np.asarray(basket.columns)[best][keep], "lift": best_score[keep]}
+        {
+            "id": ids,
+            "cliente": ids.map(clients["name"]),
+            "vendedor": ids.map(salesperson),
+            "producto": np.asarray(basket.columns)[best][keep],
+            "lift": best_score[keep],
+        }
     )
 
 
@@ -413,59 +422,62 @@ def salespeople(clients: pd.DataFrame, hoy: pd.Timestamp) -> pd.DataFrame:
     overdue = frame.assign(_vencida=frame["accion_fecha"] < hoy).groupby("_vendedor")["_vencida"].sum()
     extra = pd.DataFrame(
         {
-            labels.SALESPERSON_EXTRA[0]: grouped["facturacion_12m"].sum(),
-            labels.SALESPERSON_EXTRA[1]: grouped["contactos_90d"].sum().astype("int64"),
-            labels.SALESPERSON_EXTRA[2]: overdue.astype("int64"),
+            "facturacion_12m": grouped["facturacion_12m"].sum(),
+            "contactos_90d": grouped["contactos_90d"].sum().astype("int64"),
+            "vencidas": overdue.astype("int64"),
         }
     )
     table = pd.concat([by_estado, by_colour, extra], axis=1).fillna(0)
     table.index.name = None
-    return table.sort_values(labels.SALESPERSON_EXTRA[0], ascending=False, kind="stable")
+    return table.sort_values("facturacion_12m", ascending=False, kind="stable")
 
 
 @dataclass(frozen=True)
 class Indicators:
-    """Every figure of the summary sheets."""
+    """Every figure of the summary sheets, under the keys of :data:`schema.summary.FIGURE_NAMES`."""
 
-    periodos: pd.DataFrame
-    rangos: dict[str, tuple[pd.Timestamp, pd.Timestamp]]
-    tendencia: pd.DataFrame
-    estados: pd.DataFrame
-    semaforo: pd.DataFrame
-    segmentos: dict[str, pd.DataFrame]
-    origenes: pd.DataFrame
-    bajas: pd.DataFrame
-    recomendacion: pd.DataFrame
+    periods: pd.DataFrame
+    ranges: dict[str, tuple[pd.Timestamp, pd.Timestamp]]
+    trend: pd.DataFrame
+    by_estado: pd.DataFrame
+    by_semaforo: pd.DataFrame
+    estado_revenue: pd.DataFrame
+    segments: dict[str, pd.DataFrame]  # client column key → table
+    origins: pd.DataFrame
+    churn: pd.DataFrame
+    recommendation: pd.DataFrame
     pareto: pd.DataFrame
-    concentracion: dict[str, Any]
-    regiones: pd.DataFrame
-    ciudades: pd.DataFrame
-    productos: pd.DataFrame
-    pares: pd.DataFrame
-    ofertas: pd.DataFrame
-    vendedores: pd.DataFrame
+    concentration: dict[str, Any]
+    regions: pd.DataFrame
+    cities: pd.DataFrame
+    products: pd.DataFrame
+    pairs: pd.DataFrame
+    offers: pd.DataFrame
+    salespeople: pd.DataFrame
 
 
 def compute(inputs: Inputs) -> Indicators:
     """All the figures, from the same inputs."""
     clients = inputs.clients
     table = pareto(clients)
+    spans = periods(inputs.hoy, inputs.reglas.periodo)
     return Indicators(
-        periodos=period_indicators(inputs),
-        rangos=periods(inputs.hoy, str(inputs.params["periodo"])),
-        tendencia=monthly_trend(inputs),
-        estados=counts(clients, "estado", ESTADOS),
-        semaforo=counts(clients, "semaforo", SEMAFOROS),
-        segmentos={CLIENTES.column(key).label: by_attribute(clients, key) for key in ("segment", "business_type", "region")},
-        origenes=origins(clients),
-        bajas=churn_reasons(clients),
-        recomendacion=recommendation(clients),
+        periods=period_indicators(inputs, spans),
+        ranges=spans,
+        trend=monthly_trend(inputs),
+        by_estado=counts(clients, "estado", ESTADOS),
+        by_semaforo=counts(clients, "semaforo", SEMAFOROS),
+        estado_revenue=estado_revenue(clients),
+        segments={key: by_attribute(clients, key) for key in SEGMENT_KEYS},
+        origins=origins(clients),
+        churn=churn_reasons(clients),
+        recommendation=recommendation(clients),
         pareto=table,
-        concentracion=concentration(table, inputs.params),
-        regiones=by_attribute(clients, "region"),
-        ciudades=by_attribute(clients, "city"),
-        productos=products(inputs),
-        pares=product_pairs(inputs),
-        ofertas=best_offers(inputs),
-        vendedores=salespeople(clients, inputs.hoy),
+        concentration=concentration(table, inputs.reglas),
+        regions=by_attribute(clients, "region"),
+        cities=by_attribute(clients, "city"),
+        products=products(inputs),
+        pairs=product_pairs(inputs),
+        offers=best_offers(inputs),
+        salespeople=salespeople(clients, inputs.hoy),
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .schema import messages
+from .schema.sheets import DATE_FORMAT
 
 
 @dataclass(frozen=True)
@@ -50,5 +51,5 @@ def display(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "strftime"):
-        return str(value.strftime("%d/%m/%Y"))
+        return str(value.strftime(DATE_FORMAT))
     return str(value)

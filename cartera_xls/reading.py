@@ -17,12 +17,12 @@ from typing import Any
 import pandas as pd
 
 from .errors import MissingClients
-from .models import EXTRA_PREFIX, SheetTable, UnknownSheet
 from .parsing import BadValue, is_blank, parse_text, parser_for
 from .problems import Problem
+from .raw import FORMULA_WITHOUT_VALUE, RawSheet, RawWorkbook, column_letters
 from .schema import Column, Kind, Sheet, fold, messages
 from .schema.sheets import CLIENTES, DATA_SHEETS, GENERATED_SHEETS, INSTRUCCIONES, REGLAS
-from .sources import FORMULA_WITHOUT_VALUE, RawSheet, RawWorkbook, column_letters
+from .tables import EXTRA_PREFIX, SheetTable, UnknownSheet
 
 HEADER_SEARCH_ROWS = 30
 _KNOWN_SHEETS: tuple[Sheet, ...] = (*DATA_SHEETS, REGLAS)
@@ -37,22 +37,23 @@ class ReadResult:
     tables: dict[str, SheetTable]
     unknown: list[UnknownSheet]
     problems: list[Problem] = field(default_factory=list)
+    generated: bool = False  # the workbook is one cartera_xls wrote
 
 
 def read_tables(book: RawWorkbook) -> ReadResult:
     """Match sheets, find headers and parse every known sheet of ``book``."""
-    result = ReadResult({}, [])
-    if not book.generated and _has_our_instructions(book.sheets):
-        book.generated = True  # ours, converted to .ods/.xls on the way: the document property was lost
+    # Ours even without our document property when it went through .ods/.xls on the way.
+    generated = book.generated or _has_our_instructions(book.sheets)
+    result = ReadResult({}, [], generated=generated)
     for raw in book.sheets:
         spec = _match_sheet(raw.name)
         if spec is not None and spec.key not in result.tables:
-            table = _read_table(raw, spec, book, result.problems)
+            table = _read_table(raw, spec, book.date1904, generated, result.problems)
             if table is not None:
                 result.tables[spec.key] = table
                 continue
         elif fold(raw.name) in _GENERATED_KEYS:
-            if book.generated:
+            if generated:
                 continue  # ours: regenerated on write
             renamed = raw.name + RESERVED_SUFFIX
             result.problems.append(
@@ -64,7 +65,7 @@ def read_tables(book: RawWorkbook) -> ReadResult:
     if CLIENTES.key not in result.tables:
         if any(_match_sheet(raw.name) is CLIENTES for raw in book.sheets):
             name = next(raw.name for raw in book.sheets if _match_sheet(raw.name) is CLIENTES)
-            column = CLIENTES.required_columns[0].label
+            column = CLIENTES.column("name").label
             raise MissingClients(messages.MISSING_CLIENTS_COLUMN.format(sheet=name, column=column))
         raise MissingClients(messages.MISSING_CLIENTS_SHEET)
     return result
@@ -103,10 +104,9 @@ def _find_header(rows: list[list[Any]], lookup: dict[str, Column]) -> tuple[int,
     return best_row, best_hits
 
 
-def _read_table(raw: RawSheet, spec: Sheet, book: RawWorkbook, problems: list[Problem]) -> SheetTable | None:
+def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, generated: bool, problems: list[Problem]) -> SheetTable | None:
     """Parse one known sheet; ``None`` (sheet carried as unknown) when a required column is missing."""
     lookup = _header_lookup(spec)
-    date1904, generated = book.date1904, book.generated
     header_row, _ = _find_header(raw.rows, lookup)
     header = raw.rows[header_row] if raw.rows else []
     found = {lookup[fold(v)].key for v in header if isinstance(v, str) and fold(v) in lookup}
@@ -148,17 +148,9 @@ def _read_table(raw: RawSheet, spec: Sheet, book: RawWorkbook, problems: list[Pr
 
     kept = _rows_with_content(grid[first_col : last_col + 1], height)
     indices = [first_data + offset for offset in kept]
-    table = SheetTable(
-        spec=spec,
-        name=raw.name,
-        frame=pd.DataFrame(index=pd.Index([index + 1 for index in indices], dtype="int64")),
-        slots=slots,
-        header_row=header_row,
-        first_col=first_col,
-        title_rows=raw.rows[:header_row],
-    )
     every_row = len(kept) == height
     values: dict[str, list[Any]] = {}
+    invalid: dict[tuple[int, str], Any] = {}
     for col, slot in columns:
         if col >= len(grid):
             cells: Sequence[Any] = [None] * len(kept)  # a header past the last cell of every row
@@ -167,9 +159,18 @@ def _read_table(raw: RawSheet, spec: Sheet, book: RawWorkbook, problems: list[Pr
         if slot.startswith(EXTRA_PREFIX):
             values[slot] = [None if is_blank(value) else value for value in cells]
         else:
-            values[slot] = _parse_column(indices, cells, col, spec.column(slot), raw, table, date1904, problems)
-    table.frame = typed_frame(spec, values, table.frame.index, slots)
-    return table
+            values[slot] = _parse_column(indices, cells, col, spec.column(slot), raw, invalid, date1904, problems)
+    index = pd.Index([index + 1 for index in indices], dtype="int64")
+    return SheetTable(
+        spec=spec,
+        name=raw.name,
+        frame=typed_frame(spec, values, index, slots),
+        slots=tuple(slots),
+        header_row=header_row,
+        first_col=first_col,
+        title_rows=tuple(tuple(row) for row in raw.rows[:header_row]),
+        invalid=invalid,
+    )
 
 
 def _used_columns(header: list[Any], grid: list[tuple[Any, ...]]) -> tuple[int, int]:
@@ -205,7 +206,7 @@ def _parse_column(
     col: int,
     column: Column,
     raw: RawSheet,
-    table: SheetTable,
+    invalid: dict[tuple[int, str], Any],
     date1904: bool,
     problems: list[Problem],
 ) -> list[Any]:
@@ -231,7 +232,7 @@ def _parse_column(
                 Problem.of(template, raw.name, index + 1, column.label, "" if template is messages.FORMULA_WITHOUT_VALUE else flag)
             )
             if flag != FORMULA_WITHOUT_VALUE:
-                table.invalid[(index + 1, column.key)] = flag
+                invalid[(index + 1, column.key)] = flag
             parsed[offset] = None
         elif is_blank(value):
             if column.required:
@@ -247,7 +248,7 @@ def _parse_column(
                 parsed[offset] = result
             except BadValue as bad:
                 problems.append(Problem.of(bad.template, raw.name, index + 1, column.label, value, **bad.fields))
-                table.invalid[(index + 1, column.key)] = value
+                invalid[(index + 1, column.key)] = value
                 parsed[offset] = None
     return parsed
 
@@ -267,7 +268,7 @@ _DTYPES: dict[Kind, Any] = {
 }
 
 
-def typed_frame(spec: Sheet, values: dict[str, list[Any]], index: pd.Index, slots: list[str]) -> pd.DataFrame:
+def typed_frame(spec: Sheet, values: dict[str, list[Any]], index: pd.Index, slots: Sequence[str]) -> pd.DataFrame:
     """Columns with dtypes the rules can compute on: datetime64, float64, Int64, boolean, object."""
     columns: dict[str, Any] = {}
     for slot in slots:

@@ -16,9 +16,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .checks import CLIENT_ID
 from .schema import fold
+from .schema.params import Reglas
 from .schema.sheets import (
+    ABC_A,
+    ABC_B,
+    ABC_C,
+    COMPLAINT_OPEN,
     ESTADO_ACTIVO,
     ESTADO_INACTIVO,
     ESTADO_NUEVO,
@@ -31,6 +35,7 @@ from .schema.sheets import (
     VOLUMEN_BAJO,
     VOLUMEN_MEDIO,
 )
+from .tables import CLIENT_ID
 
 DAYS_12M = 365
 DAYS_RECENT_CONTACTS = 90
@@ -41,12 +46,13 @@ _RFM_PATTERNS = [(re.compile(pattern), name) for pattern, name in RFM_SEGMENTS]
 
 
 @dataclass(frozen=True)
-class Inputs:
-    """The frames the rules read, already resolved to client IDs (see :mod:`checks`)."""
+class Sheets:
+    """The data sheets' frames the rules read, already resolved to client IDs (see :mod:`checks`); ``None`` when absent."""
 
     clients: pd.DataFrame
     sales: pd.DataFrame | None = None
     followups: pd.DataFrame | None = None
+    opportunities: pd.DataFrame | None = None
     surveys: pd.DataFrame | None = None
     complaints: pd.DataFrame | None = None
 
@@ -168,9 +174,9 @@ def _open_actions(ordered: pd.DataFrame) -> pd.DataFrame:
     return still_open.groupby(CLIENT_ID).head(1).set_index(CLIENT_ID)
 
 
-def other_metrics(inputs: Inputs, hoy: pd.Timestamp) -> pd.DataFrame:
+def other_metrics(sheets: Sheets, hoy: pd.Timestamp) -> pd.DataFrame:
     """Referrals brought, last satisfaction and recommendation, open complaints."""
-    clients = inputs.clients
+    clients = sheets.clients
     ids = clients["id"]
     result = pd.DataFrame(index=clients.index)
     referred = clients["referred_by"].dropna().map(lambda v: fold(str(v))) if "referred_by" in clients else pd.Series(dtype="object")
@@ -181,7 +187,7 @@ def other_metrics(inputs: Inputs, hoy: pd.Timestamp) -> pd.DataFrame:
 
     result["satisfaccion"] = pd.array([pd.NA] * len(clients), dtype="Int64")
     result["recomendacion"] = pd.array([pd.NA] * len(clients), dtype="Int64")
-    surveys = _until(inputs.surveys, hoy, ("date",))
+    surveys = _until(sheets.surveys, hoy, ("date",))
     if surveys is not None and not surveys.empty:
         for column, source in (("satisfaccion", "satisfaction"), ("recomendacion", "recommendation")):
             if source in surveys:
@@ -191,7 +197,7 @@ def other_metrics(inputs: Inputs, hoy: pd.Timestamp) -> pd.DataFrame:
 
     result["reclamos_abiertos"] = pd.array([0] * len(clients), dtype="Int64")
     result["reclamo_desde"] = pd.Series(pd.NaT, index=clients.index, dtype="datetime64[ns]")
-    complaints = _until(inputs.complaints, hoy, ("date",))
+    complaints = _until(sheets.complaints, hoy, ("date",))
     if complaints is not None and not complaints.empty:
         open_rows = complaints[open_complaints(complaints, hoy)]
         grouped = open_rows.groupby(CLIENT_ID)["date"]
@@ -202,21 +208,19 @@ def other_metrics(inputs: Inputs, hoy: pd.Timestamp) -> pd.DataFrame:
 
 def open_complaints(complaints: pd.DataFrame, hoy: pd.Timestamp) -> pd.Series:
     """Complaints still open: state «abierto», or no state and no resolution date up to ``hoy``."""
-    from .schema.sheets import COMPLAINT_STATES
-
     status = complaints["status"] if "status" in complaints else pd.Series(None, index=complaints.index, dtype="object")
     resolved = complaints["resolved_date"] if "resolved_date" in complaints else pd.Series(pd.NaT, index=complaints.index)
-    return (status == COMPLAINT_STATES[0]) | (status.isna() & ~(resolved <= hoy))
+    return (status == COMPLAINT_OPEN) | (status.isna() & ~(resolved <= hoy))
 
 
-def _thresholds(metrics: pd.DataFrame, params: dict[str, Any]) -> tuple[pd.Series, pd.Series]:
+def _thresholds(metrics: pd.DataFrame, reglas: Reglas) -> tuple[pd.Series, pd.Series]:
     """Each client's inactivity threshold and the days without buying after which it is lost."""
     purchases = metrics["compras"].astype("float64")
     interval = metrics["intervalo"].astype("float64")
-    threshold = pd.Series(float(params["dias_inactivo"]), index=metrics.index)
+    threshold = pd.Series(float(reglas.dias_inactivo), index=metrics.index)
     regular = purchases >= MIN_PURCHASES_FOR_INTERVAL
-    threshold[regular] = np.maximum(float(params["dias_inactivo_min"]), params["factor_intervalo"] * interval[regular])
-    return threshold, (2 * threshold).clip(lower=float(params["dias_perdido"]))
+    threshold[regular] = np.maximum(float(reglas.dias_inactivo_min), reglas.factor_intervalo * interval[regular])
+    return threshold, (2 * threshold).clip(lower=float(reglas.dias_perdido))
 
 
 def _churned(clients: pd.DataFrame, hoy: pd.Timestamp) -> pd.Series:
@@ -225,11 +229,11 @@ def _churned(clients: pd.DataFrame, hoy: pd.Timestamp) -> pd.Series:
     return (clients["churn_date"] <= hoy).fillna(False).astype(bool)
 
 
-def estados(clients: pd.DataFrame, metrics: pd.DataFrame, params: dict[str, Any], hoy: pd.Timestamp) -> pd.Series:
+def estados(clients: pd.DataFrame, metrics: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp) -> pd.Series:
     """Estado of every client, first match wins (SPEC §2)."""
     days = metrics["dias_sin_comprar"].astype("float64")
     purchases = metrics["compras"].astype("float64")
-    threshold, lost_after = _thresholds(metrics, params)
+    threshold, lost_after = _thresholds(metrics, reglas)
     churned = _churned(clients, hoy)
     since_first = _days(hoy, metrics["primera_compra"]).astype("float64")
 
@@ -238,7 +242,7 @@ def estados(clients: pd.DataFrame, metrics: pd.DataFrame, params: dict[str, Any]
     for mask, value in (
         (churned | (days > lost_after), ESTADO_PERDIDO),
         (purchases == 0, ESTADO_POTENCIAL),
-        (since_first <= params["dias_cliente_nuevo"], ESTADO_NUEVO),
+        (since_first <= reglas.dias_cliente_nuevo, ESTADO_NUEVO),
         (days > threshold, ESTADO_INACTIVO),
     ):
         hit = mask.fillna(False).astype(bool) & ~decided
@@ -248,15 +252,15 @@ def estados(clients: pd.DataFrame, metrics: pd.DataFrame, params: dict[str, Any]
     if rest.sum() >= MIN_CLIENTS_FOR_PERCENTILE:
         revenue = metrics.loc[rest, "facturacion_12m"].astype("float64")
         count = metrics.loc[rest, "compras_12m"].astype("float64")
-        percent = float(params["percentil_pasivo"])
+        percent = float(reglas.percentil_pasivo)
         low = (revenue <= np.percentile(revenue, percent)) & (count <= np.percentile(count, percent))
         estado[low[low].index] = ESTADO_PASIVO
     return estado
 
 
-def lost_since(clients: pd.DataFrame, metrics: pd.DataFrame, params: dict[str, Any], hoy: pd.Timestamp) -> pd.Series:
+def lost_since(clients: pd.DataFrame, metrics: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp) -> pd.Series:
     """The day each lost client became lost: its Fecha de baja, or the first day past its threshold."""
-    _, lost_after = _thresholds(metrics, params)
+    _, lost_after = _thresholds(metrics, reglas)
     by_silence = metrics["ultima_compra"] + pd.to_timedelta(lost_after + 1, unit="D")
     since = by_silence.where(metrics["estado"] == ESTADO_PERDIDO)
     if "churn_date" in clients:
@@ -264,31 +268,31 @@ def lost_since(clients: pd.DataFrame, metrics: pd.DataFrame, params: dict[str, A
     return since.astype("datetime64[ns]")
 
 
-def volumen(metrics: pd.DataFrame, params: dict[str, Any]) -> pd.Series:
+def volumen(metrics: pd.DataFrame, reglas: Reglas) -> pd.Series:
     """Alto above the average 12-month revenue per buying client (× factor), bajo below the low factor."""
     revenue = metrics["facturacion_12m"].astype("float64")
     buyers = revenue[metrics["compras_12m"].astype("float64") > 0]
     average = float(buyers.mean()) if len(buyers) else 0.0
     result = pd.Series(VOLUMEN_MEDIO, index=metrics.index, dtype="object")
-    result[revenue <= params["factor_volumen_bajo"] * average] = VOLUMEN_BAJO
-    result[revenue > params["factor_volumen"] * average] = VOLUMEN_ALTO
+    result[revenue <= reglas.factor_volumen_bajo * average] = VOLUMEN_BAJO
+    result[revenue > reglas.factor_volumen * average] = VOLUMEN_ALTO
     result[metrics["compras"].astype("float64") == 0] = None
     return result
 
 
-def abc(metrics: pd.DataFrame, params: dict[str, Any]) -> pd.Series:
+def abc(metrics: pd.DataFrame, reglas: Reglas) -> pd.Series:
     """ABC class by 12-month revenue: A makes the first ``abc_a`` %, B up to ``abc_b`` %, C the rest."""
     revenue = metrics["facturacion_12m"].astype("float64").clip(lower=0)
     result = pd.Series(None, index=metrics.index, dtype="object")
     buyers = metrics["compras"].astype("float64") > 0
-    result[buyers] = "C"
+    result[buyers] = ABC_C
     total = revenue.sum()
     if total <= 0:
         return result
     ranked = revenue[buyers & (revenue > 0)].sort_values(ascending=False, kind="stable")
     before = (ranked.cumsum() - ranked) / total  # share made by the clients ahead of this one
-    result[before[before < params["abc_b"] / 100].index] = "B"
-    result[before[before < params["abc_a"] / 100].index] = "A"
+    result[before[before < reglas.abc_b / 100].index] = ABC_B
+    result[before[before < reglas.abc_a / 100].index] = ABC_A
     return result
 
 

@@ -73,10 +73,20 @@ def fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
+_HELD: set[Path] = set()  # lock files this process holds: taking one again is a no-op
+
+
 @contextlib.contextmanager
 def refresh_lock(path: Path) -> Iterator[None]:
-    """One refresh of a file at a time: an exclusive lock beside it, released on exit."""
+    """One refresh of a file at a time: an exclusive lock beside it, released on exit.
+
+    Re-entrant within a process, so ``refresh`` can hold it from reading to
+    replacing while the ``save`` it calls takes it again.
+    """
     lock_path = path.with_name(f".~cartera.{path.name}.lock")
+    if lock_path.absolute() in _HELD:
+        yield
+        return
     try:
         descriptor = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
     except OSError:
@@ -88,7 +98,11 @@ def refresh_lock(path: Path) -> Iterator[None]:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 raise WorkbookInUse(messages.REFRESH_RUNNING.format(path=path.name)) from None
-        yield
+        _HELD.add(lock_path.absolute())
+        try:
+            yield
+        finally:
+            _HELD.discard(lock_path.absolute())
     finally:
         os.close(descriptor)
         with contextlib.suppress(OSError):

@@ -13,7 +13,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -21,6 +21,7 @@ from defusedxml import DefusedXmlException, ElementTree
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
 from .errors import PasswordProtected, UnreadableWorkbook
+from .raw import FORMULA_WITHOUT_VALUE, ExcelError, RawSheet, RawWorkbook, column_index
 from .schema import messages
 from .schema.sheets import MARKER_PROPERTY
 
@@ -39,16 +40,6 @@ MAX_CELLS = 60_000_000
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 
-FORMULA_WITHOUT_VALUE = "__formula_without_value__"
-EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
-
-
-class ExcelError(str):
-    """An Excel error value such as ``#N/A``, kept so it is written back as the same error."""
-
-    __slots__ = ()
-
-
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -60,49 +51,6 @@ _DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
 _LAST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 _WIDE_CELL = re.compile(rb'r="[A-Z]{3}[0-9]')  # a cheap superset: a hit only triggers the exact scan
 _ANY_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)\d+"')
-
-
-@dataclass
-class RawSheet:
-    """One sheet as a grid of raw values, indexed from A1 (row 0, column 0)."""
-
-    name: str
-    rows: list[list[Any]]
-    hidden: bool = False
-    # (row, column) → Excel error text such as "#N/A", or FORMULA_WITHOUT_VALUE
-    flagged: dict[tuple[int, int], str] = field(default_factory=dict)
-
-
-@dataclass
-class RawWorkbook:
-    """Every sheet of a workbook, plus what the readers need to interpret it."""
-
-    path: Path
-    sheets: list[RawSheet]
-    date1904: bool = False
-    generated: bool = False  # written by cartera_xls (has our marker property)
-
-    def formulas(self, sheet_name: str) -> dict[tuple[int, int], str]:
-        """Formula text (``=SUM(A1:A3)``) by (row, column) of one sheet; empty for non-xlsx."""
-        if self.path.suffix.lower() not in ZIP_SUFFIXES:
-            return {}
-        import openpyxl  # only needed for sheets the tool does not know
-
-        try:
-            book = openpyxl.load_workbook(self.path, read_only=True, keep_links=False)
-            try:
-                found: dict[tuple[int, int], str] = {}
-                for row in book[sheet_name].iter_rows():
-                    for cell in row:
-                        if getattr(cell, "data_type", None) == "f" and cell.value is not None:
-                            text = getattr(cell.value, "text", cell.value)
-                            found[(cell.row - 1, cell.column - 1)] = str(text)
-                return found
-            finally:
-                book.close()
-        except Exception as exc:  # openpyxl fails in many ways on a damaged part; all mean the same to the team
-            detail = f"hoja «{sheet_name}»: {type(exc).__name__}"
-            raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=self.path.name, detail=detail)) from None
 
 
 def check_written(path: Path, heights: dict[str, int]) -> None:
@@ -129,25 +77,6 @@ def check_written(path: Path, heights: dict[str, int]) -> None:
             raise ValueError(f"la hoja {name} tiene {found} filas en lugar de {height}")
 
 
-def column_letters(col: int) -> str:
-    """0 → ``"A"``, 26 → ``"AA"`` (the inverse of :func:`column_index`)."""
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def column_index(letters: bytes | str) -> int:
-    """``"A"`` → 0, ``"AA"`` → 26."""
-    text = letters.decode() if isinstance(letters, bytes) else letters
-    index = 0
-    for ch in text:
-        index = index * 26 + ord(ch) - 64
-    return index - 1
-
-
 def open_workbook(path: Path) -> RawWorkbook:
     """Read every sheet of ``path``; raise :class:`UnreadableWorkbook` with a Spanish message."""
     path = Path(path)
@@ -172,7 +101,29 @@ def open_workbook(path: Path) -> RawWorkbook:
                     flagged, date1904, generated = _scan_xlsx(archive, path)
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=exc)) from None
-    return RawWorkbook(path, _read_values(path, flagged), date1904, generated)
+    formulas = (lambda sheet_name: read_formulas(path, sheet_name)) if suffix in ZIP_SUFFIXES else RawWorkbook.formulas
+    return RawWorkbook(path, _read_values(path, flagged), date1904, generated, formulas)
+
+
+def read_formulas(path: Path, sheet_name: str) -> Mapping[tuple[int, int], str]:
+    """Formula text (``=SUM(A1:A3)``) by (row, column) of one sheet of an .xlsx/.xlsm."""
+    import openpyxl  # only needed for sheets the tool does not know
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, keep_links=False)
+        try:
+            found: dict[tuple[int, int], str] = {}
+            for row in book[sheet_name].iter_rows():
+                for cell in row:
+                    if getattr(cell, "data_type", None) == "f" and cell.value is not None:
+                        text = getattr(cell.value, "text", cell.value)
+                        found[(cell.row - 1, cell.column - 1)] = str(text)
+            return found
+        finally:
+            book.close()
+    except Exception as exc:  # openpyxl fails in many ways on a damaged part; all mean the same to the team
+        detail = f"hoja «{sheet_name}»: {type(exc).__name__}"
+        raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=detail)) from None
 
 
 def _read_values(path: Path, flagged: dict[str, dict[tuple[int, int], str]]) -> list[RawSheet]:

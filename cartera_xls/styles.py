@@ -8,32 +8,50 @@ function names (``TODAY``), as Excel stores them.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from .schema import Column
+from .schema import Column, Fmt
 from .schema.sheets import AMARILLO, NUMBER_FORMATS, ROJO, SIN_COLOR, VERDE
 
 TABLE_STYLE = "Table Style Medium 2"
 HEADER_COLOUR = "#1F4E78"
 COMPUTED_COLOUR = "#7F7F7F"
 INVALID_COLOUR = "#F8CBAD"
-# colour → (cell fill, cell font, row tint)
+
+
+class Colours(NamedTuple):
+    """How one semáforo colour is painted."""
+
+    fill: str  # the Semáforo cell
+    font: str
+    tint: str  # the whole row, lighter
+
+
 SEMAFORO_COLOURS = {
-    ROJO: ("#FFC7CE", "#9C0006", "#FDECEE"),
-    AMARILLO: ("#FFEB9C", "#7F6000", "#FFF8E1"),
-    VERDE: ("#C6EFCE", "#006100", "#EEF8F0"),
-    SIN_COLOR: ("#D9D9D9", "#595959", "#F2F2F2"),
+    ROJO: Colours("#FFC7CE", "#9C0006", "#FDECEE"),
+    AMARILLO: Colours("#FFEB9C", "#7F6000", "#FFF8E1"),
+    VERDE: Colours("#C6EFCE", "#006100", "#EEF8F0"),
+    SIN_COLOR: Colours("#D9D9D9", "#595959", "#F2F2F2"),
 }
+
+
+def money_format(currency: str) -> str:
+    """Amounts with the team's currency: ``"S/" #,##0.00``; the euro goes after the number."""
+    symbol = currency.replace('"', "")
+    return f'#,##0.00 "{symbol}"' if symbol == "€" else f'"{symbol}" #,##0.00'
 
 
 class Formats:
     """The cell formats of one workbook (formats cannot be shared across workbooks)."""
 
-    def __init__(self, book: Workbook) -> None:
+    def __init__(self, book: Workbook, currency: str) -> None:
         self.book = book
+        self.currency = currency
         self.header = book.add_format({"bold": True, "font_color": "white", "bg_color": HEADER_COLOUR, "text_wrap": True, "valign": "top"})
         self.computed_header = book.add_format(
             {"bold": True, "italic": True, "font_color": "white", "bg_color": COMPUTED_COLOUR, "text_wrap": True, "valign": "top"}
@@ -43,22 +61,28 @@ class Formats:
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self._numbers: dict[str, Format] = {}
         self.semaforo = {
-            name: book.add_format({"bg_color": fill, "font_color": font, "bold": True})
-            for name, (fill, font, _) in SEMAFORO_COLOURS.items()
+            name: book.add_format({"bg_color": colours.fill, "font_color": colours.font, "bold": True})
+            for name, colours in SEMAFORO_COLOURS.items()
         }
-        self.row_tint = {name: book.add_format({"bg_color": tint}) for name, (_, _, tint) in SEMAFORO_COLOURS.items()}
+        self.row_tint = {name: book.add_format({"bg_color": colours.tint}) for name, colours in SEMAFORO_COLOURS.items()}
 
     def number(self, number_format: str) -> Format:
-        """A format with the given Excel number format, made once."""
-        if number_format not in self._numbers:
-            self._numbers[number_format] = self.book.add_format({"num_format": number_format})
-        return self._numbers[number_format]
+        """A format with the given Excel number format (or role of :class:`Fmt`), made once."""
+        code = money_format(self.currency) if number_format == Fmt.MONEY else str(number_format)
+        if code not in self._numbers:
+            self._numbers[code] = self.book.add_format({"num_format": code})
+        return self._numbers[code]
 
     def for_column(self, column: Column | None) -> Format | None:
+        """A data column's format: its own, or its kind's default."""
         if column is None:
             return None
         number_format = column.number_format or NUMBER_FORMATS.get(column.kind)
         return self.number(number_format) if number_format else None
+
+    def declared(self, column: Column) -> Format | None:
+        """A summary column's format: only the one it declares."""
+        return self.number(column.number_format) if column.number_format else None
 
 
 def colour_semaforo(sheet: Worksheet, formats: Formats, first_row: int, last_row: int, col: int) -> None:

@@ -1,48 +1,46 @@
 """The summary sheets: Resumen (first, the dashboard), Análisis, Concentración, Geografía, Productos, Vendedores.
 
 Plain formatted ranges (not Excel tables, so charts and titles can sit around
-them) and native Excel charts that point at those ranges. Every sheet prints on
-A4 landscape, fitted to the page width.
+them) and native Excel charts that point at those ranges. Every table's
+headers and number formats come from its declaration in
+:mod:`cartera_xls.schema.summary`, looked up by the keys of the figures. Every
+sheet prints on A4 landscape, fitted to the page width.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from .models import is_missing
+from .indicators import SEGMENT_KEYS, Indicators
+from .pipeline import Refreshed
+from .schema import Column, Fmt, Sheet
 from .schema import summary as labels
-from .schema.sheets import ANALISIS, CLIENTES, CONCENTRACION, DATA_SHEETS, GEOGRAFIA, PRODUCTOS, RESUMEN, SEMAFOROS, VENDEDORES
+from .schema.sheets import (
+    ANALISIS,
+    CLIENTES,
+    CONCENTRACION,
+    DATA_SHEETS,
+    DATE_FORMAT,
+    GEOGRAFIA,
+    OPORTUNIDADES,
+    PRODUCTOS,
+    RESUMEN,
+    SEMAFOROS,
+    VENDEDORES,
+)
 from .styles import SEMAFORO_COLOURS, Formats
-
-if TYPE_CHECKING:
-    from .cartera import Cartera
-    from .indicators import Indicators
+from .tables import is_missing
 
 A4 = 9
 CHART_SIZE = {"width": 560, "height": 300}
 PARETO_CHART_CLIENTS = 30
 ESTADO_COLOURS = ("#5B9BD5", "#70AD47", "#FFC000", "#ED7D31", "#A5A5A5", "#595959")
-INDICATOR_FORMATS = {
-    "ventas": "#,##0",
-    "nuevos": "#,##0",
-    "perdidos": "#,##0",
-    "perdidos_por_nuevo": "0.00",
-    "contactos": "#,##0",
-    "dias_cierre": "0.0",
-    "satisfaccion": "0.0",
-    "nps": "0",
-    "reclamos": "#,##0",
-}
-CHANGE_FORMAT = "+0%;-0%;0%"
-PERCENT_FORMAT = "0.0%"
-COUNT_FORMAT = "#,##0"
 
 
 @dataclass(frozen=True)
@@ -60,24 +58,14 @@ class Block:
         return [sheet, self.first_row, col, self.last_row, col]
 
 
-def money_format(currency: str) -> str:
-    """Amounts with the team's currency: ``"S/" #,##0.00``; the euro goes after the number."""
-    symbol = currency.replace('"', "")
-    return f'#,##0.00 "{symbol}"' if symbol == "€" else f'"{symbol}" #,##0.00'
-
-
 class SummaryWriter:
     """Writes the summary sheets of one workbook."""
 
-    def __init__(self, book: xlsxwriter.Workbook, formats: Formats, cartera: Cartera) -> None:
+    def __init__(self, book: xlsxwriter.Workbook, formats: Formats, refreshed: Refreshed) -> None:
         self.book = book
         self.formats = formats
-        self.cartera = cartera
-        self.figures: Indicators = cartera.figures
-        self.money = formats.number(money_format(str(cartera.params["moneda"])))
-        self.count = formats.number(COUNT_FORMAT)
-        self.percent = formats.number(PERCENT_FORMAT)
-        self.tally = (self.count, self.count, self.money, self.percent)  # the segment, region and product tables
+        self.refreshed = refreshed
+        self.figures: Indicators = refreshed.figures
         self.big_title = book.add_format({"bold": True, "font_size": 16, "font_color": "#1F4E78"})
         self.section = book.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78", "bottom": 1})
         self.note = book.add_format({"italic": True, "font_color": "#595959"})
@@ -94,40 +82,36 @@ class SummaryWriter:
         sheet.hide_gridlines(2)
         return sheet
 
+    def _hoy(self) -> str:
+        return self.refreshed.hoy.strftime(DATE_FORMAT)
+
     def _title(self, sheet: Worksheet, text: str, subtitle: str | None = None) -> None:
         sheet.write_string(0, 0, text, self.big_title)
-        as_of = labels.DATA_AS_OF.format(hoy=self.cartera.hoy.strftime("%d/%m/%Y"))
-        sheet.write_string(1, 0, subtitle or as_of, self.note)
+        sheet.write_string(1, 0, subtitle or labels.DATA_AS_OF.format(hoy=self._hoy()), self.note)
 
-    def _table(
-        self,
-        sheet: Worksheet,
-        row: int,
-        col: int,
-        frame: pd.DataFrame,
-        index_label: str | None,
-        formats: Sequence[Format | None] = (),
-        row_formats: Sequence[Format | None] | None = None,
-    ) -> Block:
-        """Write ``frame`` (with its index when ``index_label``) as a formatted range; return its block."""
-        headers = ([index_label] if index_label is not None else []) + [str(c) for c in frame.columns]
+    def _headers(self, sheet: Worksheet, row: int, col: int, headers: list[str]) -> None:
         for offset, header in enumerate(headers):
             sheet.write_string(row, col + offset, header, self.formats.header)
         sheet.set_row(row, 30)  # room for two lines of header
+
+    def _table(self, sheet: Worksheet, row: int, col: int, frame: pd.DataFrame, spec: Sheet, index_label: str | None = None) -> Block:
+        """Write ``frame`` (columns keyed as in ``spec``; its index too when ``index_label``) as a formatted range."""
+        columns = [_column(spec, key) for key in frame.columns]
+        self._headers(sheet, row, col, ([index_label] if index_label is not None else []) + [column.label for column in columns])
         shift = 1 if index_label is not None else 0
+        cell_formats = [self.formats.declared(column) for column in columns]
         for r, (index, values) in enumerate(zip(frame.index, frame.itertuples(index=False), strict=True), start=row + 1):
             if index_label is not None:
                 self._cell(sheet, r, col, index, None)
             for c, value in enumerate(values):
-                cell_format = row_formats[r - row - 1] if row_formats is not None else (formats[c] if c < len(formats) else None)
-                self._cell(sheet, r, col + shift + c, value, cell_format)
+                self._cell(sheet, r, col + shift + c, value, cell_formats[c])
         return Block(row, row + 1, row + max(len(frame), 1), col)
 
     def _cell(self, sheet: Worksheet, row: int, col: int, value: Any, cell_format: Format | None) -> None:
         if is_missing(value):
             sheet.write_blank(row, col, None, cell_format)
         elif isinstance(value, pd.Timestamp):
-            sheet.write_datetime(row, col, value.to_pydatetime(), self.formats.number("mmm yyyy"))
+            sheet.write_datetime(row, col, value.to_pydatetime(), self.formats.number(Fmt.MONTH))
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             sheet.write_number(row, col, float(value), cell_format)
         else:
@@ -145,19 +129,9 @@ class SummaryWriter:
         """The dashboard: the eight indicators against two references, 12-month trend and four charts."""
         sheet = self._sheet(RESUMEN)
         figures = self.figures
-        period = labels.PERIOD_NAMES[str(self.cartera.params["periodo"])]
-        title = labels.RESUMEN_TITLE.format(hoy=self.cartera.hoy.strftime("%d/%m/%Y"))
-        self._title(sheet, title, labels.RESUMEN_SUBTITLE.format(period=period))
-        table = figures.periodos.copy()
-        table.columns = pd.Index([f"{name}\n{self._range(name)}" if name in figures.rangos else name for name in table.columns])
-        keys = [key for key, _ in labels.INDICATORS]
-        value_formats = [self.money if key == "facturacion" else self.formats.number(INDICATOR_FORMATS[key]) for key in keys]
-        block = self._table(sheet, 3, 0, table, labels.INDICATOR, row_formats=value_formats)
-        change = self.formats.number(CHANGE_FORMAT)
-        for r in range(block.first_row, block.last_row + 1):  # the two change columns are percentages
-            for c in (4, 5):
-                value = table.iat[r - block.first_row, c - 1]
-                self._cell(sheet, r, c, value, change)
+        title = labels.RESUMEN_TITLE.format(hoy=self._hoy())
+        self._title(sheet, title, labels.RESUMEN_SUBTITLE.format(period=self.refreshed.reglas.periodo))
+        block = self._indicators(sheet, 3)
         sheet.set_row(3, 62)  # three lines: the period's name and its dates
         notes = block.last_row + 1
         sheet.write_string(notes, 0, self._closing_note(), self.note)
@@ -166,52 +140,69 @@ class SummaryWriter:
 
         top = notes + 4
         sheet.write_string(top, 0, labels.ESTADO_TITLE, self.section)
-        estados = self._table(sheet, top + 1, 0, figures.estados, labels.ESTADO_TITLE.split()[-1].capitalize())
+        estados = self._table(sheet, top + 1, 0, figures.by_estado, labels.COUNTS, labels.ESTADO_LABEL)
         sheet.write_string(top, 3, labels.SEMAFORO_TITLE, self.section)
-        semaforo = self._table(sheet, top + 1, 3, figures.semaforo, labels.CHART_SEMAFORO)
+        semaforo = self._table(sheet, top + 1, 3, figures.by_semaforo, labels.COUNTS, labels.CHART_SEMAFORO)
 
         trend_top = estados.last_row + 3
-        sheet.write_string(trend_top, 0, labels.TREND_TITLE, self.section)
-        trend_formats = [None, self.money, *[self.count] * 5]
-        trend = self._table(sheet, trend_top + 1, 0, figures.tendencia, None, trend_formats)
+        sheet.write_string(trend_top, 0, labels.TREND.label, self.section)
+        trend = self._table(sheet, trend_top + 1, 0, figures.trend, labels.TREND)
 
         sheet.set_column(0, 0, 34)
         sheet.set_column(1, 6, 16)
         self._resumen_charts(sheet, estados, semaforo, trend)
         return sheet
 
-    def _range(self, name: str) -> str:
-        start, end = self.figures.rangos[name]
-        return labels.PERIOD_RANGE.format(start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y"))
+    def _indicators(self, sheet: Worksheet, row: int) -> Block:
+        """The indicators (rows) per period and their changes: each row in its indicator's format."""
+        table = self.figures.periods
+        headers = [labels.INDICATORS.label]
+        for key in table.columns:
+            label = labels.PERIODS_TABLE.column(key).label
+            headers.append(f"{label}\n{self._range(key)}" if key in self.figures.ranges else label)
+        self._headers(sheet, row, 0, headers)
+        for r, (key, values) in enumerate(zip(table.index, table.itertuples(index=False), strict=True), start=row + 1):
+            indicator = labels.INDICATORS.column(key)
+            self._cell(sheet, r, 0, indicator.label, None)
+            for c, (column_key, value) in enumerate(zip(table.columns, values, strict=True), start=1):
+                period_column = labels.PERIODS_TABLE.column(column_key)
+                self._cell(sheet, r, c, value, self.formats.declared(period_column if period_column.number_format else indicator))
+        return Block(row, row + 1, row + max(len(table), 1), 0)
+
+    def _range(self, key: str) -> str:
+        start, end = self.figures.ranges[key]
+        return labels.PERIOD_RANGE.format(start=start.strftime(DATE_FORMAT), end=end.strftime(DATE_FORMAT))
 
     def _closing_note(self) -> str:
-        has_opportunities = "oportunidades" in self.cartera.tables
+        has_opportunities = OPORTUNIDADES.key in self.refreshed.tables
         return labels.CLOSE_SOURCE_OPPORTUNITIES if has_opportunities else labels.CLOSE_SOURCE_FIRST_PURCHASE
 
     def _missing_sheets(self) -> list[str]:
-        return [spec.label for spec in DATA_SHEETS if spec.key not in self.cartera.tables]
+        return [spec.label for spec in DATA_SHEETS if spec.key not in self.refreshed.tables]
 
     def _resumen_charts(self, sheet: Worksheet, estados: Block, semaforo: Block, trend: Block) -> None:
         name = RESUMEN
+        trend_keys = list(self.figures.trend.columns)
         revenue = self._chart("column", labels.CHART_REVENUE)
         revenue.add_series(
             {
-                "name": labels.TREND_COLUMNS[1],
-                "categories": trend.column_range(name, 0),
-                "values": trend.column_range(name, 1),
+                "name": labels.TREND.column("facturacion").label,
+                "categories": trend.column_range(name, trend_keys.index("mes")),
+                "values": trend.column_range(name, trend_keys.index("facturacion")),
                 "fill": {"color": "#1F4E78"},
             }
         )
         revenue.set_legend({"none": True})
-        revenue.set_y_axis({"num_format": "#,##0"})
+        revenue.set_y_axis({"num_format": Fmt.COUNT})
         sheet.insert_chart(3, 8, revenue)
 
         new_lost = self._chart("column", labels.CHART_NEW_LOST)
-        for offset, colour in ((3, "#70AD47"), (4, "#C00000")):
+        for key, colour in (("nuevos", "#70AD47"), ("perdidos", "#C00000")):
+            offset = trend_keys.index(key)
             new_lost.add_series(
                 {
                     "name": [name, trend.header_row, offset],
-                    "categories": trend.column_range(name, 0),
+                    "categories": trend.column_range(name, trend_keys.index("mes")),
                     "values": trend.column_range(name, offset),
                     "fill": {"color": colour},
                 }
@@ -223,7 +214,7 @@ class SummaryWriter:
         by_estado = self._counts_chart("bar", labels.CHART_ESTADOS, estados, estado_colours)
         by_estado.set_y_axis({"reverse": True})
         sheet.insert_chart(20, 8, by_estado)
-        semaforo_colours = [SEMAFORO_COLOURS[colour][1] for colour in SEMAFOROS]
+        semaforo_colours = [SEMAFORO_COLOURS[colour].font for colour in SEMAFOROS]
         sheet.insert_chart(20, 17, self._counts_chart("column", labels.CHART_SEMAFORO, semaforo, semaforo_colours))
 
     def _counts_chart(self, kind: str, title: str, block: Block, colours: list[str]) -> Any:
@@ -231,7 +222,7 @@ class SummaryWriter:
         chart = self._chart(kind, title)
         chart.add_series(
             {
-                "name": labels.COUNT,
+                "name": labels.COUNTS.label,
                 "categories": block.column_range(RESUMEN, 0),
                 "values": block.column_range(RESUMEN, 1),
                 "points": [{"fill": {"color": colour}} for colour in colours],
@@ -249,44 +240,31 @@ class SummaryWriter:
         row = 3
         sheet.write_string(row, 0, labels.AXIS_SEGMENTS, self.section)
         row += 1
-        for name, table in figures.segmentos.items():
-            block = self._table(sheet, row, 0, table, name, self.tally)
+        for key in SEGMENT_KEYS:
+            block = self._table(sheet, row, 0, figures.segments[key], labels.SEGMENTS, CLIENTES.column(key).label)
             row = block.last_row + 2
-        estado_table = figures.estados.join(self._revenue_by("estado"))
         sheet.write_string(row, 0, labels.AXIS_ESTADOS, self.section)
-        estado_label = labels.ESTADO_TITLE.split()[-1].capitalize()
-        row = self._table(sheet, row + 1, 0, estado_table, estado_label, [self.count, self.money]).last_row + 2
+        row = self._table(sheet, row + 1, 0, figures.estado_revenue, labels.ESTADO_REVENUE, labels.ESTADO_LABEL).last_row + 2
         sheet.write_string(row, 0, labels.AXIS_ORIGIN, self.section)
-        row = (
-            self._table(
-                sheet, row + 1, 0, figures.origenes, self._label("source"), [self.count, self.count, self.percent, self.money, self.percent]
-            ).last_row
-            + 2
-        )
+        row = self._table(sheet, row + 1, 0, figures.origins, labels.ORIGINS, CLIENTES.column("source").label).last_row + 2
         sheet.write_string(row, 0, labels.AXIS_CHURN, self.section)
-        row = self._table(sheet, row + 1, 0, figures.bajas, self._label("churn_reason"), [self.count, self.percent]).last_row + 2
+        row = self._table(sheet, row + 1, 0, figures.churn, labels.CHURN, CLIENTES.column("churn_reason").label).last_row + 2
         sheet.write_string(row, 0, labels.AXIS_RECOMMENDATION, self.section)
-        if "encuestas" in self.cartera.tables:
-            self._table(sheet, row + 1, 0, figures.recomendacion, "", [self.count, self.percent])
+        if "encuestas" in self.refreshed.tables:
+            table = figures.recommendation.rename(index=labels.RECOMMENDATION_ROWS)
+            self._table(sheet, row + 1, 0, table, labels.RECOMMENDATION, "")
         else:
             sheet.write_string(row + 1, 0, labels.NO_SURVEYS, self.note)
         sheet.set_column(0, 0, 30)
         sheet.set_column(1, 5, 18)
         return sheet
 
-    def _label(self, key: str) -> str:
-        return CLIENTES.column(key).label
-
-    def _revenue_by(self, column: str) -> pd.Series:
-        computed = self.cartera.computed
-        return computed.groupby(column)["facturacion_12m"].sum().rename(labels.SEGMENT_COLUMNS[2])
-
     def concentracion(self) -> Worksheet:
         """Pareto table, top shares, Herfindahl, a Pareto chart and a plain warning."""
         sheet = self._sheet(CONCENTRACION)
         figures = self.figures
         self._title(sheet, labels.CONCENTRACION_TITLE)
-        summary = figures.concentracion
+        summary = figures.concentration
         messages_row = 3
         if figures.pareto.empty:
             sheet.write_string(messages_row, 0, labels.NO_REVENUE, self.note)
@@ -296,42 +274,44 @@ class SummaryWriter:
         else:
             sheet.write_string(messages_row, 0, labels.CONCENTRATION_OK, self.ok)
         row = messages_row + 3
+        percent = self.formats.number(Fmt.PERCENT)
         for offset, n in enumerate((1, 5, 10)):
             sheet.write_string(row + offset, 2, labels.TOP_SHARE.format(n=n), self.label)
-            sheet.write_number(row + offset, 3, summary[f"top{n}"], self.percent)
+            sheet.write_number(row + offset, 3, summary[f"top{n}"], percent)
         sheet.write_string(row + 3, 2, labels.HERFINDAHL, self.label)
-        sheet.write_number(row + 3, 3, summary["herfindahl"], self.count)
-        rank = self.formats.number("0")
-        block = self._table(sheet, row + 6, 0, figures.pareto, None, [rank, None, None, self.money, self.percent, self.percent, None])
+        sheet.write_number(row + 3, 3, summary["herfindahl"], self.formats.number(Fmt.COUNT))
+        block = self._table(sheet, row + 6, 0, figures.pareto, labels.PARETO)
         sheet.freeze_panes(block.first_row, 0)
         sheet.set_column(0, 0, 8)
         sheet.set_column(1, 1, 10)
         sheet.set_column(2, 2, 28)
         sheet.set_column(3, 6, 16)
         if not figures.pareto.empty:
+            keys = list(figures.pareto.columns)
+            client, revenue, cumulative_col = keys.index("cliente"), keys.index("facturacion_12m"), keys.index("acumulada")
             last = min(block.last_row, block.first_row + PARETO_CHART_CLIENTS - 1)
             chart = self._chart("column", labels.CHART_PARETO)
             chart.add_series(
                 {
-                    "name": labels.PARETO_COLUMNS[3],
-                    "categories": [CONCENTRACION, block.first_row, 2, last, 2],
-                    "values": [CONCENTRACION, block.first_row, 3, last, 3],
+                    "name": labels.PARETO.column("facturacion_12m").label,
+                    "categories": [CONCENTRACION, block.first_row, client, last, client],
+                    "values": [CONCENTRACION, block.first_row, revenue, last, revenue],
                     "fill": {"color": "#1F4E78"},
                 }
             )
             cumulative = self.book.add_chart({"type": "line"})
             cumulative.add_series(
                 {
-                    "name": labels.PARETO_COLUMNS[5],
-                    "categories": [CONCENTRACION, block.first_row, 2, last, 2],
-                    "values": [CONCENTRACION, block.first_row, 5, last, 5],
+                    "name": labels.PARETO.column("acumulada").label,
+                    "categories": [CONCENTRACION, block.first_row, client, last, client],
+                    "values": [CONCENTRACION, block.first_row, cumulative_col, last, cumulative_col],
                     "y2_axis": True,
                     "line": {"color": "#C00000", "width": 2.25},
                 }
             )
             chart.combine(cumulative)
-            chart.set_y_axis({"num_format": "#,##0"})
-            cumulative.set_y2_axis({"num_format": "0%", "max": 1})
+            chart.set_y_axis({"num_format": Fmt.COUNT})
+            cumulative.set_y2_axis({"num_format": Fmt.WHOLE_PERCENT, "max": 1})
             chart.set_legend({"position": "bottom"})
             chart.set_size({"width": 760, "height": 360})
             sheet.insert_chart(row, 8, chart)
@@ -342,9 +322,9 @@ class SummaryWriter:
         sheet = self._sheet(GEOGRAFIA)
         self._title(sheet, labels.GEOGRAFIA_TITLE)
         sheet.write_string(3, 0, labels.BY_REGION, self.section)
-        block = self._table(sheet, 4, 0, self.figures.regiones, self._label("region"), self.tally)
+        block = self._table(sheet, 4, 0, self.figures.regions, labels.SEGMENTS, CLIENTES.column("region").label)
         sheet.write_string(block.last_row + 2, 0, labels.BY_CITY, self.section)
-        self._table(sheet, block.last_row + 3, 0, self.figures.ciudades, self._label("city"), self.tally)
+        self._table(sheet, block.last_row + 3, 0, self.figures.cities, labels.SEGMENTS, CLIENTES.column("city").label)
         sheet.set_column(0, 0, 28)
         sheet.set_column(1, 4, 18)
         return sheet
@@ -354,29 +334,16 @@ class SummaryWriter:
         sheet = self._sheet(PRODUCTOS)
         self._title(sheet, labels.PRODUCTOS_TITLE)
         figures = self.figures
-        if figures.productos.empty:
+        if figures.products.empty:
             sheet.write_string(3, 0, labels.NO_SALES, self.note)
             return sheet
-        ratio = self.formats.number("0.00")
-        block = self._table(sheet, 3, 0, figures.productos, labels.PRODUCT_COLUMNS[0], self.tally)
+        block = self._table(sheet, 3, 0, figures.products, labels.PRODUCTS, labels.PRODUCTS.label)
         row = block.last_row + 2
         sheet.write_string(row, 0, labels.PAIRS_TITLE, self.section)
-        block = self._table(sheet, row + 1, 0, figures.pares, None, [None, None, self.count, self.percent, self.percent, ratio])
+        block = self._table(sheet, row + 1, 0, figures.pairs, labels.PAIRS)
         row = block.last_row + 2
         sheet.write_string(row, 0, labels.OFFER_TITLE, self.section)
-        clients = self.cartera.tables["clientes"].frame
-        names = clients.drop_duplicates("id").set_index("id")
-        offers = figures.ofertas
-        table = pd.DataFrame(
-            {
-                labels.OFFER_COLUMNS[0]: offers["id"],
-                labels.OFFER_COLUMNS[1]: offers["id"].map(names["name"]),
-                labels.OFFER_COLUMNS[2]: offers["id"].map(names["salesperson"]) if "salesperson" in names else None,
-                labels.OFFER_COLUMNS[3]: offers["producto"],
-                labels.OFFER_COLUMNS[4]: offers["lift"],
-            }
-        )
-        self._table(sheet, row + 1, 0, table, None, [None, None, None, None, ratio])
+        self._table(sheet, row + 1, 0, figures.offers, labels.OFFERS)
         sheet.set_column(0, 1, 30)
         sheet.set_column(2, 5, 16)
         return sheet
@@ -385,9 +352,8 @@ class SummaryWriter:
         """Per salesperson: clients by estado and semáforo, revenue, contacts, overdue actions."""
         sheet = self._sheet(VENDEDORES)
         self._title(sheet, labels.VENDEDORES_TITLE)
-        table = self.figures.vendedores
-        column_formats = [self.money if column == labels.SALESPERSON_EXTRA[0] else self.count for column in table.columns]
-        block = self._table(sheet, 3, 0, table, labels.SALESPERSON, column_formats)
+        table = self.figures.salespeople
+        block = self._table(sheet, 3, 0, table, labels.SALESPEOPLE, labels.SALESPEOPLE.label)
         for offset, column in enumerate(table.columns, start=1):
             if column in self.formats.semaforo:
                 sheet.write_string(block.header_row, offset, str(column), self.formats.semaforo[str(column)])
@@ -395,3 +361,11 @@ class SummaryWriter:
         sheet.set_column(1, len(table.columns), 11)
         sheet.set_row(block.header_row, 30)
         return sheet
+
+
+def _column(spec: Sheet, key: str) -> Column:
+    """The declared column of a table; the estado and colour columns of Vendedores are counts named by their value."""
+    try:
+        return spec.column(key)
+    except KeyError:
+        return Column(key, key, number_format=Fmt.COUNT)

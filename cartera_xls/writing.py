@@ -11,9 +11,9 @@ sheets the tool does not know, where the user wrote them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,16 +22,18 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from . import __version__
-from .models import EXTRA_PREFIX, SheetTable, UnknownSheet, is_missing
+from .pipeline import Refreshed
 from .problems import Problem
 from .progress import AT_SAVING, AT_WRITING, Report, quiet
-from .schema import Column, Kind, messages
+from .raw import EXCEL_ERRORS, ExcelError, column_letters
+from .reglas import ReglasRead
+from .schema import Column, Fmt, Kind, Sheet, messages
 from .schema.params import PARAMETERS
 from .schema.sheets import (
-    AGENDA,
-    AGENDA_COLUMNS,
+    AGENDA_SHEET,
     CLIENTES,
     DATA_SHEETS,
+    DATE_FORMAT,
     FIXED_LISTS,
     INSTRUCCIONES,
     LIST_CLIENTES,
@@ -41,16 +43,12 @@ from .schema.sheets import (
     NO,
     NUMBER_FORMATS,
     REGLAS,
-    REVISAR,
-    REVISAR_COLUMNS,
+    REVISAR_SHEET,
     SI,
 )
-from .sources import EXCEL_ERRORS, ExcelError, column_letters
 from .styles import TABLE_STYLE, Formats, colour_due_dates, colour_rows, colour_semaforo
 from .summary_writing import SummaryWriter
-
-if TYPE_CHECKING:
-    from .cartera import Cartera
+from .tables import EXTRA_PREFIX, SheetTable, UnknownSheet, is_missing
 
 EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 EXCEL_FAKE_LEAP_DAY = np.datetime64("1900-03-01", "D")
@@ -58,11 +56,9 @@ EXTRA_ROWS_WITH_DROPDOWN = 500  # rows below a table that still get its dropdown
 MIN_WIDTH, MAX_WIDTH = 8, 75  # 75 fits the longest Motivo of the rules
 DOCUMENT_DATE = dt.datetime(2000, 1, 1)  # fixed, so the same data gives the same bytes
 
-AGENDA_DATE = Column("fecha", "Fecha", Kind.DATE)
 
-
-def write_workbook(cartera: Cartera, path: Path, progress: Report = quiet) -> None:
-    """Write ``cartera`` as a complete workbook at ``path`` (which must not be the original).
+def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet) -> None:
+    """Write ``refreshed`` as a complete workbook at ``path`` (which must not be the original).
 
     ``progress`` hears the data sheets go by (their share of the cells) and the save.
     """
@@ -73,14 +69,14 @@ def write_workbook(cartera: Cartera, path: Path, progress: Report = quiet) -> No
     )
     book.set_properties({"created": DOCUMENT_DATE, "title": CLIENTES.label})
     book.set_custom_property(MARKER_PROPERTY, __version__)
-    formats = Formats(book)
-    lists = _collect_lists(cartera)
+    formats = Formats(book, refreshed.reglas.moneda)
+    lists = _collect_lists(refreshed.tables)
     list_ranges = _list_ranges(lists)
-    warn_days = int(cartera.params["dias_aviso"])
-    summary = SummaryWriter(book, formats, cartera)
+    warn_days = int(refreshed.reglas.dias_aviso)
+    summary = SummaryWriter(book, formats, refreshed)
     summary.resumen()
-    write_agenda(book, formats, cartera, warn_days)
-    tables = [(table, cartera.computed if spec is CLIENTES else None) for spec in DATA_SHEETS if (table := cartera.tables.get(spec.key))]
+    write_agenda(book, formats, refreshed)
+    tables = [(table, refreshed.clients if spec is CLIENTES else None) for spec in DATA_SHEETS if (table := refreshed.tables.get(spec.key))]
     sizes = [len(table.frame) * (len(table.slots) + (len(extra.columns) if extra is not None else 0)) for table, extra in tables]
     done, total = 0, max(sum(sizes), 1)
     for (table, extra), size in zip(tables, sizes, strict=True):
@@ -89,10 +85,10 @@ def write_workbook(cartera: Cartera, path: Path, progress: Report = quiet) -> No
         progress(messages.PROGRESS_WRITING, AT_WRITING + (AT_SAVING - AT_WRITING) * done / total)
     for write_sheet in (summary.analisis, summary.concentracion, summary.geografia, summary.productos, summary.vendedores):
         write_sheet()
-    for sheet in cartera.unknown:
+    for sheet in refreshed.portfolio.unknown:
         write_unknown(book, formats, sheet)
-    write_problems(book, formats, cartera.problems)
-    write_parameters(book, formats, cartera)
+    write_problems(book, formats, refreshed.problems)
+    write_parameters(book, formats, refreshed.portfolio.reglas)
     write_instructions(book, formats)
     write_lists(book, formats, lists)
     progress(messages.PROGRESS_SAVING, AT_SAVING)
@@ -176,34 +172,35 @@ def _frozen_columns(table: SheetTable) -> int:
     return position if position <= 3 else 0
 
 
-def write_agenda(book: xlsxwriter.Workbook, formats: Formats, cartera: Cartera, warn_days: int) -> None:
+def write_agenda(book: xlsxwriter.Workbook, formats: Formats, refreshed: Refreshed) -> None:
     """The follow-up plan: a title with the date, then one row per action."""
-    sheet = book.add_worksheet(AGENDA)
-    title = messages.AGENDA_TITLE.format(hoy=cartera.hoy.strftime("%d/%m/%Y"), days=int(cartera.params["dias_agenda"]))
+    sheet = book.add_worksheet(AGENDA_SHEET.label)
+    reglas = refreshed.reglas
+    title = messages.AGENDA_TITLE.format(hoy=refreshed.hoy.strftime(DATE_FORMAT), days=int(reglas.dias_agenda))
     sheet.write_string(0, 0, title, formats.title)
-    plan = cartera.agenda_frame
+    plan = refreshed.agenda
+    columns = AGENDA_SHEET.columns
     top = 2
     sheet.add_table(
         top,
         0,
         top + max(len(plan), 1),
-        len(AGENDA_COLUMNS) - 1,
+        len(columns) - 1,
         {
             "name": "TablaAgenda",
             "style": TABLE_STYLE,
-            "columns": [{"header": header, "header_format": formats.header} for header in AGENDA_COLUMNS],
+            "columns": [{"header": column.label, "header_format": formats.header} for column in columns],
         },
     )
-    keys = [key for key in plan.columns if key != "fila"]
-    for col, key in enumerate(keys):
-        column = AGENDA_DATE if key == "fecha" else None
-        width = write_column(sheet, formats, top + 1, col, column, plan[key])
-        sheet.set_column(col, col, _fit(max(width, _header_width(AGENDA_COLUMNS[col]))))
+    keys = [column.key for column in columns]
+    for col, column in enumerate(columns):
+        width = write_column(sheet, formats, top + 1, col, column, plan[column.key])
+        sheet.set_column(col, col, _fit(max(width, _header_width(column.label))))
     if len(plan):
         last_row = top + len(plan)
         semaforo_col = keys.index("semaforo")
         colour_semaforo(sheet, formats, top + 1, last_row, semaforo_col)
-        colour_due_dates(sheet, formats, top + 1, last_row, keys.index("fecha"), warn_days)
+        colour_due_dates(sheet, formats, top + 1, last_row, keys.index("fecha"), int(reglas.dias_aviso))
         colour_rows(sheet, formats, top + 1, last_row, 0, len(keys) - 1, semaforo_col)
     else:
         sheet.write_string(top + 1, 0, messages.AGENDA_EMPTY)
@@ -285,7 +282,7 @@ def write_value(
         sheet.write_number(row, col, value)
         return len(str(value))
     if isinstance(value, dt.datetime):
-        sheet.write_datetime(row, col, value, formats.number("dd/mm/yyyy hh:mm" if value.time() != dt.time() else "dd/mm/yyyy"))
+        sheet.write_datetime(row, col, value, formats.number(Fmt.DATE_TIME if value.time() != dt.time() else Fmt.DATE))
         return 16
     if isinstance(value, dt.date):
         sheet.write_datetime(row, col, value, formats.number(NUMBER_FORMATS[Kind.DATE]))
@@ -336,21 +333,20 @@ def write_unknown(book: xlsxwriter.Workbook, formats: Formats, unknown: UnknownS
         sheet.hide()
 
 
-def write_problems(book: xlsxwriter.Workbook, formats: Formats, problems: list[Problem]) -> None:
+def write_problems(book: xlsxwriter.Workbook, formats: Formats, problems: Sequence[Problem]) -> None:
     """The Revisar sheet: one row per problem, with where and what to do."""
-    sheet = book.add_worksheet(REVISAR)
-    rows = [(p.sheet, p.row, p.column, p.value, p.message, p.hint, p.severity) for p in problems]
-    _plain_table(sheet, formats, "TablaRevisar", REVISAR_COLUMNS, rows, widths=(14, 6, 18, 24, 60, 60, 9))
+    sheet = book.add_worksheet(REVISAR_SHEET.label)
+    rows = [tuple(getattr(p, column.key) for column in REVISAR_SHEET.columns) for p in problems]
+    _plain_table(sheet, formats, "TablaRevisar", REVISAR_SHEET, rows)
 
 
-def write_parameters(book: xlsxwriter.Workbook, formats: Formats, cartera: Cartera) -> None:
+def write_parameters(book: xlsxwriter.Workbook, formats: Formats, reglas: ReglasRead) -> None:
     """The Reglas sheet: every parameter with the value in force (or the one the team typed)."""
     sheet = book.add_worksheet(REGLAS.label)
-    typed = cartera.typed_parameters()
+    typed = reglas.shown()
     rows: list[tuple[Any, ...]] = [(p.key, typed.get(p.key, p.default), p.description) for p in PARAMETERS]
-    rows.extend(cartera.unknown_parameter_rows())
-    headers = tuple(column.label for column in REGLAS.columns)
-    _plain_table(sheet, formats, "TablaReglas", headers, rows, widths=(24, 12, 100))
+    rows.extend(reglas.unknown_rows)
+    _plain_table(sheet, formats, "TablaReglas", REGLAS, rows)
 
 
 def write_instructions(book: xlsxwriter.Workbook, formats: Formats) -> None:
@@ -374,35 +370,30 @@ def write_lists(book: xlsxwriter.Workbook, formats: Formats, lists: dict[str, li
     sheet.hide()
 
 
-def _plain_table(
-    sheet: Worksheet,
-    formats: Formats,
-    name: str,
-    headers: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    widths: Sequence[int],
-) -> None:
+def _plain_table(sheet: Worksheet, formats: Formats, name: str, spec: Sheet, rows: Sequence[Sequence[Any]]) -> None:
+    """A sheet that is one Excel table of plain values, its columns as ``spec`` declares them."""
     sheet.add_table(
         0,
         0,
         max(len(rows), 1),
-        len(headers) - 1,
-        {"name": name, "style": TABLE_STYLE, "columns": [{"header": h, "header_format": formats.header} for h in headers]},
+        len(spec.columns) - 1,
+        {"name": name, "style": TABLE_STYLE, "columns": [{"header": c.label, "header_format": formats.header} for c in spec.columns]},
     )
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             write_value(sheet, formats, r, c, value)
-    for c, width in enumerate(widths):
+    for c, column in enumerate(spec.columns):
+        width = column.width or MIN_WIDTH
         sheet.set_column(c, c, width, formats.wrap if width >= 40 else None)
     sheet.freeze_panes(1, 0)
 
 
-def _collect_lists(cartera: Cartera) -> dict[str, list[str]]:
+def _collect_lists(tables: Mapping[str, SheetTable]) -> dict[str, list[str]]:
     lists = {name: list(values) for name, values in FIXED_LISTS.items()}
-    clients = cartera.tables[CLIENTES.key].frame
+    clients = tables[CLIENTES.key].frame
     lists[LIST_CLIENTES] = sorted({v for v in clients["id"] if isinstance(v, str) and v})
     salespeople: set[str] = set()
-    for table in cartera.tables.values():
+    for table in tables.values():
         if "salesperson" in table.frame:
             salespeople.update(v.strip() for v in table.frame["salesperson"] if isinstance(v, str) and v.strip())
     lists[LIST_VENDEDORES] = sorted(salespeople)

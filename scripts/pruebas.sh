@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/python -m ruff check .
 .venv/bin/python -m ruff format --check .
-.venv/bin/python -m mypy cartera_xls
+.venv/bin/python -m mypy cartera_xls tests benchmarks scripts
 .venv/bin/python -m pytest "$@"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ class Formula(str):
     """A cell that ``make_workbook`` writes as a formula; any other text stays text."""
 
 
-def make_workbook(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
+def make_workbook(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> Path:
     """Write ``sheets`` (name → rows) with openpyxl, as Excel users' files are."""
     book = openpyxl.Workbook()
     book.remove(book.active)

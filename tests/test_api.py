@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
 
 import cartera_xls
+
+from .conftest import HOY
 
 
 def test_all_is_pinned() -> None:
@@ -47,3 +54,54 @@ def test_help_does_not_load_pandas() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_notebook_save_in_place_refuses_what_refresh_refuses(tmp_path: Path) -> None:
+    from .test_hostile import _with_chart_and_comment
+
+    path = _with_chart_and_comment(tmp_path / "cartera.xlsx")
+    before = path.read_bytes()
+    with pytest.raises(cartera_xls.ContentWouldBeLost) as from_notebook:
+        cartera_xls.load(path, hoy=HOY).save(path)
+    with pytest.raises(cartera_xls.ContentWouldBeLost) as from_refresh:
+        cartera_xls.refresh(path, hoy=HOY)
+    assert str(from_notebook.value) == str(from_refresh.value)
+    assert path.read_bytes() == before and not (tmp_path / "respaldos").exists()
+    cartera_xls.load(path, hoy=HOY).save(path, force=True)  # as --forzar does
+    assert len(list((tmp_path / "respaldos").iterdir())) == 1
+
+
+def test_a_notebook_save_refuses_a_workbook_changed_since_it_was_read(basic_file: Path) -> None:
+    cartera = cartera_xls.load(basic_file, hoy=HOY)
+    basic_file.write_bytes(basic_file.read_bytes() + b"\0")  # someone saved it meanwhile
+    with pytest.raises(cartera_xls.WorkbookChanged):
+        cartera.save(basic_file)
+
+
+def test_saving_twice_from_one_notebook_is_allowed(basic_file: Path) -> None:
+    cartera = cartera_xls.load(basic_file, hoy=HOY)
+    cartera.save(basic_file)
+    cartera.save(basic_file)  # the file on disk is the one this notebook wrote
+    assert len(list((basic_file.parent / "respaldos").iterdir())) == 2
+
+
+def test_as_of_gives_what_a_fresh_load_gives(tmp_path: Path) -> None:
+    from cartera_xls.demo import FIXED_HOY, generate, write_input
+
+    path = tmp_path / "demo.xlsx"
+    write_input(generate(FIXED_HOY), path)
+    later = FIXED_HOY + dt.timedelta(days=45)
+    moved = cartera_xls.load(path, hoy=FIXED_HOY).as_of(later)
+    fresh = cartera_xls.load(path, hoy=later)
+    assert moved.hoy == later
+    pd.testing.assert_frame_equal(moved.clientes, fresh.clientes)
+    pd.testing.assert_frame_equal(moved.agenda, fresh.agenda)
+    for name, figure in fresh.indicadores.items():
+        parts = figure if name == "segmentos" else {name: figure}
+        for part, value in parts.items():
+            got = moved.indicadores[name][part] if name == "segmentos" else moved.indicadores[name]
+            if isinstance(value, pd.DataFrame):
+                pd.testing.assert_frame_equal(got, value, obj=part)
+            else:
+                assert got == value, part
+    assert not moved.clientes["Estado"].equals(cartera_xls.load(path, hoy=FIXED_HOY).clientes["Estado"])

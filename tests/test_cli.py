@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import subprocess
 import sys
@@ -23,8 +24,8 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def test_every_command_has_help() -> None:
     parser = build_parser()
-    subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
-    for name, command in subparsers.choices.items():  # type: ignore[attr-defined]
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in subparsers.choices.items():
         assert command.description, name
         for action in command._actions:
             if action.dest != "help":

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -172,16 +174,16 @@ def test_our_own_charts_do_not_block_a_refresh(tmp_path: Path) -> None:
 
 
 def test_file_changed_during_the_refresh_is_not_replaced(basic_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cartera_xls import cartera as api
+    from cartera_xls import writing
 
-    real = api.write_workbook
+    real = writing.write_workbook
     someone_else = b"saved by Excel meanwhile"
 
-    def write_and_meanwhile(cartera: object, temp: Path, progress: object) -> None:
-        real(cartera, temp, progress)  # type: ignore[arg-type]
+    def write_and_meanwhile(refreshed: object, temp: Path, progress: object) -> None:
+        real(refreshed, temp, progress)  # type: ignore[arg-type]
         basic_file.write_bytes(someone_else)
 
-    monkeypatch.setattr(api, "write_workbook", write_and_meanwhile)
+    monkeypatch.setattr("cartera_xls.saving.write_workbook", write_and_meanwhile)
     code, _, err = run("refresh", str(basic_file))
     assert (code, err.strip()) == (2, messages.CHANGED_ON_DISK.format(path=basic_file.name))
     assert basic_file.read_bytes() == someone_else
@@ -189,10 +191,26 @@ def test_file_changed_during_the_refresh_is_not_replaced(basic_file: Path, monke
 
 
 def test_one_refresh_at_a_time(basic_file: Path) -> None:
-    with safety.refresh_lock(basic_file):
+    holder = subprocess.Popen(  # another refresh: a second process holding the lock
+        [sys.executable, "-c", HOLD_LOCK, str(basic_file)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         code, _, err = run("refresh", str(basic_file))
-    assert (code, err.strip()) == (2, messages.REFRESH_RUNNING.format(path=basic_file.name))
+        assert (code, err.strip()) == (2, messages.REFRESH_RUNNING.format(path=basic_file.name))
+    finally:
+        holder.communicate("")
     assert run("refresh", str(basic_file))[0] == 0  # released
+
+
+HOLD_LOCK = """
+import sys
+from pathlib import Path
+from cartera_xls import safety
+with safety.refresh_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    sys.stdin.read()
+"""
 
 
 def test_dropbox_conflicted_copy_is_reported_and_left_alone(basic_file: Path) -> None:

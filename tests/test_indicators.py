@@ -21,6 +21,7 @@ from cartera_xls.schema.sheets import CLIENTES, ENCUESTAS, RECLAMOS, SEGUIMIENTO
 from .conftest import make_workbook
 
 HOY = pd.Timestamp("2026-03-31")
+CURRENT = labels.PERIODS_TABLE.column(labels.PERIOD_CURRENT).label  # the notebook shows the sheet's headers
 
 
 @pytest.mark.parametrize(
@@ -129,10 +130,10 @@ def test_empty_periods_and_missing_sheets(tmp_path: Path) -> None:
     )
     cartera = cartera_xls.load(path, hoy=HOY.date())
     table = cartera.indicadores["periodos"]
-    assert table.loc["Facturación", labels.PERIOD_CURRENT] == 0
-    assert table.loc["Número de ventas", labels.PERIOD_CURRENT] == 0
-    assert np.isnan(table.loc["Satisfacción media (1–5)", labels.PERIOD_CURRENT])  # no Encuestas sheet
-    assert np.isnan(table.loc["Llamadas y contactos de venta", labels.PERIOD_CURRENT])  # no Seguimiento sheet
+    assert table.loc["Facturación", CURRENT] == 0
+    assert table.loc["Número de ventas", CURRENT] == 0
+    assert np.isnan(table.loc["Satisfacción media (1–5)", CURRENT])  # no Encuestas sheet
+    assert np.isnan(table.loc["Llamadas y contactos de venta", CURRENT])  # no Seguimiento sheet
     assert cartera.indicadores["tendencia"]["Facturación"].sum() == 50
     out = tmp_path / "salida.xlsx"
     cartera.save(out)
@@ -164,40 +165,39 @@ def test_demo_has_native_charts_with_the_right_series(tmp_path: Path) -> None:
 def test_remaining_indicators_match_pandas(tmp_path: Path) -> None:
     """Lost clients, days to close, NPS, origins, recommendation, salespeople and product pairs, by hand."""
     hoy = pd.Timestamp("2026-03-20")
-    day = lambda text: pd.Timestamp(text)  # noqa: E731
     path = make_workbook(
         tmp_path / "c.xlsx",
         {
             "Clientes": [
                 ["ID", "Nombre", "Origen", "Vendedor", "Fecha de baja", "Motivo de baja"],
                 ["C1", "Ana", "feria", "Carla", None, None],
-                ["C2", "Luis", "feria", "Carla", day("2026-03-05"), "Precio"],
+                ["C2", "Luis", "feria", "Carla", pd.Timestamp("2026-03-05"), "Precio"],
                 ["C3", "Rosa", "web", "Óscar", None, None],
                 ["C4", "Pedro", "web", "Óscar", None, None],
             ],
             "Ventas": [
                 ["Fecha", "Cliente", "Producto", "Importe"],
-                [day("2026-03-10"), "C1", "Maca", 100],
-                [day("2026-03-10"), "C1", "Stevia", 50],
-                [day("2026-03-12"), "C3", "Maca", 80],
-                [day("2025-12-01"), "C2", "Stevia", 30],
+                [pd.Timestamp("2026-03-10"), "C1", "Maca", 100],
+                [pd.Timestamp("2026-03-10"), "C1", "Stevia", 50],
+                [pd.Timestamp("2026-03-12"), "C3", "Maca", 80],
+                [pd.Timestamp("2025-12-01"), "C2", "Stevia", 30],
             ],
             "Oportunidades": [
                 ["Cliente", "Fecha apertura", "Fecha cierre", "Estado"],
-                ["C1", day("2026-02-20"), day("2026-03-10"), "ganada"],
-                ["C3", day("2026-03-01"), day("2026-03-11"), "ganada"],
-                ["C4", day("2026-03-01"), day("2026-03-15"), "perdida"],
+                ["C1", pd.Timestamp("2026-02-20"), pd.Timestamp("2026-03-10"), "ganada"],
+                ["C3", pd.Timestamp("2026-03-01"), pd.Timestamp("2026-03-11"), "ganada"],
+                ["C4", pd.Timestamp("2026-03-01"), pd.Timestamp("2026-03-15"), "perdida"],
             ],
             "Encuestas": [
                 ["Fecha", "Cliente", "Satisfacción", "Recomendación"],
-                [day("2026-03-02"), "C1", 5, 10],
-                [day("2026-03-03"), "C3", 2, 3],
-                [day("2026-03-04"), "C4", 4, 8],
+                [pd.Timestamp("2026-03-02"), "C1", 5, 10],
+                [pd.Timestamp("2026-03-03"), "C3", 2, 3],
+                [pd.Timestamp("2026-03-04"), "C4", 4, 8],
             ],
         },
     )
     cartera = cartera_xls.load(path, hoy=hoy.date())
-    table = cartera.indicadores["periodos"][labels.PERIOD_CURRENT]
+    table = cartera.indicadores["periodos"][CURRENT]
     assert table["Clientes perdidos"] == 1  # C2: Fecha de baja 05/03
     assert table["Clientes nuevos"] == 2  # C1 and C3 bought first in March
     assert table["Clientes perdidos por cada nuevo"] == pytest.approx(0.5)
@@ -225,5 +225,5 @@ def test_remaining_indicators_match_pandas(tmp_path: Path) -> None:
     # Buyers: C1 {Maca, Stevia}, C2 {Stevia}, C3 {Maca}; P(Maca)=2/3, P(Stevia)=2/3, P(both)=1/3 → lift 0.75
     assert pairs.loc[0, "Lift"] == pytest.approx((1 / 3) / ((2 / 3) * (2 / 3)))
     assert pairs.loc[0, "Clientes con ambos"] == 1
-    offers = cartera.indicadores["ofertas"].set_index("id")["producto"].to_dict()
+    offers = cartera.indicadores["ofertas"].set_index("ID")["Producto a ofrecer"].to_dict()
     assert offers == {"C2": "Maca", "C3": "Stevia"}

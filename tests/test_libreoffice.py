@@ -57,13 +57,13 @@ def test_resaved_by_libreoffice_refreshes_with_nothing_lost(soffice: str, tmp_pa
     original = cartera_xls.load(demo, hoy=HOY)
     again = cartera_xls.load(resaved, hoy=HOY)
     for sheet in ("clientes", "ventas", "seguimiento", "oportunidades", "encuestas", "reclamos"):
-        assert again.modelos(sheet) == original.modelos(sheet), sheet
-    assert again.params == original.params
+        assert again.models(sheet) == original.models(sheet), sheet
+    assert again.refreshed.reglas == original.refreshed.reglas
     assert [(p.sheet, p.row, p.message) for p in again.problems] == [(p.sheet, p.row, p.message) for p in original.problems]
     # And the refresh of the re-saved file writes the same data as the original's.
     out = tmp_path / "otra_vez.xlsx"
     cartera_xls.refresh(resaved, out, hoy=HOY)
-    assert cartera_xls.load(out, hoy=HOY).modelos("clientes") == original.modelos("clientes")
+    assert cartera_xls.load(out, hoy=HOY).models("clientes") == original.models("clientes")
 
 
 @pytest.mark.libreoffice
@@ -86,9 +86,13 @@ def test_other_formats_read_like_xlsx(soffice: str, tmp_path: Path, target: str)
     original = cartera_xls.load(demo, hoy=HOY)
     other = cartera_xls.load(converted, hoy=HOY)
     for sheet in ("clientes", "ventas", "seguimiento"):
-        assert other.modelos(sheet) == original.modelos(sheet), sheet
+        assert other.models(sheet) == original.models(sheet), sheet
     result = cartera_xls.refresh(converted, hoy=HOY)  # in place: writes .xlsx beside, keeps the original
     assert result.written == converted.with_suffix(".xlsx") and converted.exists()
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return int(hex_colour[1:3], 16), int(hex_colour[3:5], 16), int(hex_colour[5:7], 16)
 
 
 def _fill_pixels(ppm: bytes, colour: tuple[int, int, int]) -> int:
@@ -132,8 +136,8 @@ def test_libreoffice_colours_next_contact_against_its_own_today(
     prefix = tmp_path / "pagina"
     subprocess.run(["pdftoppm", "-r", "40", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(prefix)], check=True)
     ppm = prefix.with_suffix(".ppm").read_bytes()
-    red_fill = tuple(int(SEMAFORO_COLOURS["rojo"][0][i : i + 2], 16) for i in (1, 3, 5))
-    yellow_fill = tuple(int(SEMAFORO_COLOURS["amarillo"][0][i : i + 2], 16) for i in (1, 3, 5))
+    red_fill = _rgb(SEMAFORO_COLOURS["rojo"].fill)
+    yellow_fill = _rgb(SEMAFORO_COLOURS["amarillo"].fill)
     assert (_fill_pixels(ppm, red_fill) > 0) is red
     assert (_fill_pixels(ppm, yellow_fill) > 0) is yellow
 

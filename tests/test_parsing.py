@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -44,12 +45,12 @@ parse_date = date_parser()
         (3, 3.0),
     ],
 )
-def test_numbers(raw, expected):
+def test_numbers(raw: Any, expected: Any) -> None:
     assert parse_number(raw) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("raw", ["abc", "1,2,3.4.5x", "", True, dt.date(2024, 1, 1), "nan", "inf"])
-def test_bad_numbers(raw):
+def test_bad_numbers(raw: Any) -> None:
     with pytest.raises(BadValue):
         parse_number(raw)
 
@@ -68,16 +69,16 @@ def test_bad_numbers(raw):
         (dt.date(2024, 3, 5), dt.date(2024, 3, 5)),
     ],
 )
-def test_dates_are_day_first(raw, expected):
+def test_dates_are_day_first(raw: Any, expected: Any) -> None:
     assert parse_date(raw) == expected
 
 
-def test_1904_serials():
+def test_1904_serials() -> None:
     assert date_parser(date1904=True)(43894.0) == dt.date(2024, 3, 5)
 
 
 @pytest.mark.parametrize("raw", ["31/02/2024", "mañana", "13/13/2024", "2024-3", -5.0, dt.date(1800, 1, 1), "01/01/3024"])
-def test_bad_dates(raw):
+def test_bad_dates(raw: Any) -> None:
     with pytest.raises(BadValue):
         parse_date(raw)
 
@@ -100,11 +101,11 @@ def test_bad_dates(raw):
         ("falso", False),
     ],
 )
-def test_booleans(raw, expected):
+def test_booleans(raw: Any, expected: Any) -> None:
     assert parse_bool(raw) is expected
 
 
-def test_bad_boolean():
+def test_bad_boolean() -> None:
     with pytest.raises(BadValue):
         parse_bool("quizás")
 
@@ -123,17 +124,17 @@ def test_bad_boolean():
         ("12,5%", 0.125),
     ],
 )
-def test_percent(raw, expected):
+def test_percent(raw: Any, expected: Any) -> None:
     assert parse_percent(raw) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("raw", ["150%", "altísima", -0.1, 250])
-def test_bad_percent(raw):
+def test_bad_percent(raw: Any) -> None:
     with pytest.raises(BadValue):
         parse_percent(raw)
 
 
-def test_integers_and_ids_and_text():
+def test_integers_and_ids_and_text() -> None:
     assert parse_integer("4") == 4
     with pytest.raises(BadValue):
         parse_integer("4,5")

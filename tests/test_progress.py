@@ -44,7 +44,7 @@ def test_draws_stages_on_a_terminal_and_clears_the_line(basic_file: Path) -> Non
     fractions = [fraction for _, fraction in stages]
     assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
     writing = [fraction for stage, fraction in stages if stage == messages.PROGRESS_WRITING]
-    data_sheets = [table for table in cartera_xls.load(basic_file, hoy=HOY).tables.values() if table.spec in DATA_SHEETS]
+    data_sheets = [table for table in cartera_xls.load(basic_file, hoy=HOY).refreshed.tables.values() if table.spec in DATA_SHEETS]
     assert len(writing) == 1 + len(data_sheets)  # the start, then one step per data sheet
     shown = terminal.getvalue()
     assert "[" + "#" * 9 + "·" * 11 + "] " + messages.PROGRESS_SAVING in shown

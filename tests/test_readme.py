@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import shutil
 from pathlib import Path
@@ -27,8 +28,8 @@ def test_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 def test_commands_in_the_table_exist() -> None:
     commands = set(re.findall(r"`python -m cartera_xls (\w+)", README))
     parser = build_parser()
-    subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
-    assert commands and commands <= set(subparsers.choices)  # type: ignore[attr-defined]
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert commands and commands <= set(subparsers.choices)
 
 
 def test_transcript_is_what_the_demo_prints(tmp_path: Path) -> None:

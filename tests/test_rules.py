@@ -34,14 +34,14 @@ def classify(
     """Refresh a portfolio around client C1 and return its computed columns (team's labels)."""
     client = {"Nombre": "Ana", **(client or {})}
     headers = ["ID", *client]
-    clients = [headers, ["C1", *client.values()]]
-    sales = [["Fecha", "Cliente", "Importe", "Producto"]]
+    clients: list[list[Any]] = [headers, ["C1", *client.values()]]
+    sales: list[list[Any]] = [["Fecha", "Cliente", "Importe", "Producto"]]
     for days, amount in zip(purchases, amounts or [100.0] * len(purchases), strict=True):
         sales.append([ago(days), "C1", amount, "Maca"])
     for number, (client_id, days_list, amount) in enumerate(others, start=2):
         clients.append([client_id, f"Otro {number}", *[None] * (len(headers) - 2)])
         sales.extend([ago(days), client_id, amount, "Stevia"] for days in days_list)
-    seguimiento = [["Fecha", "Cliente", "Tipo", "Esperando respuesta", "Próxima acción", "Fecha próxima acción"]]
+    seguimiento: list[list[Any]] = [["Fecha", "Cliente", "Tipo", "Esperando respuesta", "Próxima acción", "Fecha próxima acción"]]
     for contact in contacts:
         action_date = contact.get("action_in")
         seguimiento.append(

@@ -10,6 +10,7 @@ import pytest
 import cartera_xls
 from cartera_xls import safety
 from cartera_xls.errors import WorkbookInUse, WriteFailed
+from cartera_xls.pipeline import Refreshed
 from cartera_xls.progress import Report
 from cartera_xls.schema import messages
 from cartera_xls.sources import check_written
@@ -60,13 +61,13 @@ def test_a_failure_at_any_step_leaves_the_original(basic_file: Path, monkeypatch
 
     cartera = cartera_xls.load(basic_file, hoy=HOY)
     if step == "write":
-        monkeypatch.setattr("cartera_xls.cartera.write_workbook", fail)
+        monkeypatch.setattr("cartera_xls.saving.write_workbook", fail)
     elif step == "fsync":
         monkeypatch.setattr(safety, "_fsync_file", fail)
     elif step == "verify":
-        monkeypatch.setattr("cartera_xls.cartera.check_written", fail)
+        monkeypatch.setattr("cartera_xls.saving.check_written", fail)
     elif step == "backup":
-        monkeypatch.setattr(safety.shutil, "copy2", fail)
+        monkeypatch.setattr("cartera_xls.safety.shutil.copy2", fail)
     else:
         monkeypatch.setattr(Path, "replace", fail)
     with pytest.raises(WriteFailed) as caught:
@@ -136,26 +137,26 @@ def test_verification_catches_a_damaged_part(tmp_path: Path) -> None:
 def test_the_collector_is_held_off_only_while_reading_and_writing(basic_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
-    from cartera_xls import cartera as cartera_module
+    from cartera_xls import writing
 
     seen: list[bool] = []
-    original = cartera_module.write_workbook
+    original = writing.write_workbook
 
-    def spy(cartera: cartera_xls.Cartera, path: Path, progress: Report) -> None:
+    def spy(refreshed: Refreshed, path: Path, progress: Report) -> None:
         seen.append(gc.isenabled())
-        original(cartera, path, progress)
+        original(refreshed, path, progress)
 
-    monkeypatch.setattr(cartera_module, "write_workbook", spy)
+    monkeypatch.setattr("cartera_xls.saving.write_workbook", spy)
     assert gc.isenabled()
     cartera = cartera_xls.load(basic_file, hoy=HOY)
     assert gc.isenabled()
     cartera.save(basic_file)
     assert seen == [False] and gc.isenabled()
 
-    def fail(cartera: cartera_xls.Cartera, path: Path, progress: Report) -> None:
+    def fail(refreshed: Refreshed, path: Path, progress: Report) -> None:
         raise OSError("disco lleno")
 
-    monkeypatch.setattr(cartera_module, "write_workbook", fail)
+    monkeypatch.setattr("cartera_xls.saving.write_workbook", fail)
     with pytest.raises(WriteFailed):
         cartera.save(basic_file)
     assert gc.isenabled()

@@ -5,10 +5,11 @@ Other modules import from here and never spell a label themselves:
 - :mod:`.structure` — what a column, a sheet and a parameter are;
 - :mod:`.sheets` — the sheets and columns of the workbook;
 - :mod:`.params` — the rule thresholds of the ``Reglas`` sheet;
+- :mod:`.summary` — the tables and labels of the summary sheets;
 - :mod:`.messages` — problems, errors and command line sentences.
 """
 
-from . import messages, params, sheets
-from .structure import Column, Kind, Parameter, Sheet, fold
+from . import messages, params, sheets, summary
+from .structure import Column, Fmt, Kind, Parameter, Sheet, fold
 
-__all__ = ["Column", "Kind", "Parameter", "Sheet", "fold", "messages", "params", "sheets"]
+__all__ = ["Column", "Fmt", "Kind", "Parameter", "Sheet", "fold", "messages", "params", "sheets", "summary"]

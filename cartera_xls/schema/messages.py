@@ -63,6 +63,7 @@ BAD_PARAMETER = (
     "El valor «{value}» no sirve para el parámetro «{parameter}».",
     "Se usa el valor por omisión {default}. {allowed}",
 )
+ALLOWED_VALUES = "Valores posibles: {choices}."
 UNKNOWN_PARAMETER = ("El parámetro «{value}» no se conoce.", "Se conserva la fila; revise cómo está escrito.")
 ID_ASSIGNED = ("Cliente sin ID: se le asignó «{value}».", "No hace falta hacer nada; el ID queda escrito en la hoja.")
 

@@ -6,15 +6,22 @@ the template. Nothing else spells a sheet name or a header.
 
 from __future__ import annotations
 
-from .structure import Column, Kind, Sheet
+from .structure import Column, Fmt, Kind, Sheet
 
 SI = "sí"
 NO = "no"
+DATE_FORMAT = "%d/%m/%Y"  # how a date reads in every sentence the team sees
+DATE_TIME_FORMAT = "%d/%m/%Y %H:%M"
 
 # Canonical values the team sees; code compares against these names.
 CONTACT_TYPES = ("llamada", "visita", "email", "mensaje", "muestra", "encuesta", "reunión")
-OPPORTUNITY_STATES = ("abierta", "ganada", "perdida")
-COMPLAINT_STATES = ("abierto", "resuelto")
+OPPORTUNITY_OPEN = "abierta"
+OPPORTUNITY_WON = "ganada"
+OPPORTUNITY_LOST = "perdida"
+OPPORTUNITY_STATES = (OPPORTUNITY_OPEN, OPPORTUNITY_WON, OPPORTUNITY_LOST)
+COMPLAINT_OPEN = "abierto"
+COMPLAINT_RESOLVED = "resuelto"
+COMPLAINT_STATES = (COMPLAINT_OPEN, COMPLAINT_RESOLVED)
 SOURCES = ("referido", "feria", "web", "publicidad", "alianza", "llamada en frío", "redes sociales", "otro")
 PROBABILITY_WORDS = (("muy alta", 0.9), ("alta", 0.8), ("media", 0.5), ("baja", 0.2), ("muy baja", 0.1))
 
@@ -37,7 +44,10 @@ VOLUMEN_ALTO = "alto"
 VOLUMEN_MEDIO = "medio"
 VOLUMEN_BAJO = "bajo"
 VOLUMENES = (VOLUMEN_ALTO, VOLUMEN_MEDIO, VOLUMEN_BAJO)
-ABC_CLASSES = ("A", "B", "C")
+ABC_A = "A"
+ABC_B = "B"
+ABC_C = "C"
+ABC_CLASSES = (ABC_A, ABC_B, ABC_C)
 
 # RFM segments: (pattern over the R and F scores, name); the first pattern that matches wins.
 RFM_SEGMENTS = (
@@ -53,21 +63,6 @@ RFM_SEGMENTS = (
     (r"[1-2][1-2]", "Hibernando"),
 )
 RFM_LOST = "Perdidos"
-
-# Columns of the Agenda sheet, in order.
-AGENDA_COLUMNS = (
-    "Fecha",
-    "Vendedor",
-    "ID",
-    "Cliente",
-    "Empresa",
-    "Teléfono",
-    "Email",
-    "Acción sugerida",
-    "Motivo",
-    "Semáforo",
-    "Estado",
-)
 
 # Lists that feed dropdowns on the hidden lists sheet (name → fixed values).
 # Lists filled from the data (clients, salespeople) are added by the writer.
@@ -306,9 +301,9 @@ REGLAS = Sheet(
     aliases=("Parámetros", "Configuración", "Umbrales"),
     description="Cada parámetro de las reglas, editable.",
     columns=(
-        _text("parameter", "Parámetro", required=True),
-        Column("value", "Valor", Kind.ANY, required=True),
-        _text("description", "Descripción"),
+        Column("parameter", "Parámetro", Kind.TEXT, required=True, width=24),
+        Column("value", "Valor", Kind.ANY, required=True, width=12),
+        Column("description", "Descripción", Kind.TEXT, width=100),
     ),
 )
 
@@ -316,15 +311,12 @@ REGLAS = Sheet(
 DATA_SHEETS: tuple[Sheet, ...] = (CLIENTES, VENTAS, SEGUIMIENTO, OPORTUNIDADES, ENCUESTAS, RECLAMOS)
 
 # Excel number formats by kind (a column may override its own).
-NUMBER_FORMATS = {
-    Kind.DATE: "dd/mm/yyyy",
-    Kind.NUMBER: "#,##0.00",
-    Kind.PERCENT: "0%",
-    Kind.INTEGER: "0",
+NUMBER_FORMATS: dict[Kind, str] = {
+    Kind.DATE: Fmt.DATE,
+    Kind.NUMBER: Fmt.AMOUNT,
+    Kind.PERCENT: Fmt.WHOLE_PERCENT,
+    Kind.INTEGER: Fmt.WHOLE,
 }
-
-# Columns of the Revisar sheet, in order.
-REVISAR_COLUMNS = ("Hoja", "Fila", "Columna", "Valor", "Problema", "Qué hacer", "Gravedad")
 
 # Sheets the refresh generates; on read they are recognised and regenerated.
 RESUMEN = "Resumen"
@@ -338,6 +330,40 @@ REVISAR = "Revisar"
 LISTAS = "Listas"
 INSTRUCCIONES = "Instrucciones"
 GENERATED_SHEETS = (RESUMEN, AGENDA, ANALISIS, CONCENTRACION, GEOGRAFIA, PRODUCTOS, VENDEDORES, REVISAR, LISTAS, INSTRUCCIONES)
+
+# The follow-up plan, one row per action (keys are those of ``followup.agenda``).
+AGENDA_SHEET = Sheet(
+    key="agenda",
+    label=AGENDA,
+    columns=(
+        Column("fecha", "Fecha", Kind.DATE, number_format=Fmt.DATE),
+        Column("vendedor", "Vendedor"),
+        Column("id", "ID"),
+        Column("cliente", "Cliente"),
+        Column("empresa", "Empresa"),
+        Column("telefono", "Teléfono"),
+        Column("email", "Email"),
+        Column("accion", "Acción sugerida"),
+        Column("motivo", "Motivo"),
+        Column("semaforo", "Semáforo"),
+        Column("estado", "Estado"),
+    ),
+)
+
+# Every problem found, one per row (keys are the fields of ``problems.Problem``).
+REVISAR_SHEET = Sheet(
+    key="revisar",
+    label=REVISAR,
+    columns=(
+        Column("sheet", "Hoja", width=14),
+        Column("row", "Fila", Kind.INTEGER, width=6),
+        Column("column", "Columna", width=18),
+        Column("value", "Valor", width=24),
+        Column("message", "Problema", width=60),
+        Column("hint", "Qué hacer", width=60),
+        Column("severity", "Gravedad", width=9),
+    ),
+)
 
 # Marker stored as a custom document property in every workbook we write, so a
 # sheet named like a generated one is only regenerated when we made it.

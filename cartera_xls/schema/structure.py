@@ -10,7 +10,26 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
+from typing import Any
+
+
+class Fmt(StrEnum):
+    """Number formats by role; the writer turns ``MONEY`` into the team's currency format."""
+
+    COUNT = "#,##0"
+    MONEY = "money"
+    PERCENT = "0.0%"
+    WHOLE_PERCENT = "0%"
+    CHANGE = "+0%;-0%;0%"
+    RATIO = "0.00"
+    ONE_DECIMAL = "0.0"
+    WHOLE = "0"
+    AMOUNT = "#,##0.00"
+    DATE = "dd/mm/yyyy"
+    DATE_TIME = "dd/mm/yyyy hh:mm"
+    MONTH = "mmm yyyy"
+    GENERAL = "General"
 
 
 class Kind(Enum):
@@ -123,3 +142,15 @@ class Parameter:
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+
+
+def parameter(
+    default: float | str,
+    description: str,
+    *,
+    choices: tuple[str, ...] = (),
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> Any:
+    """A field of :class:`~cartera_xls.schema.params.Reglas`: its default, description and bounds."""
+    return field(default=default, metadata={"description": description, "choices": choices, "minimum": minimum, "maximum": maximum})

@@ -1,38 +1,81 @@
-"""Labels of the summary sheets: Resumen, Análisis, Concentración, Geografía, Productos, Vendedores."""
+"""The summary sheets: Resumen, Análisis, Concentración, Geografía, Productos, Vendedores.
+
+Every table is declared here as a :class:`Sheet` of :class:`Column` (key, Spanish
+label, number format); :mod:`cartera_xls.indicators` builds DataFrames under the
+English keys and the writer looks the labels and formats up by key. Adding an
+indicator is one entry in :data:`INDICATORS` plus its computation.
+"""
 
 from __future__ import annotations
 
-# Indicator keys → the team's names, in the order of the seeds' eight sales indicators.
-INDICATORS = (
-    ("ventas", "Número de ventas"),
-    ("facturacion", "Facturación"),
-    ("nuevos", "Clientes nuevos"),
-    ("perdidos", "Clientes perdidos"),
-    ("perdidos_por_nuevo", "Clientes perdidos por cada nuevo"),
-    ("contactos", "Llamadas y contactos de venta"),
-    ("dias_cierre", "Días para cerrar una venta"),
-    ("satisfaccion", "Satisfacción media (1–5)"),
-    ("nps", "NPS (recomendación)"),
-    ("reclamos", "Reclamos recibidos"),
-)
-PERIOD_CURRENT = "Periodo actual"
-PERIOD_PREVIOUS = "Periodo anterior"
-PERIOD_LAST_YEAR = "Mismo periodo del año anterior"
-CHANGE_PREVIOUS = "Variación vs anterior"
-CHANGE_LAST_YEAR = "Variación vs año anterior"
-INDICATOR = "Indicador"
-PERIOD_RANGE = "{start} – {end}"
-PERIOD_NAMES = {"mes": "mes", "trimestre": "trimestre", "año": "año"}
+from .structure import Column, Fmt, Kind, Sheet
 
+
+def _number(key: str, label: str, number_format: Fmt) -> Column:
+    return Column(key, label, Kind.NUMBER, number_format=number_format)
+
+
+def _text(key: str, label: str) -> Column:
+    return Column(key, label)
+
+
+# --- Resumen: the eight sales indicators of the seeds, keyed -------------------------
+INDICATORS = Sheet(
+    key="indicadores",
+    label="Indicador",
+    columns=(
+        _number("ventas", "Número de ventas", Fmt.COUNT),
+        _number("facturacion", "Facturación", Fmt.MONEY),
+        _number("nuevos", "Clientes nuevos", Fmt.COUNT),
+        _number("perdidos", "Clientes perdidos", Fmt.COUNT),
+        _number("perdidos_por_nuevo", "Clientes perdidos por cada nuevo", Fmt.RATIO),
+        _number("contactos", "Llamadas y contactos de venta", Fmt.COUNT),
+        _number("dias_cierre", "Días para cerrar una venta", Fmt.ONE_DECIMAL),
+        _number("satisfaccion", "Satisfacción media (1–5)", Fmt.ONE_DECIMAL),
+        _number("nps", "NPS (recomendación)", Fmt.WHOLE),
+        _number("reclamos", "Reclamos recibidos", Fmt.COUNT),
+    ),
+)
+PERIOD_CURRENT = "actual"
+PERIOD_PREVIOUS = "anterior"
+PERIOD_LAST_YEAR = "anio_anterior"
+PERIODS_TABLE = Sheet(
+    key="periodos",
+    label="Indicadores del periodo",
+    columns=(
+        _text(PERIOD_CURRENT, "Periodo actual"),
+        _text(PERIOD_PREVIOUS, "Periodo anterior"),
+        _text(PERIOD_LAST_YEAR, "Mismo periodo del año anterior"),
+        _number("var_anterior", "Variación vs anterior", Fmt.CHANGE),
+        _number("var_anio_anterior", "Variación vs año anterior", Fmt.CHANGE),
+    ),
+)
+# Each period column and the change column that compares the current period with it.
+CHANGES = (("var_anterior", PERIOD_PREVIOUS), ("var_anio_anterior", PERIOD_LAST_YEAR))
+
+PERIOD_RANGE = "{start} – {end}"
 RESUMEN_TITLE = "Resumen de la cartera al {hoy}"
 DATA_AS_OF = "Datos al {hoy}."
 RESUMEN_SUBTITLE = "Indicadores del {period} en curso (hasta hoy) frente al mismo tramo del {period} anterior y del año anterior."
 MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
-TREND_TITLE = "Últimos 12 meses"
-TREND_COLUMNS = ("Mes", "Facturación", "Ventas", "Clientes nuevos", "Clientes perdidos", "Contactos", "Reclamos")
+
+TREND = Sheet(
+    key="tendencia",
+    label="Últimos 12 meses",
+    columns=(
+        _text("mes", "Mes"),
+        _number("facturacion", "Facturación", Fmt.MONEY),
+        _number("ventas", "Ventas", Fmt.COUNT),
+        _number("nuevos", "Clientes nuevos", Fmt.COUNT),
+        _number("perdidos", "Clientes perdidos", Fmt.COUNT),
+        _number("contactos", "Contactos", Fmt.COUNT),
+        _number("reclamos", "Reclamos", Fmt.COUNT),
+    ),
+)
+COUNTS = Sheet(key="conteo", label="Clientes", columns=(Column("clientes", "Clientes", Kind.NUMBER),))
 ESTADO_TITLE = "Clientes por estado"
+ESTADO_LABEL = "Estado"
 SEMAFORO_TITLE = "Clientes por semáforo"
-COUNT = "Clientes"
 CHART_REVENUE = "Facturación por mes"
 CHART_NEW_LOST = "Clientes nuevos y perdidos por mes"
 CHART_ESTADOS = "Clientes por estado"
@@ -42,6 +85,7 @@ CLOSE_SOURCE_OPPORTUNITIES = "Días para cerrar: oportunidades ganadas (apertura
 CLOSE_SOURCE_FIRST_PURCHASE = "Días para cerrar: del primer contacto a la primera compra (no hay hoja Oportunidades)."
 MISSING_SHEET_NOTE = "Sin hoja {sheet}: este indicador no se calcula."
 
+# --- Análisis ----------------------------------------------------------------------------
 ANALISIS_TITLE = "Análisis de la cartera en 5 ejes"
 AXIS_SEGMENTS = "1. Segmentos de clientes"
 AXIS_ESTADOS = "2. Estados de clientes"
@@ -49,18 +93,64 @@ AXIS_ORIGIN = "3. Razones de alta: origen de los clientes"
 AXIS_CHURN = "4. Razones de baja"
 AXIS_RECOMMENDATION = "5. Nivel de recomendación"
 NO_VALUE = "(sin dato)"
-SEGMENT_COLUMNS = ("Clientes", "Compradores", "Facturación 12 meses", "Participación")
-ORIGIN_COLUMNS = ("Clientes", "Compradores", "Conversión", "Facturación 12 meses", "Participación")
-CHURN_COLUMNS = ("Clientes perdidos", "Participación")
-RECOMMENDATION_COLUMNS = ("Clientes", "Participación")
+SEGMENTS = Sheet(
+    key="segmentos",
+    label="Segmentos",
+    columns=(
+        _number("clientes", "Clientes", Fmt.COUNT),
+        _number("compradores", "Compradores", Fmt.COUNT),
+        _number("facturacion_12m", "Facturación 12 meses", Fmt.MONEY),
+        _number("participacion", "Participación", Fmt.PERCENT),
+    ),
+)
+ESTADO_REVENUE = Sheet(
+    key="estados",
+    label="Estados",
+    columns=(_number("clientes", "Clientes", Fmt.COUNT), _number("facturacion_12m", "Facturación 12 meses", Fmt.MONEY)),
+)
+ORIGINS = Sheet(
+    key="origenes",
+    label="Origen",
+    columns=(
+        _number("clientes", "Clientes", Fmt.COUNT),
+        _number("compradores", "Compradores", Fmt.COUNT),
+        _number("conversion", "Conversión", Fmt.PERCENT),
+        _number("facturacion_12m", "Facturación 12 meses", Fmt.MONEY),
+        _number("participacion", "Participación", Fmt.PERCENT),
+    ),
+)
+CHURN = Sheet(
+    key="bajas",
+    label="Bajas",
+    columns=(_number("perdidos", "Clientes perdidos", Fmt.COUNT), _number("participacion", "Participación", Fmt.PERCENT)),
+)
+RECOMMENDATION = Sheet(
+    key="recomendacion",
+    label="Recomendación",
+    columns=(_number("clientes", "Clientes", Fmt.COUNT), _number("participacion", "Participación", Fmt.PERCENT)),
+)
 PROMOTERS = "Promotores (9–10)"
 PASSIVES = "Pasivos (7–8)"
 DETRACTORS = "Detractores (0–6)"
 NPS_LABEL = "NPS"
+RECOMMENDATION_ROWS = {"promotores": PROMOTERS, "pasivos": PASSIVES, "detractores": DETRACTORS, "nps": NPS_LABEL}
 NO_SURVEYS = "Sin encuestas: no hay datos de recomendación."
 
+# --- Concentración ---------------------------------------------------------------------
 CONCENTRACION_TITLE = "Concentración de la facturación (últimos 12 meses)"
-PARETO_COLUMNS = ("Puesto", "ID", "Cliente", "Facturación 12 meses", "Participación", "Participación acumulada", "ABC")
+PARETO = Sheet(
+    key="pareto",
+    label="Pareto",
+    columns=(
+        _number("puesto", "Puesto", Fmt.WHOLE),
+        _text("id", "ID"),
+        _text("cliente", "Cliente"),
+        _number("facturacion_12m", "Facturación 12 meses", Fmt.MONEY),
+        _number("participacion", "Participación", Fmt.PERCENT),
+        _number("acumulada", "Participación acumulada", Fmt.PERCENT),
+        _text("abc", "ABC"),
+    ),
+)
 TOP_SHARE = "Participación de los {n} primeros"
 HERFINDAHL = "Índice de Herfindahl (0–10.000)"
 CONCENTRATION_OK = "La facturación está repartida: ningún umbral de concentración se supera."
@@ -68,19 +158,83 @@ CONCENTRATION_TOP1 = "Atención: un solo cliente ({client}) hace el {share} de l
 CONCENTRATION_TOP5 = "Atención: los cinco primeros clientes hacen el {share} de la facturación (umbral {threshold})."
 NO_REVENUE = "No hay facturación en los últimos 12 meses."
 
+# --- Geografía -----------------------------------------------------------------------------
 GEOGRAFIA_TITLE = "Clientes y facturación por región y ciudad"
 BY_REGION = "Por región"
 BY_CITY = "Por ciudad"
 
+# --- Productos -----------------------------------------------------------------------------
 PRODUCTOS_TITLE = "Productos, venta cruzada y próximo producto a ofrecer"
-PRODUCT_COLUMNS = ("Producto", "Clientes", "Unidades", "Facturación", "Participación")
+PRODUCTS = Sheet(
+    key="productos",
+    label="Producto",
+    columns=(
+        _number("clientes", "Clientes", Fmt.COUNT),
+        _number("unidades", "Unidades", Fmt.COUNT),
+        _number("facturacion", "Facturación", Fmt.MONEY),
+        _number("participacion", "Participación", Fmt.PERCENT),
+    ),
+)
 PAIRS_TITLE = "Se compran juntos (clientes que compran ambos)"
-PAIR_COLUMNS = ("Producto A", "Producto B", "Clientes con ambos", "Soporte", "Confianza A→B", "Lift")
+PAIRS = Sheet(
+    key="pares",
+    label="Pares",
+    columns=(
+        _text("producto_a", "Producto A"),
+        _text("producto_b", "Producto B"),
+        _number("clientes", "Clientes con ambos", Fmt.COUNT),
+        _number("soporte", "Soporte", Fmt.PERCENT),
+        _number("confianza", "Confianza A→B", Fmt.PERCENT),
+        _number("lift", "Lift", Fmt.RATIO),
+    ),
+)
 OFFER_TITLE = "Producto a ofrecer a cada cliente"
-OFFER_COLUMNS = ("ID", "Cliente", "Vendedor", "Producto a ofrecer", "Lift")
+OFFERS = Sheet(
+    key="ofertas",
+    label="Ofertas",
+    columns=(
+        _text("id", "ID"),
+        _text("cliente", "Cliente"),
+        _text("vendedor", "Vendedor"),
+        _text("producto", "Producto a ofrecer"),
+        _number("lift", "Lift", Fmt.RATIO),
+    ),
+)
 NO_SALES = "Sin hoja Ventas: no hay datos de productos."
 
+# --- Vendedores ----------------------------------------------------------------------------
 VENDEDORES_TITLE = "Cartera por vendedor"
 SALESPERSON = "Vendedor"
 NO_SALESPERSON = "(sin vendedor)"
-SALESPERSON_EXTRA = ("Facturación 12 meses", "Contactos 90 días", "Acciones vencidas")
+# Beside one count column per estado and per semáforo colour (their names are the labels).
+SALESPEOPLE = Sheet(
+    key="vendedores",
+    label="Vendedor",
+    columns=(
+        _number("facturacion_12m", "Facturación 12 meses", Fmt.MONEY),
+        _number("contactos_90d", "Contactos 90 días", Fmt.COUNT),
+        _number("vencidas", "Acciones vencidas", Fmt.COUNT),
+    ),
+)
+
+# --- Notebooks: ``cartera.indicadores`` keys (Spanish, as the team names the figures) -----
+FIGURE_NAMES = {
+    "periods": "periodos",
+    "ranges": "rangos",
+    "trend": "tendencia",
+    "by_estado": "estados",
+    "by_semaforo": "semaforo",
+    "estado_revenue": "estados_facturacion",
+    "segments": "segmentos",
+    "origins": "origenes",
+    "churn": "bajas",
+    "recommendation": "recomendacion",
+    "pareto": "pareto",
+    "concentration": "concentracion",
+    "regions": "regiones",
+    "cities": "ciudades",
+    "products": "productos",
+    "pairs": "pares",
+    "offers": "ofertas",
+    "salespeople": "vendedores",
+}

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import basic_portfolio, make_workbook
 
 HERE = Path(__file__).parent
 
-CASES = {
+CASES: dict[str, dict[str, list[list[Any]]]] = {
     "basico": basic_portfolio(),
     "alias_y_titulos": {
         "cartera de clientes": [

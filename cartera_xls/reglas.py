@@ -1,44 +1,42 @@
-"""The rule thresholds in force: defaults from the schema, overridden by the ``Reglas`` sheet."""
+"""The rule thresholds in force: the typed :class:`Reglas` of the schema, overridden by the ``Reglas`` sheet."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import SheetTable
 from .parsing import BadValue, is_blank, parse_number, parse_text
 from .problems import Problem
 from .schema import Parameter, fold, messages
-from .schema.params import PARAMETERS
+from .schema.params import PARAMETERS, Reglas
+from .tables import SheetTable
 
 _BY_FOLDED = {fold(p.key): p for p in PARAMETERS}
 
 
-def defaults() -> dict[str, Any]:
-    """Every parameter at its default value."""
-    return {p.key: p.default for p in PARAMETERS}
+@dataclass(frozen=True)
+class ReglasRead:
+    """The rules in force, the problems found and what to write back to the sheet."""
 
-
-@dataclass
-class ParameterRead:
-    """Parameters in force, the problems found and what to write back."""
-
-    values: dict[str, Any]
-    problems: list[Problem] = field(default_factory=list)
+    reglas: Reglas = field(default_factory=Reglas)
+    problems: tuple[Problem, ...] = ()
     rejected: dict[str, Any] = field(default_factory=dict)  # key → the unusable value as typed
-    unknown_rows: list[tuple[Any, ...]] = field(default_factory=list)  # rows naming no parameter
+    unknown_rows: tuple[tuple[Any, ...], ...] = ()  # rows naming no parameter, kept as typed
 
     def shown(self) -> dict[str, Any]:
         """The value to write back for each parameter: in force, or as typed when unusable."""
-        return {**self.values, **self.rejected}
+        return {**dataclasses.asdict(self.reglas), **self.rejected}
 
 
-def read_parameters(table: SheetTable | None) -> ParameterRead:
+def read_reglas(table: SheetTable | None) -> ReglasRead:
     """Parameters from the Reglas sheet; an unusable value is reported and the default kept."""
-    read = ParameterRead(defaults())
-    values, problems = read.values, read.problems
     if table is None:
-        return read
+        return ReglasRead()
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    rejected: dict[str, Any] = {}
+    unknown_rows: list[tuple[Any, ...]] = []
     label = table.spec.column("value").label
     for row, name, raw in zip(table.frame.index, table.frame["parameter"], table.frame["value"], strict=True):
         if not isinstance(name, str):
@@ -56,15 +54,15 @@ def read_parameters(table: SheetTable | None) -> ParameterRead:
                 )
             )
             description = table.frame.at[row, "description"] if "description" in table.frame else None
-            read.unknown_rows.append((name, raw, description))
+            unknown_rows.append((name, raw, description))
             continue
         if is_blank(raw):
             continue
         try:
             values[parameter.key] = parse_parameter(parameter, raw)
         except BadValue:
-            read.rejected[parameter.key] = raw
-            allowed = f"Valores posibles: {', '.join(parameter.choices)}." if parameter.choices else ""
+            rejected[parameter.key] = raw
+            allowed = messages.ALLOWED_VALUES.format(choices=", ".join(parameter.choices)) if parameter.choices else ""
             problems.append(
                 Problem.of(
                     messages.BAD_PARAMETER,
@@ -78,7 +76,7 @@ def read_parameters(table: SheetTable | None) -> ParameterRead:
                     allowed=allowed,
                 )
             )
-    return read
+    return ReglasRead(dataclasses.replace(Reglas(), **values), tuple(problems), rejected, tuple(unknown_rows))
 
 
 def parse_parameter(parameter: Parameter, raw: Any) -> Any:

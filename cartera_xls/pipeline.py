@@ -1,0 +1,146 @@
+"""The refresh as a pure pipeline: raw workbook → checked portfolio → rules and figures as of ``hoy``.
+
+``run(book, hoy, reglas)`` returns one frozen :class:`Refreshed` holding the
+tables, the problems, the typed rules in force, the computed client columns,
+the agenda and every figure of the summary sheets, all under English keys. No
+step changes its input: checks return new tables, rules return new frames. The
+writer takes a :class:`Refreshed`; the notebook facade is a view over one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import checks, followup, indicators, rules
+from .problems import Problem
+from .raw import RawWorkbook
+from .reading import read_tables, typed_frame
+from .reglas import ReglasRead, read_reglas
+from .schema.params import Reglas
+from .schema.sheets import CLIENTES, DATA_SHEETS, ESTADO_PERDIDO, REGLAS
+from .tables import CLIENT_ID, SheetTable, UnknownSheet
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """What was read and checked: the tables with resolved clients, the other sheets and the problems.
+
+    Independent of the as-of date, so one portfolio can be computed for several dates.
+    """
+
+    tables: Mapping[str, SheetTable]
+    unknown: tuple[UnknownSheet, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    reglas: ReglasRead = dataclasses.field(default_factory=ReglasRead)
+    generated: bool = False  # read from a workbook that cartera_xls wrote
+
+    def frame(self, key: str) -> pd.DataFrame | None:
+        """The typed frame of a data sheet, ``None`` when the workbook lacks it."""
+        table = self.tables.get(key)
+        return table.frame if table is not None else None
+
+    @classmethod
+    def empty(cls) -> Portfolio:
+        """Every data sheet with no rows (the template of ``init``)."""
+        tables = {}
+        for spec in DATA_SHEETS:
+            slots = tuple(column.key for column in spec.input_columns)
+            frame = typed_frame(spec, {slot: [] for slot in slots}, pd.Index([], dtype="int64"), slots)
+            if spec is not CLIENTES:
+                frame = frame.assign(**{CLIENT_ID: pd.Series([], dtype="object")})
+            tables[spec.key] = SheetTable(spec, spec.label, frame, slots)
+        return cls(tables)
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """A portfolio computed as of ``hoy``: everything the regenerated workbook and the notebook show."""
+
+    portfolio: Portfolio
+    hoy: dt.date
+    reglas: Reglas
+    clients: pd.DataFrame  # the computed columns of Clientes (schema order), indexed like the clients
+    agenda: pd.DataFrame  # one row per action (keys of followup.AGENDA_KEYS)
+    figures: indicators.Indicators
+
+    @property
+    def tables(self) -> Mapping[str, SheetTable]:
+        return self.portfolio.tables
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.portfolio.problems
+
+
+def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfolio:
+    """Read and check ``book``: IDs assigned, client references resolved, every problem found and sorted."""
+    read = read_tables(book)
+    clients, assigned = checks.assign_ids(read.tables[CLIENTES.key])
+    problems = [*read.problems, *assigned, *checks.duplicate_ids(clients)]
+    problems.extend(checks.suspected_duplicates(clients))
+    tables = {CLIENTES.key: clients}
+    for key, table in read.tables.items():
+        if key == CLIENTES.key:
+            continue
+        if table.spec in DATA_SHEETS:
+            client_ids, found = checks.resolve_clients(clients, table)
+            problems.extend(found)
+            table = dataclasses.replace(table, frame=table.frame.assign(**{CLIENT_ID: client_ids}))
+        tables[key] = table
+    reglas = read_reglas(tables.get(REGLAS.key))
+    problems.extend(reglas.problems)
+    problems.extend(extra_problems)
+    order = {raw.name: position for position, raw in enumerate(book.sheets)}
+    problems.sort(key=lambda p: (order.get(p.sheet, len(order)), p.row or 0))
+    return Portfolio(tables, tuple(read.unknown), tuple(problems), reglas, read.generated)
+
+
+def compute(portfolio: Portfolio, hoy: dt.date, reglas: Reglas | None = None) -> Refreshed:
+    """The computed client columns, the agenda and the summary figures of ``portfolio`` as of ``hoy``.
+
+    ``reglas`` defaults to the rules the workbook's Reglas sheet sets.
+    """
+    reglas = reglas if reglas is not None else portfolio.reglas.reglas
+    day = rules.timestamp(hoy)
+    clients = portfolio.tables[CLIENTES.key].frame
+    sheets = rules.Sheets(
+        clients,
+        portfolio.frame("ventas"),
+        portfolio.frame("seguimiento"),
+        portfolio.frame("oportunidades"),
+        portfolio.frame("encuestas"),
+        portfolio.frame("reclamos"),
+    )
+    metrics = pd.concat(
+        [
+            rules.purchase_metrics(clients, sheets.sales, day),
+            rules.contact_metrics(clients, sheets.followups, day),
+            rules.other_metrics(sheets, day),
+        ],
+        axis=1,
+    )
+    metrics["estado"] = rules.estados(clients, metrics, reglas, day)
+    metrics["perdido_desde"] = rules.lost_since(clients, metrics, reglas, day)
+    metrics["volumen"] = rules.volumen(metrics, reglas)
+    metrics["abc"] = rules.abc(metrics, reglas)
+    metrics = metrics.join(rules.rfm(metrics, metrics["estado"]))
+    probability = clients["purchase_probability"] if "purchase_probability" in clients else pd.Series(np.nan, index=clients.index)
+    metrics["probabilidad"] = probability.astype("float64")
+    metrics = metrics.join(followup.semaforo(metrics, reglas, day))
+    figures = indicators.compute(indicators.Inputs(clients.join(metrics), sheets, reglas, day))
+    offers = figures.offers.drop_duplicates("id").set_index("id")["producto"]
+    metrics["producto_sugerido"] = rules.per_client(clients["id"], offers).astype("object")
+    metrics.loc[metrics["estado"] == ESTADO_PERDIDO, "producto_sugerido"] = None
+    computed = metrics[[column.key for column in CLIENTES.computed_columns]]
+    return Refreshed(portfolio, hoy, reglas, computed, followup.agenda(clients, metrics, reglas, day), figures)
+
+
+def run(book: RawWorkbook, hoy: dt.date, reglas: Reglas | None = None, extra_problems: Iterable[Problem] = ()) -> Refreshed:
+    """The whole refresh of a raw workbook as of ``hoy``, as one frozen value."""
+    return compute(prepare(book, extra_problems), hoy, reglas)
