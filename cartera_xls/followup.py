@@ -127,7 +127,11 @@ def _rules(reglas: Reglas, hoy: pd.Timestamp) -> list[Rule]:
             lambda r: (
                 r["estado"] in (ESTADO_ACTIVO, ESTADO_NUEVO) and (is_missing(r["dias_sin_contacto"]) or r["dias_sin_contacto"] > no_contact)
             ),
-            lambda r: messages.REASON_NO_CONTACT.format(since=_since(r["dias_sin_contacto"])),
+            lambda r: (
+                messages.REASON_NEVER_CONTACTED
+                if is_missing(r["dias_sin_contacto"])
+                else messages.REASON_NO_CONTACT.format(days=int(r["dias_sin_contacto"]))
+            ),
             lambda r: messages.ACTION_NO_CONTACT,
             on_hoy,
         ),

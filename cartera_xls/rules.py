@@ -68,8 +68,13 @@ def _until(frame: pd.DataFrame | None, hoy: pd.Timestamp, required: tuple[str, .
 
 
 def per_client(ids: pd.Series, values: pd.Series) -> pd.Series:
-    """``values`` (indexed by client ID) aligned to the clients' rows; missing where a client has none."""
-    return pd.Series(values.reindex(ids.to_numpy()).to_numpy(), index=ids.index)
+    """``values`` (indexed by client ID) aligned to the clients' rows; missing where a client has none.
+
+    A repeated ID belongs to its first row, as references to it resolve there;
+    the later rows (reported in Revisar) get nothing rather than a copy.
+    """
+    owners = ids.where(~ids.duplicated(keep="first"))
+    return pd.Series(values.reindex(owners.to_numpy()).to_numpy(), index=ids.index)
 
 
 def _days(later: pd.Series | pd.Timestamp, earlier: pd.Series) -> pd.Series:

@@ -187,14 +187,14 @@ SEMAFORO_CASES = [
         "no contact for 31 days",
         {"contacts": ({"days": 31},)},
         "amarillo",
-        messages.REASON_NO_CONTACT.format(since=messages.REASON_SINCE.format(days=31)),
+        messages.REASON_NO_CONTACT.format(days=31),
     ),
     ("no contact for 30 days", {"contacts": ({"days": 30},)}, "verde", messages.REASON_NOTHING),
     (
         "never contacted active client",
         {"contacts": ()},
         "amarillo",
-        messages.REASON_NO_CONTACT.format(since=messages.REASON_NEVER),
+        messages.REASON_NEVER_CONTACTED,
     ),
     (
         "waiting for their answer 11 days",

@@ -162,3 +162,10 @@ def test_compute_needs_no_file_and_as_of_another_date() -> None:
     later = pipeline.compute(portfolio, (HOY + pd.Timedelta(days=7)).date())
     assert later.clients.loc[2, "semaforo"] == "rojo"  # and overdue a week later
     assert today.clients.loc[2, "semaforo"] == "amarillo"  # computing again changed nothing already computed
+
+
+def test_a_repeated_id_belongs_to_its_first_row() -> None:
+    ids = pd.Series(["C1", "C2", "C1", None], index=[2, 3, 4, 5])
+    revenue = pd.Series({"C1": 100.0, "C2": 50.0})
+    # row 4 repeats C1 (reported in Revisar): it gets nothing rather than a copy of row 2's figures
+    assert values(rules.per_client(ids, revenue)) == [100.0, 50.0, None, None]
