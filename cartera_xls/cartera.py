@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import pipeline
+from .data_writing import layout
 from .errors import WriteFailed
 from .ics import write_calendar
 from .problems import Problem
@@ -92,7 +93,8 @@ class Cartera:
         frame = table.labelled()
         computed = self.refreshed.clients
         if key == CLIENTES.key and len(computed.columns):
-            frame = frame.join(computed.rename(columns=lambda column: CLIENTES.column(column).label))
+            labels = {c.slot: c.label for c in layout(table, list(computed.columns)) if c.computed}  # as the sheet names them
+            frame = frame.join(computed.rename(columns=labels))
         return frame
 
     @property

@@ -16,7 +16,6 @@ import pandas as pd
 
 from .problems import Problem
 from .schema import fold, messages
-from .schema.sheets import CLIENTES
 from .tables import SheetTable
 
 DEFAULT_ID_PREFIX = "C"
@@ -50,9 +49,13 @@ def assign_ids(clients: SheetTable) -> tuple[SheetTable, list[Problem]]:
         number += 1
     ids = ids.copy()
     ids[missing] = new_ids
-    slots = clients.slots if "id" in clients.slots else ("id", *clients.slots)
-    updated = dataclasses.replace(clients, frame=clients.frame.assign(id=ids), slots=slots)
-    label = CLIENTES.column("id").label
+    if "id" in clients.slots:
+        updated = dataclasses.replace(clients, frame=clients.frame.assign(id=ids))
+    else:  # a new ID column, after the team's columns so none of theirs moves
+        taken_columns = [*clients.positions.values(), *clients.computed_at.values(), clients.first_col - 1]
+        positions = {**clients.positions, "id": max(taken_columns) + 1}
+        updated = dataclasses.replace(clients, frame=clients.frame.assign(id=ids), slots=(*clients.slots, "id"), positions=positions)
+    label = updated.header("id")
     return updated, [
         Problem.of(messages.ID_ASSIGNED, clients.name, int(row), label, value, messages.SEVERITY_INFO)
         for row, value in zip(ids[missing].index.tolist(), new_ids, strict=True)
@@ -81,7 +84,7 @@ def duplicate_ids(clients: SheetTable) -> list[Problem]:
     ids = clients.frame["id"].map(lambda v: fold(str(v)) if isinstance(v, str) else None)
     first_row: dict[str, int] = {}
     problems = []
-    label = CLIENTES.column("id").label
+    label = clients.header("id")
     for row, key in zip(ids.index.tolist(), ids.tolist(), strict=True):
         if key is None:
             continue
@@ -118,7 +121,7 @@ def resolve_clients(clients: SheetTable, table: SheetTable) -> tuple[pd.Series, 
             resolved[reference] = by_id.get(key) or (next(iter(ids)) if len(ids) == 1 else None)
     unresolved = [reference for reference, client_id in resolved.items() if client_id is None]
     problems: list[Problem] = []
-    label = table.spec.column("client").label
+    label = table.header("client")
     if unresolved:
         flagged = references[references.isin(unresolved)]
         for row, reference in zip(flagged.index.tolist(), flagged.tolist(), strict=True):
@@ -143,7 +146,7 @@ def suspected_duplicates(clients: SheetTable) -> list[Problem]:
             return
         reported.add(pair)
         value = frame.at[max(row, other), column] if column in frame else ""
-        label = CLIENTES.column(column).label
+        label = clients.header(column)
         problems.append(
             Problem.of(
                 messages.SUSPECTED_DUPLICATE,

@@ -39,6 +39,7 @@ class Portfolio:
     problems: tuple[Problem, ...] = ()
     reglas: ReglasRead = dataclasses.field(default_factory=ReglasRead)
     generated: bool = False  # read from a workbook that cartera_xls wrote
+    date1904: bool = False  # its dates count from 1904 (kept in the workbook written)
 
     def frame(self, key: str) -> pd.DataFrame | None:
         """The typed frame of a data sheet, ``None`` when the workbook lacks it."""
@@ -98,7 +99,7 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfo
     problems.extend(extra_problems)
     order = {raw.name: position for position, raw in enumerate(book.sheets)}
     problems.sort(key=lambda p: (order.get(p.sheet, len(order)), p.row or 0))
-    return Portfolio(tables, tuple(read.unknown), tuple(problems), reglas, read.generated)
+    return Portfolio(tables, tuple(read.unknown), tuple(problems), reglas, read.generated, book.date1904)
 
 
 def compute(portfolio: Portfolio, hoy: dt.date, reglas: Reglas | None = None) -> Refreshed:

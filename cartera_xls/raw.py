@@ -6,7 +6,7 @@ turns them into typed tables. Nothing here touches the disk.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,33 @@ class ExcelError(str):
     __slots__ = ()
 
 
-def _no_formulas(sheet_name: str) -> Mapping[tuple[int, int], str]:
-    return {}
+# A number format as the file stores it: a built-in id (14 is the locale's short date) or a format code.
+NumberFormat = int | str
+Cell = tuple[int, int]  # (row, column), 0-based from A1
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A cell's formula as the file stores it (without the leading ``=``)."""
+
+    text: str
+    array: str | None = None  # the range an array formula spans (``A1:A3``), on its first cell
+    dynamic: bool = False  # a dynamic array (spills), as Excel 365 writes FILTER, UNIQUE…
+
+
+@dataclass(frozen=True)
+class SheetDetails:
+    """What a sheet holds beyond its values: number formats, formulas and layout the team chose."""
+
+    formats: Mapping[Cell, NumberFormat] = field(default_factory=dict)  # cells with a format other than General
+    formulas: Mapping[Cell, Formula] = field(default_factory=dict)
+    hidden_rows: frozenset[int] = frozenset()
+    hidden_columns: frozenset[int] = frozenset()
+    merged: tuple[tuple[int, int, int, int], ...] = ()  # (first row, first col, last row, last col)
+    tables: tuple[tuple[str, str], ...] = ()  # (name, range) of the sheet's Excel tables
+
+
+NO_DETAILS = SheetDetails()
 
 
 @dataclass
@@ -33,7 +58,8 @@ class RawSheet:
     rows: list[list[Any]]
     hidden: bool = False
     # (row, column) → Excel error text such as "#N/A", or FORMULA_WITHOUT_VALUE
-    flagged: dict[tuple[int, int], str] = field(default_factory=dict)
+    flagged: dict[Cell, str] = field(default_factory=dict)
+    details: SheetDetails = NO_DETAILS
 
 
 @dataclass
@@ -44,8 +70,6 @@ class RawWorkbook:
     sheets: list[RawSheet]
     date1904: bool = False
     generated: bool = False  # written by cartera_xls (has our marker property)
-    # Formula text (``=SUM(A1:A3)``) by (row, column) of one sheet, read when asked; empty where the format has none.
-    formulas: Callable[[str], Mapping[tuple[int, int], str]] = _no_formulas
 
 
 def column_letters(col: int) -> str:

@@ -21,8 +21,8 @@ from .parsing import BadValue, is_blank, parse_text, parser_for
 from .problems import Problem
 from .raw import FORMULA_WITHOUT_VALUE, RawSheet, RawWorkbook, column_letters
 from .schema import Column, Kind, Sheet, fold, messages
-from .schema.sheets import CLIENTES, DATA_SHEETS, GENERATED_SHEETS, INSTRUCCIONES, REGLAS
-from .tables import EXTRA_PREFIX, SheetTable, UnknownSheet
+from .schema.sheets import CALCULATED_SUFFIX, CLIENTES, DATA_SHEETS, GENERATED_SHEETS, INSTRUCCIONES, REGLAS
+from .tables import EXTRA_PREFIX, SheetCells, SheetTable, UnknownSheet
 
 HEADER_SEARCH_ROWS = 30
 _KNOWN_SHEETS: tuple[Sheet, ...] = (*DATA_SHEETS, REGLAS)
@@ -59,9 +59,9 @@ def read_tables(book: RawWorkbook) -> ReadResult:
             result.problems.append(
                 Problem.of(messages.RESERVED_SHEET, raw.name, None, "", raw.name, messages.SEVERITY_WARNING, renamed=renamed)
             )
-            result.unknown.append(UnknownSheet(renamed, raw.rows, book.formulas(raw.name), raw.hidden))
+            result.unknown.append(UnknownSheet(renamed, raw.rows, raw.details, raw.hidden, raw.flagged))
             continue
-        result.unknown.append(UnknownSheet(raw.name, raw.rows, book.formulas(raw.name), raw.hidden))
+        result.unknown.append(UnknownSheet(raw.name, raw.rows, raw.details, raw.hidden, raw.flagged))
     if CLIENTES.key not in result.tables:
         if any(_match_sheet(raw.name) is CLIENTES for raw in book.sheets):
             name = next(raw.name for raw in book.sheets if _match_sheet(raw.name) is CLIENTES)
@@ -105,7 +105,11 @@ def _find_header(rows: list[list[Any]], lookup: dict[str, Column]) -> tuple[int,
 
 
 def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, generated: bool, problems: list[Problem]) -> SheetTable | None:
-    """Parse one known sheet; ``None`` (sheet carried as unknown) when a required column is missing."""
+    """Parse one known sheet; ``None`` (sheet carried as unknown) when a required column is missing.
+
+    Every row keeps its place (the frame's index is the Excel row) and every
+    column its position and its header as the team typed it.
+    """
     lookup = _header_lookup(spec)
     header_row, _ = _find_header(raw.rows, lookup)
     header = raw.rows[header_row] if raw.rows else []
@@ -121,37 +125,16 @@ def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, generated: bool, pro
     first_data = header_row + 1
     height = len(raw.rows) - first_data  # rows below the header
     grid = list(zip_longest(*raw.rows[first_data:], fillvalue=None))
-    first_col, last_col = _used_columns(header, grid)
-    slots: list[str] = []
-    columns: list[tuple[int, str]] = []  # (sheet column, slot) of every column read
-    for col in range(first_col, last_col + 1):
-        text = header[col] if col < len(header) else None
-        found_column = lookup.get(fold(text)) if isinstance(text, str) else None
-        if found_column is not None and found_column.computed and generated:
-            continue  # ours: recomputed on every refresh, never read as input
-        if found_column is not None and not found_column.computed and found_column.key not in slots:
-            slot = found_column.key
-        else:
-            title = parse_text(text).strip() if not is_blank(text) else f"Columna {column_letters(col)}"
-            if found_column is not None and found_column.computed:
-                # The team's own column named like one the tool computes: kept under another name.
-                renamed = title + RESERVED_SUFFIX
-                problems.append(
-                    Problem.of(messages.RESERVED_COLUMN, raw.name, header_row + 1, title, title, messages.SEVERITY_WARNING, renamed=renamed)
-                )
-                title = renamed
-            elif found_column is not None:
-                problems.append(Problem.of(messages.DUPLICATE_COLUMN, raw.name, header_row + 1, title, "", messages.SEVERITY_WARNING))
-            slot = _unique(EXTRA_PREFIX + title, slots)
-        slots.append(slot)
-        columns.append((col, slot))
-
-    kept = _rows_with_content(grid[first_col : last_col + 1], height)
+    first_col, last_col = _used_columns(header, grid, first_data, raw)
+    columns = _columns(raw, spec, header, header_row, range(first_col, last_col + 1), grid, generated, problems)
+    used = [*columns.positions.values(), *columns.computed_at.values()]
+    kept = _rows_with_content([grid[col] for col in sorted(used) if col < len(grid)], height, first_data, used, raw)
+    kept = _without_repeated_headers(kept, grid, header, columns, first_data, raw.name, problems)
     indices = [first_data + offset for offset in kept]
     every_row = len(kept) == height
     values: dict[str, list[Any]] = {}
     invalid: dict[tuple[int, str], Any] = {}
-    for col, slot in columns:
+    for slot, col in columns.positions.items():
         if col >= len(grid):
             cells: Sequence[Any] = [None] * len(kept)  # a header past the last cell of every row
         else:
@@ -159,25 +142,138 @@ def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, generated: bool, pro
         if slot.startswith(EXTRA_PREFIX):
             values[slot] = [None if is_blank(value) else value for value in cells]
         else:
-            values[slot] = _parse_column(indices, cells, col, spec.column(slot), raw, invalid, date1904, problems)
+            label = columns.labels[slot]
+            values[slot] = _parse_column(indices, cells, col, spec.column(slot), label, raw, invalid, date1904, problems)
     index = pd.Index([index + 1 for index in indices], dtype="int64")
+    slots = tuple(columns.positions)
     return SheetTable(
         spec=spec,
         name=raw.name,
         frame=typed_frame(spec, values, index, slots),
-        slots=tuple(slots),
+        slots=slots,
         header_row=header_row,
         first_col=first_col,
-        title_rows=tuple(tuple(row) for row in raw.rows[:header_row]),
         invalid=invalid,
+        labels=columns.labels,
+        positions=columns.positions,
+        cells=SheetCells(tuple(tuple(row) for row in raw.rows[: header_row + 1]), tuple(grid), raw.details, raw.flagged),
+        computed_at=columns.computed_at,
+        renamed=frozenset(columns.renamed),
     )
 
 
-def _used_columns(header: list[Any], grid: list[tuple[Any, ...]]) -> tuple[int, int]:
-    """First and last column holding anything in the header row or below it."""
+@dataclass
+class _Columns:
+    """How the columns of a header row were read."""
+
+    positions: dict[str, int] = field(default_factory=dict)  # slot → sheet column, in sheet order
+    labels: dict[str, str] = field(default_factory=dict)  # slot → header as typed
+    computed_at: dict[str, int] = field(default_factory=dict)  # our computed columns found (a workbook we wrote)
+    renamed: set[str] = field(default_factory=set)  # computed keys whose plain label is a column of the team's
+
+
+def _columns(
+    raw: RawSheet,
+    spec: Sheet,
+    header: list[Any],
+    header_row: int,
+    span: range,
+    grid: list[tuple[Any, ...]],
+    generated: bool,
+    problems: list[Problem],
+) -> _Columns:
+    """Which column is which: known columns by header, the team's own, and the computed ones we wrote before.
+
+    A computed column is ours when its header is our label with ``(calculado)``,
+    or our plain label in a workbook we wrote that has no such twin; any other
+    column named like a computed one is the team's, and ours takes the suffix.
+    """
+    lookup = _header_lookup(spec)
+    typed = {col: parse_text(header[col]) if col < len(header) and not is_blank(header[col]) else "" for col in span}
+    suffixed = {fold(column.label + CALCULATED_SUFFIX): column for column in spec.computed_columns}
+    twins = {suffixed[fold(text)].key for text in typed.values() if fold(text) in suffixed}
+    result = _Columns()
+    seen_extra: dict[str, str] = {}  # folded team header → the first one typed, to spot duplicates
+    for col, text in typed.items():
+        key = fold(text)
+        column = lookup.get(key) if text else None
+        if key in suffixed:
+            result.computed_at.setdefault(suffixed[key].key, col)
+            continue
+        if column is not None and column.computed:
+            if generated and column.key not in twins and column.key not in result.computed_at:
+                result.computed_at[column.key] = col  # ours from the last refresh: recomputed, never read
+                continue
+            result.renamed.add(column.key)
+            problems.append(
+                Problem.of(
+                    messages.RESERVED_COLUMN,
+                    raw.name,
+                    header_row + 1,
+                    text,
+                    text,
+                    messages.SEVERITY_INFO,
+                    renamed=column.label + CALCULATED_SUFFIX,
+                )
+            )
+            column = None
+        if column is not None and column.key not in result.positions:
+            result.positions[column.key] = col
+            result.labels[column.key] = text
+            continue
+        if not text and (col >= len(grid) or all(map(is_blank, grid[col]))):
+            continue  # an empty column between the team's: left empty, never given an invented header
+        if column is not None or (text and key in seen_extra):
+            problems.append(Problem.of(messages.DUPLICATE_COLUMN, raw.name, header_row + 1, text, "", messages.SEVERITY_WARNING))
+        elif not text:
+            problems.append(
+                Problem.of(messages.UNTITLED_COLUMN, raw.name, header_row + 1, column_letters(col), "", messages.SEVERITY_WARNING)
+            )
+        seen_extra.setdefault(key, text)
+        slot = _unique(EXTRA_PREFIX + (text or column_letters(col)), list(result.positions))
+        result.positions[slot] = col
+        result.labels[slot] = text
+    return result
+
+
+def _without_repeated_headers(
+    kept: list[int],
+    grid: list[tuple[Any, ...]],
+    header: list[Any],
+    columns: _Columns,
+    first_data: int,
+    sheet: str,
+    problems: list[Problem],
+) -> list[int]:
+    """The data rows less those that repeat the header row (pasted again): reported, kept in the sheet, never read as data."""
+    titled = [(col, fold(label)) for slot, label in columns.labels.items() if label and (col := columns.positions[slot]) < len(grid)]
+    if len(titled) < 2:
+        return kept
+    needed = max(2, (len(titled) + 1) // 2)
+
+    def repeats(offset: int) -> bool:
+        hits = 0
+        for col, label in titled:
+            value = grid[col][offset]
+            if isinstance(value, str) and fold(value) == label:
+                hits += 1
+        return hits >= needed
+
+    repeated = [offset for offset in kept if isinstance(grid[titled[0][0]][offset], str) and repeats(offset)]
+    for offset in repeated:
+        problems.append(Problem.of(messages.REPEATED_HEADER, sheet, first_data + offset + 1, "", "", messages.SEVERITY_WARNING))
+    return [offset for offset in kept if offset not in set(repeated)] if repeated else kept
+
+
+def _used_columns(header: list[Any], grid: list[tuple[Any, ...]], first_data: int, raw: RawSheet) -> tuple[int, int]:
+    """First and last column holding anything in the header row or below it (a formula without a value counts)."""
+    flagged_cols = {col for row, col in raw.flagged if row >= first_data}
+    flagged_cols.update(col for row, col in raw.details.formulas if row >= first_data)
 
     def used(col: int) -> bool:
-        return (col < len(header) and not is_blank(header[col])) or (col < len(grid) and not all(map(is_blank, grid[col])))
+        if col < len(header) and not is_blank(header[col]):
+            return True
+        return col in flagged_cols or (col < len(grid) and not all(map(is_blank, grid[col])))
 
     width = max(len(header), len(grid))
     first = next((col for col in range(width) if used(col)), None)
@@ -186,8 +282,11 @@ def _used_columns(header: list[Any], grid: list[tuple[Any, ...]]) -> tuple[int, 
     return first, next(col for col in range(width - 1, first - 1, -1) if used(col))
 
 
-def _rows_with_content(columns: list[tuple[Any, ...]], height: int) -> list[int]:
-    """Offsets of the rows with a non-blank cell in ``columns``; most rows are settled by their first cell."""
+def _rows_with_content(columns: list[tuple[Any, ...]], height: int, first_data: int, used: list[int], raw: RawSheet) -> list[int]:
+    """Offsets of the rows with a non-blank cell in ``columns`` or a formula in a ``used`` column.
+
+    Most rows are settled by their first cell.
+    """
     undecided: Sequence[int] = range(height)
     kept: list[int] = []
     for cells in columns:
@@ -197,6 +296,10 @@ def _rows_with_content(columns: list[tuple[Any, ...]], height: int) -> list[int]
         undecided = blank
         if not undecided:
             break
+    if undecided and (raw.flagged or raw.details.formulas):
+        wanted = set(used)
+        marked = {row - first_data for row, col in (*raw.flagged, *raw.details.formulas) if col in wanted and row >= first_data}
+        kept.extend(offset for offset in undecided if offset in marked)
     return sorted(kept)
 
 
@@ -205,6 +308,7 @@ def _parse_column(
     cells: Sequence[Any],
     col: int,
     column: Column,
+    label: str,
     raw: RawSheet,
     invalid: dict[tuple[int, str], Any],
     date1904: bool,
@@ -228,15 +332,13 @@ def _parse_column(
         flag = flags.get((index, col)) if flagged_rows else None
         if flag is not None:
             template = messages.FORMULA_WITHOUT_VALUE if flag == FORMULA_WITHOUT_VALUE else messages.EXCEL_ERROR
-            problems.append(
-                Problem.of(template, raw.name, index + 1, column.label, "" if template is messages.FORMULA_WITHOUT_VALUE else flag)
-            )
+            problems.append(Problem.of(template, raw.name, index + 1, label, "" if template is messages.FORMULA_WITHOUT_VALUE else flag))
             if flag != FORMULA_WITHOUT_VALUE:
                 invalid[(index + 1, column.key)] = flag
             parsed[offset] = None
         elif is_blank(value):
             if column.required:
-                problems.append(Problem.of(messages.MISSING_REQUIRED, raw.name, index + 1, column.label))
+                problems.append(Problem.of(messages.MISSING_REQUIRED, raw.name, index + 1, label))
             parsed[offset] = None
         elif type(value) is str and value in cache:
             parsed[offset] = cache[value]
@@ -247,7 +349,7 @@ def _parse_column(
                     cache[value] = result
                 parsed[offset] = result
             except BadValue as bad:
-                problems.append(Problem.of(bad.template, raw.name, index + 1, column.label, value, **bad.fields))
+                problems.append(Problem.of(bad.template, raw.name, index + 1, label, value, **bad.fields))
                 invalid[(index + 1, column.key)] = value
                 parsed[offset] = None
     return parsed

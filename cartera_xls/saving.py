@@ -87,9 +87,7 @@ def is_in_place(target: Path, source: Source) -> bool:
 
 def _verifier(refreshed: Refreshed, progress: Report = quiet) -> Callable[[Path], None]:
     """A check that a written file is whole and holds every row of every data sheet."""
-    heights = {
-        table.spec.label: table.header_row + 1 + len(table.frame) for table in refreshed.tables.values() if table.spec in DATA_SHEETS
-    }
+    heights = {table.name: table.last_row for table in refreshed.tables.values() if table.spec in DATA_SHEETS}
 
     def verify(path: Path) -> None:
         progress(messages.PROGRESS_VERIFYING, AT_VERIFYING)

@@ -1,27 +1,25 @@
 """From a file on disk to raw grids of cell values — the only module that opens workbooks.
 
 Values come from python-calamine (fast, every format). For ``.xlsx``/``.xlsm``
-the sheet XML is also scanned for what calamine hides: error cells (``#N/A``)
-and formulas without a cached value, both of which calamine turns into ``''``.
-The formula text of sheets the tool does not know comes from openpyxl, which
-is slow but only reads those sheets.
+the sheet XML is also scanned (:mod:`cartera_xls.ooxml`) for what calamine hides:
+error cells (``#N/A``) and formulas without a cached value, both of which
+calamine turns into ``''``, and what makes a cell come back as typed: its
+number format and formula, hidden rows and columns, the sheet's tables.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import Path
 
 from defusedxml import DefusedXmlException, ElementTree
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
+from . import ooxml
 from .errors import PasswordProtected, UnreadableWorkbook
-from .raw import FORMULA_WITHOUT_VALUE, ExcelError, RawSheet, RawWorkbook, column_index
+from .raw import FORMULA_WITHOUT_VALUE, NO_DETAILS, Cell, ExcelError, RawSheet, RawWorkbook, SheetDetails, column_index
 from .schema import messages
 from .schema.sheets import MARKER_PROPERTY
 
@@ -40,11 +38,6 @@ MAX_CELLS = 60_000_000
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 
-_NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
 _ERROR_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
 _UNCACHED_FORMULA = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
 _DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
@@ -61,7 +54,7 @@ def check_written(path: Path, heights: dict[str, int]) -> None:
     last ``<row r="...">``, so verifying costs a fraction of writing.
     """
     with zipfile.ZipFile(path) as archive:
-        members = dict(_sheet_members(archive))
+        members = dict(ooxml.sheet_members(archive))
         last_rows: dict[str, int] = {}
         for entry in archive.infolist():
             try:
@@ -91,42 +84,20 @@ def open_workbook(path: Path) -> RawWorkbook:
         raise PasswordProtected(messages.PASSWORD_PROTECTED.format(path=path.name))
     if not (magic.startswith(ZIP_MAGIC) or magic.startswith(OLE_MAGIC)):
         raise UnreadableWorkbook(messages.NOT_A_WORKBOOK.format(path=path.name))
-    flagged: dict[str, dict[tuple[int, int], str]] = {}
+    scanned: dict[str, tuple[dict[Cell, str], SheetDetails]] = {}
     date1904 = generated = False
     if magic.startswith(ZIP_MAGIC):
         try:
             with zipfile.ZipFile(path) as archive:
                 _check_zip_bounds(archive, path)
                 if suffix in ZIP_SUFFIXES:
-                    flagged, date1904, generated = _scan_xlsx(archive, path)
+                    scanned, date1904, generated = _scan_xlsx(archive, path)
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=exc)) from None
-    formulas = (lambda sheet_name: read_formulas(path, sheet_name)) if suffix in ZIP_SUFFIXES else RawWorkbook.formulas
-    return RawWorkbook(path, _read_values(path, flagged), date1904, generated, formulas)
+    return RawWorkbook(path, _read_values(path, scanned), date1904, generated)
 
 
-def read_formulas(path: Path, sheet_name: str) -> Mapping[tuple[int, int], str]:
-    """Formula text (``=SUM(A1:A3)``) by (row, column) of one sheet of an .xlsx/.xlsm."""
-    import openpyxl  # only needed for sheets the tool does not know
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, keep_links=False)
-        try:
-            found: dict[tuple[int, int], str] = {}
-            for row in book[sheet_name].iter_rows():
-                for cell in row:
-                    if getattr(cell, "data_type", None) == "f" and cell.value is not None:
-                        text = getattr(cell.value, "text", cell.value)
-                        found[(cell.row - 1, cell.column - 1)] = str(text)
-            return found
-        finally:
-            book.close()
-    except Exception as exc:  # openpyxl fails in many ways on a damaged part; all mean the same to the team
-        detail = f"hoja «{sheet_name}»: {type(exc).__name__}"
-        raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=detail)) from None
-
-
-def _read_values(path: Path, flagged: dict[str, dict[tuple[int, int], str]]) -> list[RawSheet]:
+def _read_values(path: Path, scanned: dict[str, tuple[dict[Cell, str], SheetDetails]]) -> list[RawSheet]:
     try:
         book = CalamineWorkbook.from_path(str(path))
         try:
@@ -134,9 +105,14 @@ def _read_values(path: Path, flagged: dict[str, dict[tuple[int, int], str]]) -> 
             for meta in book.sheets_metadata:
                 if meta.typ != SheetTypeEnum.WorkSheet:
                     continue  # chart sheets and dialogs carry no cells
-                rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                sheet = book.get_sheet_by_name(meta.name)
+                rows = sheet.to_python(skip_empty_area=False)
                 hidden = meta.visible != SheetVisibleEnum.Visible
-                sheets.append(RawSheet(meta.name, rows, hidden, flagged.get(meta.name, {})))
+                flagged, details = scanned.get(meta.name, ({}, NO_DETAILS))
+                if details is NO_DETAILS and sheet.merged_cell_ranges:  # .xls: calamine knows the merges
+                    merged = tuple((r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges)
+                    details = SheetDetails(merged=merged)
+                sheets.append(RawSheet(meta.name, rows, hidden, flagged, details))
             return sheets
         finally:
             book.close()
@@ -157,27 +133,28 @@ def _check_zip_bounds(archive: zipfile.ZipFile, path: Path) -> None:
         raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=detail))
 
 
-def _scan_xlsx(archive: zipfile.ZipFile, path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], bool, bool]:
-    """Error cells and uncached formulas per sheet, the 1904 flag and our marker."""
+def _scan_xlsx(archive: zipfile.ZipFile, path: Path) -> tuple[dict[str, tuple[dict[Cell, str], SheetDetails]], bool, bool]:
+    """Per sheet, its error cells and uncached formulas and its details; the 1904 flag and our marker."""
     names = set(archive.namelist())
     try:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        members = _sheet_members(archive, workbook)
+        workbook = ooxml.parse(archive.read(ooxml.WORKBOOK))
+        members = ooxml.sheet_members(archive, workbook)
+        formats = ooxml.style_formats(archive)
+        scanned: dict[str, tuple[dict[Cell, str], SheetDetails]] = {}
+        for sheet_name, member in members:
+            if member not in names:
+                continue
+            data = archive.read(member)
+            _check_dimension(data, path)
+            scanned[sheet_name] = (_flag_cells(data), ooxml.sheet_details(data, formats, ooxml.sheet_tables(archive, member)))
+    except UnreadableWorkbook:
+        raise
     except DefusedXmlException:
         raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=messages.HOSTILE_XML)) from None
-    except (KeyError, ElementTree.ParseError) as exc:
+    except (KeyError, ValueError, ElementTree.ParseError) as exc:
         raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=exc)) from None
-    props = workbook.find("m:workbookPr", _NS)
-    date1904 = props is not None and props.get("date1904", "0").lower() in ("1", "true")
-    flagged: dict[str, dict[tuple[int, int], str]] = {}
-    for sheet_name, member in members:
-        if member not in names:
-            continue
-        data = archive.read(member)
-        _check_dimension(data, path)
-        flagged[sheet_name] = _flag_cells(data)
     generated = "docProps/custom.xml" in names and MARKER_PROPERTY.encode() in archive.read("docProps/custom.xml")
-    return flagged, date1904, generated
+    return scanned, ooxml.date1904(workbook), generated
 
 
 def _check_dimension(data: bytes, path: Path) -> None:
@@ -228,53 +205,25 @@ def uncarried_content(path: Path, ours: tuple[str, ...] = ()) -> list[str]:
                 found.append(messages.CONTENT_MACROS)
             if any(name.startswith("xl/pivotTables/") for name in names):
                 found.append(messages.CONTENT_PIVOTS)
-            for sheet_name, member in _sheet_members(archive):
+            for sheet_name, member in ooxml.sheet_members(archive):
                 if sheet_name in ours:
                     continue
-                kinds = _sheet_content(archive, names, member)
+                kinds = _sheet_content(archive, member)
                 found.extend(messages.CONTENT_IN_SHEET.format(what=kind, sheet=sheet_name) for kind in kinds)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, DefusedXmlException):
         return found
     return found
 
 
-def _sheet_members(archive: zipfile.ZipFile, workbook: Any = None) -> list[tuple[str, str]]:
-    """(sheet name, zip member of its XML) in workbook order; ``workbook`` is xl/workbook.xml if already parsed."""
-    if workbook is None:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.findall("rel:Relationship", _NS)}
-    return [
-        (sheet.get("name", ""), _resolve("xl", targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")))
-        for sheet in workbook.iterfind("m:sheets/m:sheet", _NS)
-    ]
-
-
-def _resolve(folder: str, target: str) -> str:
-    """A relationship target as a zip member name: absolute (``/xl/...``) or relative to ``folder``."""
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(folder, target))
-
-
-def _sheet_content(archive: zipfile.ZipFile, names: set[str], member: str) -> list[str]:
+def _sheet_content(archive: zipfile.ZipFile, member: str) -> list[str]:
     """Kinds of objects attached to one sheet: charts, images, comments."""
-    sheet_path = PurePosixPath(member)
-    rels_name = str(sheet_path.parent / "_rels" / (sheet_path.name + ".rels"))
-    if rels_name not in names:
-        return []
     kinds: list[str] = []
-    for rel in ElementTree.fromstring(archive.read(rels_name)).findall("rel:Relationship", _NS):
-        kind = rel.get("Type", "").rsplit("/", 1)[-1]
-        if kind in ("comments", "threadedComment") and messages.CONTENT_COMMENTS not in kinds:
+    for _, rel_type, target, _ in ooxml.relationships(archive, member):
+        if ooxml.kind(rel_type) in ("comments", "threadedComment") and messages.CONTENT_COMMENTS not in kinds:
             kinds.append(messages.CONTENT_COMMENTS)
-        elif kind == "drawing":
-            drawing = _resolve(str(sheet_path.parent), rel.get("Target", ""))
-            drawing_rels = str(PurePosixPath(drawing).parent / "_rels" / (PurePosixPath(drawing).name + ".rels"))
-            if drawing_rels in names:
-                for inner in ElementTree.fromstring(archive.read(drawing_rels)).findall("rel:Relationship", _NS):
-                    inner_kind = inner.get("Type", "").rsplit("/", 1)[-1]
-                    label = {"chart": messages.CONTENT_CHARTS, "image": messages.CONTENT_IMAGES}.get(inner_kind)
-                    if label and label not in kinds:
-                        kinds.append(label)
+        elif ooxml.kind(rel_type) == "drawing":
+            for _, inner_type, _, _ in ooxml.relationships(archive, target):
+                label = {"chart": messages.CONTENT_CHARTS, "image": messages.CONTENT_IMAGES}.get(ooxml.kind(inner_type))
+                if label and label not in kinds:
+                    kinds.append(label)
     return kinds

@@ -59,16 +59,18 @@ class Formats:
         self.title = book.add_format({"bold": True, "font_size": 14})
         self.invalid = book.add_format({"bg_color": INVALID_COLOUR})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
-        self._numbers: dict[str, Format] = {}
+        self._numbers: dict[str | int, Format] = {}
         self.semaforo = {
             name: book.add_format({"bg_color": colours.fill, "font_color": colours.font, "bold": True})
             for name, colours in SEMAFORO_COLOURS.items()
         }
         self.row_tint = {name: book.add_format({"bg_color": colours.tint}) for name, colours in SEMAFORO_COLOURS.items()}
 
-    def number(self, number_format: str) -> Format:
-        """A format with the given Excel number format (or role of :class:`Fmt`), made once."""
-        code = money_format(self.currency) if number_format == Fmt.MONEY else str(number_format)
+    def number(self, number_format: str | int) -> Format:
+        """A format with the given Excel number format: a code, a role of :class:`Fmt` or a built-in id (14)."""
+        code: str | int = number_format if isinstance(number_format, int) else str(number_format)
+        if code == Fmt.MONEY:
+            code = money_format(self.currency)
         if code not in self._numbers:
             self._numbers[code] = self.book.add_format({"num_format": code})
         return self._numbers[code]

@@ -20,10 +20,30 @@ from typing import Any
 
 import pandas as pd
 
+from .raw import NO_DETAILS, Cell, SheetDetails
 from .schema import Sheet
 
 EXTRA_PREFIX = "extra:"  # slot name of a user column inside a SheetTable frame
 CLIENT_ID = "client_id"  # resolved client ID beside each row's "Cliente" reference
+
+
+@dataclass(frozen=True)
+class SheetCells:
+    """A sheet's cells as they were read, so every one the team typed is written back as typed."""
+
+    top: tuple[tuple[Any, ...], ...] = ()  # the rows above the header, and the header row, as read
+    below: tuple[tuple[Any, ...], ...] = ()  # the rows below the header, by column (column A first)
+    details: SheetDetails = NO_DETAILS  # number formats, formulas, hidden rows and columns, merges, tables
+    flagged: Mapping[Cell, str] = field(default_factory=dict)  # error cells and formulas without a cached value
+
+    @property
+    def height(self) -> int:
+        """How many rows there are below the header, blank ones included."""
+        return max((len(column) for column in self.below), default=0)
+
+    def column(self, col: int) -> tuple[Any, ...]:
+        """The cells of a column below the header (empty when the sheet has nothing there)."""
+        return self.below[col] if col < len(self.below) else ()
 
 
 @dataclass(frozen=True)
@@ -32,35 +52,56 @@ class SheetTable:
 
     spec: Sheet
     name: str  # the sheet's name in the workbook it came from
-    frame: pd.DataFrame  # one column per slot; index = Excel row number
+    frame: pd.DataFrame  # one column per slot; index = Excel row number of each data row
     slots: tuple[str, ...]  # column order: column keys, and EXTRA_PREFIX + header for user columns
     header_row: int = 0  # 0-based row of the header in the sheet
     first_col: int = 0  # 0-based column where the table starts
-    title_rows: tuple[tuple[Any, ...], ...] = ()  # raw rows above the header
     invalid: Mapping[tuple[int, str], Any] = field(default_factory=dict)  # (row, slot) → text as typed
+    labels: Mapping[str, str] = field(default_factory=dict)  # slot → its header as the team typed it
+    positions: Mapping[str, int] = field(default_factory=dict)  # slot → 0-based sheet column
+    cells: SheetCells = field(default_factory=SheetCells)  # the sheet as read
+    computed_at: Mapping[str, int] = field(default_factory=dict)  # computed column key → where we wrote it last time
+    renamed: frozenset[str] = frozenset()  # computed columns whose label the team already uses for a column of its own
 
     def header(self, slot: str) -> str:
-        """The header the team sees for a slot."""
+        """The header the team sees for a slot: as typed, or the schema's label for a column the tool added."""
+        if slot in self.labels:
+            return self.labels[slot]
         if slot.startswith(EXTRA_PREFIX):
             return slot[len(EXTRA_PREFIX) :]
         return self.spec.column(slot).label
 
+    @property
+    def last_row(self) -> int:
+        """The Excel row (1-based) of the last row below the header that holds anything."""
+        last_data = int(self.frame.index.max()) if len(self.frame) else 0
+        return max(self.header_row + 1 + self.cells.height, last_data)
+
+    def position(self, slot: str) -> int:
+        """The sheet column of a slot: where it was read, or in slot order from the table's first column."""
+        return self.positions.get(slot, self.first_col + self.slots.index(slot))
+
     def labelled(self) -> pd.DataFrame:
-        """The frame with the team's headers as column names, for notebooks."""
+        """The frame for notebooks: known columns under the template's names, the team's own under theirs.
+
+        ``Nombre`` is ``Nombre`` however the sheet calls it, so a notebook reads any workbook alike.
+        """
         frame = self.frame[list(self.slots)]
-        frame.columns = pd.Index([self.header(slot) for slot in self.slots])
+        names = [self.header(slot) if slot.startswith(EXTRA_PREFIX) else self.spec.column(slot).label for slot in self.slots]
+        frame.columns = pd.Index(names)
         frame.index.name = "fila"
         return frame
 
 
 @dataclass(frozen=True)
 class UnknownSheet:
-    """A sheet the tool does not know, carried as values and formulas."""
+    """A sheet the tool does not know, carried as it was read: values, formulas and number formats."""
 
     name: str
     rows: list[list[Any]]
-    formulas: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    details: SheetDetails = NO_DETAILS
     hidden: bool = False
+    flagged: Mapping[Cell, str] = field(default_factory=dict)
 
 
 def is_missing(value: Any) -> bool:

@@ -1,15 +1,17 @@
-"""Write the regenerated workbook with XlsxWriter — the only module that writes cells.
+"""Write the regenerated workbook with XlsxWriter: every sheet, in the order the team finds them.
 
-Every data sheet becomes an Excel table (filters, frozen header, fitted widths,
-number formats, dropdowns fed from the hidden ``Listas`` sheet). User text is
-always written with ``write_string`` and the workbook is opened with
-``strings_to_formulas`` and ``strings_to_urls`` off, so a client called
-``=HYPERLINK(...)`` stays text. Formulas are only written for the cells of
-sheets the tool does not know, where the user wrote them.
+Resumen and Agenda first, then the data sheets as the team keeps them (see
+:mod:`cartera_xls.data_writing`), the summary sheets, the team's other sheets,
+Revisar, Reglas, the instructions and the hidden lists that feed the dropdowns.
+User text is always written with ``write_string`` and the workbook is opened
+with ``strings_to_formulas`` and ``strings_to_urls`` off, so a client called
+``=HYPERLINK(...)`` stays text; formulas are written only where the team's
+workbook had them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -18,16 +20,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xlsxwriter
-from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from . import __version__
-from .pipeline import Refreshed
+from .cell_writing import CellWriter
+from .data_writing import EXTRA_ROWS_WITH_DROPDOWN, MIN_WIDTH, fit, header_width, write_data_sheet, write_typed
+from .ooxml import cell_range
+from .parsing import is_blank
+from .pipeline import Portfolio, Refreshed
 from .problems import Problem
 from .progress import AT_SAVING, AT_WRITING, Report, quiet
-from .raw import EXCEL_ERRORS, ExcelError, column_letters
-from .reglas import ReglasRead
-from .schema import Column, Fmt, Kind, Sheet, messages
+from .raw import column_letters
+from .schema import Sheet, fold, messages
 from .schema.params import PARAMETERS
 from .schema.sheets import (
     AGENDA_SHEET,
@@ -40,20 +44,13 @@ from .schema.sheets import (
     LIST_VENDEDORES,
     LISTAS,
     MARKER_PROPERTY,
-    NO,
-    NUMBER_FORMATS,
     REGLAS,
     REVISAR_SHEET,
-    SI,
 )
 from .styles import TABLE_STYLE, Formats, colour_due_dates, colour_rows, colour_semaforo
 from .summary_writing import SummaryWriter
-from .tables import EXTRA_PREFIX, SheetTable, UnknownSheet, is_missing
+from .tables import SheetCells, SheetTable, UnknownSheet
 
-EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
-EXCEL_FAKE_LEAP_DAY = np.datetime64("1900-03-01", "D")
-EXTRA_ROWS_WITH_DROPDOWN = 500  # rows below a table that still get its dropdowns
-MIN_WIDTH, MAX_WIDTH = 8, 75  # 75 fits the longest Motivo of the rules
 DOCUMENT_DATE = dt.datetime(2000, 1, 1)  # fixed, so the same data gives the same bytes
 
 
@@ -63,32 +60,39 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet) -
     ``progress`` hears the data sheets go by (their share of the cells) and the save.
     """
     progress(messages.PROGRESS_WRITING, AT_WRITING)
+    portfolio = refreshed.portfolio
     book = xlsxwriter.Workbook(
         str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "nan_inf_to_errors": True},
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "nan_inf_to_errors": True,
+            "date_1904": portfolio.date1904,
+        },
     )
     book.set_properties({"created": DOCUMENT_DATE, "title": CLIENTES.label})
     book.set_custom_property(MARKER_PROPERTY, __version__)
     formats = Formats(book, refreshed.reglas.moneda)
+    writer = CellWriter(formats, portfolio.date1904)
     lists = _collect_lists(refreshed.tables)
     list_ranges = _list_ranges(lists)
-    warn_days = int(refreshed.reglas.dias_aviso)
     summary = SummaryWriter(book, formats, refreshed)
     summary.resumen()
-    write_agenda(book, formats, refreshed)
-    tables = [(table, refreshed.clients if spec is CLIENTES else None) for spec in DATA_SHEETS if (table := refreshed.tables.get(spec.key))]
-    sizes = [len(table.frame) * (len(table.slots) + (len(extra.columns) if extra is not None else 0)) for table, extra in tables]
+    write_agenda(book, writer, refreshed)
+    tables = [table for spec in DATA_SHEETS if (table := refreshed.tables.get(spec.key))]
+    sizes = [len(table.frame) * (len(table.slots) + (len(refreshed.clients.columns) if table.spec is CLIENTES else 0)) for table in tables]
     done, total = 0, max(sum(sizes), 1)
-    for (table, extra), size in zip(tables, sizes, strict=True):
-        write_table(book, formats, table, list_ranges, extra, warn_days)
+    for table, size in zip(tables, sizes, strict=True):
+        write_table(book, writer, table, list_ranges, refreshed)
         done += size
         progress(messages.PROGRESS_WRITING, AT_WRITING + (AT_SAVING - AT_WRITING) * done / total)
     for write_sheet in (summary.analisis, summary.concentracion, summary.geografia, summary.productos, summary.vendedores):
         write_sheet()
-    for sheet in refreshed.portfolio.unknown:
-        write_unknown(book, formats, sheet)
-    write_problems(book, formats, refreshed.problems)
-    write_parameters(book, formats, refreshed.portfolio.reglas)
+    for sheet in portfolio.unknown:
+        write_unknown(book, writer, sheet)
+    write_problems(book, writer, refreshed.problems)
+    write_parameters(book, writer, portfolio)
     write_instructions(book, formats)
     write_lists(book, formats, lists)
     progress(messages.PROGRESS_SAVING, AT_SAVING)
@@ -96,84 +100,42 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet) -
 
 
 def write_table(
-    book: xlsxwriter.Workbook,
-    formats: Formats,
-    table: SheetTable,
-    list_ranges: dict[str, str],
-    computed: pd.DataFrame | None = None,
-    warn_days: int = 0,
-) -> Worksheet:
-    """One known sheet: title rows, then an Excel table with every row and column."""
-    sheet = book.add_worksheet(table.spec.label)
-    _write_raw_rows(sheet, formats, table.title_rows)
-    columns: list[tuple[str, Column | None, pd.Series, bool]] = []
-    for slot in table.slots:
-        column = None if slot.startswith(EXTRA_PREFIX) else table.spec.column(slot)
-        columns.append((table.header(slot), column, table.frame[slot], False))
-    if computed is not None:
-        for key in computed.columns:
-            columns.append((table.spec.column(key).label, table.spec.column(key), computed[key], True))
-
-    top, left, rows = table.header_row, table.first_col, len(table.frame)
-    sheet.add_table(
-        top,
-        left,
-        top + max(rows, 1),
-        left + len(columns) - 1,
-        {
-            "name": f"Tabla{table.spec.key.capitalize()}",
-            "style": TABLE_STYLE,
-            "columns": [
-                {"header": header, "header_format": formats.computed_header if is_computed else formats.header}
-                for header, _, _, is_computed in columns
-            ],
-        },
-    )
-    invalid_by_slot: dict[str, dict[int, Any]] = {}
-    for (row, slot), value in table.invalid.items():
-        invalid_by_slot.setdefault(slot, {})[row] = value
-    position_of = {row: top + 1 + offset for offset, row in enumerate(table.frame.index.tolist())}
-    slot_of = [*table.slots, *(computed.columns if computed is not None else [])]
-    for offset, ((header, column, series, _), slot) in enumerate(zip(columns, slot_of, strict=True)):
-        col = left + offset
-        width = write_column(sheet, formats, top + 1, col, column, series)
-        for row, value in invalid_by_slot.get(str(slot), {}).items():
-            width = max(width, write_value(sheet, formats, position_of[row], col, value, cell_format=formats.invalid))
-        fixed = column.width if column is not None else None
-        sheet.set_column(col, col, fixed or _fit(max(width, _header_width(header))))
-        if column is not None and column.dropdown in list_ranges:
+    book: xlsxwriter.Workbook, writer: CellWriter, table: SheetTable, list_ranges: dict[str, str], refreshed: Refreshed
+) -> None:
+    """One data sheet as the team keeps it, with its dropdowns and, on Clientes, the computed columns and their colours."""
+    sheet = book.add_worksheet(table.name)
+    computed = refreshed.clients if table.spec is CLIENTES else None
+    written = write_data_sheet(sheet, writer, table, table_name(table), computed)
+    for column in written.columns:
+        if column.column is not None and not column.computed and column.column.dropdown in list_ranges:
             sheet.data_validation(
-                top + 1,
-                col,
-                top + max(rows, 1) + EXTRA_ROWS_WITH_DROPDOWN,
-                col,
-                {"validate": "list", "source": list_ranges[column.dropdown], "error_type": "warning", "ignore_blank": True},
+                written.first_row,
+                column.col,
+                written.last_row + EXTRA_ROWS_WITH_DROPDOWN,
+                column.col,
+                {"validate": "list", "source": list_ranges[column.column.dropdown], "error_type": "warning", "ignore_blank": True},
             )
-    if computed is not None and len(table.frame):
-        last_row, right = top + rows, left + len(columns) - 1
-        semaforo_col = left + slot_of.index("semaforo")
-        colour_semaforo(sheet, formats, top + 1, last_row, semaforo_col)
-        colour_due_dates(sheet, formats, top + 1, last_row, left + slot_of.index("proximo_contacto"), warn_days)
-        colour_rows(sheet, formats, top + 1, last_row, left, right, semaforo_col)
-    frozen = _frozen_columns(table)
-    sheet.freeze_panes(top + 1, left + frozen)
-    sheet.set_landscape()
-    sheet.repeat_rows(top)
-    if frozen:
-        sheet.repeat_columns(left, left + frozen - 1)
-    return sheet
+    semaforo_col, due_col = written.col("semaforo"), written.col("proximo_contacto")
+    if computed is not None and len(table.frame) and semaforo_col is not None and due_col is not None:
+        formats = writer.formats
+        first, last = written.first_row, written.last_row
+        colour_semaforo(sheet, formats, first, last, semaforo_col)
+        colour_due_dates(sheet, formats, first, last, due_col, int(refreshed.reglas.dias_aviso))
+        colour_rows(sheet, formats, first, last, written.columns[0].col, written.columns[-1].col, semaforo_col)
 
 
-def _frozen_columns(table: SheetTable) -> int:
-    """Keep the client's ID and name in view while scrolling right through Clientes."""
-    if table.spec is not CLIENTES or "name" not in table.slots:
-        return 0
-    position = table.slots.index("name") + 1
-    return position if position <= 3 else 0
+def table_name(table: SheetTable) -> str:
+    """The Excel table of a data sheet keeps the team's table name (their structured references keep working)."""
+    for name, reference in table.cells.details.tables:
+        span = cell_range(reference)
+        if span is not None and span[0] == table.header_row and name:
+            return name
+    return f"Tabla{table.spec.key.capitalize()}"
 
 
-def write_agenda(book: xlsxwriter.Workbook, formats: Formats, refreshed: Refreshed) -> None:
+def write_agenda(book: xlsxwriter.Workbook, writer: CellWriter, refreshed: Refreshed) -> None:
     """The follow-up plan: a title with the date, then one row per action."""
+    formats = writer.formats
     sheet = book.add_worksheet(AGENDA_SHEET.label)
     reglas = refreshed.reglas
     title = messages.AGENDA_TITLE.format(hoy=refreshed.hoy.strftime(DATE_FORMAT), days=int(reglas.dias_agenda))
@@ -193,9 +155,10 @@ def write_agenda(book: xlsxwriter.Workbook, formats: Formats, refreshed: Refresh
         },
     )
     keys = [column.key for column in columns]
+    rows = np.arange(top + 1, top + 1 + len(plan))
     for col, column in enumerate(columns):
-        width = write_column(sheet, formats, top + 1, col, column, plan[column.key])
-        sheet.set_column(col, col, _fit(max(width, _header_width(column.label))))
+        width = write_typed(sheet, writer, rows, col, column, plan[column.key])
+        sheet.set_column(col, col, fit(max(width, header_width(column.label))))
     if len(plan):
         last_row = top + len(plan)
         semaforo_col = keys.index("semaforo")
@@ -210,143 +173,54 @@ def write_agenda(book: xlsxwriter.Workbook, formats: Formats, refreshed: Refresh
     sheet.repeat_rows(top)
 
 
-def write_column(sheet: Worksheet, formats: Formats, first_row: int, col: int, column: Column | None, series: pd.Series) -> int:
-    """Write a column with typed writers; return the width of its longest value.
-
-    Blanks, widths and date serials are worked out for the whole column at once,
-    so the loop per cell does nothing but the write.
-    """
-    kind = column.kind if column is not None else None
-    cell_format = formats.for_column(column)
-    if kind is Kind.DATE or pd.api.types.is_datetime64_any_dtype(series.dtype):
-        _write_numbers(sheet, first_row, col, _excel_serials(series), cell_format or formats.number(NUMBER_FORMATS[Kind.DATE]))
-        return 10
-    if kind is Kind.BOOL:
-        for row, value in enumerate(series.tolist()):
-            if not is_missing(value):
-                sheet.write_string(first_row + row, col, SI if value else NO)
-        return 3
-    if kind in (Kind.NUMBER, Kind.INTEGER, Kind.PERCENT):
-        numbers = series.to_numpy(dtype="float64", na_value=np.nan)
-        _write_numbers(sheet, first_row, col, numbers, cell_format)
-        finite = numbers[np.isfinite(numbers)]
-        if not len(finite):
-            return 0
-        return max(len(f"{finite.min():,.2f}"), len(f"{finite.max():,.2f}"))  # the longest is at one end
-    values = series.tolist()
-    write_string = sheet.write_string
-    width = 0
-    for row, value in enumerate(values, start=first_row):
-        if type(value) is str:  # the common case, kept tight: text is always written as text
-            write_string(row, col, value)
-        elif value is not None:
-            width = max(width, write_value(sheet, formats, row, col, value))
-    width = max(width, max((len(value) for value in values if type(value) is str), default=0))
-    return min(width, MAX_WIDTH)
-
-
-def _write_numbers(sheet: Worksheet, first_row: int, col: int, numbers: np.ndarray, cell_format: Format | None) -> None:
-    """Every number of a column but the NaNs (blank cells)."""
-    present = np.flatnonzero(~np.isnan(numbers))
-    write_number = sheet.write_number
-    for row, value in zip((present + first_row).tolist(), numbers[present].tolist(), strict=True):
-        write_number(row, col, value, cell_format)
-
-
-def write_value(
-    sheet: Worksheet,
-    formats: Formats,
-    row: int,
-    col: int,
-    value: Any,
-    formula: str | None = None,
-    cell_format: Format | None = None,
-) -> int:
-    """Write one value of a user column by its Python type; text is always text."""
-    if isinstance(value, ExcelError) and value in EXCEL_ERRORS:
-        # An error the user's workbook had: written back as the same error constant, not as text.
-        sheet.write_formula(row, col, "=" + value, cell_format, value)
-        return len(value)
-    if cell_format is not None and isinstance(value, str):
-        sheet.write_string(row, col, value, cell_format)
-        return len(value)
-    if formula is not None:
-        sheet.write_formula(row, col, formula, None, "" if value is None else value)
-        return len(formula)
-    if is_missing(value):
-        return 0
-    if isinstance(value, bool):
-        sheet.write_boolean(row, col, value)
-        return 5
-    if isinstance(value, (int, float)):
-        sheet.write_number(row, col, value)
-        return len(str(value))
-    if isinstance(value, dt.datetime):
-        sheet.write_datetime(row, col, value, formats.number(Fmt.DATE_TIME if value.time() != dt.time() else Fmt.DATE))
-        return 16
-    if isinstance(value, dt.date):
-        sheet.write_datetime(row, col, value, formats.number(NUMBER_FORMATS[Kind.DATE]))
-        return 10
-    if isinstance(value, dt.time | dt.timedelta):
-        sheet.write_string(row, col, str(value))
-        return len(str(value))
-    text = str(value)
-    sheet.write_string(row, col, text)
-    return max((len(line) for line in text.splitlines()), default=0)
-
-
-def _excel_serials(series: pd.Series) -> np.ndarray:
-    """Dates as Excel serial numbers (NaN for blanks), computed for the whole column at once."""
-    values = pd.to_datetime(series, errors="coerce").to_numpy(dtype="datetime64[D]")
-    serials = (values - EXCEL_EPOCH).astype("float64")
-    serials[values < EXCEL_FAKE_LEAP_DAY] -= 1  # Excel counts a 29/02/1900 that never was
-    serials[np.isnat(values)] = np.nan
-    return serials
-
-
-def _fit(width: int) -> int:
-    return max(MIN_WIDTH, min(MAX_WIDTH, width + 2))
-
-
-def _header_width(header: str) -> int:
-    return min(len(header) + 3, 24)  # long headers wrap rather than widen
-
-
-def _write_raw_rows(sheet: Worksheet, formats: Formats, rows: Sequence[Sequence[Any]]) -> None:
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value != "" and value is not None:
-                write_value(sheet, formats, r, c, value)
-        if r == 0 and any(value != "" for value in row):
-            sheet.set_row(0, None, formats.title)
-
-
-def write_unknown(book: xlsxwriter.Workbook, formats: Formats, unknown: UnknownSheet) -> None:
-    """A sheet the tool does not know: every value and formula where it was."""
+def write_unknown(book: xlsxwriter.Workbook, writer: CellWriter, unknown: UnknownSheet) -> None:
+    """A sheet the tool does not know: every value and formula where it was, with its number format."""
     sheet = book.add_worksheet(unknown.name)
+    details = unknown.details
     for r, row in enumerate(unknown.rows):
         for c, value in enumerate(row):
-            formula = unknown.formulas.get((r, c))
-            if formula is not None or (value != "" and value is not None):
-                write_value(sheet, formats, r, c, value if value != "" else None, formula)
+            formula = details.formulas.get((r, c))
+            flag = unknown.flagged.get((r, c))
+            if formula is not None or flag is not None or not is_blank(value):
+                writer.write(sheet, r, c, value, details.formats.get((r, c)), formula, flag)
     if unknown.hidden:
         sheet.hide()
 
 
-def write_problems(book: xlsxwriter.Workbook, formats: Formats, problems: Sequence[Problem]) -> None:
+def write_problems(book: xlsxwriter.Workbook, writer: CellWriter, problems: Sequence[Problem]) -> None:
     """The Revisar sheet: one row per problem, with where and what to do."""
     sheet = book.add_worksheet(REVISAR_SHEET.label)
     rows = [tuple(getattr(p, column.key) for column in REVISAR_SHEET.columns) for p in problems]
-    _plain_table(sheet, formats, "TablaRevisar", REVISAR_SHEET, rows)
+    _plain_table(sheet, writer, "TablaRevisar", REVISAR_SHEET, rows)
 
 
-def write_parameters(book: xlsxwriter.Workbook, formats: Formats, reglas: ReglasRead) -> None:
-    """The Reglas sheet: every parameter with the value in force (or the one the team typed)."""
-    sheet = book.add_worksheet(REGLAS.label)
-    typed = reglas.shown()
-    rows: list[tuple[Any, ...]] = [(p.key, typed.get(p.key, p.default), p.description) for p in PARAMETERS]
-    rows.extend(reglas.unknown_rows)
-    _plain_table(sheet, formats, "TablaReglas", REGLAS, rows)
+def write_parameters(book: xlsxwriter.Workbook, writer: CellWriter, portfolio: Portfolio) -> None:
+    """The Reglas sheet: the team's as it was, with the parameters it lacks added below; every parameter when it had none."""
+    table = portfolio.tables.get(REGLAS.key) or _reglas_table()
+    if "description" not in table.slots:  # every parameter says what it does, in a column after the team's
+        described = table.frame["parameter"].map(lambda name: DESCRIPTIONS.get(fold(name)) if isinstance(name, str) else None)
+        positions = {**table.positions, "description": max(table.position(slot) for slot in table.slots) + 1}
+        table = dataclasses.replace(
+            table, frame=table.frame.assign(description=described), slots=(*table.slots, "description"), positions=positions
+        )
+    listed = {fold(name) for name in table.frame["parameter"] if isinstance(name, str)}
+    missing = [p for p in PARAMETERS if fold(p.key) not in listed]
+    appended = [{"parameter": p.key, "value": p.default, "description": p.description} for p in missing]
+    sheet = book.add_worksheet(table.name)
+    write_data_sheet(sheet, writer, table, table_name(table), appended=appended)
+
+
+DESCRIPTIONS = {fold(p.key): p.description for p in PARAMETERS}
+
+
+def _reglas_table() -> SheetTable:
+    """The Reglas sheet of a workbook that had none: every parameter at its default, as a team's sheet would read."""
+    slots = tuple(column.key for column in REGLAS.columns)
+    rows = [(p.key, p.default, p.description) for p in PARAMETERS]
+    index = pd.Index(range(2, len(rows) + 2), dtype="int64")
+    frame = pd.DataFrame(dict(zip(slots, zip(*rows, strict=True), strict=True)), index=index)
+    cells = SheetCells(top=(tuple(column.label for column in REGLAS.columns),), below=tuple(zip(*rows, strict=True)))
+    return SheetTable(REGLAS, REGLAS.label, frame, slots, labels={c.key: c.label for c in REGLAS.columns}, cells=cells)
 
 
 def write_instructions(book: xlsxwriter.Workbook, formats: Formats) -> None:
@@ -370,8 +244,9 @@ def write_lists(book: xlsxwriter.Workbook, formats: Formats, lists: dict[str, li
     sheet.hide()
 
 
-def _plain_table(sheet: Worksheet, formats: Formats, name: str, spec: Sheet, rows: Sequence[Sequence[Any]]) -> None:
+def _plain_table(sheet: Worksheet, writer: CellWriter, name: str, spec: Sheet, rows: Sequence[Sequence[Any]]) -> None:
     """A sheet that is one Excel table of plain values, its columns as ``spec`` declares them."""
+    formats = writer.formats
     sheet.add_table(
         0,
         0,
@@ -381,7 +256,7 @@ def _plain_table(sheet: Worksheet, formats: Formats, name: str, spec: Sheet, row
     )
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
-            write_value(sheet, formats, r, c, value)
+            writer.write(sheet, r, c, value)
     for c, column in enumerate(spec.columns):
         width = column.width or MIN_WIDTH
         sheet.set_column(c, c, width, formats.wrap if width >= 40 else None)

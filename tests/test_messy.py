@@ -65,34 +65,39 @@ def test_messy_workbook_read_and_reported(messy: Path, tmp_path: Path) -> None:
     assert cartera.ventas["Importe"].tolist() == pytest.approx([1234.56, 80.0, 300.0])
 
     found = {(p.sheet, p.row, p.column, p.message) for p in cartera.problems}
-    assert ("  CLIENTES ", 5, "Fecha de alta", messages.EXCEL_ERROR[0].format(value="#N/A")) in found
-    assert ("  CLIENTES ", 9, "Fecha de alta", messages.BAD_DATE[0].format(value="31/02/2024")) in found
-    assert ("ventas", 4, "Cliente", messages.UNKNOWN_CLIENT[0].format(value="Cliente Fantasma")) in found
+    assert ("  CLIENTES ", 5, "FECHA DE ALTA", messages.EXCEL_ERROR[0].format(value="#N/A")) in found
+    assert ("  CLIENTES ", 9, "FECHA DE ALTA", messages.BAD_DATE[0].format(value="31/02/2024")) in found
+    assert ("ventas", 4, "CLIENTE", messages.UNKNOWN_CLIENT[0].format(value="Cliente Fantasma")) in found
     duplicate = messages.SUSPECTED_DUPLICATE[0].format(other=4, reason=messages.DUPLICATE_REASON_EMAIL)
-    assert ("  CLIENTES ", 9, "Email", duplicate) in found
+    assert ("  CLIENTES ", 9, "E-MAIL", duplicate) in found
 
     out = tmp_path / "salida.xlsx"
     cartera.save(out)
-    assert sheet_names(out)[:4] == ["Resumen", "Agenda", "Clientes", "Ventas"]
-    rows = cells(out, "Clientes")
+    assert sheet_names(out)[:4] == ["Resumen", "Agenda", "  CLIENTES ", "ventas"]  # the team's names
+    rows = cells(out, "  CLIENTES ")
     assert rows[0][0] == "Cartera 2026 — Zona Norte"  # the title stays above the header
-    assert rows[2][:3] == ["ID", "Nombre", "Empresa"]
-    names = column_values(out, "Clientes", "Nombre", header_row=3)
-    assert names == ["Ana Quispe", FORMULA_NAME, "Rosa Mamani", "Pedro Oculto", "Ana Quispe Dup"]
+    assert rows[2][:6] == ["ID", "NOMBRE", "EMPRESA", "TELEFONO", "E-MAIL", "FECHA DE ALTA"]  # headers as typed
+    names = column_values(out, "  CLIENTES ", "NOMBRE", header_row=3)
+    assert names == ["Ana Quispe", FORMULA_NAME, None, "Rosa Mamani", "Pedro Oculto", "Ana Quispe Dup"]  # the blank row stays
     book = openpyxl.load_workbook(out)
-    assert book["Clientes"]["B5"].data_type == "s"  # text, never a formula
-    assert column_values(out, "Clientes", "Fecha de alta", header_row=3) == [
+    clientes = book["  CLIENTES "]
+    assert clientes["B5"].data_type == "s"  # text, never a formula
+    assert clientes.row_dimensions[8].hidden  # the hidden row stays hidden
+    assert "A1:D1" in {str(merged) for merged in clientes.merged_cells.ranges}  # and the title stays merged
+    assert column_values(out, "  CLIENTES ", "FECHA DE ALTA", header_row=3) == [
         dt.datetime(2024, 3, 5),
         "=#N/A",  # the same error the user had (an error constant), listed in Revisar
+        None,
         dt.datetime(2025, 1, 10),
         dt.datetime(2025, 2, 1),
         "31/02/2024",
     ]
-    assert column_values(out, "Clientes", "Cumpleaños", header_row=3) == ["12 de mayo", None, "3 de junio"]
+    assert column_values(out, "  CLIENTES ", "Cumpleaños", header_row=3) == ["12 de mayo", None, None, "3 de junio"]
+    assert column_values(out, "  CLIENTES ", "ID", header_row=3) == ["C0001", "C0002", None, "C0006", "C0004", "C0005"]
     assert cells(out, "Notas del equipo") == [["Meta", 1000], ["Extra", 500], ["Total", "=SUM(B1:B2)"]]
     revisar = cells(out, "Revisar")
     assert revisar[0] == ["Hoja", "Fila", "Columna", "Valor", "Problema", "Qué hacer", "Gravedad"]
-    assert ["ventas", 4, "Cliente", "Cliente Fantasma"] in [row[:4] for row in revisar]
+    assert ["ventas", 4, "CLIENTE", "Cliente Fantasma"] in [row[:4] for row in revisar]  # the column as the team calls it
 
 
 def test_regenerated_messy_workbook_reads_the_same(messy: Path, tmp_path: Path) -> None:
@@ -113,11 +118,13 @@ def test_team_columns_named_like_computed_ones_are_kept(tmp_path: Path) -> None:
 
     path = make_workbook(tmp_path / "c.xlsx", {"Clientes": [["Nombre", "Estado", "Semáforo"], ["Ana", "VIP", "azul"]]})
     cartera = cartera_xls.load(path, hoy=HOY)
-    assert cartera.clientes.loc[2, "Estado (original)"] == "VIP"
-    assert cartera.clientes.loc[2, "Semáforo (original)"] == "azul"
-    assert cartera.clientes.loc[2, "Estado"] == "potencial"
+    assert cartera.clientes.loc[2, "Estado"] == "VIP"  # the team's column keeps its name
+    assert cartera.clientes.loc[2, "Semáforo"] == "azul"
+    assert cartera.clientes.loc[2, "Estado (calculado)"] == "potencial"  # ours takes the suffix
     out = tmp_path / "salida.xlsx"
     cartera.save(out)
+    assert cells(out, "Clientes")[0][:5] == ["Nombre", "Estado", "Semáforo", "ID", "Estado (calculado)"]  # new columns after theirs
     again = cartera_xls.load(out, hoy=HOY)  # ours now: computed columns recomputed, the team's kept
-    assert again.clientes.loc[2, "Estado (original)"] == "VIP"
+    assert again.clientes.loc[2, "Estado"] == "VIP"
+    assert again.clientes.loc[2, "Estado (calculado)"] == "potencial"
     assert list(again.clientes.columns).count("Estado") == 1

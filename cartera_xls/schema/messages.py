@@ -56,8 +56,26 @@ RESERVED_SHEET = (
     "Se conserva como «{renamed}»; cámbiele el nombre si quiere.",
 )
 RESERVED_COLUMN = (
-    "La columna «{value}» tiene el nombre de una columna que calcula la herramienta.",
-    "Se conserva como «{renamed}»; cámbiele el nombre si quiere.",
+    "La columna «{value}» es del equipo y se llama como una que calcula la herramienta.",
+    "Se conserva tal cual; la calculada se escribe al final como «{renamed}».",
+)
+UNTITLED_COLUMN = (
+    "La columna {value} tiene datos pero no tiene título.",
+    "Escriba un título en la fila de títulos; mientras tanto la hoja se escribe sin tabla de Excel, con filtros.",
+)
+REPEATED_HEADER = (
+    "La fila repite los títulos de la hoja: no se lee como un dato.",
+    "Bórrela si se pegó por error; se conserva tal cual.",
+)
+NO_TABLE = (
+    "La hoja no puede ser una tabla de Excel: {why}.",
+    "Se escribe con filtros en lugar de tabla; corrija los títulos para que vuelva a ser una tabla.",
+)
+NO_TABLE_DUPLICATES = "hay títulos repetidos ({titles})"
+NO_TABLE_UNTITLED = "hay columnas sin título"
+MERGED_IN_TABLE = (
+    "Las celdas combinadas {value} quedan dentro de la tabla y no se pueden conservar.",
+    "Separe esas celdas; una tabla de Excel no admite celdas combinadas.",
 )
 BAD_PARAMETER = (
     "El valor «{value}» no sirve para el parámetro «{parameter}».",

@@ -365,6 +365,9 @@ REVISAR_SHEET = Sheet(
     ),
 )
 
+# A computed column whose label the team already uses for a column of its own is written with this suffix.
+CALCULATED_SUFFIX = " (calculado)"
+
 # Marker stored as a custom document property in every workbook we write, so a
 # sheet named like a generated one is only regenerated when we made it.
 MARKER_PROPERTY = "cartera_xls"

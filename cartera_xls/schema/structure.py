@@ -28,6 +28,8 @@ class Fmt(StrEnum):
     AMOUNT = "#,##0.00"
     DATE = "dd/mm/yyyy"
     DATE_TIME = "dd/mm/yyyy hh:mm"
+    TIME = "hh:mm"
+    DURATION = "[h]:mm:ss"
     MONTH = "mmm yyyy"
     GENERAL = "General"
 

@@ -1,0 +1,203 @@
+"""Writing cells back as the team typed them: value and type, number format, formula, time of day.
+
+One :class:`CellWriter` per workbook turns a raw value (what the reader handed
+over) into XlsxWriter's typed call: text is always text, numbers stay numbers
+with their number format, dates keep their time of day and become serials of
+the workbook's own date system (1900 or 1904), times and durations stay
+numbers, a formula is written with its cached value of the right type (an
+error as an error, a date as its serial, nothing when it had none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from .ooxml import cell_range
+from .raw import EXCEL_ERRORS, FORMULA_WITHOUT_VALUE, Cell, ExcelError, Formula, NumberFormat
+from .schema import Fmt
+from .styles import Formats
+
+EPOCH_1900 = dt.date(1899, 12, 30)
+EPOCH_1904 = dt.date(1904, 1, 1)
+FIRST_REAL_1900_SERIAL = 61  # 01/03/1900: before it, Excel counts a 29/02/1900 that never was
+SECONDS_PER_DAY = 86_400
+DATE_WIDTH = 10
+
+
+def by_column(cells: Mapping[Cell, Any]) -> dict[int, dict[int, Any]]:
+    """``{(row, col): value}`` regrouped as ``{col: {row: value}}`` so each column looks its cells up once."""
+    grouped: dict[int, dict[int, Any]] = defaultdict(dict)
+    for (row, col), value in cells.items():
+        grouped[col][row] = value
+    return grouped
+
+
+class CellWriter:
+    """Writes raw cell values of one workbook with their types and number formats."""
+
+    def __init__(self, formats: Formats, date1904: bool = False) -> None:
+        self.formats = formats
+        self.date1904 = date1904
+        self._epoch = EPOCH_1904.toordinal() if date1904 else EPOCH_1900.toordinal()
+
+    # --- values ---------------------------------------------------------------------
+    def serial(self, value: dt.date | dt.time | dt.timedelta) -> float:
+        """A date, date-time, time or duration as the number Excel stores."""
+        if isinstance(value, dt.timedelta):
+            return value.total_seconds() / SECONDS_PER_DAY
+        if isinstance(value, dt.time):
+            return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / SECONDS_PER_DAY
+        days = value.toordinal() - self._epoch
+        if not self.date1904 and days < FIRST_REAL_1900_SERIAL:
+            days -= 1
+        if isinstance(value, dt.datetime):
+            return days + (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / SECONDS_PER_DAY
+        return float(days)
+
+    def format_for(self, number_format: NumberFormat | None) -> Format | None:
+        """The workbook format of a number format as the file stored it (a built-in id or a code)."""
+        return None if number_format is None else self.formats.number(number_format)
+
+    @staticmethod
+    def implied_format(value: Any) -> NumberFormat | None:
+        """The format a date-like value needs when the cell brought none (a file without styles)."""
+        if isinstance(value, dt.datetime):
+            return Fmt.DATE_TIME if value.time() != dt.time() else Fmt.DATE
+        if isinstance(value, dt.date):
+            return Fmt.DATE
+        if isinstance(value, dt.time):
+            return Fmt.TIME
+        if isinstance(value, dt.timedelta):
+            return Fmt.DURATION
+        return None
+
+    def cached(self, value: Any) -> Any:
+        """A formula's cached value as XlsxWriter writes it: a number, a string, a bool or an error."""
+        if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+            return self.serial(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            return "#NUM!"
+        if value is None:
+            return ""
+        return value
+
+    # --- one cell ---------------------------------------------------------------------
+    def write(
+        self,
+        sheet: Worksheet,
+        row: int,
+        col: int,
+        value: Any,
+        number_format: NumberFormat | None = None,
+        formula: Formula | None = None,
+        flag: str | None = None,
+        cell_format: Format | None = None,
+    ) -> int:
+        """Write one cell; return the width its content needs.
+
+        ``flag`` is an Excel error the cell held (``#N/A``) or
+        :data:`FORMULA_WITHOUT_VALUE`; ``cell_format`` overrides the number
+        format (the orange of a value that could not be read).
+        """
+        if number_format is None:
+            number_format = self.implied_format(value)
+        fmt = cell_format if cell_format is not None else self.format_for(number_format)
+        if formula is not None:
+            cached = "" if flag == FORMULA_WITHOUT_VALUE else (flag if flag is not None else self.cached(value))
+            if formula.array is not None:
+                writer = sheet.write_dynamic_array_formula if formula.dynamic else sheet.write_array_formula
+                writer(*_bounds(row, col, formula.array), "=" + formula.text, fmt, cached)
+            else:
+                sheet.write_formula(row, col, "=" + formula.text, fmt, cached)
+            return len(formula.text)
+        if flag is not None and flag != FORMULA_WITHOUT_VALUE:
+            # An error value the team's workbook had: written back as the same error, not as text.
+            sheet.write_formula(row, col, "=" + flag, fmt, flag)
+            return len(flag)
+        if isinstance(value, ExcelError) and value in EXCEL_ERRORS:
+            sheet.write_formula(row, col, "=" + value, fmt, str(value))
+            return len(value)
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return 0
+        if isinstance(value, str):
+            if value:
+                sheet.write_string(row, col, value, fmt)
+            return max((len(line) for line in value.splitlines()), default=0)
+        if isinstance(value, bool):
+            sheet.write_boolean(row, col, value, fmt)
+            return 5
+        if isinstance(value, (int, float)):
+            sheet.write_number(row, col, value, fmt)
+            return len(f"{value:,.2f}")
+        if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+            sheet.write_number(row, col, self.serial(value), fmt)
+            return DATE_WIDTH + (6 if isinstance(value, dt.datetime) and value.time() != dt.time() else 0)
+        text = str(value)
+        sheet.write_string(row, col, text, fmt)
+        return len(text)
+
+    # --- a column of cells ---------------------------------------------------------------
+    def column(
+        self,
+        sheet: Worksheet,
+        col: int,
+        rows: Sequence[int],
+        values: Sequence[Any],
+        formats: Mapping[int, NumberFormat] | None = None,
+        default: NumberFormat | None = None,
+        formulas: Mapping[int, Formula] | None = None,
+        flags: Mapping[int, str] | None = None,
+    ) -> int:
+        """Write ``values`` at sheet ``rows`` of column ``col``; return the width the column needs.
+
+        ``formats``, ``formulas`` and ``flags`` are keyed by sheet row; ``default``
+        is the format of a cell that brought none. The common cells (text, numbers)
+        take a tight path.
+        """
+        formats = formats or {}
+        special = set(formulas or ()) | set(flags or ())
+        text_width = 0
+        widest = 0.0
+        other_width = 0
+        default_format = self.format_for(default)
+        fmt_cache: dict[NumberFormat, Format | None] = {}
+        write_string, write_number = sheet.write_string, sheet.write_number
+        for row, value in zip(rows, values, strict=True):
+            if row in special:
+                number_format = formats.get(row, default)
+                width = self.write(sheet, row, col, value, number_format, (formulas or {}).get(row), (flags or {}).get(row))
+                other_width = max(other_width, width)
+                continue
+            kind = type(value)
+            if kind is str:
+                if value:
+                    write_string(row, col, value)
+                    text_width = max(text_width, len(value))
+            elif kind is float or kind is int:
+                own = formats.get(row)
+                if own is None:
+                    write_number(row, col, value, default_format)
+                else:
+                    if own not in fmt_cache:
+                        fmt_cache[own] = self.format_for(own)
+                    write_number(row, col, value, fmt_cache[own])
+                if abs(value) > widest:
+                    widest = abs(value)
+            elif value is not None:
+                number_format = formats.get(row, default)
+                other_width = max(other_width, self.write(sheet, row, col, value, number_format))
+        number_width = len(f"{widest:,.2f}") if widest else 0
+        return max(text_width, number_width, other_width)
+
+
+def _bounds(row: int, col: int, reference: str) -> tuple[int, int, int, int]:
+    """The cells an array formula spans, from its own cell when the reference is unreadable."""
+    span = cell_range(reference)
+    return span if span is not None else (row, col, row, col)

@@ -1,0 +1,305 @@
+"""Writing a data sheet back (Clientes, Ventas, Seguimiento…): every cell the team typed as it was typed.
+
+The team's columns stay at their positions under their own headers, every row
+stays on its row (blank rows, hidden rows and the title rows above the header
+included), and every cell keeps its value, type, number format and formula.
+What the tool changes is documented: the computed columns (grey, where they
+were last time, else after the team's), assigned IDs, Spanish text parsed in
+known columns (``05/03/2024`` becomes a date), cells that could not be read
+(orange), its table style, filters, widths and dropdowns. When the headers
+cannot make an Excel table (repeated or missing titles, empty columns between
+them) the sheet gets filters on the range instead: a header is never invented
+nor emptied.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from xlsxwriter.worksheet import Worksheet
+
+from .cell_writing import CellWriter, by_column
+from .parsing import is_blank
+from .schema import Column, Fmt, Kind
+from .schema.sheets import CALCULATED_SUFFIX, CLIENTES, NO, NUMBER_FORMATS, SI
+from .styles import TABLE_STYLE
+from .tables import EXTRA_PREFIX, SheetTable, is_missing
+
+EXTRA_ROWS_WITH_DROPDOWN = 500  # rows below a table that still get its dropdowns
+MIN_WIDTH, MAX_WIDTH = 8, 75  # 75 fits the longest Motivo of the rules
+HEADER_WIDTH = 24  # long headers wrap rather than widen
+WRAPPED_WIDTH = 40  # a column declared this wide holds sentences: they wrap
+# Kinds whose text the tool reads into a value and writes back as that value (the documented change).
+PARSED_KINDS = frozenset({Kind.DATE, Kind.NUMBER, Kind.INTEGER, Kind.PERCENT, Kind.BOOL, Kind.CHOICE})
+
+
+@dataclass(frozen=True)
+class OutputColumn:
+    """One column of a data sheet as it is written."""
+
+    col: int  # 0-based sheet column
+    label: str  # the header written
+    slot: str  # the slot of the table, or the key of a computed column
+    column: Column | None  # the schema's column (None for the team's own)
+    computed: bool = False
+
+
+@dataclass(frozen=True)
+class Written:
+    """Where a data sheet's columns went, for the dropdowns and colours written after it."""
+
+    columns: tuple[OutputColumn, ...]
+    first_row: int  # first data row (0-based)
+    last_row: int  # last data row (0-based)
+
+    def col(self, key: str) -> int | None:
+        return next((c.col for c in self.columns if c.slot == key), None)
+
+
+def layout(table: SheetTable, computed: Sequence[str] = ()) -> tuple[OutputColumn, ...]:
+    """The columns of the written sheet, left to right: the team's where they were, the computed where they were last time.
+
+    A computed column the sheet did not have yet goes into the first empty
+    column inside the table, else after the last one.
+    """
+    columns = [
+        OutputColumn(table.position(slot), table.header(slot), slot, None if slot.startswith(EXTRA_PREFIX) else table.spec.column(slot))
+        for slot in table.slots
+    ]
+    taken = {c.col for c in columns} | set(table.computed_at.values())
+    left = min(taken, default=table.first_col)
+    free = [col for col in range(left, max(taken, default=left - 1) + 1) if col not in taken]
+    after = max(taken, default=left - 1) + 1
+    for key in computed:
+        column = table.spec.column(key)
+        if key in table.computed_at:
+            col = table.computed_at[key]
+        elif free:
+            col = free.pop(0)
+        else:
+            col, after = after, after + 1
+        label = column.label + CALCULATED_SUFFIX if key in table.renamed else column.label
+        columns.append(OutputColumn(col, label, key, column, computed=True))
+    return tuple(sorted(columns, key=lambda c: c.col))
+
+
+def table_possible(columns: Sequence[OutputColumn]) -> bool:
+    """An Excel table needs a title on every column, all different, and no empty column between them."""
+    labels = [c.label.casefold() for c in columns]
+    contiguous = all(b.col == a.col + 1 for a, b in itertools.pairwise(columns))
+    return bool(columns) and all(label.strip() for label in labels) and len(set(labels)) == len(labels) and contiguous
+
+
+def write_data_sheet(
+    sheet: Worksheet,
+    writer: CellWriter,
+    table: SheetTable,
+    table_name: str,
+    computed: pd.DataFrame | None = None,
+    appended: Sequence[Mapping[str, Any]] = (),
+) -> Written:
+    """Write one data sheet; ``computed`` are Clientes' computed columns, ``appended`` rows the tool adds below the team's."""
+    formats = writer.formats
+    cells, details, top = table.cells, table.cells.details, table.header_row
+    columns = layout(table, list(computed.columns) if computed is not None else ())
+    frame_rows = table.frame.index.to_numpy(dtype="int64") - 1  # 0-based sheet rows of the data rows
+    height = max(cells.height, int(frame_rows.max()) - top if len(frame_rows) else 0) + len(appended)
+    last_row = top + max(height, 1)
+    formats_by_col, formulas_by_col, flags_by_col = by_column(details.formats), by_column(details.formulas), by_column(cells.flagged)
+
+    _write_top(sheet, writer, table)
+    left, right = columns[0].col, columns[-1].col
+    if table_possible(columns):
+        header_formats = [formats.computed_header if c.computed else formats.header for c in columns]
+        sheet.add_table(
+            top,
+            left,
+            last_row,
+            right,
+            {
+                "name": table_name,
+                "style": TABLE_STYLE,
+                "columns": [{"header": c.label, "header_format": f} for c, f in zip(columns, header_formats, strict=True)],
+            },
+        )
+    else:
+        for c in columns:
+            if c.label:
+                sheet.write_string(top, c.col, c.label, formats.computed_header if c.computed else formats.header)
+        sheet.autofilter(top, left, last_row, right)
+
+    invalid_by_slot: dict[str, dict[int, Any]] = {}
+    for (row, slot), value in table.invalid.items():
+        invalid_by_slot.setdefault(slot, {})[row - 1] = value
+    appended_from = top + 1 + cells.height
+    for c in columns:
+        if c.computed:
+            assert computed is not None
+            width = write_typed(sheet, writer, frame_rows, c.col, c.column, computed[c.slot])
+        else:
+            rows, values = _team_values(table, c, frame_rows, invalid_by_slot.get(c.slot, {}))
+            default = formats_default(c.column)
+            width = writer.column(
+                sheet, c.col, rows, values, formats_by_col.get(c.col), default, formulas_by_col.get(c.col), flags_by_col.get(c.col)
+            )
+            for row, value in invalid_by_slot.get(c.slot, {}).items():
+                width = max(width, writer.write(sheet, row, c.col, value, cell_format=formats.invalid))
+            for offset, extra in enumerate(appended):
+                if c.slot in extra:
+                    width = max(width, writer.write(sheet, appended_from + offset, c.col, extra[c.slot]))
+        fixed = c.column.width if c.column is not None else None
+        hidden = {"hidden": True} if c.col in details.hidden_columns else None
+        wrap = formats.wrap if fixed is not None and fixed >= WRAPPED_WIDTH else None  # long descriptions wrap
+        sheet.set_column(c.col, c.col, fixed or fit(max(width, header_width(c.label))), wrap, hidden)
+    for row in sorted(details.hidden_rows):
+        sheet.set_row(row, None, None, {"hidden": True})
+    frozen = _frozen_columns(table, columns)
+    sheet.freeze_panes(top + 1, left + frozen)
+    sheet.set_landscape()
+    sheet.repeat_rows(top)
+    if frozen:
+        sheet.repeat_columns(left, left + frozen - 1)
+    return Written(columns, top + 1, last_row)
+
+
+def _write_top(sheet: Worksheet, writer: CellWriter, table: SheetTable) -> None:
+    """The rows above the header as they were: values, formulas, formats and merged title cells."""
+    details = table.cells.details
+    top = table.header_row
+    for r, row in enumerate(table.cells.top[:top]):
+        for c, value in enumerate(row):
+            formula = details.formulas.get((r, c))
+            flag = table.cells.flagged.get((r, c))
+            if formula is not None or flag is not None or not is_blank(value):
+                writer.write(sheet, r, c, value, details.formats.get((r, c)), formula, flag)
+        if r == 0 and any(not is_blank(value) for value in row):
+            sheet.set_row(0, None, writer.formats.title)
+    for first_row, first_col, last_row, last_col in details.merged:
+        if last_row < top and (first_row, first_col) != (last_row, last_col):
+            value = table.cells.top[first_row][first_col] if first_col < len(table.cells.top[first_row]) else None
+            sheet.merge_range(first_row, first_col, last_row, last_col, None)
+            writer.write(sheet, first_row, first_col, value, details.formats.get((first_row, first_col)))
+
+
+def _team_values(table: SheetTable, c: OutputColumn, frame_rows: np.ndarray, invalid: Mapping[int, Any]) -> tuple[range, list[Any]]:
+    """The sheet rows below the header and what to write in each for one of the team's columns.
+
+    The raw cell as read, except where the tool changed it on purpose: text it
+    parsed in a known column (written as the value it read), an ID it assigned.
+    Cells that could not be read are written apart, in orange.
+    """
+    top = table.header_row
+    raw = table.cells.column(c.col)
+    height = max(len(raw), int(frame_rows.max()) - top if len(frame_rows) else 0)
+    values: list[Any] = [*raw, *([None] * (height - len(raw)))]
+    if c.column is None:
+        return range(top + 1, top + 1 + height), values
+    series = table.frame[c.slot]
+    parsed = c.column.kind in PARSED_KINDS
+    numeric_ids = c.column.kind is Kind.ID and any(type(value) in (int, float) for value in raw)
+    for row, value in zip(frame_rows.tolist(), series.tolist(), strict=True):
+        offset = row - top - 1
+        current = values[offset]
+        if row in invalid:
+            values[offset] = None  # written apart, in orange
+        elif parsed and isinstance(current, str) and current.strip():
+            values[offset] = _typed(value, c.column)
+        elif is_blank(current) and not is_missing(value):
+            # An ID the tool assigned: a number among numbers, as the team types its IDs.
+            values[offset] = int(value) if numeric_ids and str(value).isdigit() else value
+    return range(top + 1, top + 1 + height), values
+
+
+def _typed(value: Any, column: Column) -> Any:
+    """A value the tool read from text, as it is written back."""
+    if is_missing(value):
+        return None
+    if column.kind is Kind.BOOL:
+        return SI if value else NO
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value.item() if hasattr(value, "item") else value
+
+
+def formats_default(column: Column | None) -> str | None:
+    """The number format of a known column's cells that brought none of their own."""
+    if column is None:
+        return None
+    return column.number_format or NUMBER_FORMATS.get(column.kind)
+
+
+def write_typed(sheet: Worksheet, writer: CellWriter, rows: np.ndarray, col: int, column: Column | None, series: pd.Series) -> int:
+    """Write a typed column (computed values, the agenda) at sheet ``rows``; return the width of its longest value.
+
+    Blanks, widths and date serials are worked out for the whole column at once,
+    so the loop per cell does nothing but the write.
+    """
+    formats = writer.formats
+    kind = column.kind if column is not None else None
+    cell_format = formats.for_column(column)
+    if kind is Kind.DATE or pd.api.types.is_datetime64_any_dtype(series.dtype):
+        _write_numbers(sheet, rows, col, _serials(series, writer.date1904), cell_format or formats.number(Fmt.DATE))
+        return 10
+    if kind is Kind.BOOL:
+        for row, value in zip(rows.tolist(), series.tolist(), strict=True):
+            if not is_missing(value):
+                sheet.write_string(row, col, SI if value else NO)
+        return 3
+    if kind in (Kind.NUMBER, Kind.INTEGER, Kind.PERCENT):
+        numbers = series.to_numpy(dtype="float64", na_value=np.nan)
+        _write_numbers(sheet, rows, col, numbers, cell_format)
+        finite = numbers[np.isfinite(numbers)]
+        if not len(finite):
+            return 0
+        return max(len(f"{finite.min():,.2f}"), len(f"{finite.max():,.2f}"))  # the longest is at one end
+    values = series.tolist()
+    write_string = sheet.write_string
+    width = 0
+    for row, value in zip(rows.tolist(), values, strict=True):
+        if type(value) is str:  # the common case, kept tight: text is always written as text
+            write_string(row, col, value)
+        elif not is_missing(value):
+            width = max(width, writer.write(sheet, row, col, value))
+    width = max(width, max((len(value) for value in values if type(value) is str), default=0))
+    return min(width, MAX_WIDTH)
+
+
+def _write_numbers(sheet: Worksheet, rows: np.ndarray, col: int, numbers: np.ndarray, cell_format: Any) -> None:
+    """Every number of a column but the NaNs (blank cells)."""
+    present = np.flatnonzero(~np.isnan(numbers))
+    write_number = sheet.write_number
+    for row, value in zip(rows[present].tolist(), numbers[present].tolist(), strict=True):
+        write_number(row, col, value, cell_format)
+
+
+def _serials(series: pd.Series, date1904: bool) -> np.ndarray:
+    """Dates as Excel serial numbers of the workbook's date system (NaN for blanks), for the whole column at once."""
+    values = pd.to_datetime(series, errors="coerce").to_numpy(dtype="datetime64[D]")
+    epoch = np.datetime64("1904-01-01" if date1904 else "1899-12-30", "D")
+    serials = (values - epoch).astype("float64")
+    if not date1904:
+        serials[values < np.datetime64("1900-03-01", "D")] -= 1  # Excel counts a 29/02/1900 that never was
+    serials[np.isnat(values)] = np.nan
+    return serials
+
+
+def fit(width: int) -> int:
+    return max(MIN_WIDTH, min(MAX_WIDTH, width + 2))
+
+
+def header_width(header: str) -> int:
+    return min(len(header) + 3, HEADER_WIDTH)
+
+
+def _frozen_columns(table: SheetTable, columns: Sequence[OutputColumn]) -> int:
+    """Keep the client's ID and name in view while scrolling right through Clientes."""
+    if table.spec is not CLIENTES or "name" not in table.slots:
+        return 0
+    left = columns[0].col
+    width = table.position("name") - left + 1
+    return width if width <= 3 else 0

@@ -1,0 +1,232 @@
+"""Reading the parts of an Office Open XML package: relationships, sheets, styles, and what a sheet's XML holds.
+
+Pure functions over a :class:`zipfile.ZipFile` or a part's bytes; no calamine,
+no openpyxl. Both Transitional (what Excel saves by default) and Strict Open XML
+("Strict Open XML Spreadsheet") are read: their namespaces differ, the parts
+do not. Sheet XML can be tens of megabytes, so it is scanned with byte regular
+expressions that only stop at the cells that matter (a format that is not
+General, a formula, an error), never parsed into a tree.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+from typing import Any
+
+from defusedxml import ElementTree
+
+from .raw import Cell, Formula, NumberFormat, SheetDetails, column_index, column_letters
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+MAIN_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+RELATIONSHIPS_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+WORKBOOK = "xl/workbook.xml"
+
+_STYLED_CELL = rb'<c r="([A-Z]+)(\d+)"[^>]*? s="(%s)"'
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*)>(?:<f([^>]*)/>|<f([^>]*)>([^<]*)</f>)')
+_HIDDEN_ROW = re.compile(rb'<row r="(\d+)"[^>]*? hidden="(?:1|true)"')
+_COLUMNS = re.compile(rb"<cols>(.*?)</cols>", re.S)
+_COLUMN = re.compile(rb"<col\b([^>]*)/?>")
+_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_REFERENCE = re.compile(r"\$?([A-Z]+)\$?(\d+)")
+
+
+class Namespaces:
+    """The namespaces of one package: Transitional or Strict."""
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.main = MAIN_STRICT if strict else MAIN
+        self.relationships = RELATIONSHIPS_STRICT if strict else RELATIONSHIPS
+
+    def tag(self, name: str) -> str:
+        """A SpreadsheetML element's qualified name, ``{namespace}name``."""
+        return f"{{{self.main}}}{name}"
+
+    @property
+    def rid(self) -> str:
+        """The qualified name of the ``r:id`` attribute."""
+        return f"{{{self.relationships}}}id"
+
+
+def parse(data: bytes) -> Any:
+    """A small part (workbook, styles, relationships) as an element tree; entities are refused (defusedxml)."""
+    return ElementTree.fromstring(data)
+
+
+def namespaces(workbook: Any) -> Namespaces:
+    """Whether a parsed ``xl/workbook.xml`` is Strict Open XML."""
+    return Namespaces(strict=workbook.tag.startswith(f"{{{MAIN_STRICT}}}"))
+
+
+def resolve(folder: str, target: str) -> str:
+    """A relationship target as a zip member name: absolute (``/xl/...``) or relative to ``folder``."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(folder, target))
+
+
+def rels_name(member: str) -> str:
+    """The relationships part of a part: ``xl/worksheets/_rels/sheet1.xml.rels``."""
+    path = PurePosixPath(member)
+    return str(path.parent / "_rels" / (path.name + ".rels"))
+
+
+def relationships(archive: zipfile.ZipFile, member: str) -> list[tuple[str, str, str, str]]:
+    """(id, type, resolved target, target mode) of every relationship of a part; empty when it has none."""
+    name = rels_name(member)
+    if name not in archive.NameToInfo:
+        return []
+    folder = str(PurePosixPath(member).parent)
+    found = []
+    for rel in parse(archive.read(name)).iter(f"{{{PACKAGE_RELATIONSHIPS}}}Relationship"):
+        mode = rel.get("TargetMode", "")
+        target = rel.get("Target", "")
+        found.append((rel.get("Id", ""), rel.get("Type", ""), target if mode == "External" else resolve(folder, target), mode))
+    return found
+
+
+def kind(relationship_type: str) -> str:
+    """The last word of a relationship type URI (``worksheet``, ``drawing``, ``comments``…), Strict or not."""
+    return relationship_type.rsplit("/", 1)[-1]
+
+
+def sheet_members(archive: zipfile.ZipFile, workbook: Any = None) -> list[tuple[str, str]]:
+    """(sheet name, zip member of its XML) in workbook order; ``workbook`` is xl/workbook.xml if already parsed."""
+    if workbook is None:
+        workbook = parse(archive.read(WORKBOOK))
+    ns = namespaces(workbook)
+    targets = {rel_id: target for rel_id, _, target, _ in relationships(archive, WORKBOOK)}
+    return [(sheet.get("name", ""), targets.get(sheet.get(ns.rid), "")) for sheet in workbook.iter(ns.tag("sheet"))]
+
+
+def date1904(workbook: Any) -> bool:
+    """Whether a parsed workbook uses the 1904 date system."""
+    props = workbook.find(namespaces(workbook).tag("workbookPr"))
+    return props is not None and props.get("date1904", "0").lower() in ("1", "true")
+
+
+def style_formats(archive: zipfile.ZipFile) -> list[NumberFormat | None]:
+    """The number format of each cell style (``s=``), ``None`` for General."""
+    if "xl/styles.xml" not in archive.NameToInfo:
+        return []
+    styles = parse(archive.read("xl/styles.xml"))
+    main = styles.tag[1 : styles.tag.index("}")] if styles.tag.startswith("{") else ""
+    tag = (lambda name: f"{{{main}}}{name}") if main else (lambda name: name)
+    codes = {int(fmt.get("numFmtId", "0")): fmt.get("formatCode", "") for fmt in styles.iter(tag("numFmt"))}
+    cell_xfs = styles.find(tag("cellXfs"))
+    formats: list[NumberFormat | None] = []
+    for xf in cell_xfs.iter(tag("xf")) if cell_xfs is not None else ():
+        number = int(xf.get("numFmtId", "0"))
+        formats.append(None if number == 0 else codes.get(number, number))
+    return formats
+
+
+def sheet_tables(archive: zipfile.ZipFile, member: str) -> tuple[tuple[str, str], ...]:
+    """(name, range) of the Excel tables of one sheet."""
+    found = []
+    for _, rel_type, target, _ in relationships(archive, member):
+        if kind(rel_type) == "table" and target in archive.NameToInfo:
+            table = parse(archive.read(target))
+            found.append((table.get("displayName") or table.get("name", ""), table.get("ref", "")))
+    return tuple(found)
+
+
+def sheet_details(data: bytes, formats: list[NumberFormat | None], tables: tuple[tuple[str, str], ...] = ()) -> SheetDetails:
+    """Number formats, formulas, hidden rows and columns and merged cells of one sheet's XML."""
+    return SheetDetails(
+        formats=_cell_formats(data, formats),
+        formulas=_formulas(data) if b"<f" in data else {},
+        hidden_rows=frozenset(int(row) - 1 for row in _HIDDEN_ROW.findall(data)) if b"hidden=" in data else frozenset(),
+        hidden_columns=_hidden_columns(data),
+        merged=tuple(_merges(data)) if b"<mergeCell " in data else (),
+        tables=tables,
+    )
+
+
+def _cell_formats(data: bytes, formats: list[NumberFormat | None]) -> dict[Cell, NumberFormat]:
+    """The cells whose style has a number format other than General (only those cost a match)."""
+    wanted = [str(index).encode() for index, number_format in enumerate(formats) if number_format is not None]
+    if not wanted:
+        return {}
+    pattern = re.compile(_STYLED_CELL % b"|".join(wanted))
+    found: dict[Cell, NumberFormat] = {}
+    for letters, row, style in pattern.findall(data):
+        number_format = formats[int(style)]
+        if number_format is not None:
+            found[(int(row) - 1, column_index(letters))] = number_format
+    return found
+
+
+def _formulas(data: bytes) -> dict[Cell, Formula]:
+    """Every formula, shared ones written out for each cell they cover (as Excel shows them)."""
+    from openpyxl.formula.translate import Translator  # openpyxl's own formula translation, only when there are shared formulas
+
+    found: dict[Cell, Formula] = {}
+    masters: dict[bytes, tuple[str, str]] = {}  # shared index → (formula, its first cell)
+    pending: list[tuple[Cell, bytes]] = []
+    for letters, row, cell_attributes, empty_attributes, attributes, text in _FORMULA_CELL.findall(data):
+        cell = (int(row) - 1, column_index(letters))
+        attrs = dict(_ATTRIBUTE.findall(attributes or empty_attributes))
+        formula = html.unescape(text.decode("utf-8"))
+        if attrs.get(b"t") == b"shared":
+            index = attrs.get(b"si", b"")
+            if formula:
+                masters[index] = (formula, f"{letters.decode()}{row.decode()}")
+            else:
+                pending.append((cell, index))
+                continue
+        if not formula:
+            continue
+        array = attrs.get(b"ref", b"").decode() if attrs.get(b"t") == b"array" else None
+        dynamic = b'cm="' in cell_attributes
+        found[cell] = Formula(formula, array or None, dynamic)
+    for cell, index in pending:
+        if index in masters:
+            formula, origin = masters[index]
+            target = _cell_name(cell)
+            found[cell] = Formula(Translator("=" + formula, origin=origin).translate_formula(target)[1:])
+    return found
+
+
+def _cell_name(cell: Cell) -> str:
+    return f"{column_letters(cell[1])}{cell[0] + 1}"
+
+
+def _hidden_columns(data: bytes) -> frozenset[int]:
+    match = _COLUMNS.search(data, 0, data.find(b"<sheetData"))
+    if match is None or b"hidden" not in match.group(1):
+        return frozenset()
+    hidden: set[int] = set()
+    for attributes in _COLUMN.findall(match.group(1)):
+        attrs = dict(_ATTRIBUTE.findall(attributes))
+        if attrs.get(b"hidden") in (b"1", b"true"):
+            hidden.update(range(int(attrs.get(b"min", b"1")) - 1, int(attrs.get(b"max", b"1"))))
+    return frozenset(hidden)
+
+
+def _merges(data: bytes) -> Iterable[tuple[int, int, int, int]]:
+    for first_col, first_row, last_col, last_row in _MERGE.findall(data):
+        yield (
+            int(first_row) - 1,
+            column_index(first_col),
+            int(last_row or first_row) - 1,
+            column_index(last_col or first_col),
+        )
+
+
+def cell_range(reference: str) -> tuple[int, int, int, int] | None:
+    """``A1:C3`` as (first row, first col, last row, last col), 0-based; ``None`` when it is not a range of cells."""
+    cells = _REFERENCE.findall(reference)
+    if not cells:
+        return None
+    (first_col, first_row), (last_col, last_row) = cells[0], cells[-1]
+    return int(first_row) - 1, column_index(first_col), int(last_row) - 1, column_index(last_col)
