@@ -23,12 +23,13 @@ from .errors import WriteFailed
 from .ics import write_calendar
 from .problems import Problem
 from .progress import AT_RULES, Report, quiet
-from .safety import check_not_open, conflicted_copies, fingerprint, refresh_lock
+from .safety import check_not_open, conflicted_copies, fingerprint, real_path, refresh_lock
 from .saving import Source, bulk_work, is_in_place, output_path, save
 from .schema import messages
 from .schema import summary as labels
 from .schema.params import PARAMETERS
 from .schema.sheets import AGENDA_SHEET, CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADOS, REGLAS, REVISAR_SHEET, SEMAFOROS
+from .sources import SUFFIXES as WORKBOOK_SUFFIXES
 from .sources import open_workbook
 
 if TYPE_CHECKING:
@@ -166,9 +167,13 @@ class Cartera:
         return [p for p in self.refreshed.problems if p.severity != messages.SEVERITY_INFO]
 
     def export_agenda(self, path: str | Path) -> int:
-        """Write the agenda as calendar events (.ics); return how many."""
+        """Write the agenda as calendar events (.ics); return how many. Never over a workbook."""
+        path = Path(path)
+        workbooks = {real_path(p).resolve() for p in (self.source.path,) if p.exists()} if self.source is not None else set()
+        if path.suffix.lower() in WORKBOOK_SUFFIXES or (path.exists() and real_path(path).resolve() in workbooks):
+            raise WriteFailed(messages.ICS_ON_WORKBOOK.format(path=path.name))
         try:
-            return write_calendar(self.refreshed.agenda, self.hoy, Path(path))
+            return write_calendar(self.refreshed.agenda, self.hoy, path)
         except OSError as exc:
             raise WriteFailed(messages.CANNOT_WRITE.format(path=path, detail=exc.strerror or exc)) from None
 

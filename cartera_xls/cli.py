@@ -88,7 +88,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             _summary(result.cartera, out)
             print(messages.CLI_WRITTEN.format(path=result.written), file=out)
             if result.backup is not None:
-                print(messages.CLI_BACKUP.format(path=result.backup), file=out)
+                replaced_other = result.written.resolve() != args.archivo.resolve()
+                line = messages.CLI_REPLACED_OTHER if replaced_other else messages.CLI_BACKUP
+                print(line.format(path=result.backup, written=result.written.name), file=out)
             if args.ics is not None:
                 count = result.cartera.export_agenda(args.ics)
                 print(messages.CLI_AGENDA_WRITTEN.format(path=args.ics, count=count), file=out)

@@ -64,23 +64,19 @@ class Written:
 def layout(table: SheetTable, computed: Sequence[str] = ()) -> tuple[OutputColumn, ...]:
     """The columns of the written sheet, left to right: the team's where they were, the computed where they were last time.
 
-    A computed column the sheet did not have yet goes into the first empty
-    column inside the table, else after the last one.
+    A computed column the sheet did not have yet goes after the last column: the
+    team's empty columns stay empty.
     """
     columns = [
         OutputColumn(table.position(slot), table.header(slot), slot, None if slot.startswith(EXTRA_PREFIX) else table.spec.column(slot))
         for slot in table.slots
     ]
     taken = {c.col for c in columns} | set(table.computed_at.values())
-    left = min(taken, default=table.first_col)
-    free = [col for col in range(left, max(taken, default=left - 1) + 1) if col not in taken]
-    after = max(taken, default=left - 1) + 1
+    after = max(taken, default=table.first_col - 1) + 1
     for key in computed:
         column = table.spec.column(key)
         if key in table.computed_at:
             col = table.computed_at[key]
-        elif free:
-            col = free.pop(0)
         else:
             col, after = after, after + 1
         label = column.label + CALCULATED_SUFFIX if key in table.renamed else column.label
@@ -147,8 +143,9 @@ def write_data_sheet(
             width = writer.column(
                 sheet, c.col, rows, values, formats_by_col.get(c.col), default, formulas_by_col.get(c.col), flags_by_col.get(c.col)
             )
-            for row, value in invalid_by_slot.get(c.slot, {}).items():
-                width = max(width, writer.write(sheet, row, c.col, value, cell_format=formats.invalid))
+            formulas, flags = formulas_by_col.get(c.col, {}), flags_by_col.get(c.col, {})
+            for row, value in invalid_by_slot.get(c.slot, {}).items():  # in orange, a formula kept as a formula
+                width = max(width, writer.write(sheet, row, c.col, value, None, formulas.get(row), flags.get(row), formats.invalid))
             for offset, extra in enumerate(appended):
                 if c.slot in extra:
                     width = max(width, writer.write(sheet, appended_from + offset, c.col, extra[c.slot]))

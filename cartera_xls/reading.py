@@ -327,14 +327,16 @@ def _parse_column(
     if flagged_rows:
         todo = sorted({*todo, *(offset for offset, index in enumerate(indices) if index in flagged_rows)})
     cache: dict[Any, Any] = {}  # the same text repeats a lot (client IDs, types, dates typed as text)
+    uncalculated: list[int] = []  # rows whose formula has no value yet: one problem for the whole column
     for offset in todo:
         index, value = indices[offset], parsed[offset]
         flag = flags.get((index, col)) if flagged_rows else None
-        if flag is not None:
-            template = messages.FORMULA_WITHOUT_VALUE if flag == FORMULA_WITHOUT_VALUE else messages.EXCEL_ERROR
-            problems.append(Problem.of(template, raw.name, index + 1, label, "" if template is messages.FORMULA_WITHOUT_VALUE else flag))
-            if flag != FORMULA_WITHOUT_VALUE:
-                invalid[(index + 1, column.key)] = flag
+        if flag == FORMULA_WITHOUT_VALUE:
+            uncalculated.append(index + 1)
+            parsed[offset] = None
+        elif flag is not None:
+            problems.append(Problem.of(messages.EXCEL_ERROR, raw.name, index + 1, label, flag))
+            invalid[(index + 1, column.key)] = flag
             parsed[offset] = None
         elif is_blank(value):
             if column.required:
@@ -352,7 +354,24 @@ def _parse_column(
                 problems.append(Problem.of(bad.template, raw.name, index + 1, label, value, **bad.fields))
                 invalid[(index + 1, column.key)] = value
                 parsed[offset] = None
+    if uncalculated:
+        rows = row_ranges(uncalculated)
+        problems.append(Problem.of(messages.FORMULA_WITHOUT_VALUE, raw.name, uncalculated[0], label, count=len(uncalculated), rows=rows))
     return parsed
+
+
+def row_ranges(rows: Sequence[int]) -> str:
+    """Excel rows as the team reads them: ``3–5, 8``."""
+    parts: list[str] = []
+    start = previous = rows[0]
+    for row in [*rows[1:], None]:
+        if row is not None and row == previous + 1:
+            previous = row
+            continue
+        parts.append(str(start) if start == previous else f"{start}–{previous}")
+        if row is not None:
+            start = previous = row
+    return ", ".join(parts)
 
 
 # Kind → (type the reader gives, check that the value needs no parsing): the common case, kept cheap.

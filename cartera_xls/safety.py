@@ -3,17 +3,23 @@
 The new workbook is written to a temporary file in the same folder, flushed to
 disk, read back to check it is whole, and only then moved over the original
 with ``os.replace`` (atomic), after a timestamped copy of the original went to
-``respaldos/``. A crash at any moment leaves the old or the new file, whole.
+``respaldos/`` (itself written to a temporary name first). A crash at any
+moment leaves the old or the new file, whole, and never half a backup. The
+replaced file's permissions (and owner, when running as root) are kept; a
+symbolic link is followed and its target replaced, the link left as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import glob
 import hashlib
 import os
+import re
 import shutil
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -32,14 +38,20 @@ LIBREOFFICE = "LibreOffice"
 CONFLICT_WORDS = ("conflicted copy", "copia en conflicto", "conflit", "konflikt")
 
 
+def real_path(path: Path) -> Path:
+    """The file a path names: a symbolic link's target (synced folders often link the workbook)."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 def check_not_open(path: Path) -> None:
-    """Refuse when Excel (``~$name``) or LibreOffice (``.~lock.name#``) has the file open."""
-    excel_lock = path.with_name("~$" + path.name)
-    office_lock = path.with_name(f".~lock.{path.name}#")
-    if excel_lock.exists():
-        raise WorkbookInUse(messages.OPEN_IN_EXCEL.format(path=path.name, app=EXCEL, who=_who(_excel_owner(excel_lock))))
-    if office_lock.exists():
-        raise WorkbookInUse(messages.OPEN_IN_EXCEL.format(path=path.name, app=LIBREOFFICE, who=_who(_office_owner(office_lock))))
+    """Refuse when Excel (``~$name``) or LibreOffice (``.~lock.name#``) has the file open, beside the link or its target."""
+    for place in dict.fromkeys((path, real_path(path))):
+        excel_lock = place.with_name("~$" + place.name)
+        office_lock = place.with_name(f".~lock.{place.name}#")
+        if excel_lock.exists():
+            raise WorkbookInUse(messages.OPEN_IN_EXCEL.format(path=path.name, app=EXCEL, who=_who(_excel_owner(excel_lock))))
+        if office_lock.exists():
+            raise WorkbookInUse(messages.OPEN_IN_EXCEL.format(path=path.name, app=LIBREOFFICE, who=_who(_office_owner(office_lock))))
 
 
 def _who(user: str) -> str:
@@ -80,33 +92,53 @@ _HELD: set[Path] = set()  # lock files this process holds: taking one again is a
 def refresh_lock(path: Path) -> Iterator[None]:
     """One refresh of a file at a time: an exclusive lock beside it, released on exit.
 
-    Re-entrant within a process, so ``refresh`` can hold it from reading to
-    replacing while the ``save`` it calls takes it again.
+    Only the process holding the lock removes its file; a refused run leaves it
+    alone. Re-entrant within a process, so ``refresh`` can hold it from reading
+    to replacing while the ``save`` it calls takes it again.
     """
-    lock_path = path.with_name(f".~cartera.{path.name}.lock")
+    lock_path = real_path(path).with_name(f".~cartera.{real_path(path).name}.lock")
     if lock_path.absolute() in _HELD:
         yield
         return
-    try:
-        descriptor = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
-    except OSError:
-        yield  # a read-only folder: writing will fail with its own clear message
+    descriptor = _acquire(lock_path, path)
+    if descriptor is None:
+        yield  # a read-only or missing folder: writing will fail with its own clear message
         return
+    _HELD.add(lock_path.absolute())
     try:
-        if fcntl is not None:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                raise WorkbookInUse(messages.REFRESH_RUNNING.format(path=path.name)) from None
-        _HELD.add(lock_path.absolute())
-        try:
-            yield
-        finally:
-            _HELD.discard(lock_path.absolute())
+        yield
     finally:
-        os.close(descriptor)
+        _HELD.discard(lock_path.absolute())
         with contextlib.suppress(OSError):
-            lock_path.unlink()
+            lock_path.unlink()  # ours: removed before it is released, so no one can lock a file about to vanish
+        os.close(descriptor)
+
+
+def _acquire(lock_path: Path, path: Path) -> int | None:
+    """Open and lock ``lock_path``; ``None`` when it cannot be created; refused when another process holds it.
+
+    The file may be removed by its holder between our open and our lock: then we
+    locked a file that no longer exists and try again on the new one.
+    """
+    for _ in range(10):
+        try:
+            descriptor = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+        except OSError:
+            return None
+        if fcntl is None:  # Windows: Excel's own lock file is the guard there
+            return descriptor
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(descriptor)
+            raise WorkbookInUse(messages.REFRESH_RUNNING.format(path=path.name)) from None
+        try:
+            if os.fstat(descriptor).st_ino == lock_path.stat().st_ino:
+                return descriptor
+        except FileNotFoundError:
+            pass
+        os.close(descriptor)
+    raise WorkbookInUse(messages.REFRESH_RUNNING.format(path=path.name))
 
 
 def conflicted_copies(path: Path) -> list[Path]:
@@ -119,10 +151,12 @@ def conflicted_copies(path: Path) -> list[Path]:
 
 
 def clean_stale_temps(folder: Path, stem: str) -> None:
-    """Remove temp files that a killed run left beside the workbook."""
-    for stale in folder.glob(f".{stem}{TEMP_MARK}*"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
+    """Remove temp files that a killed run left beside the workbook (its own names only)."""
+    own = re.compile(re.escape(f".{stem}{TEMP_MARK}") + r"\d+\.\w+")
+    for stale in folder.iterdir():
+        if own.fullmatch(stale.name):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 def atomic_write(
@@ -134,9 +168,14 @@ def atomic_write(
 ) -> Path | None:
     """Write ``target`` through a verified temp file; back up what it replaces.
 
-    Returns the backup's path, or ``None`` when there was nothing to replace.
+    Returns the backup's path, or ``None`` when there was nothing to replace. A
+    symbolic link is followed: its target is replaced and the link stays.
     """
+    shown = target
+    target = real_path(target)
     folder = target.parent
+    if not folder.is_dir():
+        raise WriteFailed(messages.CANNOT_WRITE.format(path=shown, detail=messages.NO_SUCH_FOLDER.format(folder=folder)))
     clean_stale_temps(folder, target.stem)
     temp = folder / f".{target.stem}{TEMP_MARK}{os.getpid()}{target.suffix}"
     backup = None
@@ -147,6 +186,7 @@ def atomic_write(
         if before_replace is not None:
             before_replace()
         if target.exists():
+            _keep_permissions(target, temp)
             backup = _backup(target, keep_backups)
         temp.replace(target)  # os.replace: atomic, never delete-then-rename
         _fsync_dir(folder)
@@ -155,14 +195,34 @@ def atomic_write(
         raise
     except OSError as exc:
         _discard(temp)
-        raise WriteFailed(messages.CANNOT_WRITE.format(path=target, detail=exc.strerror or exc)) from None
+        raise WriteFailed(messages.CANNOT_WRITE.format(path=shown, detail=os_error(exc))) from None
     except BaseException:
         _discard(temp)
         raise
     return backup
 
 
+def os_error(exc: OSError) -> str:
+    """What went wrong with the disk, in the team's words when the cause is a common one."""
+    reason = messages.OS_ERRORS.get(errno.errorcode.get(exc.errno or 0, ""))
+    return reason if reason is not None else str(exc.strerror or exc)
+
+
+def _keep_permissions(original: Path, replacement: Path) -> None:
+    """The new file takes the old one's permissions (read-only stays read-only) and, as root, its owner."""
+    info = original.stat()
+    replacement.chmod(stat.S_IMODE(info.st_mode))
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.chown(replacement, info.st_uid, info.st_gid)
+
+
+def backup_pattern(target: Path) -> re.Pattern[str]:
+    """The names of this workbook's own backups, and no other workbook's: ``cartera_2026-11-18_093000(_2).xlsx``."""
+    return re.compile(re.escape(target.stem) + r"_\d{4}-\d{2}-\d{2}_\d{6}(?:_\d+)?" + re.escape(target.suffix))
+
+
 def _backup(target: Path, keep: int) -> Path:
+    """A copy of ``target`` in ``respaldos/``, written under a temporary name and renamed whole; old ones pruned."""
     folder = target.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y-%m-%d_%H%M%S")
@@ -171,9 +231,16 @@ def _backup(target: Path, keep: int) -> Path:
     while backup.exists():
         backup = folder / f"{target.stem}_{stamp}_{number}{target.suffix}"
         number += 1
-    shutil.copy2(target, backup)
-    _fsync_file(backup)
-    backups = sorted(folder.glob(f"{target.stem}_*{target.suffix}"), key=lambda p: p.name)
+    partial = folder / f".{backup.name}{TEMP_MARK}{os.getpid()}"
+    try:
+        shutil.copy2(target, partial)
+        _fsync_file(partial)
+        partial.replace(backup)
+    except BaseException:
+        _discard(partial)
+        raise
+    own = backup_pattern(target)
+    backups = sorted((p for p in folder.iterdir() if own.fullmatch(p.name)), key=lambda p: p.name)
     for old in backups[: max(len(backups) - max(keep, 1), 0)]:
         with contextlib.suppress(OSError):
             old.unlink()

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.worksheet import Worksheet
 
 from . import __version__
@@ -96,7 +97,11 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet) -
     write_instructions(book, formats)
     write_lists(book, formats, lists)
     progress(messages.PROGRESS_SAVING, AT_SAVING)
-    book.close()
+    try:
+        book.close()
+    except FileCreateError as exc:  # XlsxWriter wraps the disk's own error: hand that on, the caller says it in Spanish
+        cause = exc.args[0] if exc.args else None
+        raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
 
 
 def write_table(

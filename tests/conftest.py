@@ -25,8 +25,8 @@ def make_workbook(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> 
         sheet = book.create_sheet(name)
         for row in rows:
             sheet.append(list(row))
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and not isinstance(cell.value, Formula):
+            for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+                if isinstance(value, str) and not isinstance(value, Formula):
                     cell.data_type = "s"  # openpyxl would turn "=..." into a formula
     book.save(path)
     return path

@@ -13,8 +13,10 @@ import pytest
 
 import cartera_xls
 from cartera_xls.demo import build_plantillas
+from cartera_xls.schema import messages
 
 from .conftest import HOY, sheet_names
+from .test_cli import run
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +89,13 @@ def test_other_formats_read_like_xlsx(soffice: str, tmp_path: Path, target: str)
     other = cartera_xls.load(converted, hoy=HOY)
     for sheet in ("clientes", "ventas", "seguimiento"):
         assert other.models(sheet) == original.models(sheet), sheet
-    result = cartera_xls.refresh(converted, hoy=HOY)  # in place: writes .xlsx beside, keeps the original
-    assert result.written == converted.with_suffix(".xlsx") and converted.exists()
+    beside = converted.with_suffix(".xlsx")
+    beside.write_bytes(demo.read_bytes())  # an unrelated .xlsx of the same name is already there
+    code, out, err = run("refresh", str(converted), "--hoy", HOY.isoformat())  # writes .xlsx beside, keeps the original
+    assert (code, err) == (0, "") and converted.exists()
+    backup = next((converted.parent / "respaldos").iterdir())
+    assert backup.read_bytes() == demo.read_bytes()  # the .xlsx it replaced is kept…
+    assert messages.CLI_REPLACED_OTHER.format(written=beside.name, path=backup) in out  # …and the team is told
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:

@@ -126,3 +126,96 @@ def test_refresh_twice_gives_identical_data_sheets(basic_file: Path, tmp_path: P
     for sheet in ("Clientes", "Ventas", "Revisar", "Reglas"):
         assert cells(twice, sheet) == cells(once, sheet), sheet
     assert once.read_bytes() == twice.read_bytes()
+
+
+# --- every cell as typed, through refresh → refresh --------------------------------------------------------------
+TEAM_HEADERS = ["Zona", "E-Mail", "NIF", "Código postal", " notas ", "Hora", "Total €", "Zona 2"]
+FORMATS = ["General", "00000", "0.0%", "#,##0.00", "dd/mm/yyyy hh:mm", "hh:mm", "dd/mm/yyyy"]
+
+
+@st.composite
+def team_cells(draw: Any) -> Any:
+    """A cell the team could type in a column of its own: text, a formatted number, a date-time, a time, a formula."""
+    kind = draw(st.sampled_from(["text", "number", "datetime", "time", "formula", "blank"]))
+    if kind == "text":
+        return ("text", draw(text), None)
+    if kind == "number":
+        return ("number", draw(st.integers(-(10**6), 10**6)) / draw(st.sampled_from([1, 4, 100])), draw(st.sampled_from(FORMATS[:4])))
+    if kind == "datetime":
+        moment = dt.datetime.combine(draw(dates), dt.time(draw(st.integers(0, 23)), draw(st.sampled_from([0, 15, 45]))))
+        return ("datetime", moment, draw(st.sampled_from(FORMATS[4:5] + FORMATS[6:])))
+    if kind == "time":
+        return ("time", dt.time(draw(st.integers(0, 23)), draw(st.integers(0, 59))), "hh:mm")
+    if kind == "formula":
+        return ("formula", draw(st.sampled_from([("=1+2", 3), ('="a"&"b"', "ab"), ("=2>1", True), ("=NA()", "#N/A")])), None)
+    return ("blank", None, None)
+
+
+@st.composite
+def sheets_as_typed(draw: Any) -> dict[str, Any]:
+    headers = ["Nombre", *draw(st.lists(st.sampled_from(TEAM_HEADERS), min_size=1, max_size=4, unique=True))]
+    rows: list[list[Any] | None] = []
+    for _ in range(draw(st.integers(1, 6))):
+        if draw(st.booleans()) and rows:
+            rows.append(None)  # a blank row in the middle
+            continue
+        rows.append([("text", draw(text), None), *(draw(team_cells()) for _ in headers[1:])])
+    return {"titles": draw(st.integers(0, 2)), "headers": headers, "rows": rows}
+
+
+def _write_typed(path: Path, spec: dict[str, Any]) -> None:
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    formats: dict[str, Any] = {}
+    sheet = book.add_worksheet("Clientes")
+    top = spec["titles"]
+    for r in range(top):
+        sheet.write_string(r, 0, f"Título {r}")
+    for c, header in enumerate(spec["headers"]):
+        sheet.write_string(top, c, header)
+    for offset, row in enumerate(spec["rows"], start=1):
+        for c, (kind, value, number_format) in enumerate(row or []):
+            fmt = (
+                None
+                if number_format in (None, "General")
+                else formats.setdefault(number_format, book.add_format({"num_format": number_format}))
+            )
+            r = top + offset
+            if kind == "text":
+                sheet.write_string(r, c, value)
+            elif kind == "number":
+                sheet.write_number(r, c, value, fmt)
+            elif kind == "datetime":
+                sheet.write_datetime(r, c, value, fmt)
+            elif kind == "time":
+                sheet.write_datetime(r, c, dt.datetime.combine(dt.date(1899, 12, 31), value), fmt)
+            elif kind == "formula":
+                sheet.write_formula(r, c, value[0], None, value[1])
+    book.close()
+
+
+def _typed_cells(path: Path, width: int) -> dict[str, tuple[Any, ...]]:
+    """(value, type, number format, formula) of every non-empty cell of Clientes within the team's columns."""
+    from openpyxl import load_workbook
+
+    values, formulas = load_workbook(path, data_only=True)["Clientes"], load_workbook(path)["Clientes"]
+    found = {}
+    for row in formulas.iter_rows(max_col=width):
+        for cell in row:
+            if cell.value is not None:
+                cached = values[cell.coordinate]
+                found[cell.coordinate] = (cached.value, cached.data_type, cell.number_format, cell.value if cell.data_type == "f" else None)
+    return found
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(sheets_as_typed())
+def test_every_cell_comes_back_as_typed(spec: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        source, once, twice = (Path(folder) / name for name in ("cartera.xlsx", "una.xlsx", "dos.xlsx"))
+        _write_typed(source, spec)
+        cartera_xls.refresh(source, once, hoy=HOY)
+        cartera_xls.refresh(once, twice, hoy=HOY)
+        width = len(spec["headers"])
+        before, after, again = (_typed_cells(path, width) for path in (source, once, twice))
+        assert after == before  # every cell the team typed, as typed
+        assert again == after  # and the next refresh changes nothing of it

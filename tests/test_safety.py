@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
+import stat
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -15,7 +21,7 @@ from cartera_xls.progress import Report
 from cartera_xls.schema import messages
 from cartera_xls.sources import check_written
 
-from .conftest import HOY
+from .conftest import HOY, basic_portfolio, make_workbook, sheet_names
 from .test_cli import run
 
 
@@ -166,3 +172,109 @@ def test_the_collector_is_held_off_only_while_reading_and_writing(basic_file: Pa
         assert not gc.isenabled()  # a caller's own choice is left as it was
     finally:
         gc.enable()
+
+
+def test_pruning_keeps_other_workbooks_backups(tmp_path: Path) -> None:
+    folder = tmp_path / "respaldos"
+    folder.mkdir()
+    others = ["cartera_norte_2026-01-01_100000.xlsx", "cartera_2024_2026-01-01_100000.xlsx", "cartera_2026-01-01_10000.xlsx"]
+    for name in others:
+        (folder / name).write_bytes(b"someone else's")
+    path = make_workbook(tmp_path / "cartera.xlsx", basic_portfolio())
+    for _ in range(3):
+        cartera_xls.load(path, hoy=HOY).save(path, keep_backups=1)
+    names = sorted(p.name for p in folder.iterdir())
+    assert all(name in names for name in others)
+    assert len([name for name in names if safety.backup_pattern(path).fullmatch(name)]) == 1
+
+
+def test_a_name_with_brackets_is_pruned_too(tmp_path: Path) -> None:
+    path = make_workbook(tmp_path / "cartera [norte].xlsx", basic_portfolio())
+    for _ in range(3):
+        cartera_xls.load(path, hoy=HOY).save(path, keep_backups=1)
+    assert len(list((tmp_path / "respaldos").iterdir())) == 1
+
+
+def test_a_failed_backup_leaves_no_half_backup(basic_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = basic_file.read_bytes()
+    real = shutil.copy2
+
+    def half_then_full_disk(source: Path, target: Path) -> None:
+        Path(target).write_bytes(Path(source).read_bytes()[:100])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    cartera = cartera_xls.load(basic_file, hoy=HOY)
+    monkeypatch.setattr("cartera_xls.safety.shutil.copy2", half_then_full_disk)
+    with pytest.raises(WriteFailed) as caught:
+        cartera.save(basic_file)
+    monkeypatch.setattr("cartera_xls.safety.shutil.copy2", real)
+    assert "no queda espacio en el disco" in str(caught.value)
+    assert basic_file.read_bytes() == before
+    assert list((basic_file.parent / "respaldos").iterdir()) == []  # neither a half backup nor its temp file
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o664, 0o444])
+def test_the_file_keeps_its_permissions(basic_file: Path, mode: int) -> None:
+    basic_file.chmod(mode)
+    cartera_xls.refresh(basic_file, hoy=HOY)
+    assert stat.S_IMODE(basic_file.stat().st_mode) == mode  # a read-only file replaced as root stays read-only
+
+
+def test_a_symlink_is_followed_and_its_target_replaced(tmp_path: Path) -> None:
+    (tmp_path / "dropbox").mkdir()
+    real = make_workbook(tmp_path / "dropbox" / "cartera.xlsx", basic_portfolio())
+    link = tmp_path / "cartera.xlsx"
+    link.symlink_to(real)
+    before = real.read_bytes()
+    cartera_xls.refresh(link, hoy=HOY)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert real.read_bytes() != before and "Agenda" in sheet_names(real)
+    assert len(list((real.parent / "respaldos").iterdir())) == 1  # the backup sits beside the real file
+    (real.parent / f"~${real.name}").write_bytes(b"\x05Carla" + b" " * 40)  # Excel has the real file open
+    with pytest.raises(WorkbookInUse):
+        cartera_xls.refresh(link, hoy=HOY)
+
+
+def test_a_refused_refresh_never_removes_the_holders_lock(basic_file: Path) -> None:
+    from .test_hostile import HOLD_LOCK
+
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(basic_file)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        lock = basic_file.with_name(f".~cartera.{basic_file.name}.lock")
+        for _ in range(2):  # a second refresh, then a third: both refused, the lock file still there
+            with pytest.raises(WorkbookInUse):
+                cartera_xls.refresh(basic_file, hoy=HOY)
+            assert lock.exists()
+    finally:
+        holder.communicate("")
+    assert not basic_file.with_name(f".~cartera.{basic_file.name}.lock").exists()  # the holder removed its own
+
+
+def test_the_calendar_never_overwrites_a_workbook(basic_file: Path) -> None:
+    before = basic_file.read_bytes()
+    code, _, err = run("refresh", str(basic_file), "-o", str(basic_file.parent / "otra.xlsx"), "--ics", str(basic_file))
+    assert code == 2 and err.strip() == messages.ICS_ON_WORKBOOK.format(path=basic_file.name)
+    assert basic_file.read_bytes() == before
+
+
+def test_a_missing_output_folder_gets_a_clear_message(basic_file: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "no_existe"
+    code, out, err = run("refresh", str(basic_file), "-o", str(folder / "salida.xlsx"))
+    assert (code, out) == (2, "")
+    assert messages.NO_SUCH_FOLDER.format(folder=folder) in err and "El archivo original no se ha modificado" in err
+
+
+@pytest.mark.parametrize(("code", "reason"), [(errno.EACCES, "EACCES"), (errno.ENOSPC, "ENOSPC"), (errno.EROFS, "EROFS")])
+def test_a_refused_write_is_said_in_spanish(basic_file: Path, monkeypatch: pytest.MonkeyPatch, code: int, reason: str) -> None:
+    from xlsxwriter.exceptions import FileCreateError
+
+    def refused(self: object) -> None:  # how XlsxWriter reports a file it cannot create
+        raise FileCreateError(OSError(code, os.strerror(code)))
+
+    before = basic_file.read_bytes()
+    monkeypatch.setattr("xlsxwriter.Workbook.close", refused)
+    exit_code, out, err = run("refresh", str(basic_file))
+    assert (exit_code, out) == (2, "")
+    assert messages.OS_ERRORS[reason] in err and "Error inesperado" not in err
+    assert basic_file.read_bytes() == before

@@ -23,8 +23,8 @@ BAD_CHOICE = ("«{value}» no es un valor de la lista.", "Use uno de: {choices}.
 OUT_OF_RANGE = ("{value} está fuera del rango {minimum}–{maximum}.", "Escriba un valor entre {minimum} y {maximum}.")
 EXCEL_ERROR = ("La celda contiene el error de Excel {value}.", "Corrija la fórmula en Excel o escriba el valor a mano.")
 FORMULA_WITHOUT_VALUE = (
-    "La celda tiene una fórmula sin valor calculado.",
-    "Abra el archivo en Excel o LibreOffice, guárdelo y vuelva a actualizar.",
+    "{count} celda(s) con fórmula aún sin valor calculado (filas {rows}): se conservan, pero no cuentan en los cálculos.",
+    "Abra y guarde el libro en Excel o LibreOffice para calcular las fórmulas, y vuelva a actualizar.",
 )
 DUPLICATE_ID = (
     "El ID «{value}» está repetido (también en la fila {other}).",
@@ -102,6 +102,18 @@ OPEN_IN_EXCEL = "«{path}» está abierto en {app}{who}. Ciérrelo y vuelva a in
 OPEN_BY = " por {user}"
 FILE_EXISTS = "«{path}» ya existe; no se sobrescribe. Elija otro nombre o bórrelo antes."
 CANNOT_WRITE = "No se pudo escribir «{path}»: {detail}. El archivo original no se ha modificado."
+NO_SUCH_FOLDER = "la carpeta «{folder}» no existe"
+# Why the disk refused, by errno name; other causes are shown as the system says them.
+OS_ERRORS = {
+    "ENOSPC": "no queda espacio en el disco",
+    "EDQUOT": "se acabó la cuota de disco",
+    "EACCES": "no hay permiso para escribir en esa carpeta",
+    "EPERM": "no hay permiso para escribir en esa carpeta",
+    "EROFS": "la carpeta es de solo lectura",
+    "ENOENT": "la carpeta no existe",
+    "EISDIR": "es una carpeta, no un archivo",
+    "ENAMETOOLONG": "el nombre es demasiado largo",
+}
 CANNOT_CARRY = (
     "«{path}» tiene contenido que el libro regenerado no puede conservar: {what}. No se ha modificado nada. "
     "Use «-o otro_archivo.xlsx» para escribir aparte, o «--forzar» para reemplazarlo igualmente "
@@ -134,6 +146,10 @@ CLI_NEW_FILE_HELP = "el libro nuevo que se va a crear"
 CLI_DEMO_DIR_HELP = "carpeta donde dejar la cartera de ejemplo (por omisión, la actual)"
 CLI_WRITTEN = "Escrito: {path}"
 CLI_BACKUP = "Respaldo del original: {path}"
+CLI_REPLACED_OTHER = "«{written}» ya existía y se reemplazó; su copia quedó en {path}"
+ICS_ON_WORKBOOK = (
+    "«{path}» es un libro de cálculo: la agenda se exporta a un archivo .ics aparte. Elija otro nombre, por ejemplo agenda.ics."
+)
 CLI_SUMMARY_CLIENTS = "Clientes: {total}"
 CLI_SUMMARY_PROBLEMS = "Problemas para revisar: {count} (hoja «Revisar»)"
 CLI_NO_PROBLEMS = "Sin problemas: el libro está en orden."
