@@ -166,9 +166,12 @@ class CellWriter:
         text_width = 0
         widest = 0.0
         other_width = 0
+        dated = False
         default_format = self.format_for(default)
+        date_format = self.format_for(default if default is not None else Fmt.DATE)
         fmt_cache: dict[NumberFormat, Format | None] = {}
         write_string, write_number = sheet.write_string, sheet.write_number
+        epoch, before_leap_day = self._epoch, not self.date1904
         for row, value in zip(rows, values, strict=True):
             if row in special:
                 number_format = formats.get(row, default)
@@ -180,21 +183,27 @@ class CellWriter:
                 if value:
                     write_string(row, col, value)
                     text_width = max(text_width, len(value))
-            elif kind is float or kind is int:
+            elif kind is float or kind is int or kind is dt.date:
                 own = formats.get(row)
                 if own is None:
-                    write_number(row, col, value, default_format)
+                    cell_format = date_format if kind is dt.date else default_format
                 else:
-                    if own not in fmt_cache:
-                        fmt_cache[own] = self.format_for(own)
-                    write_number(row, col, value, fmt_cache[own])
-                if abs(value) > widest:
-                    widest = abs(value)
+                    cell_format = fmt_cache.get(own)
+                    if cell_format is None:
+                        cell_format = fmt_cache[own] = self.format_for(own)
+                if kind is dt.date:  # the common date cell, its serial worked out here
+                    days = value.toordinal() - epoch
+                    write_number(row, col, days - 1 if before_leap_day and days < FIRST_REAL_1900_SERIAL else days, cell_format)
+                    dated = True
+                else:
+                    write_number(row, col, value, cell_format)
+                    if abs(value) > widest:
+                        widest = abs(value)
             elif value is not None:
                 number_format = formats.get(row, default)
                 other_width = max(other_width, self.write(sheet, row, col, value, number_format))
         number_width = len(f"{widest:,.2f}") if widest else 0
-        return max(text_width, number_width, other_width)
+        return max(text_width, number_width, other_width, DATE_WIDTH if dated else 0)
 
 
 def _bounds(row: int, col: int, reference: str) -> tuple[int, int, int, int]:

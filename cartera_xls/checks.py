@@ -49,12 +49,14 @@ def assign_ids(clients: SheetTable) -> tuple[SheetTable, list[Problem]]:
         number += 1
     ids = ids.copy()
     ids[missing] = new_ids
+    assigned = frozenset(int(row) for row in ids[missing].index)
     if "id" in clients.slots:
-        updated = dataclasses.replace(clients, frame=clients.frame.assign(id=ids))
+        updated = dataclasses.replace(clients, frame=clients.frame.assign(id=ids), assigned=assigned)
     else:  # a new ID column, after the team's columns so none of theirs moves
         taken_columns = [*clients.positions.values(), *clients.computed_at.values(), clients.first_col - 1]
         positions = {**clients.positions, "id": max(taken_columns) + 1}
-        updated = dataclasses.replace(clients, frame=clients.frame.assign(id=ids), slots=(*clients.slots, "id"), positions=positions)
+        slots = (*clients.slots, "id")
+        updated = dataclasses.replace(clients, frame=clients.frame.assign(id=ids), slots=slots, positions=positions, assigned=assigned)
     label = updated.header("id")
     return updated, [
         Problem.of(messages.ID_ASSIGNED, clients.name, int(row), label, value, messages.SEVERITY_INFO)

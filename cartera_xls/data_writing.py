@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from xlsxwriter.utility import xl_range
 from xlsxwriter.worksheet import Worksheet
 
 from .cell_writing import CellWriter, by_column
@@ -106,23 +107,14 @@ def write_data_sheet(
     frame_rows = table.frame.index.to_numpy(dtype="int64") - 1  # 0-based sheet rows of the data rows
     height = max(cells.height, int(frame_rows.max()) - top if len(frame_rows) else 0) + len(appended)
     last_row = top + max(height, 1)
-    formats_by_col, formulas_by_col, flags_by_col = by_column(details.formats), by_column(details.formulas), by_column(cells.flagged)
+    formats_by_col, formulas_by_col, flags_by_col = details.formats, by_column(details.formulas), by_column(cells.flagged)
 
     _write_top(sheet, writer, table)
     left, right = columns[0].col, columns[-1].col
     if table_possible(columns):
         header_formats = [formats.computed_header if c.computed else formats.header for c in columns]
-        sheet.add_table(
-            top,
-            left,
-            last_row,
-            right,
-            {
-                "name": table_name,
-                "style": TABLE_STYLE,
-                "columns": [{"header": c.label, "header_format": f} for c, f in zip(columns, header_formats, strict=True)],
-            },
-        )
+        columns_options = [{"header": c.label, "header_format": f} for c, f in zip(columns, header_formats, strict=True)]
+        add_table(sheet, top, left, last_row, right, {"name": table_name, "style": TABLE_STYLE, "columns": columns_options})
     else:
         for c in columns:
             if c.label:
@@ -164,6 +156,31 @@ def write_data_sheet(
     return Written(columns, top + 1, last_row)
 
 
+def add_table(sheet: Worksheet, top: int, left: int, bottom: int, right: int, options: dict[str, Any]) -> None:
+    """An Excel table over ``top:bottom``, without XlsxWriter registering each of its cells.
+
+    ``add_table`` records every cell of the range to refuse overlaps (2.2 million
+    dictionary entries for the L benchmark's sheets: 2.5 s and hundreds of MB). A
+    data sheet has one table and no merged cells below its header, so the table is
+    added over its header and first row and its recorded range then widened to the
+    last row, the only entries that depend on it. Falls back to the plain call if
+    XlsxWriter ever records tables differently.
+    """
+    if bottom <= top + 1:
+        sheet.add_table(top, left, bottom, right, options)
+        return
+    sheet.add_table(top, left, top + 1, right, options)
+    table = sheet.tables[-1] if isinstance(getattr(sheet, "tables", None), list) and sheet.tables else None
+    expected = xl_range(top, left, top + 1, right)
+    if not isinstance(table, dict) or table.get("range") != expected or table.get("a_range") != expected:
+        sheet.tables.pop()
+        sheet.add_table(top, left, bottom, right, options)
+        return
+    table["range"] = table["a_range"] = xl_range(top, left, bottom, right)
+    if table.get("autofilter"):
+        table["autofilter"] = table["a_range"]
+
+
 def _write_top(sheet: Worksheet, writer: CellWriter, table: SheetTable) -> None:
     """The rows above the header as they were: values, formulas, formats and merged title cells."""
     details = table.cells.details
@@ -173,14 +190,14 @@ def _write_top(sheet: Worksheet, writer: CellWriter, table: SheetTable) -> None:
             formula = details.formulas.get((r, c))
             flag = table.cells.flagged.get((r, c))
             if formula is not None or flag is not None or not is_blank(value):
-                writer.write(sheet, r, c, value, details.formats.get((r, c)), formula, flag)
+                writer.write(sheet, r, c, value, details.format_at(r, c), formula, flag)
         if r == 0 and any(not is_blank(value) for value in row):
             sheet.set_row(0, None, writer.formats.title)
     for first_row, first_col, last_row, last_col in details.merged:
         if last_row < top and (first_row, first_col) != (last_row, last_col):
             value = table.cells.top[first_row][first_col] if first_col < len(table.cells.top[first_row]) else None
             sheet.merge_range(first_row, first_col, last_row, last_col, None)
-            writer.write(sheet, first_row, first_col, value, details.formats.get((first_row, first_col)))
+            writer.write(sheet, first_row, first_col, value, details.format_at(first_row, first_col))
 
 
 def _team_values(table: SheetTable, c: OutputColumn, frame_rows: np.ndarray, invalid: Mapping[int, Any]) -> tuple[range, list[Any]]:
@@ -191,25 +208,35 @@ def _team_values(table: SheetTable, c: OutputColumn, frame_rows: np.ndarray, inv
     Cells that could not be read are written apart, in orange.
     """
     top = table.header_row
+    first = top + 1  # the first sheet row below the header (0-based)
     raw = table.cells.column(c.col)
     height = max(len(raw), int(frame_rows.max()) - top if len(frame_rows) else 0)
     values: list[Any] = [*raw, *([None] * (height - len(raw)))]
     if c.column is None:
-        return range(top + 1, top + 1 + height), values
-    series = table.frame[c.slot]
-    parsed = c.column.kind in PARSED_KINDS
-    numeric_ids = c.column.kind is Kind.ID and any(type(value) in (int, float) for value in raw)
-    for row, value in zip(frame_rows.tolist(), series.tolist(), strict=True):
-        offset = row - top - 1
-        current = values[offset]
-        if row in invalid:
-            values[offset] = None  # written apart, in orange
-        elif parsed and isinstance(current, str) and current.strip():
-            values[offset] = _typed(value, c.column)
-        elif is_blank(current) and not is_missing(value):
-            # An ID the tool assigned: a number among numbers, as the team types its IDs.
-            values[offset] = int(value) if numeric_ids and str(value).isdigit() else value
-    return range(top + 1, top + 1 + height), values
+        return range(first, first + height), values
+    if not any(value is not None and value != "" for value in raw):  # a column the tool adds: all its values are the tool's
+        changed = [int(row) - 1 - first for row in frame_rows + 1]
+    elif c.column.kind in PARSED_KINDS:  # text the tool read: written as the value it read
+        changed = [offset for offset, value in enumerate(raw) if type(value) is str and value.strip()]
+    elif c.slot == "id":  # IDs the tool assigned
+        changed = [row - 1 - first for row in table.assigned]
+    else:
+        changed = []
+    if changed:
+        read = dict(zip(table.frame.index.tolist(), table.frame[c.slot].tolist(), strict=True))
+        numeric_ids = c.column.kind is Kind.ID and any(type(value) in (int, float) for value in raw)
+        for offset in changed:
+            excel_row = first + offset + 1
+            if excel_row not in read or first + offset in invalid:
+                continue  # not a data row (a header pasted again), or unreadable: kept as typed
+            value = read[excel_row]
+            if c.column.kind is Kind.ID:  # a number among numbers, as the team types its IDs
+                values[offset] = int(value) if numeric_ids and str(value).isdigit() else value
+            else:
+                values[offset] = _typed(value, c.column)
+    for row in invalid:
+        values[row - first] = None  # written apart, in orange
+    return range(first, first + height), values
 
 
 def _typed(value: Any, column: Column) -> Any:

@@ -152,18 +152,20 @@ def sheet_details(data: bytes, formats: list[NumberFormat | None], tables: tuple
     )
 
 
-def _cell_formats(data: bytes, formats: list[NumberFormat | None]) -> dict[Cell, NumberFormat]:
-    """The cells whose style has a number format other than General (only those cost a match)."""
+def _cell_formats(data: bytes, formats: list[NumberFormat | None]) -> dict[int, dict[int, NumberFormat]]:
+    """The cells whose style has a number format other than General (only those cost a match), by column and row."""
     wanted = [str(index).encode() for index, number_format in enumerate(formats) if number_format is not None]
     if not wanted:
         return {}
     pattern = re.compile(_STYLED_CELL % b"|".join(wanted))
-    found: dict[Cell, NumberFormat] = {}
+    by_letters: dict[bytes, dict[int, NumberFormat]] = {}
+    styles = {str(index).encode(): number_format for index, number_format in enumerate(formats) if number_format is not None}
     for letters, row, style in pattern.findall(data):
-        number_format = formats[int(style)]
-        if number_format is not None:
-            found[(int(row) - 1, column_index(letters))] = number_format
-    return found
+        column = by_letters.get(letters)
+        if column is None:
+            column = by_letters[letters] = {}
+        column[int(row) - 1] = styles[style]
+    return {column_index(letters): rows for letters, rows in by_letters.items()}
 
 
 def _formulas(data: bytes) -> dict[Cell, Formula]:

@@ -39,12 +39,18 @@ class Formula:
 class SheetDetails:
     """What a sheet holds beyond its values: number formats, formulas and layout the team chose."""
 
-    formats: Mapping[Cell, NumberFormat] = field(default_factory=dict)  # cells with a format other than General
+    # column → row → number format, for the cells with a format other than General (grouped as the writer reads them)
+    formats: Mapping[int, Mapping[int, NumberFormat]] = field(default_factory=dict)
     formulas: Mapping[Cell, Formula] = field(default_factory=dict)
     hidden_rows: frozenset[int] = frozenset()
     hidden_columns: frozenset[int] = frozenset()
     merged: tuple[tuple[int, int, int, int], ...] = ()  # (first row, first col, last row, last col)
     tables: tuple[tuple[str, str], ...] = ()  # (name, range) of the sheet's Excel tables
+
+    def format_at(self, row: int, col: int) -> NumberFormat | None:
+        """A cell's number format, ``None`` for General."""
+        column = self.formats.get(col)
+        return column.get(row) if column is not None else None
 
 
 NO_DETAILS = SheetDetails()

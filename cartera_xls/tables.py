@@ -62,6 +62,7 @@ class SheetTable:
     cells: SheetCells = field(default_factory=SheetCells)  # the sheet as read
     computed_at: Mapping[str, int] = field(default_factory=dict)  # computed column key → where we wrote it last time
     renamed: frozenset[str] = frozenset()  # computed columns whose label the team already uses for a column of its own
+    assigned: frozenset[int] = frozenset()  # Excel rows whose ID the tool assigned
 
     def header(self, slot: str) -> str:
         """The header the team sees for a slot: as typed, or the schema's label for a column the tool added."""

@@ -151,6 +151,8 @@ def test_headers_rows_and_names_stay_where_they_were(refreshed: tuple[Path, Path
     assert before[6][:2] == after[6][:2]
     book = openpyxl.load_workbook(out)
     assert "TablaDelEquipo" in book["Ventas"].tables  # the team's table name, so its structured references still work
+    assert book["Ventas"].tables["TablaDelEquipo"].ref == "A1:I4"  # covering every row
+    assert book["Clientes"].tables["TablaClientes"].ref.endswith("7")
     assert cartera.clientes.loc[7, "Facturación total"] == 80.0  # 3260034 in Ventas found 3260034 in Clientes
 
 
