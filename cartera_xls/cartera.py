@@ -184,7 +184,7 @@ class Cartera:
         ``refresh`` refuses it, when it holds content the new one cannot carry
         (unless ``force``) or when it changed on disk since it was read.
         """
-        target = output_path(path)
+        target = output_path(path, self.source.path if self.source is not None else None)
         replacing = self.source is not None and is_in_place(target, self.source)
         backup = save(self.refreshed, target, self.source, force=force, keep_backups=keep_backups, progress=progress)
         if replacing:  # the workbook on disk is now the one just written
@@ -296,7 +296,7 @@ def refresh(
     progress = progress or quiet
     path = Path(path)
     check_not_open(path)
-    target = output_path(output if output is not None else path)
+    target = output_path(output if output is not None else path, path)
     with refresh_lock(path):
         cartera = Cartera.from_path(path, hoy, progress)
         backup = cartera.save(target, force=force, progress=progress)

@@ -59,9 +59,9 @@ def read_tables(book: RawWorkbook) -> ReadResult:
             result.problems.append(
                 Problem.of(messages.RESERVED_SHEET, raw.name, None, "", raw.name, messages.SEVERITY_WARNING, renamed=renamed)
             )
-            result.unknown.append(UnknownSheet(renamed, raw.rows, raw.details, raw.hidden, raw.flagged))
+            result.unknown.append(UnknownSheet(renamed, raw.rows, raw.details, raw.hidden, raw.flagged, raw.name))
             continue
-        result.unknown.append(UnknownSheet(raw.name, raw.rows, raw.details, raw.hidden, raw.flagged))
+        result.unknown.append(UnknownSheet(raw.name, raw.rows, raw.details, raw.hidden, raw.flagged, raw.name))
     if CLIENTES.key not in result.tables:
         if any(_match_sheet(raw.name) is CLIENTES for raw in book.sheets):
             name = next(raw.name for raw in book.sheets if _match_sheet(raw.name) is CLIENTES)

@@ -20,16 +20,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import carry
 from .errors import ContentWouldBeLost, WorkbookChanged, WriteFailed
 from .pipeline import Refreshed
 from .progress import AT_VERIFYING, Report, quiet
-from .safety import atomic_write, check_not_open, fingerprint, refresh_lock
+from .safety import atomic_write, check_not_open, fingerprint, real_path, refresh_lock
 from .schema import messages
-from .schema.sheets import DATA_SHEETS, GENERATED_SHEETS
-from .sources import check_written, uncarried_content
+from .schema.sheets import DATA_SHEETS, GENERATED_SHEETS, REGLAS
+from .sources import check_written, has_macros
 from .writing import write_workbook
 
 OUTPUT_SUFFIX = ".xlsx"
+MACRO_SUFFIX = ".xlsm"
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,12 @@ class Source:
     generated: bool  # one cartera_xls wrote: its generated sheets are ours to regenerate
 
 
-def output_path(path: str | Path) -> Path:
-    """Where a workbook asked for at ``path`` is written: always an ``.xlsx``."""
-    return Path(path).with_suffix(OUTPUT_SUFFIX)
+def output_path(path: str | Path, source: Path | None = None) -> Path:
+    """Where a workbook asked for at ``path`` is written: an ``.xlsx``, or the ``.xlsm`` with macros it was read from."""
+    path = Path(path)
+    if path.suffix.lower() == MACRO_SUFFIX and source is not None and source.suffix.lower() == MACRO_SUFFIX and has_macros(source):
+        return path
+    return path.with_suffix(OUTPUT_SUFFIX)
 
 
 def save(
@@ -61,7 +66,7 @@ def save(
     content that would be lost (unless ``force``) and for changes on disk since
     it was read.
     """
-    target = output_path(path)
+    target = output_path(path, source.path if source is not None else None)
     check_not_open(target)
     replaced = source if source is not None and is_in_place(target, source) else None
 
@@ -70,14 +75,23 @@ def save(
             raise WorkbookChanged(messages.CHANGED_ON_DISK.format(path=replaced.path.name))
 
     unchanged()
-    if replaced is not None and not force:
-        lost = uncarried_content(replaced.path, GENERATED_SHEETS if replaced.generated else ())
-        if lost:
-            raise ContentWouldBeLost(messages.CANNOT_CARRY.format(path=replaced.path.name, what="; ".join(lost)))
+    plan = carry_plan(refreshed, source) if source is not None and source.path.is_file() else None
+    if replaced is not None and not force and plan is not None and plan.lost:
+        raise ContentWouldBeLost(messages.CANNOT_CARRY.format(path=replaced.path.name, what="; ".join(plan.lost)))
 
     keep = refreshed.reglas.respaldos if keep_backups is None else keep_backups
     with refresh_lock(target), bulk_work():
-        return atomic_write(target, lambda temp: write_workbook(refreshed, temp, progress), _verifier(refreshed, progress), keep, unchanged)
+        write = lambda temp: write_workbook(refreshed, temp, progress, plan)  # noqa: E731
+        return atomic_write(target, write, _verifier(refreshed, progress), keep, unchanged)
+
+
+def carry_plan(refreshed: Refreshed, source: Source) -> carry.Plan | None:
+    """What of the source package the new workbook carries (None for .xls, .ods and other formats)."""
+    portfolio = refreshed.portfolio
+    data_sheets = [table.name for table in portfolio.tables.values()]
+    renamed = {sheet.source_name: sheet.name for sheet in portfolio.unknown if sheet.source_name and sheet.source_name != sheet.name}
+    computed = {table.name: frozenset(table.computed_at.values()) for table in portfolio.tables.values() if table.computed_at}
+    return carry.plan(real_path(source.path), data_sheets, renamed, (*GENERATED_SHEETS, REGLAS.label), source.generated, computed)
 
 
 def is_in_place(target: Path, source: Source) -> bool:

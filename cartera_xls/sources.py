@@ -189,41 +189,10 @@ def _flag_cells(data: bytes) -> dict[tuple[int, int], str]:
     return flagged
 
 
-def uncarried_content(path: Path, ours: tuple[str, ...] = ()) -> list[str]:
-    """What the regenerated workbook cannot carry, in the team's words (charts, images, pivot tables…).
-
-    Sheets named in ``ours`` (generated ones, when the workbook is ours) are
-    skipped: their charts are regenerated.
-    """
-    if path.suffix.lower() not in ZIP_SUFFIXES:
-        return []
-    found: list[str] = []
+def has_macros(path: Path) -> bool:
+    """Whether an .xlsm holds a VBA project."""
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if any(name.lower().endswith("vbaproject.bin") for name in names):
-                found.append(messages.CONTENT_MACROS)
-            if any(name.startswith("xl/pivotTables/") for name in names):
-                found.append(messages.CONTENT_PIVOTS)
-            for sheet_name, member in ooxml.sheet_members(archive):
-                if sheet_name in ours:
-                    continue
-                kinds = _sheet_content(archive, member)
-                found.extend(messages.CONTENT_IN_SHEET.format(what=kind, sheet=sheet_name) for kind in kinds)
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, DefusedXmlException):
-        return found
-    return found
-
-
-def _sheet_content(archive: zipfile.ZipFile, member: str) -> list[str]:
-    """Kinds of objects attached to one sheet: charts, images, comments."""
-    kinds: list[str] = []
-    for _, rel_type, target, _ in ooxml.relationships(archive, member):
-        if ooxml.kind(rel_type) in ("comments", "threadedComment") and messages.CONTENT_COMMENTS not in kinds:
-            kinds.append(messages.CONTENT_COMMENTS)
-        elif ooxml.kind(rel_type) == "drawing":
-            for _, inner_type, _, _ in ooxml.relationships(archive, target):
-                label = {"chart": messages.CONTENT_CHARTS, "image": messages.CONTENT_IMAGES}.get(ooxml.kind(inner_type))
-                if label and label not in kinds:
-                    kinds.append(label)
-    return kinds
+            return any(name.lower().endswith("vbaproject.bin") for name in archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False

@@ -98,11 +98,12 @@ class SheetTable:
 class UnknownSheet:
     """A sheet the tool does not know, carried as it was read: values, formulas and number formats."""
 
-    name: str
+    name: str  # as it is written (a name the tool needs is kept as «… (original)»)
     rows: list[list[Any]]
     details: SheetDetails = NO_DETAILS
     hidden: bool = False
     flagged: Mapping[Cell, str] = field(default_factory=dict)
+    source_name: str = ""  # its name in the workbook read
 
 
 def is_missing(value: Any) -> bool:

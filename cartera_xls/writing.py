@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.worksheet import Worksheet
 
-from . import __version__
+from . import __version__, carry
 from .cell_writing import CellWriter
 from .data_writing import EXTRA_ROWS_WITH_DROPDOWN, MIN_WIDTH, fit, header_width, write_data_sheet, write_typed
 from .ooxml import cell_range
@@ -55,25 +56,30 @@ from .tables import SheetCells, SheetTable, UnknownSheet
 DOCUMENT_DATE = dt.datetime(2000, 1, 1)  # fixed, so the same data gives the same bytes
 
 
-def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet) -> None:
+def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, plan: carry.Plan | None = None) -> None:
     """Write ``refreshed`` as a complete workbook at ``path`` (which must not be the original).
 
+    ``plan`` says what of the source package is carried (see :mod:`cartera_xls.carry`);
     ``progress`` hears the data sheets go by (their share of the cells) and the save.
     """
     progress(messages.PROGRESS_WRITING, AT_WRITING)
     portfolio = refreshed.portfolio
-    book = xlsxwriter.Workbook(
-        str(path),
-        {
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "nan_inf_to_errors": True,
-            "date_1904": portfolio.date1904,
-        },
-    )
+    options = {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "nan_inf_to_errors": True,
+        "date_1904": portfolio.date1904,
+    }
+    book = carry.CarryingWorkbook(str(path), options, carry.Carrier(plan) if plan is not None else None)
     book.set_properties({"created": DOCUMENT_DATE, "title": CLIENTES.label})
+    for name, value in plan.custom_properties if plan is not None else ():
+        if name != MARKER_PROPERTY:
+            book.set_custom_property(name, value)
     book.set_custom_property(MARKER_PROPERTY, __version__)
+    macros = plan is not None and plan.vba is not None and path.suffix.lower() == ".xlsm"
+    if macros and plan is not None and plan.vba is not None:
+        _keep_macros(book, plan)
     formats = Formats(book, refreshed.reglas.moneda)
     writer = CellWriter(formats, portfolio.date1904)
     lists = _collect_lists(refreshed.tables)
@@ -84,14 +90,25 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet) -
     tables = [table for spec in DATA_SHEETS if (table := refreshed.tables.get(spec.key))]
     sizes = [len(table.frame) * (len(table.slots) + (len(refreshed.clients.columns) if table.spec is CLIENTES else 0)) for table in tables]
     done, total = 0, max(sum(sizes), 1)
+    validated = plan.validated_columns if plan is not None else {}
     for table, size in zip(tables, sizes, strict=True):
-        write_table(book, writer, table, list_ranges, refreshed)
+        sheet = write_table(book, writer, table, list_ranges, refreshed, validated.get(table.name, frozenset()))
+        if macros and plan is not None and table.name in plan.codenames:
+            sheet.set_vba_name(plan.codenames[table.name])
         done += size
         progress(messages.PROGRESS_WRITING, AT_WRITING + (AT_SAVING - AT_WRITING) * done / total)
     for write_sheet in (summary.analisis, summary.concentracion, summary.geografia, summary.productos, summary.vendedores):
         write_sheet()
-    for sheet in portfolio.unknown:
-        write_unknown(book, writer, sheet)
+    if plan is not None:  # the team's sheets are carried whole; here only their places
+        for team in plan.team_sheets:
+            placeholder = book.add_worksheet(team.name)
+            if team.state == "hidden":
+                placeholder.hide()
+            elif team.state == "veryHidden":
+                placeholder.very_hidden()
+    else:
+        for unknown in portfolio.unknown:
+            write_unknown(book, writer, unknown)
     write_problems(book, writer, refreshed.problems)
     write_parameters(book, writer, portfolio)
     write_instructions(book, formats)
@@ -105,13 +122,23 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet) -
 
 
 def write_table(
-    book: xlsxwriter.Workbook, writer: CellWriter, table: SheetTable, list_ranges: dict[str, str], refreshed: Refreshed
-) -> None:
-    """One data sheet as the team keeps it, with its dropdowns and, on Clientes, the computed columns and their colours."""
+    book: xlsxwriter.Workbook,
+    writer: CellWriter,
+    table: SheetTable,
+    list_ranges: dict[str, str],
+    refreshed: Refreshed,
+    validated: frozenset[int] = frozenset(),
+) -> Worksheet:
+    """One data sheet as the team keeps it, with its dropdowns and, on Clientes, the computed columns and their colours.
+
+    A column the team validates with its own list keeps theirs: the tool's dropdown is not added there.
+    """
     sheet = book.add_worksheet(table.name)
     computed = refreshed.clients if table.spec is CLIENTES else None
     written = write_data_sheet(sheet, writer, table, table_name(table), computed)
     for column in written.columns:
+        if column.col in validated:
+            continue
         if column.column is not None and not column.computed and column.column.dropdown in list_ranges:
             sheet.data_validation(
                 written.first_row,
@@ -127,6 +154,18 @@ def write_table(
         colour_semaforo(sheet, formats, first, last, semaforo_col)
         colour_due_dates(sheet, formats, first, last, due_col, int(refreshed.reglas.dias_aviso))
         colour_rows(sheet, formats, first, last, written.columns[0].col, written.columns[-1].col, semaforo_col)
+    return sheet
+
+
+def _keep_macros(book: xlsxwriter.Workbook, plan: carry.Plan) -> None:
+    """The .xlsm's VBA project (and its signature), with the code names its macros use."""
+    assert plan.vba is not None
+    if plan.vba_signature is not None:
+        book.add_signed_vba_project(io.BytesIO(plan.vba), io.BytesIO(plan.vba_signature), True, True)
+    else:
+        book.add_vba_project(io.BytesIO(plan.vba), True)
+    if "" in plan.codenames:
+        book.set_vba_name(plan.codenames[""])
 
 
 def table_name(table: SheetTable) -> str:

@@ -85,3 +85,67 @@ def basic_file(tmp_path: Path) -> Path:
 
 def flatten(rows: Iterable[Iterable[Any]]) -> list[Any]:
     return [value for row in rows for value in row]
+
+
+UNKNOWN_KIND = "http://example.com/relationships/algo-nuevo"
+
+
+def with_unknown_part(path: Path) -> Path:
+    """The workbook with a part of a kind the tool does not know, linked from workbook.xml (as a future Excel feature would be)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as original:
+        parts = {item.filename: original.read(item.filename) for item in original.infolist()}
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(
+        "</Relationships>", f'<Relationship Id="rIdNuevo" Type="{UNKNOWN_KIND}" Target="nuevo/parte1.xml"/></Relationships>'
+    ).encode()
+    parts["xl/nuevo/parte1.xml"] = b'<?xml version="1.0"?><algo xmlns="http://example.com/nuevo"/>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as copy:
+        for name, data in parts.items():
+            copy.writestr(name, data)
+    return path
+
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "excel-saved"
+
+
+def with_clientes(source: Path, target: Path, rows: Sequence[Sequence[str]] = (("Nombre", "Notas"), ("Ana Quispe", "VIP"))) -> Path:
+    """``source`` (a workbook Excel saved) with a minimal Clientes sheet added at package level, as a team would add one."""
+    import re
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    with zipfile.ZipFile(source) as original:
+        parts = {item.filename: original.read(item.filename) for item in original.infolist()}
+    workbook = parts["xl/workbook.xml"].decode("utf-8")
+    sheet_id = max((int(i) for i in re.findall(r'sheetId="(\d+)"', workbook)), default=0) + 1
+    workbook = re.sub(
+        r"</(\w+:)?sheets>",
+        lambda m: f'<sheet name="Clientes" sheetId="{sheet_id}" r:id="rIdClientes"/></{m.group(1) or ""}sheets>',
+        workbook,
+    )
+    parts["xl/workbook.xml"] = workbook.encode("utf-8")
+    kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+    rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(
+        "</Relationships>", f'<Relationship Id="rIdClientes" Type="{kind}" Target="worksheets/clientes_prueba.xml"/></Relationships>'
+    ).encode("utf-8")
+    types = parts["[Content_Types].xml"].decode("utf-8")
+    worksheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+    override = f'<Override PartName="/xl/worksheets/clientes_prueba.xml" ContentType="{worksheet_type}"/>'
+    parts["[Content_Types].xml"] = types.replace("</Types>", override + "</Types>").encode("utf-8")
+    cells = "".join(
+        f'<row r="{r}">'
+        + "".join(f'<c r="{chr(65 + c)}{r}" t="inlineStr"><is><t>{escape(value)}</t></is></c>' for c, value in enumerate(row))
+        + "</row>"
+        for r, row in enumerate(rows, start=1)
+    )
+    parts["xl/worksheets/clientes_prueba.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + cells + "</sheetData></worksheet>"
+    ).encode("utf-8")
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for name, data in parts.items():
+            copy.writestr(name, data)
+    return target

@@ -57,9 +57,9 @@ def test_help_does_not_load_pandas() -> None:
 
 
 def test_a_notebook_save_in_place_refuses_what_refresh_refuses(tmp_path: Path) -> None:
-    from .test_hostile import _with_chart_and_comment
+    from .conftest import basic_portfolio, make_workbook, with_unknown_part
 
-    path = _with_chart_and_comment(tmp_path / "cartera.xlsx")
+    path = with_unknown_part(make_workbook(tmp_path / "cartera.xlsx", basic_portfolio()))
     before = path.read_bytes()
     with pytest.raises(cartera_xls.ContentWouldBeLost) as from_notebook:
         cartera_xls.load(path, hoy=HOY).save(path)

@@ -22,7 +22,7 @@ from cartera_xls.cli import printable
 from cartera_xls.errors import CarteraError
 from cartera_xls.schema import messages
 
-from .conftest import HOY, basic_portfolio, make_workbook
+from .conftest import CORPUS, HOY, basic_portfolio, make_workbook, sheet_names, with_clientes, with_unknown_part
 from .test_cli import run
 
 CONTENT_TYPES = (
@@ -150,21 +150,26 @@ def _with_chart_and_comment(path: Path) -> Path:
 
 
 def test_content_that_cannot_be_carried_is_named_and_refused_in_place(tmp_path: Path) -> None:
-    path = _with_chart_and_comment(tmp_path / "cartera.xlsx")
-    what = "; ".join(
-        [
-            messages.CONTENT_IN_SHEET.format(what=messages.CONTENT_COMMENTS, sheet="Clientes"),
-            messages.CONTENT_IN_SHEET.format(what=messages.CONTENT_CHARTS, sheet="Ventas"),
-        ]
-    )
+    path = with_unknown_part(_with_chart_and_comment(tmp_path / "cartera.xlsx"))
+    what = messages.CONTENT_PART.format(part="parte1.xml")  # the chart and the comment are carried; only this is not
     assert_refused(path, messages.CANNOT_CARRY.format(path=path.name, what=what))
     code, _, _ = run("refresh", str(path), "-o", str(tmp_path / "aparte.xlsx"))
-    assert code == 0  # writing elsewhere leaves the original with its chart
+    assert code == 0  # writing elsewhere leaves the original with everything
     original = path.read_bytes()
     code, _, _ = run("refresh", str(path), "--forzar")
     assert code == 0
     backups = list((tmp_path / "respaldos").iterdir())
     assert [b.read_bytes() for b in backups] == [original]
+
+
+def test_charts_and_comments_on_data_sheets_come_back_in_place(tmp_path: Path) -> None:
+    path = _with_chart_and_comment(tmp_path / "cartera.xlsx")
+    assert run("refresh", str(path))[0] == 0  # in place, no --forzar needed
+    book = openpyxl.load_workbook(path)
+    assert book["Clientes"]["B2"].comment is not None and book["Clientes"]["B2"].comment.text == "cliente VIP"
+    assert len(book["Ventas"]._charts) == 1
+    assert run("refresh", str(path))[0] == 0  # and again
+    assert len(openpyxl.load_workbook(path)["Ventas"]._charts) == 1
 
 
 def test_our_own_charts_do_not_block_a_refresh(tmp_path: Path) -> None:
@@ -179,8 +184,8 @@ def test_file_changed_during_the_refresh_is_not_replaced(basic_file: Path, monke
     real = writing.write_workbook
     someone_else = b"saved by Excel meanwhile"
 
-    def write_and_meanwhile(refreshed: object, temp: Path, progress: object) -> None:
-        real(refreshed, temp, progress)  # type: ignore[arg-type]
+    def write_and_meanwhile(refreshed: object, temp: Path, progress: object, plan: object) -> None:
+        real(refreshed, temp, progress, plan)  # type: ignore[arg-type]
         basic_file.write_bytes(someone_else)
 
     monkeypatch.setattr("cartera_xls.saving.write_workbook", write_and_meanwhile)
@@ -267,15 +272,13 @@ def test_mutated_workbooks_only_raise_our_errors(tmp_path: Path) -> None:
     mutate()
 
 
-def test_macros_are_named_before_replacing_an_xlsm(tmp_path: Path) -> None:
-    source = make_workbook(tmp_path / "base.xlsx", basic_portfolio())
-    path = tmp_path / "cartera.xlsm"
-    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as copy:
-        for item in original.infolist():
-            copy.writestr(item, original.read(item.filename))
-        copy.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro")
-    result = cartera_xls.refresh(path, hoy=HOY)  # in place means cartera.xlsx beside: the .xlsm stays as it was
-    assert result.written == tmp_path / "cartera.xlsx" and path.exists()
-    shutil.copy(path, tmp_path / "macros.xlsx")  # the same content under the output's own name
-    what = messages.CONTENT_MACROS
-    assert_refused(tmp_path / "macros.xlsx", messages.CANNOT_CARRY.format(path="macros.xlsx", what=what))
+def test_an_xlsm_keeps_its_macros_in_place(tmp_path: Path) -> None:
+    path = with_clientes(CORPUS / "macro01.xlsm", tmp_path / "cartera.xlsm")
+    result = cartera_xls.refresh(path, hoy=HOY)
+    assert result.written == path and not (tmp_path / "cartera.xlsx").exists()  # still the .xlsm, in place
+    with zipfile.ZipFile(CORPUS / "macro01.xlsm") as original, zipfile.ZipFile(path) as refreshed:
+        assert refreshed.read("xl/vbaProject.bin") == original.read("xl/vbaProject.bin")
+        assert b"macroEnabled" in refreshed.read("[Content_Types].xml")
+        assert b'codeName="ThisWorkbook"' in refreshed.read("xl/workbook.xml")
+    assert "Sheet1" in sheet_names(path) and "Resumen" in sheet_names(path)
+    assert cartera_xls.refresh(path, hoy=HOY).written == path  # and again

@@ -148,9 +148,9 @@ def test_the_collector_is_held_off_only_while_reading_and_writing(basic_file: Pa
     seen: list[bool] = []
     original = writing.write_workbook
 
-    def spy(refreshed: Refreshed, path: Path, progress: Report) -> None:
+    def spy(refreshed: Refreshed, path: Path, progress: Report, plan: object) -> None:
         seen.append(gc.isenabled())
-        original(refreshed, path, progress)
+        original(refreshed, path, progress, plan)  # type: ignore[arg-type]
 
     monkeypatch.setattr("cartera_xls.saving.write_workbook", spy)
     assert gc.isenabled()
@@ -159,7 +159,7 @@ def test_the_collector_is_held_off_only_while_reading_and_writing(basic_file: Pa
     cartera.save(basic_file)
     assert seen == [False] and gc.isenabled()
 
-    def fail(refreshed: Refreshed, path: Path, progress: Report) -> None:
+    def fail(refreshed: Refreshed, path: Path, progress: Report, plan: object) -> None:
         raise OSError("disco lleno")
 
     monkeypatch.setattr("cartera_xls.saving.write_workbook", fail)

@@ -1,0 +1,769 @@
+"""Carrying what the team made into the regenerated workbook: their sheets whole, and what they added to the data sheets.
+
+XlsxWriter writes every sheet the tool owns and, for each of the team's sheets,
+an empty placeholder with its name, state and place. Just before XlsxWriter zips
+its parts (its documented hook, ``Workbook._get_packager``), :class:`Carrier`
+replaces each placeholder by the team's sheet as it was, with everything it
+points to (drawings with charts, images and shapes, comments, tables, pivot
+tables with their caches, printer settings, links, controls), and adds to the
+data sheets what the team put on them (comments, notes, links, their own
+validation and conditional formats, drawings, pivot tables). What a package
+shares is remapped so nothing collides: cell styles and differential formats
+into the new ``styles.xml``, shared strings into inline strings, part names,
+table ids, defined names with their sheets' new positions, pivot caches and
+external links in ``workbook.xml``, content types. ``calcChain.xml`` is left out
+(Excel rebuilds it). Strict Open XML parts are translated to the Transitional
+namespaces XlsxWriter writes.
+
+:func:`plan` decides all this from the source package before anything is
+written, and names in Spanish whatever cannot be carried (:attr:`Plan.lost`),
+so an in-place refresh can refuse before it starts.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from xlsxwriter.packager import Packager
+from xlsxwriter.workbook import Workbook
+
+from . import ooxml
+from .schema import fold, messages
+from .xml_parts import (
+    elements,
+    insert,
+    mapped,
+    merge_styles,
+    merge_tail,
+    only_extensions,
+    relationship,
+    relationships,
+    renamed_ids,
+    renumber,
+    transitional,
+    unescape,
+    without_children,
+)
+
+OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+SHEET_FOLDERS = {"chartsheet": "xl/chartsheets", "dialogsheet": "xl/dialogsheets", "xlMacrosheet": "xl/macrosheets"}
+
+# Relationships of a team's sheet (any kind) are carried whole; on a data sheet only these, the rest is the tool's.
+DATA_SHEET_CARRIED = {"comments", "vmlDrawing", "drawing", "hyperlink", "threadedComment", "pivotTable"}
+DATA_SHEET_OWNED = {"table", "printerSettings"}
+# Workbook-level relationships: carried with an element of workbook.xml, carried alone, or the tool's own.
+WORKBOOK_WITH_ELEMENT = {"externalLink", "pivotCacheDefinition"}
+WORKBOOK_CARRIED = {"connections", "customXml", "person", "sheetMetadata"}
+WORKBOOK_OWNED = {"worksheet", "chartsheet", "dialogsheet", "xlMacrosheet", "theme", "styles", "sharedStrings", "calcChain", "vbaProject"}
+ROOT_OWNED = {"officeDocument", "core-properties", "extended-properties", "custom-properties", "metadata/thumbnail", "thumbnail"}
+ROOT_CARRIED = {"ui/extensibility", "extensibility"}  # a ribbon customisation (customUI) of an .xlsm
+# What the team can have that is not carried yet, in its words, by relationship kind.
+NOT_CARRIED = {
+    "slicer": messages.CONTENT_SLICERS,
+    "slicerCache": messages.CONTENT_SLICERS,
+    "timeline": messages.CONTENT_TIMELINES,
+    "timelineCache": messages.CONTENT_TIMELINES,
+    "powerPivotData": messages.CONTENT_DATA_MODEL,
+    "queryTable": messages.CONTENT_QUERIES,
+}
+# CT_Worksheet's elements after <sheetData>, in the order the schema requires them.
+SHEET_TAIL_ORDER = (
+    "sheetCalcPr",
+    "sheetProtection",
+    "protectedRanges",
+    "scenarios",
+    "autoFilter",
+    "sortState",
+    "dataConsolidate",
+    "customSheetViews",
+    "mergeCells",
+    "phoneticPr",
+    "conditionalFormatting",
+    "dataValidations",
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+    "pageSetup",
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+)
+DATA_SHEET_TAIL = {"conditionalFormatting", "dataValidations", "hyperlinks", "drawing", "legacyDrawing", "extLst"}
+# extLst entries of a data sheet that are the team's: x14 conditional formats and validation, sparklines.
+DATA_SHEET_EXTENSIONS = (
+    b"{78C0D931-6437-407d-A8EE-F0AAD7539E65}",
+    b"{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}",
+    b"{05C60535-1F16-4fd2-B633-F4F36F0B64E0}",
+)
+# CT_Workbook's elements, in order (where the carried pivot caches and external references go).
+WORKBOOK_ORDER = (
+    "fileVersion",
+    "fileSharing",
+    "workbookPr",
+    "workbookProtection",
+    "bookViews",
+    "sheets",
+    "functionGroups",
+    "externalReferences",
+    "definedNames",
+    "calcPr",
+    "oleSize",
+    "customWorkbookViews",
+    "pivotCaches",
+    "smartTagPr",
+    "smartTagTypes",
+    "webPublishing",
+    "fileRecoveryPr",
+    "webPublishObjects",
+    "extLst",
+)
+BUILTIN_NAMES_OF_THE_TOOL = ("_xlnm.Print_Titles", "_xlnm._FilterDatabase", "_xlnm.Print_Area")
+
+
+@dataclass(frozen=True)
+class TeamSheet:
+    """One of the team's sheets, carried whole."""
+
+    name: str  # its name in the regenerated workbook
+    member: str  # its part in the source package
+    kind: str  # worksheet, chartsheet, dialogsheet…
+    state: str  # visible, hidden or veryHidden
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What of the source package the regenerated workbook carries, and what it cannot."""
+
+    source: Path
+    team_sheets: tuple[TeamSheet, ...] = ()
+    data_sheets: Mapping[str, str] = field(default_factory=dict)  # data sheet name → its part in the source
+    lost: tuple[str, ...] = ()  # what cannot be carried, in the team's words
+    vba: bytes | None = None
+    vba_signature: bytes | None = None
+    codenames: Mapping[str, str] = field(default_factory=dict)  # sheet name ("" for the workbook) → VBA code name
+    custom_properties: tuple[tuple[str, Any], ...] = ()
+    validated_columns: Mapping[str, frozenset[int]] = field(default_factory=dict)  # data sheet → columns with the team's own lists
+    computed_columns: Mapping[str, frozenset[int]] = field(default_factory=dict)  # data sheet → where our computed columns were
+
+    @property
+    def macros(self) -> bool:
+        return self.vba is not None
+
+
+# --- planning ---------------------------------------------------------------------------------
+
+
+def plan(
+    source: Path,
+    data_sheets: Iterable[str],
+    renamed: Mapping[str, str],
+    generated: Iterable[str],
+    ours: bool,
+    computed_columns: Mapping[str, frozenset[int]] | None = None,
+) -> Plan | None:
+    """What to carry from ``source``; ``None`` when it is not an OOXML package (nothing to carry at package level).
+
+    ``data_sheets`` are the sheets the tool reads and rewrites, ``renamed`` the
+    team's sheets written under another name, ``generated`` the names of the
+    sheets the tool writes (regenerated from scratch when ``ours``). Every part
+    reachable from the package's root is either carried or the tool's own;
+    anything else is named in :attr:`Plan.lost`.
+    """
+    if source.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    with zipfile.ZipFile(source) as archive:
+        package = _Package(archive)
+        workbook = ooxml.parse(archive.read(ooxml.WORKBOOK))
+        ns = ooxml.namespaces(workbook)
+        rels = {rel_id: (kind, target) for rel_id, kind, target, _ in ooxml.relationships(archive, ooxml.WORKBOOK)}
+        data = set(data_sheets)
+        generated_keys = {fold(name) for name in generated}
+        team: list[TeamSheet] = []
+        data_members: dict[str, str] = {}
+        owned: set[str] = {ooxml.WORKBOOK}
+        carried: set[str] = set()
+        lost: list[str] = []
+        for sheet in workbook.iter(ns.tag("sheet")):
+            name = sheet.get("name", "")
+            kind, member = rels.get(sheet.get(ns.rid, ""), ("", ""))
+            if name in data:
+                data_members[name] = member
+                owned.add(member)
+                for _, rel_type, target, mode in ooxml.relationships(archive, member):
+                    if mode == "External":
+                        continue
+                    if ooxml.kind(rel_type) in DATA_SHEET_OWNED:
+                        owned.add(target)
+                    elif ooxml.kind(rel_type) in DATA_SHEET_CARRIED:
+                        carried.update(package.reachable(target))
+            elif ours and fold(name) in generated_keys:
+                owned.update(package.reachable(member))  # ours: regenerated
+            else:
+                team.append(TeamSheet(renamed.get(name, name), member, ooxml.kind(kind), sheet.get("state", "visible")))
+                carried.update(package.reachable(member))
+        for kind, target in rels.values():
+            rel_kind = ooxml.kind(kind)
+            if rel_kind in WORKBOOK_OWNED:
+                owned.add(target)
+            elif rel_kind in WORKBOOK_WITH_ELEMENT or rel_kind in WORKBOOK_CARRIED:
+                carried.update(package.reachable(target))
+        for _, kind, target, _ in ooxml.relationships(archive, ""):
+            if any(kind.endswith(known) for known in ROOT_CARRIED):
+                carried.update(package.reachable(target))
+            elif any(kind.endswith(known) for known in ROOT_OWNED):
+                owned.add(target)
+        kinds = package.kinds()
+        for part in package.reachable_from_root():
+            if part not in owned and part not in carried:
+                lost.append(
+                    _lost_label(kinds.get(part, ""), part, next((s.name for s in team if part in package.reachable(s.member)), None))
+                )
+        for part in carried:
+            if kinds.get(part) in NOT_CARRIED:  # carried as parts, but Excel also needs what the tool does not write yet
+                lost.append(NOT_CARRIED[kinds[part]])
+        if b"slicerCache" in archive.read(ooxml.WORKBOOK) or b"timelineCache" in archive.read(ooxml.WORKBOOK):
+            lost.append(messages.CONTENT_SLICERS)
+        vba = archive.read("xl/vbaProject.bin") if "xl/vbaProject.bin" in archive.NameToInfo else None
+        signature = archive.read("xl/vbaProjectSignature.bin") if "xl/vbaProjectSignature.bin" in archive.NameToInfo else None
+        return Plan(
+            source,
+            tuple(team),
+            data_members,
+            tuple(dict.fromkeys(lost)),
+            vba,
+            signature,
+            _codenames(archive, workbook, ns, rels) if vba is not None else {},
+            _custom_properties(archive),
+            {name: _validated_columns(archive.read(member)) for name, member in data_members.items() if member in archive.NameToInfo},
+            dict(computed_columns or {}),
+        )
+
+
+def _lost_label(kind: str, target: str, sheet: str | None = None) -> str:
+    label = NOT_CARRIED.get(kind) or messages.CONTENT_PART.format(part=PurePosixPath(target).name or kind)
+    return messages.CONTENT_IN_SHEET.format(what=label, sheet=sheet) if sheet else label
+
+
+def _codenames(archive: zipfile.ZipFile, workbook: Any, ns: ooxml.Namespaces, rels: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """The VBA code names of the workbook and of each sheet, which the macros use."""
+    names: dict[str, str] = {}
+    props = workbook.find(ns.tag("workbookPr"))
+    if props is not None and props.get("codeName"):
+        names[""] = props.get("codeName", "")
+    for sheet in workbook.iter(ns.tag("sheet")):
+        _, member = rels.get(sheet.get(ns.rid, ""), ("", ""))
+        if member in archive.NameToInfo:
+            match = re.search(rb'<sheetPr\b[^>]*?codeName="([^"]+)"', archive.read(member)[:4096])
+            if match:
+                names[sheet.get("name", "")] = match.group(1).decode()
+    return names
+
+
+def _custom_properties(archive: zipfile.ZipFile) -> tuple[tuple[str, Any], ...]:
+    """The team's own custom document properties (text, numbers, yes/no), to be written again."""
+    if "docProps/custom.xml" not in archive.NameToInfo:
+        return ()
+    found: list[tuple[str, Any]] = []
+    for prop in ooxml.parse(archive.read("docProps/custom.xml")):
+        name = prop.get("name", "")
+        for value in prop:
+            tag = value.tag.rsplit("}", 1)[-1]
+            text = value.text or ""
+            if tag == "lpwstr":
+                found.append((name, text))
+            elif tag in ("i4", "int"):
+                found.append((name, int(text)))
+            elif tag in ("r8", "decimal"):
+                found.append((name, float(text)))
+            elif tag == "bool":
+                found.append((name, text.lower() in ("1", "true")))
+    return tuple(found)
+
+
+def _validated_columns(sheet: bytes) -> frozenset[int]:
+    """The columns of a data sheet under the team's own validation (not the tool's lists on its Listas sheet)."""
+    columns: set[int] = set()
+    for attributes, formula in re.findall(rb"<dataValidation\b([^>]*)>(.*?)</dataValidation>", sheet, re.S):
+        if b"Listas" in formula:
+            continue
+        sqref = re.search(rb'sqref="([^"]+)"', attributes)
+        for reference in sqref.group(1).decode().split() if sqref else ():
+            span = ooxml.cell_range(reference)
+            if span is not None:
+                columns.update(range(span[1], span[3] + 1))
+    return frozenset(columns)
+
+
+class _Package:
+    """The source package: parts, their relationships and content types."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+        self.names = set(archive.namelist())
+        types = ooxml.parse(archive.read("[Content_Types].xml"))
+        self.overrides: dict[str, str] = {}
+        self.defaults: dict[str, str] = {}
+        for item in types:
+            tag = item.tag.rsplit("}", 1)[-1]
+            if tag == "Override":
+                self.overrides[item.get("PartName", "").lstrip("/")] = item.get("ContentType", "")
+            elif tag == "Default":
+                self.defaults[item.get("Extension", "").lower()] = item.get("ContentType", "")
+        self._reachable: dict[str, list[str]] = {}
+
+    def content_type(self, part: str) -> tuple[str, bool]:
+        """A part's content type, and whether the package gives it by its extension (a default) rather than by name."""
+        if part in self.overrides:
+            return self.overrides[part], False
+        return self.defaults.get(PurePosixPath(part).suffix.lstrip(".").lower(), "application/octet-stream"), True
+
+    def reachable(self, part: str) -> list[str]:
+        """``part`` and every internal part its relationships lead to, each once."""
+        if part in self._reachable:
+            return self._reachable[part]
+        found: list[str] = []
+        pending = [part]
+        while pending:
+            current = pending.pop()
+            if current in found or current not in self.names:
+                continue
+            found.append(current)
+            for _, _, target, mode in ooxml.relationships(self.archive, current):
+                if mode != "External":
+                    pending.append(target)
+        self._reachable[part] = found
+        return found
+
+    def reachable_from_root(self) -> list[str]:
+        """Every part the package's relationships lead to, from ``_rels/.rels`` down."""
+        found: list[str] = []
+        for _, _, target, mode in ooxml.relationships(self.archive, ""):
+            if mode != "External":
+                found.extend(part for part in self.reachable(target) if part not in found)
+        return found
+
+    def kinds(self) -> dict[str, str]:
+        """Each part → the kind of a relationship that points at it."""
+        found: dict[str, str] = {}
+        for part in ["", *self.reachable_from_root()]:
+            for _, rel_type, target, mode in ooxml.relationships(self.archive, part):
+                if mode != "External":
+                    found.setdefault(target, ooxml.kind(rel_type))
+        return found
+
+
+# --- carrying, just before the package is zipped ------------------------------------------------
+
+
+class CarryingWorkbook(Workbook):  # type: ignore[misc]  # XlsxWriter ships no type hints
+    """An XlsxWriter workbook whose package also carries the team's parts (see :class:`Carrier`)."""
+
+    def __init__(self, filename: str, options: dict[str, Any], carrier: Carrier | None) -> None:
+        super().__init__(filename, options)
+        self.carrier = carrier
+
+    def _get_packager(self) -> Packager:
+        packager = _CarryingPackager(self.carrier, self)
+        return packager
+
+
+class _CarryingPackager(Packager):  # type: ignore[misc]
+    """XlsxWriter's packager, handing its parts to the carrier before they are zipped."""
+
+    def __init__(self, carrier: Carrier | None, book: Workbook) -> None:
+        super().__init__()
+        self.carrier = carrier
+        self.book = book
+
+    def _create_package(self) -> list[tuple[Any, str, bool]]:
+        files: list[tuple[Any, str, bool]] = super()._create_package()
+        if self.carrier is None:
+            return files
+        return self.carrier.merge(files, self.book, self.tmpdir)
+
+
+@dataclass
+class _Part:
+    """A part of the package being written: on disk (XlsxWriter's temp files) until zipped."""
+
+    path: str
+    binary: bool
+
+
+class Carrier:
+    """Merges the team's parts of the source package into the package XlsxWriter is about to zip."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+
+    def merge(self, files: list[tuple[Any, str, bool]], book: Workbook, tmpdir: str | None) -> list[tuple[Any, str, bool]]:
+        with zipfile.ZipFile(self.plan.source) as archive:
+            merge = _Merge(self.plan, _Package(archive), files, book, tmpdir)
+            merge.run()
+            return merge.files()
+
+
+class _Merge:
+    """One merge of a source package into XlsxWriter's parts."""
+
+    def __init__(self, plan: Plan, source: _Package, files: list[tuple[Any, str, bool]], book: Workbook, tmpdir: str | None) -> None:
+        if any(not isinstance(path, str) for path, _, _ in files):
+            raise TypeError("the carrier needs XlsxWriter's parts on disk (in_memory off)")
+        self.plan = plan
+        self.source = source
+        self.parts: dict[str, _Part] = {name: _Part(path, binary) for path, name, binary in files}
+        self.order = [name for _, name, _ in files]
+        self.book = book
+        self.tmpdir = tmpdir
+        self.carried: dict[str, str] = {}  # source part → its name in the new package
+        self.new_types: dict[str, tuple[str, bool]] = {}  # new part → content type, and whether by its extension
+        self.removed_types: set[str] = set()
+        self.workbook_rels: list[tuple[str, str, str]] = []  # (kind URI, target from xl/, source part) added to workbook.xml.rels
+        self.pivot_caches: list[tuple[str, str]] = []  # (cacheId, new rel id)
+        self.external_references: list[str] = []  # new rel ids, in the source's order
+        self.table_id = self._largest_table_id()
+        self._styles_merged = False
+        self.xf_map: list[int] = []
+        self.dxf_map: list[int] = []
+        self.retyped_sheets: dict[str, tuple[str, str]] = {}  # workbook rel id → (kind URI, part) of a sheet that is not a worksheet
+        self._strings: list[bytes] | None = None
+
+    # --- the whole merge ---------------------------------------------------------------------
+    def run(self) -> None:
+        sheet_parts = self._sheet_parts()
+        for team in self.plan.team_sheets:
+            self._carry_sheet(team, sheet_parts[team.name])
+        for name, member in self.plan.data_sheets.items():
+            if name in sheet_parts:
+                self._carry_onto_data_sheet(name, member, sheet_parts[name][0])
+        self._carry_workbook_parts()
+        if "xl/theme/theme1.xml" in self.source.names and "xl/theme/theme1.xml" in self.parts:
+            self._write("xl/theme/theme1.xml", transitional(self.source.archive.read("xl/theme/theme1.xml")))
+        self._update_workbook()
+        self._update_content_types()
+
+    def files(self) -> list[tuple[Any, str, bool]]:
+        return [(self.parts[name].path, name, self.parts[name].binary) for name in self.order if name in self.parts]
+
+    # --- parts on disk ---------------------------------------------------------------------------
+    def _read(self, name: str) -> bytes:
+        return Path(self.parts[name].path).read_bytes()
+
+    def _write(self, name: str, data: bytes, binary: bool | None = None) -> None:
+        if name not in self.parts:
+            descriptor, path = tempfile.mkstemp(dir=self.tmpdir)
+            os.close(descriptor)
+            self.parts[name] = _Part(path, True)
+            self.order.append(name)
+        Path(self.parts[name].path).write_bytes(data)
+        self.parts[name].binary = True  # written as bytes: zipped as they are
+
+    def _remove(self, name: str) -> None:
+        part = self.parts.pop(name, None)
+        if part is not None:
+            Path(part.path).unlink()
+        self.removed_types.add(name)
+
+    def _new_name(self, source_name: str) -> str:
+        """A name for a carried part: its own where free, else the next free number of its kind."""
+        if source_name not in self.parts and source_name not in self.new_types:
+            return source_name
+        folder, base = posixpath.split(source_name)
+        match = re.fullmatch(r"(.*?)(\d*)(\.[^.]+)", base)
+        stem, suffix = (match.group(1), match.group(3)) if match else (base, "")
+        number = 1
+        while True:
+            candidate = posixpath.join(folder, f"{stem}{number}{suffix}")
+            if candidate not in self.parts and candidate not in self.new_types:
+                return candidate
+            number += 1
+
+    # --- sheets --------------------------------------------------------------------------------
+    def _sheet_parts(self) -> dict[str, tuple[str, str]]:
+        """Sheet name → (its part, its relationship id in workbook.xml) in XlsxWriter's package."""
+        workbook = ooxml.parse(self._read(ooxml.WORKBOOK))
+        ns = ooxml.namespaces(workbook)
+        targets = self._workbook_targets()
+        return {sheet.get("name", ""): (targets[sheet.get(ns.rid, "")], sheet.get(ns.rid, "")) for sheet in workbook.iter(ns.tag("sheet"))}
+
+    def _workbook_targets(self) -> dict[str, str]:
+        rels = ooxml.parse(self._read("xl/_rels/workbook.xml.rels"))
+        return {rel.get("Id", ""): ooxml.resolve("xl", rel.get("Target", "")) for rel in rels}
+
+    def _carry_sheet(self, team: TeamSheet, placeholder: tuple[str, str]) -> None:
+        """Replace a placeholder by the team's sheet as it was, with everything it points to."""
+        part, rel_id = placeholder
+        data = self._sheet_xml(self.source.archive.read(team.member))
+        if team.kind != "worksheet":  # a chart sheet, a dialog sheet: its own part name, type and kind
+            self._remove(part)
+            folder = {"chartsheet": "xl/chartsheets", "dialogsheet": "xl/dialogsheets", "xlMacrosheet": "xl/macrosheets"}.get(
+                team.kind, "xl"
+            )
+            part = self._new_name(posixpath.join(folder, PurePosixPath(team.member).name))
+            self.retyped_sheets[rel_id] = (f"{OFFICE_DOCUMENT}/{team.kind}", part)
+            self.new_types[part] = (self.source.content_type(team.member)[0], False)
+        self._write(part, data)
+        self._write_rels(part, team.member, None)
+
+    def _sheet_xml(self, data: bytes) -> bytes:
+        """A sheet's XML as the new package needs it: styles and strings remapped, not selected, Transitional."""
+        data = transitional(data)
+        data = re.sub(rb' tabSelected="(?:1|true)"', b"", data)
+        data = renumber(data, rb'(<(?:c|row)\b[^>]*? s=")(\d+)(")', self._style)
+        data = renumber(data, rb'(<col\b[^>]*? style=")(\d+)(")', self._style)
+        data = self._dxf(data, rb'(<cfRule\b[^>]*? dxfId=")(\d+)(")')
+        if b't="s"' in data:
+            strings = self._shared_strings()
+            data = re.sub(
+                rb'<c((?: [^>]*?)?) t="s"((?: [^>]*?)?)><v>(\d+)</v></c>',
+                lambda m: b"<c" + m.group(1) + b' t="inlineStr"' + m.group(2) + b"><is>" + strings[int(m.group(3))] + b"</is></c>",
+                data,
+            )
+        return data
+
+    def _style(self, index: bytes) -> bytes:
+        """A cell style index of the source as its index in the merged styles."""
+        self._merge_styles()
+        return mapped(self.xf_map, index)
+
+    def _dxf(self, data: bytes, pattern: bytes = rb'( dxfId=")(\d+)(")') -> bytes:
+        """Differential format indices of the source as their indices in the merged styles."""
+        if b"dxfId=" not in data:
+            return data
+        self._merge_styles()
+        return renumber(data, pattern, lambda value: mapped(self.dxf_map, value))
+
+    def _shared_strings(self) -> list[bytes]:
+        """The source's shared strings, each as the inside of an inline string (rich text kept)."""
+        if self._strings is None:
+            name = next((n for n in ("xl/sharedStrings.xml", "xl/SharedStrings.xml") if n in self.source.names), None)
+            data = transitional(self.source.archive.read(name)) if name else b""
+            prefix_match = re.search(rb"<(\w+:)?sst\b", data)
+            prefix = prefix_match.group(1) or b"" if prefix_match else b""
+            items = re.findall(
+                rb"<" + re.escape(prefix) + rb"si>(.*?)</" + re.escape(prefix) + rb"si>|<" + re.escape(prefix) + rb"si/>", data, re.S
+            )
+            self._strings = [item if not prefix else item.replace(b"<" + prefix, b"<").replace(b"</" + prefix, b"</") for item in items]
+        return self._strings
+
+    def _write_rels(self, part: str, source_part: str, keep: set[str] | None, rel_ids: dict[str, str] | None = None) -> None:
+        """Write the relationships of a carried part; its targets carried too. ``keep`` limits the kinds (data sheets)."""
+        rels = ooxml.relationships(self.source.archive, source_part)
+        entries: list[bytes] = []
+        for rel_id, rel_type, target, mode in rels:
+            if keep is not None and ooxml.kind(rel_type) not in keep:
+                continue
+            new_id = (rel_ids or {}).get(rel_id, rel_id)
+            kind_uri = transitional(rel_type.encode()).decode()
+            if mode == "External":
+                entries.append(relationship(new_id, kind_uri, target, external=True))
+                continue
+            carried = self._carry_part(target)
+            relative = posixpath.relpath(carried, posixpath.dirname(part) or ".")
+            entries.append(relationship(new_id, kind_uri, relative))
+        rels_part = ooxml.rels_name(part)
+        if keep is not None and rels_part in self.parts:  # a data sheet: added to XlsxWriter's own relationships
+            existing = self._read(rels_part)
+            self._write(rels_part, existing.replace(b"</Relationships>", b"".join(entries) + b"</Relationships>"))
+        elif entries:
+            self._write(rels_part, relationships(entries))
+
+    def _carry_part(self, source_part: str) -> str:
+        """Copy one part (and what it points to) into the new package; return its new name."""
+        if source_part in self.carried:
+            return self.carried[source_part]
+        name = self._new_name(source_part)
+        self.carried[source_part] = name
+        self.new_types[name] = self.source.content_type(source_part)
+        data = self.source.archive.read(source_part)
+        if name.endswith(XML_SUFFIXES):
+            data = transitional(data)
+        if "/tables/" in name:  # a table id is unique in the workbook
+            self.table_id += 1
+            data = re.sub(rb'(<(?:\w+:)?table\b[^>]*? id=")\d+(")', rb"\g<1>" + str(self.table_id).encode() + rb"\g<2>", data, count=1)
+        if "/pivotTables/" in name:
+            data = self._dxf(data)
+        self._write(name, data)
+        self._write_rels(name, source_part, None)
+        return name
+
+    def _largest_table_id(self) -> int:
+        largest = 0
+        for name in self.parts:
+            if name.startswith("xl/tables/"):
+                match = re.search(rb'<table\b[^>]*? id="(\d+)"', self._read(name)[:2048])
+                largest = max(largest, int(match.group(1)) if match else 0)
+        return largest
+
+    # --- what the team put on a data sheet ---------------------------------------------------
+    def _carry_onto_data_sheet(self, sheet: str, source_member: str, part: str) -> None:
+        """Comments, links, drawings, pivot tables and the team's own validation and colours, onto the regenerated sheet."""
+        if source_member not in self.source.names:
+            return
+        theirs = transitional(self.source.archive.read(source_member))
+        tail = theirs[theirs.rfind(b"</sheetData>") + len(b"</sheetData>") :] if b"</sheetData>" in theirs else b""
+        found = [(name, text) for name, text in elements(tail) if name in DATA_SHEET_TAIL]
+        rels = ooxml.relationships(self.source.archive, source_member)
+        if not found and not any(ooxml.kind(rel_type) in DATA_SHEET_CARRIED for _, rel_type, _, _ in rels):
+            return
+        rel_ids = {rel_id: f"rIdEquipo{number}" for number, (rel_id, _, _, _) in enumerate(rels, start=1)}
+        kept: list[tuple[str, bytes]] = []
+        for name, text in found:
+            if name == "dataValidations":  # the tool's own lists are written again from its Listas sheet
+                text = without_children(text, rb"<dataValidation\b.*?</dataValidation>", lambda v: b"Listas" in v)
+            elif name == "conditionalFormatting" and _on_columns(text, self.plan.computed_columns.get(sheet, frozenset())):
+                continue  # ours: the colours of the computed columns, written again
+            elif name == "extLst":
+                text = only_extensions(text, DATA_SHEET_EXTENSIONS)
+            if text:
+                kept.append((name, self._dxf(renamed_ids(text, rel_ids))))
+        self._write(part, merge_tail(self._read(part), kept, SHEET_TAIL_ORDER, ("dataValidations", "hyperlinks", "extLst")))
+        self._write_rels(part, source_member, DATA_SHEET_CARRIED, rel_ids)
+
+    # --- workbook-level parts ------------------------------------------------------------------
+    def _carry_workbook_parts(self) -> None:
+        """Pivot caches, external links, connections, custom XML, people of threaded comments, cell metadata."""
+        archive = self.source.archive
+        workbook = ooxml.parse(archive.read(ooxml.WORKBOOK))
+        ns = ooxml.namespaces(workbook)
+        rels = ooxml.relationships(archive, ooxml.WORKBOOK)
+        by_id = {rel_id: (rel_type, target) for rel_id, rel_type, target, _ in rels}
+        caches = {cache.get(ns.rid, ""): cache.get("cacheId", "") for cache in workbook.iter(ns.tag("pivotCache"))}
+        externals = [ref.get(ns.rid, "") for ref in workbook.iter(ns.tag("externalReference"))]
+        for number, (rel_id, (rel_type, target)) in enumerate(by_id.items(), start=1):
+            kind = ooxml.kind(rel_type)
+            if kind not in WORKBOOK_WITH_ELEMENT and kind not in WORKBOOK_CARRIED:
+                continue
+            if kind == "sheetMetadata" and "xl/metadata.xml" in self.parts:
+                continue  # XlsxWriter wrote its own (the same dynamic-array metadata)
+            new_id = f"rIdEquipo{number}"
+            self.workbook_rels.append((transitional(rel_type.encode()).decode(), self._carry_part(target), new_id))
+            if rel_id in caches:
+                self.pivot_caches.append((caches[rel_id], new_id))
+        new_ids = {part: rel_id for _, part, rel_id in self.workbook_rels}
+        self.external_references = [
+            new_ids[self.carried[by_id[old][1]]] for old in externals if by_id.get(old, ("", ""))[1] in self.carried
+        ]
+        for _, kind, target, _ in ooxml.relationships(archive, ""):
+            if any(kind.endswith(known) for known in ROOT_CARRIED):
+                carried = self._carry_part(target)
+                root = self._read("_rels/.rels")
+                self._write(
+                    "_rels/.rels", root.replace(b"</Relationships>", relationship("rIdEquipoUI", kind, carried) + b"</Relationships>")
+                )
+
+    def _update_workbook(self) -> None:
+        """Defined names with their sheets' new positions, pivot caches, external references, retyped sheets."""
+        data = self._read(ooxml.WORKBOOK)
+        out_index = {unescape(name): index for index, name in enumerate(re.findall(rb'<sheet name="([^"]*)"', data))}
+        names = self._defined_names(out_index)
+        if names:
+            if b"<definedNames>" in data:
+                data = data.replace(b"</definedNames>", b"".join(names) + b"</definedNames>")
+            else:
+                data = insert(data, "definedNames", b"<definedNames>" + b"".join(names) + b"</definedNames>", WORKBOOK_ORDER)
+        if self.external_references:
+            refs = b"".join(f'<externalReference r:id="{rel_id}"/>'.encode() for rel_id in self.external_references)
+            data = insert(data, "externalReferences", b"<externalReferences>" + refs + b"</externalReferences>", WORKBOOK_ORDER)
+        if self.pivot_caches:
+            caches = b"".join(f'<pivotCache cacheId="{cache}" r:id="{rel_id}"/>'.encode() for cache, rel_id in self.pivot_caches)
+            data = insert(data, "pivotCaches", b"<pivotCaches>" + caches + b"</pivotCaches>", WORKBOOK_ORDER)
+        self._write(ooxml.WORKBOOK, data)
+        rels = self._read("xl/_rels/workbook.xml.rels")
+        for rel_id, (kind_uri, part) in self.retyped_sheets.items():
+            rels = re.sub(
+                rb'<Relationship Id="' + re.escape(rel_id.encode()) + rb'" Type="[^"]*" Target="[^"]*"/>',
+                relationship(rel_id, kind_uri, posixpath.relpath(part, "xl")),
+                rels,
+            )
+        added = b"".join(relationship(rel_id, kind, posixpath.relpath(part, "xl")) for kind, part, rel_id in self.workbook_rels)
+        self._write("xl/_rels/workbook.xml.rels", rels.replace(b"</Relationships>", added + b"</Relationships>"))
+
+    def _defined_names(self, out_index: Mapping[str, int]) -> list[bytes]:
+        """The source's defined names, each scoped to its sheet's new position; the tool's own built-in names left out."""
+        archive = self.source.archive
+        data = transitional(archive.read(ooxml.WORKBOOK))
+        source_sheets = [unescape(name) for name in re.findall(rb'<sheet name="([^"]*)"', data)]
+        members = dict(ooxml.sheet_members(archive))
+        written_as = {team.member: team.name for team in self.plan.team_sheets}
+        out_name = {name: written_as.get(members.get(name, ""), name) for name in source_sheets}
+        carried_sheets = set(written_as.values())
+        found: list[bytes] = []
+        for attributes, body in re.findall(rb"<definedName\b([^>]*)>(.*?)</definedName>", data, re.S):
+            name = re.search(rb'name="([^"]*)"', attributes)
+            scope = re.search(rb'localSheetId="(\d+)"', attributes)
+            if name is None:
+                continue
+            if scope is not None:
+                index = int(scope.group(1))
+                target = out_name.get(source_sheets[index], "") if index < len(source_sheets) else ""
+                if target not in out_index:
+                    continue  # scoped to a sheet the tool regenerates
+                if name.group(1).decode() in BUILTIN_NAMES_OF_THE_TOOL and target not in carried_sheets:
+                    continue  # the tool's own print titles and filters on the sheets it writes
+                attributes = attributes.replace(scope.group(0), f'localSheetId="{out_index[target]}"'.encode())
+            found.append(b"<definedName" + attributes + b">" + body + b"</definedName>")
+        return found
+
+    def _update_content_types(self) -> None:
+        """Overrides for the carried parts (or the extension's default when the source relied on one); removed sheets out."""
+        data = self._read("[Content_Types].xml")
+        for name in self.removed_types:
+            data = re.sub(rb'<Override PartName="/' + re.escape(name.encode()) + rb'" ContentType="[^"]*"/>', b"", data)
+        defaults = {extension.decode().lower() for extension in re.findall(rb'<Default Extension="([^"]+)"', data)}
+        added: list[bytes] = []
+        for name, (content_type, by_default) in self.new_types.items():
+            extension = PurePosixPath(name).suffix.lstrip(".").lower()
+            if name not in self.parts or name.endswith(".rels"):
+                continue
+            if by_default:
+                if extension not in defaults:
+                    defaults.add(extension)
+                    added.append(f'<Default Extension="{extension}" ContentType="{content_type}"/>'.encode())
+            else:
+                added.append(f'<Override PartName="/{name}" ContentType="{content_type}"/>'.encode())
+        self._write("[Content_Types].xml", data.replace(b"</Types>", b"".join(added) + b"</Types>"))
+
+    # --- styles --------------------------------------------------------------------------------
+    def _merge_styles(self) -> None:
+        """The team's cell styles and differential formats merged into ours (once, and only when something carried uses them)."""
+        if self._styles_merged or "xl/styles.xml" not in self.source.names or "xl/styles.xml" not in self.parts:
+            return
+        self._styles_merged = True
+        merged, self.xf_map, self.dxf_map = merge_styles(
+            self._read("xl/styles.xml"), transitional(self.source.archive.read("xl/styles.xml"))
+        )
+        self._write("xl/styles.xml", merged)
+
+
+def _on_columns(element: bytes, columns: frozenset[int]) -> bool:
+    """Whether a conditional format covers any of ``columns`` (the computed ones, whose colours are the tool's)."""
+    sqref = re.search(rb'sqref="([^"]+)"', element)
+    for reference in sqref.group(1).decode().split() if sqref else ():
+        span = ooxml.cell_range(reference)
+        if span is not None and any(span[1] <= col <= span[3] for col in columns):
+            return True
+    return False

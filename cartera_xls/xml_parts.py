@@ -1,0 +1,276 @@
+"""Editing the parts of an OOXML package as bytes: merging styles, placing elements in schema order, writing relationships.
+
+The parts XlsxWriter writes and the team's parts are both machine-written XML
+(no DTD, no CDATA), so small, exact byte edits are enough and keep every byte
+the edit does not touch: nothing is parsed into a tree and written back with
+other prefixes or attribute orders.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+STRICT_REPLACEMENTS = (
+    (b"http://purl.oclc.org/ooxml/spreadsheetml/main", b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships", b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+    (b"http://purl.oclc.org/ooxml/drawingml/main", b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/drawingml/chart", b"http://schemas.openxmlformats.org/drawingml/2006/chart"),
+    (b"http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing", b"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"),
+    (b"http://purl.oclc.org/ooxml/drawingml/picture", b"http://schemas.openxmlformats.org/drawingml/2006/picture"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/sharedTypes", b"http://schemas.openxmlformats.org/officeDocument/2006/sharedTypes"),
+)
+STYLE_COLLECTIONS = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles", "colors")
+_TAG = re.compile(rb"<(/?)([\w:.-]+)[^>]*?(/?)>")
+_OUTER = re.compile(rb"^<[^>]*>|</[^>]*>$")
+
+
+def transitional(data: bytes) -> bytes:
+    """Strict Open XML namespaces as the Transitional ones XlsxWriter's parts use."""
+    if b"purl.oclc.org" not in data:
+        return data
+    for strict, transitional_namespace in STRICT_REPLACEMENTS:
+        data = data.replace(strict, transitional_namespace)
+    return data
+
+
+def shift(data: bytes, pattern: bytes, offset: int) -> bytes:
+    """Every number captured by ``pattern`` (prefix, number, suffix) moved by ``offset``."""
+    if not offset:
+        return data
+    return re.sub(pattern, lambda m: m.group(1) + str(int(m.group(2)) + offset).encode() + m.group(3), data)
+
+
+def renumber(data: bytes, pattern: bytes, new: Callable[[bytes], bytes]) -> bytes:
+    """Every value captured by ``pattern`` (prefix, value, suffix) replaced by ``new(value)``."""
+    return re.sub(pattern, lambda m: m.group(1) + new(m.group(2)) + m.group(3), data)
+
+
+# --- styles.xml ----------------------------------------------------------------------------------
+
+
+def merge_styles(ours: bytes, theirs: bytes) -> tuple[bytes, list[int], list[int]]:
+    """``ours`` with what ``theirs`` adds: the merged part, and where each of their cell formats and differential formats went.
+
+    Their fonts, fills, borders, custom number formats, cell style formats, cell
+    formats, differential formats, named styles and table styles ours lack are
+    appended, every index inside them moved to where its target now sits; one
+    identical to one of ours is not repeated but points to ours, so merging a
+    workbook the tool wrote adds nothing twice.
+    """
+    collections = {name: collection(theirs, name) for name in STYLE_COLLECTIONS}
+    present = {name: collection(ours, name) for name in STYLE_COLLECTIONS}
+    appended: dict[str, list[bytes]] = {name: [] for name in STYLE_COLLECTIONS}
+
+    def place(name: str, child: bytes) -> int:
+        """The index of ``child`` in the merged collection: the one already there, or a new one at the end."""
+        pool = present[name]
+        if child in pool:
+            return pool.index(child)
+        pool.append(child)
+        appended[name].append(child)
+        return len(pool) - 1
+
+    our_codes = dict(_number_format(child)[::-1] for child in present["numFmts"])  # format code → id
+    next_id = max([163, *(int(i) for i in our_codes.values())]) + 1
+    number_ids: dict[bytes, bytes] = {}
+    for child in collections["numFmts"]:
+        number, code = _number_format(child)
+        if code in our_codes:
+            number_ids[number] = our_codes[code]
+        else:
+            number_ids[number] = our_codes[code] = str(next_id).encode()
+            place("numFmts", renumber(child, rb'(numFmtId=")(\d+)(")', lambda value: number_ids[value]))
+            next_id += 1
+
+    def formats(child: bytes) -> bytes:
+        return renumber(child, rb'(numFmtId=")(\d+)(")', lambda value: number_ids.get(value, value))
+
+    fonts = [place("fonts", child) for child in collections["fonts"]]
+    fills = [place("fills", child) for child in collections["fills"]]
+    borders = [place("borders", child) for child in collections["borders"]]
+
+    def indices(child: bytes) -> bytes:
+        child = renumber(formats(child), rb'(fontId=")(\d+)(")', lambda value: mapped(fonts, value))
+        child = renumber(child, rb'(fillId=")(\d+)(")', lambda value: mapped(fills, value))
+        return renumber(child, rb'(borderId=")(\d+)(")', lambda value: mapped(borders, value))
+
+    style_xfs = [place("cellStyleXfs", indices(child)) for child in collections["cellStyleXfs"]]
+    xf_map = [
+        place("cellXfs", renumber(indices(child), rb'(xfId=")(\d+)(")', lambda value: mapped(style_xfs, value)))
+        for child in collections["cellXfs"]
+    ]
+    dxf_map = [place("dxfs", formats(child)) for child in collections["dxfs"]]
+    names = {_style_name(child) for child in present["cellStyles"]}
+    for child in collections["cellStyles"]:
+        if _style_name(child) not in names:
+            place("cellStyles", renumber(child, rb'(xfId=")(\d+)(")', lambda value: mapped(style_xfs, value)))
+    table_names = {_style_name(child) for child in present["tableStyles"]}
+    for child in collections["tableStyles"]:
+        if _style_name(child) not in table_names:
+            place("tableStyles", renumber(child, rb'(dxfId=")(\d+)(")', lambda value: mapped(dxf_map, value)))
+    if not present["colors"]:
+        appended["colors"] = collections["colors"]
+    merged = ours
+    for name in STYLE_COLLECTIONS:
+        merged = _append_children(merged, name, appended[name])
+    return merged, xf_map, dxf_map
+
+
+def _number_format(child: bytes) -> tuple[bytes, bytes]:
+    """A ``<numFmt>``'s id and format code."""
+    number = re.search(rb'numFmtId="(\d+)"', child)
+    code = re.search(rb'formatCode="([^"]*)"', child)
+    return (number.group(1) if number else b"0"), (code.group(1) if code else b"")
+
+
+def mapped(mapping: Sequence[int], value: bytes) -> bytes:
+    """An index moved as ``mapping`` says (an index past its end stays as it is)."""
+    index = int(value)
+    return str(mapping[index] if index < len(mapping) else index).encode()
+
+
+def collection(data: bytes, name: str) -> list[bytes]:
+    """The children of one collection of styles.xml (``<fonts>``…), as they are written."""
+    match = re.search(rb"<" + name.encode() + rb"\b[^>]*?(?:/>|>(.*?)</" + name.encode() + rb">)", data, re.S)
+    if match is None or not match.group(1):
+        return []
+    return [text for _, text in elements(match.group(1))]
+
+
+def _style_name(cell_style: bytes) -> bytes:
+    match = re.search(rb'name="([^"]*)"', cell_style)
+    return match.group(1) if match else b""
+
+
+def _append_children(data: bytes, name: str, children: Sequence[bytes]) -> bytes:
+    """``children`` added at the end of a collection of styles.xml (created where the schema puts it when absent)."""
+    if not children:
+        return data
+    tag = name.encode()
+    block = b"".join(children)
+    full = re.search(rb"<" + tag + rb"\b([^>]*?)>(.*?)</" + tag + rb">", data, re.S)
+    if full is not None:
+        attributes = _with_count(full.group(1), len(elements(full.group(2))) + len(children))
+        return data[: full.start()] + b"<" + tag + attributes + b">" + full.group(2) + block + b"</" + tag + b">" + data[full.end() :]
+    empty = re.search(rb"<" + tag + rb"\b([^>]*?)/>", data)
+    if empty is not None:
+        attributes = _with_count(empty.group(1), len(children))
+        return data[: empty.start()] + b"<" + tag + attributes + b">" + block + b"</" + tag + b">" + data[empty.end() :]
+    later = [f"<{n}".encode() for n in STYLE_COLLECTIONS[STYLE_COLLECTIONS.index(name) + 1 :]] + [b"<extLst", b"</styleSheet>"]
+    position = min((data.find(marker) for marker in later if data.find(marker) >= 0), default=len(data))
+    count = b"" if name == "colors" else f' count="{len(children)}"'.encode()
+    return data[:position] + b"<" + tag + count + b">" + block + b"</" + tag + b">" + data[position:]
+
+
+def _with_count(attributes: bytes, count: int) -> bytes:
+    if b"count=" in attributes:
+        return re.sub(rb'count="\d+"', f'count="{count}"'.encode(), attributes)
+    return attributes + f' count="{count}"'.encode()
+
+
+# --- elements ------------------------------------------------------------------------------------
+
+
+def elements(fragment: bytes) -> list[tuple[str, bytes]]:
+    """The top-level elements of an XML fragment: (local name, text). Comments and declarations are skipped."""
+    found: list[tuple[str, bytes]] = []
+    depth, start, name = 0, 0, ""
+    for match in _TAG.finditer(fragment):
+        if fragment[match.start() + 1 : match.start() + 2] in (b"!", b"?"):
+            continue
+        closing, tag, empty = match.group(1), match.group(2).decode(), match.group(3)
+        if not closing:
+            if depth == 0:
+                start, name = match.start(), tag.rsplit(":", 1)[-1]
+            if not empty:
+                depth += 1
+            elif depth == 0:
+                found.append((name, fragment[start : match.end()]))
+        else:
+            depth -= 1
+            if depth == 0:
+                found.append((name, fragment[start : match.end()]))
+    return found
+
+
+def inner(element: bytes) -> bytes:
+    """An element's content, without its own opening and closing tags."""
+    return _OUTER.sub(b"", element)
+
+
+def merge_tail(ours: bytes, theirs: Sequence[tuple[str, bytes]], order: Sequence[str], merged_kinds: Sequence[str]) -> bytes:
+    """A worksheet with more elements after ``</sheetData>``, every element in ``order`` (same-kind lists merged)."""
+    end = ours.rfind(b"</sheetData>") + len(b"</sheetData>")
+    closing = ours.rfind(b"</worksheet>")
+    present = elements(ours[end:closing])
+    for name, text in theirs:
+        same = next((index for index, (existing, _) in enumerate(present) if existing == name), None)
+        if same is not None and name in merged_kinds:
+            present[same] = (name, _merged_children(present[same][1], text, name))
+        else:
+            present.append((name, text))
+    rank = {name: index for index, name in enumerate(order)}
+    present.sort(key=lambda element: rank.get(element[0], len(rank)))
+    return ours[:end] + b"".join(text for _, text in present) + ours[closing:]
+
+
+def _merged_children(ours: bytes, theirs: bytes, name: str) -> bytes:
+    closing = f"</{name}>".encode()
+    merged = ours.replace(closing, b"".join(text for _, text in elements(inner(theirs))) + closing)
+    if b"count=" in merged[: merged.find(b">")]:
+        merged = re.sub(rb'count="\d+"', f'count="{len(elements(inner(merged)))}"'.encode(), merged, count=1)
+    return merged
+
+
+def without_children(element: bytes, child: bytes, drop: Callable[[bytes], bool]) -> bytes:
+    """An element less the children ``drop`` picks (its count updated); empty when none is left."""
+    kept = [text for text in re.findall(child, element, re.S) if not drop(text)]
+    opening = re.match(rb"<([\w:]+)[^>]*>", element)
+    if not kept or opening is None:
+        return b""
+    head = re.sub(rb'count="\d+"', f'count="{len(kept)}"'.encode(), opening.group(0))
+    return head + b"".join(kept) + b"</" + opening.group(1) + b">"
+
+
+def only_extensions(element: bytes, uris: Sequence[bytes]) -> bytes:
+    """An ``extLst`` with only the extensions named by ``uris``; empty when none is left."""
+    kept = [text for name, text in elements(inner(element)) if name == "ext" and any(uri in text for uri in uris)]
+    return b"<extLst>" + b"".join(kept) + b"</extLst>" if kept else b""
+
+
+def insert(data: bytes, name: str, element: bytes, order: Sequence[str]) -> bytes:
+    """``element`` put into a part before the first element that must follow it in ``order``."""
+    later = order[order.index(name) + 1 :]
+    positions = [match.start() for later_name in later if (match := re.search(rb"<" + later_name.encode() + rb"\b", data))]
+    root_end = data.rfind(b"</")
+    return data[: min(positions, default=root_end)] + element + data[min(positions, default=root_end) :]
+
+
+def renamed_ids(element: bytes, rel_ids: Mapping[str, str]) -> bytes:
+    """Relationship ids (``r:id``) of an element renamed."""
+    return renumber(element, rb'(r:id=")([^"]+)(")', lambda value: rel_ids.get(value.decode(), value.decode()).encode())
+
+
+# --- relationships -------------------------------------------------------------------------------
+
+
+def relationship(rel_id: str, kind: str, target: str, external: bool = False) -> bytes:
+    mode = ' TargetMode="External"' if external else ""
+    return f'<Relationship Id="{rel_id}" Type="{kind}" Target="{escape(target)}"{mode}/>'.encode()
+
+
+def relationships(entries: Sequence[bytes]) -> bytes:
+    return (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' + b"".join(entries) + b"</Relationships>"
+    )
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def unescape(name: bytes) -> str:
+    return html.unescape(name.decode("utf-8"))
