@@ -38,6 +38,7 @@ from xlsxwriter.workbook import Workbook
 from . import ooxml
 from .schema import fold, messages
 from .xml_parts import (
+    declare_namespaces,
     elements,
     insert,
     mapped,
@@ -62,7 +63,17 @@ DATA_SHEET_CARRIED = {"comments", "vmlDrawing", "drawing", "hyperlink", "threade
 DATA_SHEET_OWNED = {"table", "printerSettings"}
 # Workbook-level relationships: carried with an element of workbook.xml, carried alone, or the tool's own.
 WORKBOOK_WITH_ELEMENT = {"externalLink", "pivotCacheDefinition"}
-WORKBOOK_CARRIED = {"connections", "customXml", "person", "sheetMetadata"}
+WORKBOOK_CARRIED = {
+    "connections",
+    "customXml",
+    "person",
+    "sheetMetadata",
+    "FeaturePropertyBag",  # Excel 365's checkboxes in cells
+    "richValueRel",  # Excel 365's images in cells
+    "rdRichValue",
+    "rdRichValueStructure",
+    "rdRichValueTypes",
+}
 WORKBOOK_OWNED = {"worksheet", "chartsheet", "dialogsheet", "xlMacrosheet", "theme", "styles", "sharedStrings", "calcChain", "vbaProject"}
 ROOT_OWNED = {"officeDocument", "core-properties", "extended-properties", "custom-properties", "metadata/thumbnail", "thumbnail"}
 ROOT_CARRIED = {"ui/extensibility", "extensibility"}  # a ribbon customisation (customUI) of an .xlsm
@@ -111,7 +122,7 @@ SHEET_TAIL_ORDER = (
     "tableParts",
     "extLst",
 )
-DATA_SHEET_TAIL = {"conditionalFormatting", "dataValidations", "hyperlinks", "drawing", "legacyDrawing", "extLst"}
+DATA_SHEET_TAIL = {"conditionalFormatting", "dataValidations", "hyperlinks", "drawing", "legacyDrawing", "tableParts", "extLst"}
 # extLst entries of a data sheet that are the team's: x14 conditional formats and validation, sparklines.
 DATA_SHEET_EXTENSIONS = (
     b"{78C0D931-6437-407d-A8EE-F0AAD7539E65}",
@@ -154,19 +165,31 @@ class TeamSheet:
 
 
 @dataclass(frozen=True)
+class DataSheet:
+    """A data sheet the tool rewrites, as the scan found it: what the team may have added around its cells."""
+
+    head: bytes  # its XML before the cells (root element, code name)
+    tail: bytes  # and after them
+    area: tuple[int, int, int, int]  # header row, first and last column, last row (0-based): where the tool writes its table
+    computed: frozenset[int] = frozenset()  # where the tool's computed columns were (their colours are the tool's)
+
+
+@dataclass(frozen=True)
 class Plan:
     """What of the source package the regenerated workbook carries, and what it cannot."""
 
     source: Path
     team_sheets: tuple[TeamSheet, ...] = ()
     data_sheets: Mapping[str, str] = field(default_factory=dict)  # data sheet name → its part in the source
+    layouts: Mapping[str, DataSheet] = field(default_factory=dict)  # data sheet name → what the scan found
     lost: tuple[str, ...] = ()  # what cannot be carried, in the team's words
     vba: bytes | None = None
     vba_signature: bytes | None = None
     codenames: Mapping[str, str] = field(default_factory=dict)  # sheet name ("" for the workbook) → VBA code name
     custom_properties: tuple[tuple[str, Any], ...] = ()
     validated_columns: Mapping[str, frozenset[int]] = field(default_factory=dict)  # data sheet → columns with the team's own lists
-    computed_columns: Mapping[str, frozenset[int]] = field(default_factory=dict)  # data sheet → where our computed columns were
+    # data sheet → the team's other tables there (not the data table): their part in the source and their cells
+    foreign_tables: Mapping[str, Mapping[str, tuple[int, int, int, int]]] = field(default_factory=dict)
 
     @property
     def macros(self) -> bool:
@@ -177,12 +200,7 @@ class Plan:
 
 
 def plan(
-    source: Path,
-    data_sheets: Iterable[str],
-    renamed: Mapping[str, str],
-    generated: Iterable[str],
-    ours: bool,
-    computed_columns: Mapping[str, frozenset[int]] | None = None,
+    source: Path, data_sheets: Mapping[str, DataSheet], renamed: Mapping[str, str], generated: Iterable[str], ours: bool
 ) -> Plan | None:
     """What to carry from ``source``; ``None`` when it is not an OOXML package (nothing to carry at package level).
 
@@ -200,6 +218,7 @@ def plan(
         ns = ooxml.namespaces(workbook)
         rels = {rel_id: (kind, target) for rel_id, kind, target, _ in ooxml.relationships(archive, ooxml.WORKBOOK)}
         data = set(data_sheets)
+        foreign: dict[str, dict[str, tuple[int, int, int, int]]] = {}
         generated_keys = {fold(name) for name in generated}
         team: list[TeamSheet] = []
         data_members: dict[str, str] = {}
@@ -213,9 +232,13 @@ def plan(
                 data_members[name] = member
                 owned.add(member)
                 for _, rel_type, target, mode in ooxml.relationships(archive, member):
-                    if mode == "External":
+                    if mode:
                         continue
-                    if ooxml.kind(rel_type) in DATA_SHEET_OWNED:
+                    span = _table_span(archive, target) if ooxml.kind(rel_type) == "table" else None
+                    if span is not None and not _is_data_table(span, data_sheets[name].area):
+                        foreign.setdefault(name, {})[target] = span  # another table of the team's on the sheet: theirs
+                        carried.update(package.reachable(target))
+                    elif ooxml.kind(rel_type) in DATA_SHEET_OWNED:
                         owned.add(target)
                     elif ooxml.kind(rel_type) in DATA_SHEET_CARRIED:
                         carried.update(package.reachable(target))
@@ -227,7 +250,7 @@ def plan(
         for kind, target in rels.values():
             rel_kind = ooxml.kind(kind)
             if rel_kind in WORKBOOK_OWNED:
-                owned.add(target)
+                owned.update(package.reachable(target))  # the VBA project's signature with it
             elif rel_kind in WORKBOOK_WITH_ELEMENT or rel_kind in WORKBOOK_CARRIED:
                 carried.update(package.reachable(target))
         for _, kind, target, _ in ooxml.relationships(archive, ""):
@@ -252,13 +275,14 @@ def plan(
             source,
             tuple(team),
             data_members,
+            dict(data_sheets),
             tuple(dict.fromkeys(lost)),
             vba,
             signature,
-            _codenames(archive, workbook, ns, rels) if vba is not None else {},
+            _codenames(workbook, ns, data_sheets) if vba is not None else {},
             _custom_properties(archive),
-            {name: _validated_columns(archive.read(member)) for name, member in data_members.items() if member in archive.NameToInfo},
-            dict(computed_columns or {}),
+            {name: _validated_columns(layout.tail) for name, layout in data_sheets.items()},
+            foreign,
         )
 
 
@@ -267,19 +291,30 @@ def _lost_label(kind: str, target: str, sheet: str | None = None) -> str:
     return messages.CONTENT_IN_SHEET.format(what=label, sheet=sheet) if sheet else label
 
 
-def _codenames(archive: zipfile.ZipFile, workbook: Any, ns: ooxml.Namespaces, rels: Mapping[str, tuple[str, str]]) -> dict[str, str]:
-    """The VBA code names of the workbook and of each sheet, which the macros use."""
+def _codenames(workbook: Any, ns: ooxml.Namespaces, data_sheets: Mapping[str, DataSheet]) -> dict[str, str]:
+    """The VBA code names the macros use: the workbook's and the data sheets' (the team's sheets carry theirs)."""
     names: dict[str, str] = {}
     props = workbook.find(ns.tag("workbookPr"))
     if props is not None and props.get("codeName"):
         names[""] = props.get("codeName", "")
-    for sheet in workbook.iter(ns.tag("sheet")):
-        _, member = rels.get(sheet.get(ns.rid, ""), ("", ""))
-        if member in archive.NameToInfo:
-            match = re.search(rb'<sheetPr\b[^>]*?codeName="([^"]+)"', archive.read(member)[:4096])
-            if match:
-                names[sheet.get("name", "")] = match.group(1).decode()
+    for name, layout in data_sheets.items():
+        match = re.search(rb'<sheetPr\b[^>]*?codeName="([^"]+)"', layout.head)
+        if match:
+            names[name] = match.group(1).decode()
     return names
+
+
+def _table_span(archive: zipfile.ZipFile, part: str) -> tuple[int, int, int, int] | None:
+    if part not in archive.NameToInfo:
+        return None
+    match = re.search(rb'<(?:\w+:)?table\b[^>]*? ref="([^"]+)"', archive.read(part)[:4096])
+    return ooxml.cell_range(match.group(1).decode()) if match else None
+
+
+def _is_data_table(span: tuple[int, int, int, int], area: tuple[int, int, int, int]) -> bool:
+    """Whether a table of a data sheet is its data table (the tool writes it again): on the header row, over its first column."""
+    header_row, first_col, _, _ = area
+    return span[0] == header_row and span[1] <= first_col <= span[3]
 
 
 def _custom_properties(archive: zipfile.ZipFile) -> tuple[tuple[str, Any], ...]:
@@ -301,6 +336,12 @@ def _custom_properties(archive: zipfile.ZipFile) -> tuple[tuple[str, Any], ...]:
             elif tag == "bool":
                 found.append((name, text.lower() in ("1", "true")))
     return tuple(found)
+
+
+def _table_target(table_part: bytes, rels: list[tuple[str, str, str, str]]) -> str | None:
+    """The table part a ``<tablePart r:id>`` points at."""
+    match = re.search(rb'r:id="([^"]+)"', table_part)
+    return next((target for rel_id, _, target, _ in rels if match and rel_id == match.group(1).decode()), None)
 
 
 def _validated_columns(sheet: bytes) -> frozenset[int]:
@@ -352,7 +393,7 @@ class _Package:
                 continue
             found.append(current)
             for _, _, target, mode in ooxml.relationships(self.archive, current):
-                if mode != "External":
+                if not mode:
                     pending.append(target)
         self._reachable[part] = found
         return found
@@ -361,7 +402,7 @@ class _Package:
         """Every part the package's relationships lead to, from ``_rels/.rels`` down."""
         found: list[str] = []
         for _, _, target, mode in ooxml.relationships(self.archive, ""):
-            if mode != "External":
+            if not mode:
                 found.extend(part for part in self.reachable(target) if part not in found)
         return found
 
@@ -370,7 +411,7 @@ class _Package:
         found: dict[str, str] = {}
         for part in ["", *self.reachable_from_root()]:
             for _, rel_type, target, mode in ooxml.relationships(self.archive, part):
-                if mode != "External":
+                if not mode:
                     found.setdefault(target, ooxml.kind(rel_type))
         return found
 
@@ -569,17 +610,22 @@ class _Merge:
             self._strings = [item if not prefix else item.replace(b"<" + prefix, b"<").replace(b"</" + prefix, b"</") for item in items]
         return self._strings
 
-    def _write_rels(self, part: str, source_part: str, keep: set[str] | None, rel_ids: dict[str, str] | None = None) -> None:
-        """Write the relationships of a carried part; its targets carried too. ``keep`` limits the kinds (data sheets)."""
+    def _write_rels(
+        self, part: str, source_part: str, keep: set[str] | None, rel_ids: dict[str, str] | None = None, also: set[str] | None = None
+    ) -> None:
+        """Write the relationships of a carried part; its targets carried too.
+
+        ``keep`` limits the kinds (on a data sheet), ``also`` adds particular targets (the team's other tables there).
+        """
         rels = ooxml.relationships(self.source.archive, source_part)
         entries: list[bytes] = []
         for rel_id, rel_type, target, mode in rels:
-            if keep is not None and ooxml.kind(rel_type) not in keep:
+            if keep is not None and ooxml.kind(rel_type) not in keep and target not in (also or set()):
                 continue
             new_id = (rel_ids or {}).get(rel_id, rel_id)
             kind_uri = transitional(rel_type.encode()).decode()
-            if mode == "External":
-                entries.append(relationship(new_id, kind_uri, target, external=True))
+            if mode:  # a link outside the package, or a place in the document
+                entries.append(relationship(new_id, kind_uri, target, external=mode == "External"))
                 continue
             carried = self._carry_part(target)
             relative = posixpath.relpath(carried, posixpath.dirname(part) or ".")
@@ -620,28 +666,31 @@ class _Merge:
 
     # --- what the team put on a data sheet ---------------------------------------------------
     def _carry_onto_data_sheet(self, sheet: str, source_member: str, part: str) -> None:
-        """Comments, links, drawings, pivot tables and the team's own validation and colours, onto the regenerated sheet."""
-        if source_member not in self.source.names:
+        """Comments, links, drawings, pivot tables, the team's other tables, validation and colours, onto the regenerated sheet."""
+        layout = self.plan.layouts.get(sheet)
+        if layout is None:
             return
-        theirs = transitional(self.source.archive.read(source_member))
-        tail = theirs[theirs.rfind(b"</sheetData>") + len(b"</sheetData>") :] if b"</sheetData>" in theirs else b""
-        found = [(name, text) for name, text in elements(tail) if name in DATA_SHEET_TAIL]
+        found = [(name, text) for name, text in elements(transitional(layout.tail)) if name in DATA_SHEET_TAIL]
         rels = ooxml.relationships(self.source.archive, source_member)
         if not found and not any(ooxml.kind(rel_type) in DATA_SHEET_CARRIED for _, rel_type, _, _ in rels):
             return
         rel_ids = {rel_id: f"rIdEquipo{number}" for number, (rel_id, _, _, _) in enumerate(rels, start=1)}
+        their_tables = self.plan.foreign_tables.get(sheet, {})
         kept: list[tuple[str, bytes]] = []
         for name, text in found:
             if name == "dataValidations":  # the tool's own lists are written again from its Listas sheet
                 text = without_children(text, rb"<dataValidation\b.*?</dataValidation>", lambda v: b"Listas" in v)
-            elif name == "conditionalFormatting" and _on_columns(text, self.plan.computed_columns.get(sheet, frozenset())):
+            elif name == "conditionalFormatting" and _on_columns(text, layout.computed):
                 continue  # ours: the colours of the computed columns, written again
+            elif name == "tableParts":  # only the team's other tables; the data table is written again
+                text = without_children(text, rb"<tablePart\b[^>]*/>", lambda element: _table_target(element, rels) not in their_tables)
             elif name == "extLst":
                 text = only_extensions(text, DATA_SHEET_EXTENSIONS)
             if text:
                 kept.append((name, self._dxf(renamed_ids(text, rel_ids))))
-        self._write(part, merge_tail(self._read(part), kept, SHEET_TAIL_ORDER, ("dataValidations", "hyperlinks", "extLst")))
-        self._write_rels(part, source_member, DATA_SHEET_CARRIED, rel_ids)
+        merged = merge_tail(self._read(part), kept, SHEET_TAIL_ORDER, ("dataValidations", "hyperlinks", "extLst", "tableParts"))
+        self._write(part, declare_namespaces(merged, transitional(layout.head)))
+        self._write_rels(part, source_member, DATA_SHEET_CARRIED, rel_ids, set(their_tables))
 
     # --- workbook-level parts ------------------------------------------------------------------
     def _carry_workbook_parts(self) -> None:
@@ -651,9 +700,9 @@ class _Merge:
         ns = ooxml.namespaces(workbook)
         rels = ooxml.relationships(archive, ooxml.WORKBOOK)
         by_id = {rel_id: (rel_type, target) for rel_id, rel_type, target, _ in rels}
-        caches = {cache.get(ns.rid, ""): cache.get("cacheId", "") for cache in workbook.iter(ns.tag("pivotCache"))}
+        caches = [(cache.get(ns.rid, ""), cache.get("cacheId", "")) for cache in workbook.iter(ns.tag("pivotCache"))]
         externals = [ref.get(ns.rid, "") for ref in workbook.iter(ns.tag("externalReference"))]
-        for number, (rel_id, (rel_type, target)) in enumerate(by_id.items(), start=1):
+        for number, (rel_type, target) in enumerate(by_id.values(), start=1):
             kind = ooxml.kind(rel_type)
             if kind not in WORKBOOK_WITH_ELEMENT and kind not in WORKBOOK_CARRIED:
                 continue
@@ -661,9 +710,10 @@ class _Merge:
                 continue  # XlsxWriter wrote its own (the same dynamic-array metadata)
             new_id = f"rIdEquipo{number}"
             self.workbook_rels.append((transitional(rel_type.encode()).decode(), self._carry_part(target), new_id))
-            if rel_id in caches:
-                self.pivot_caches.append((caches[rel_id], new_id))
         new_ids = {part: rel_id for _, part, rel_id in self.workbook_rels}
+        self.pivot_caches = [  # in the source's order: a pivot table finds its cache by id
+            (cache_id, new_ids[self.carried[by_id[old][1]]]) for old, cache_id in caches if by_id.get(old, ("", ""))[1] in self.carried
+        ]
         self.external_references = [
             new_ids[self.carried[by_id[old][1]]] for old in externals if by_id.get(old, ("", ""))[1] in self.carried
         ]
@@ -753,9 +803,9 @@ class _Merge:
         if self._styles_merged or "xl/styles.xml" not in self.source.names or "xl/styles.xml" not in self.parts:
             return
         self._styles_merged = True
-        merged, self.xf_map, self.dxf_map = merge_styles(
-            self._read("xl/styles.xml"), transitional(self.source.archive.read("xl/styles.xml"))
-        )
+        theirs = transitional(self.source.archive.read("xl/styles.xml"))
+        merged, self.xf_map, self.dxf_map = merge_styles(self._read("xl/styles.xml"), theirs)
+        merged = declare_namespaces(merged, theirs)
         self._write("xl/styles.xml", merged)
 
 

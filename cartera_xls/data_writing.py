@@ -99,8 +99,13 @@ def write_data_sheet(
     table_name: str,
     computed: pd.DataFrame | None = None,
     appended: Sequence[Mapping[str, Any]] = (),
+    others: Sequence[tuple[int, int, int, int]] = (),
 ) -> Written:
-    """Write one data sheet; ``computed`` are Clientes' computed columns, ``appended`` rows the tool adds below the team's."""
+    """Write one data sheet; ``computed`` are Clientes' computed columns, ``appended`` rows the tool adds below the team's.
+
+    ``others`` are the cells of the team's own other tables on the sheet: where one overlaps the
+    data, the tool writes neither its table nor filters (two tables, or a table and filters, cannot overlap).
+    """
     formats = writer.formats
     cells, details, top = table.cells, table.cells.details, table.header_row
     columns = layout(table, list(computed.columns) if computed is not None else ())
@@ -111,7 +116,8 @@ def write_data_sheet(
 
     _write_top(sheet, writer, table)
     left, right = columns[0].col, columns[-1].col
-    if table_possible(columns):
+    overlapped = any(r0 <= last_row and r1 >= top and c0 <= right and c1 >= left for r0, c0, r1, c1 in others)
+    if table_possible(columns) and not overlapped:
         header_formats = [formats.computed_header if c.computed else formats.header for c in columns]
         columns_options = [{"header": c.label, "header_format": f} for c, f in zip(columns, header_formats, strict=True)]
         add_table(sheet, top, left, last_row, right, {"name": table_name, "style": TABLE_STYLE, "columns": columns_options})
@@ -119,7 +125,8 @@ def write_data_sheet(
         for c in columns:
             if c.label:
                 sheet.write_string(top, c.col, c.label, formats.computed_header if c.computed else formats.header)
-        sheet.autofilter(top, left, last_row, right)
+        if not overlapped:
+            sheet.autofilter(top, left, last_row, right)
 
     invalid_by_slot: dict[str, dict[int, Any]] = {}
     for (row, slot), value in table.invalid.items():

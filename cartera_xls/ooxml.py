@@ -80,8 +80,15 @@ def rels_name(member: str) -> str:
     return str(path.parent / "_rels" / (path.name + ".rels"))
 
 
+LOCATION = "Location"  # a target inside the document (``#Sheet1!A1``): no part, kept as written
+
+
 def relationships(archive: zipfile.ZipFile, member: str) -> list[tuple[str, str, str, str]]:
-    """(id, type, resolved target, target mode) of every relationship of a part; empty when it has none."""
+    """(id, type, resolved target, target mode) of every relationship of a part; empty when it has none.
+
+    The mode is ``External`` for a link outside the package, :data:`LOCATION`
+    for a place inside the document, empty for a part.
+    """
     name = rels_name(member)
     if name not in archive.NameToInfo:
         return []
@@ -90,7 +97,9 @@ def relationships(archive: zipfile.ZipFile, member: str) -> list[tuple[str, str,
     for rel in parse(archive.read(name)).iter(f"{{{PACKAGE_RELATIONSHIPS}}}Relationship"):
         mode = rel.get("TargetMode", "")
         target = rel.get("Target", "")
-        found.append((rel.get("Id", ""), rel.get("Type", ""), target if mode == "External" else resolve(folder, target), mode))
+        if not mode and target.startswith("#"):
+            mode = LOCATION
+        found.append((rel.get("Id", ""), rel.get("Type", ""), target if mode else resolve(folder, target), mode))
     return found
 
 
@@ -142,7 +151,10 @@ def sheet_tables(archive: zipfile.ZipFile, member: str) -> tuple[tuple[str, str]
 
 def sheet_details(data: bytes, formats: list[NumberFormat | None], tables: tuple[tuple[str, str], ...] = ()) -> SheetDetails:
     """Number formats, formulas, hidden rows and columns and merged cells of one sheet's XML."""
+    start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
     return SheetDetails(
+        head=data[: max(start, 0)],
+        tail=data[end + len(b"</sheetData>") :] if end >= 0 else b"",
         formats=_cell_formats(data, formats),
         formulas=_formulas(data) if b"<f" in data else {},
         hidden_rows=frozenset(int(row) - 1 for row in _HIDDEN_ROW.findall(data)) if b"hidden=" in data else frozenset(),

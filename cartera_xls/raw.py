@@ -46,6 +46,8 @@ class SheetDetails:
     hidden_columns: frozenset[int] = frozenset()
     merged: tuple[tuple[int, int, int, int], ...] = ()  # (first row, first col, last row, last col)
     tables: tuple[tuple[str, str], ...] = ()  # (name, range) of the sheet's Excel tables
+    head: bytes = b""  # the sheet's XML before its cells (root, sheetPr…), kept for carrying what the team added
+    tail: bytes = b""  # and after them (validation, conditional formats, links, drawings…)
 
     def format_at(self, row: int, col: int) -> NumberFormat | None:
         """A cell's number format, ``None`` for General."""

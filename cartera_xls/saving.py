@@ -28,6 +28,7 @@ from .safety import atomic_write, check_not_open, fingerprint, real_path, refres
 from .schema import messages
 from .schema.sheets import DATA_SHEETS, GENERATED_SHEETS, REGLAS
 from .sources import check_written, has_macros
+from .tables import SheetTable
 from .writing import write_workbook
 
 OUTPUT_SUFFIX = ".xlsx"
@@ -88,10 +89,17 @@ def save(
 def carry_plan(refreshed: Refreshed, source: Source) -> carry.Plan | None:
     """What of the source package the new workbook carries (None for .xls, .ods and other formats)."""
     portfolio = refreshed.portfolio
-    data_sheets = [table.name for table in portfolio.tables.values()]
+    data_sheets = {table.name: _layout(table) for table in portfolio.tables.values()}
     renamed = {sheet.source_name: sheet.name for sheet in portfolio.unknown if sheet.source_name and sheet.source_name != sheet.name}
-    computed = {table.name: frozenset(table.computed_at.values()) for table in portfolio.tables.values() if table.computed_at}
-    return carry.plan(real_path(source.path), data_sheets, renamed, (*GENERATED_SHEETS, REGLAS.label), source.generated, computed)
+    return carry.plan(real_path(source.path), data_sheets, renamed, (*GENERATED_SHEETS, REGLAS.label), source.generated)
+
+
+def _layout(table: SheetTable) -> carry.DataSheet:
+    """What the scan found of a data sheet, and where the tool writes its table."""
+    columns = [*table.positions.values(), *table.computed_at.values()] or [table.first_col]
+    details = table.cells.details
+    area = (table.header_row, min(columns), max(columns), table.last_row - 1)
+    return carry.DataSheet(details.head, details.tail, area, frozenset(table.computed_at.values()))
 
 
 def is_in_place(target: Path, source: Source) -> bool:

@@ -40,10 +40,10 @@ MAX_COLS = 16_384
 
 _ERROR_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
 _UNCACHED_FORMULA = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
-_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
 _LAST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 _WIDE_CELL = re.compile(rb'r="[A-Z]{3}[0-9]')  # a cheap superset: a hit only triggers the exact scan
 _ANY_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)\d+"')
+_CELL_ROW = re.compile(rb'<c r="([A-Z]+)(\d+)"')
 
 
 def check_written(path: Path, heights: dict[str, int]) -> None:
@@ -160,16 +160,15 @@ def _scan_xlsx(archive: zipfile.ZipFile, path: Path) -> tuple[dict[str, tuple[di
 def _check_dimension(data: bytes, path: Path) -> None:
     """Refuse sheets whose used area would make a reader allocate an absurd grid.
 
-    The declared ``<dimension>`` may be missing or lie, so the last row and any
-    three-letter column actually present are checked too (rows are in order).
+    The declared ``<dimension>`` may be missing or lie (Excel writes ``A1:XFD1048576``
+    for a sheet whose comment it once moved there), so what counts is the cells
+    actually present: the last one's row and the widest column. The readers
+    allocate by those, not by the declaration.
     """
     rows = cols = 0
-    match = _DIMENSION.search(data, 0, 4096)
-    if match:
-        rows, cols = int(match.group(2)), column_index(match.group(1)) + 1
-    last_row = _LAST_ROW.search(data, max(0, data.rfind(b"<row ") - 1))
-    if last_row:
-        rows = max(rows, int(last_row.group(1)))
+    last_cell = _CELL_ROW.search(data, max(0, data.rfind(b"<c r=")))  # cells are in order: the last has the highest row
+    if last_cell:
+        rows, cols = int(last_cell.group(2)), column_index(last_cell.group(1)) + 1
     if _WIDE_CELL.search(data):  # a column past ZZ: find the widest (rare, so the full scan is rare)
         cols = max(cols, *(column_index(m.group(1)) + 1 for m in _ANY_CELL.finditer(data)))
     if rows > MAX_ROWS or cols > MAX_COLS or rows * max(cols, 1) > MAX_CELLS:

@@ -91,8 +91,10 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, p
     sizes = [len(table.frame) * (len(table.slots) + (len(refreshed.clients.columns) if table.spec is CLIENTES else 0)) for table in tables]
     done, total = 0, max(sum(sizes), 1)
     validated = plan.validated_columns if plan is not None else {}
+    foreign = plan.foreign_tables if plan is not None else {}
     for table, size in zip(tables, sizes, strict=True):
-        sheet = write_table(book, writer, table, list_ranges, refreshed, validated.get(table.name, frozenset()))
+        others = tuple(foreign.get(table.name, {}).values())
+        sheet = write_table(book, writer, table, list_ranges, refreshed, validated.get(table.name, frozenset()), others)
         if macros and plan is not None and table.name in plan.codenames:
             sheet.set_vba_name(plan.codenames[table.name])
         done += size
@@ -128,6 +130,7 @@ def write_table(
     list_ranges: dict[str, str],
     refreshed: Refreshed,
     validated: frozenset[int] = frozenset(),
+    others: tuple[tuple[int, int, int, int], ...] = (),
 ) -> Worksheet:
     """One data sheet as the team keeps it, with its dropdowns and, on Clientes, the computed columns and their colours.
 
@@ -135,7 +138,7 @@ def write_table(
     """
     sheet = book.add_worksheet(table.name)
     computed = refreshed.clients if table.spec is CLIENTES else None
-    written = write_data_sheet(sheet, writer, table, table_name(table), computed)
+    written = write_data_sheet(sheet, writer, table, table_name(table), computed, others=others)
     for column in written.columns:
         if column.col in validated:
             continue

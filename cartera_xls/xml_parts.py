@@ -248,6 +248,20 @@ def insert(data: bytes, name: str, element: bytes, order: Sequence[str]) -> byte
     return data[: min(positions, default=root_end)] + element + data[min(positions, default=root_end) :]
 
 
+def declare_namespaces(ours: bytes, theirs: bytes) -> bytes:
+    """Our part's root also declaring the prefixes the root of ``theirs`` declares (for the fragments copied from it)."""
+    root = re.search(rb"<(?!\?)([\w:]+)\b([^>]*)>", ours)
+    their_root = re.search(rb"<(?!\?)([\w:]+)\b([^>]*)>", theirs)
+    if root is None or their_root is None:
+        return ours
+    declared = set(re.findall(rb'xmlns:([\w.-]+)="', root.group(2)))
+    missing = [(prefix, uri) for prefix, uri in re.findall(rb'xmlns:([\w.-]+)="([^"]*)"', their_root.group(2)) if prefix not in declared]
+    if not missing:
+        return ours
+    added = b"".join(b" xmlns:" + prefix + b'="' + uri + b'"' for prefix, uri in missing)
+    return ours[: root.end(2)] + added + ours[root.end(2) :]
+
+
 def renamed_ids(element: bytes, rel_ids: Mapping[str, str]) -> bytes:
     """Relationship ids (``r:id``) of an element renamed."""
     return renumber(element, rb'(r:id=")([^"]+)(")', lambda value: rel_ids.get(value.decode(), value.decode()).encode())

@@ -13,6 +13,20 @@ import pytest
 HOY = dt.date(2026, 11, 2)
 
 
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """LibreOffice's command; the real-app tests fail in CI without it, and are skipped elsewhere."""
+    import os
+    import shutil
+
+    found = shutil.which("soffice")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) must be installed in CI: .ci/run installs libreoffice-calc-nogui")
+        pytest.skip("LibreOffice is not installed")
+    return found
+
+
 class Formula(str):
     """A cell that ``make_workbook`` writes as a formula; any other text stays text."""
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,20 +17,22 @@ from cartera_xls.schema import messages
 from .conftest import HOY, sheet_names
 from .test_cli import run
 
-
-@pytest.fixture(scope="module")
-def soffice() -> str:
-    found = shutil.which("soffice")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice) must be installed in CI: .ci/run installs libreoffice-calc-nogui")
-        pytest.skip("LibreOffice is not installed")
-    return found
+RECALCULATE_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
 
 
-def convert(soffice: str, source: Path, target_format: str, folder: Path) -> Path:
-    """Open ``source`` in LibreOffice Calc and save it as ``target_format`` in ``folder``."""
+def convert(soffice: str, source: Path, target_format: str, folder: Path, recalculate: bool = False) -> Path:
+    """Open ``source`` in LibreOffice Calc and save it as ``target_format`` in ``folder``.
+
+    With ``recalculate``, LibreOffice computes every formula on load (by default it keeps Excel's cached values).
+    """
     with tempfile.TemporaryDirectory() as profile:
+        if recalculate:
+            (Path(profile) / "user").mkdir()
+            (Path(profile) / "user" / "registrymodifications.xcu").write_text(RECALCULATE_ON_LOAD, "utf-8")
         subprocess.run(
             [
                 soffice,
@@ -50,6 +51,17 @@ def convert(soffice: str, source: Path, target_format: str, folder: Path) -> Pat
     converted = folder / (source.stem + "." + target_format.split(":")[0])
     assert converted.exists(), f"LibreOffice did not write {converted}"
     return converted
+
+
+def recalculated(soffice: str, path: Path, folder: Path) -> Any:
+    """The values LibreOffice computes for ``path``, every formula recalculated (an openpyxl workbook of values)."""
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():  # openpyxl cannot read sparklines and says so; the values are what is read here
+        warnings.filterwarnings("ignore", "Sparkline Group extension is not supported", UserWarning)
+        return openpyxl.load_workbook(convert(soffice, path, "xlsx", folder, recalculate=True), data_only=True)
 
 
 @pytest.mark.libreoffice
