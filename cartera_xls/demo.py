@@ -306,7 +306,62 @@ def write_input(sheets: dict[Sheet, list[list[Any]]], path: Path, title: str | N
     for c, column in enumerate(REGLAS.columns):
         reglas.write_string(0, c, column.label, bold)
     reglas.write_row(1, 0, ["moneda", "S/", "Soles peruanos"])
+    if title:
+        _team_goals(book)
     book.close()
+
+
+GOALS = (("Carla Núñez", 6000, 5400), ("Óscar Lima", 5000, 5600), ("Fiorella Soto", 4500, 3100))
+
+
+def _team_goals(book: xlsxwriter.Workbook) -> None:
+    """The team's own sheet of monthly goals, as a sales manager keeps one: formatted, with a table, a name, a chart and a note."""
+    sheet = book.add_worksheet("Metas del equipo")
+    title = book.add_format({"bold": True, "font_size": 14, "font_color": "#FFFFFF", "bg_color": "#375623", "align": "center"})
+    money = book.add_format({"num_format": '"S/" #,##0'})
+    percent = book.add_format({"num_format": "0%"})
+    sheet.merge_range("A1:D1", "Metas del mes por vendedor", title)
+    sheet.write_comment("A1", "Metas acordadas en la reunión de ventas del lunes.", {"author": "Gerencia"})
+    last = 2 + len(GOALS)
+    sheet.add_table(
+        2,
+        0,
+        last,
+        3,
+        {
+            "name": "MetasVendedores",
+            "style": "Table Style Medium 7",
+            "columns": [
+                {"header": "Vendedor"},
+                {"header": "Meta", "format": money},
+                {"header": "Logro", "format": money},
+                {"header": "Avance", "formula": "=[@Logro]/[@Meta]", "format": percent},
+            ],
+            "data": [list(goal) for goal in GOALS],
+        },
+    )
+    for row, (_, goal, done) in enumerate(GOALS, start=3):  # the cached results, as Excel saves them
+        sheet.write_formula(row, 3, "=MetasVendedores[[#This Row],[Logro]]/MetasVendedores[[#This Row],[Meta]]", percent, done / goal)
+    book.define_name("MetaDelEquipo", f"=SUM('Metas del equipo'!$B$4:$B${last + 1})")
+    sheet.write_string(last + 2, 0, "Meta del equipo")
+    sheet.write_formula(last + 2, 1, "=MetaDelEquipo", money, sum(goal for _, goal, _ in GOALS))
+    behind = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+    sheet.conditional_format(3, 3, last, 3, {"type": "cell", "criteria": "<", "value": 0.9, "format": behind})
+    chart = book.add_chart({"type": "column"})
+    for col, colour in ((1, "#A9D08E"), (2, "#375623")):
+        chart.add_series(
+            {
+                "name": ["Metas del equipo", 2, col],
+                "categories": ["Metas del equipo", 3, 0, last, 0],
+                "values": ["Metas del equipo", 3, col, last, col],
+                "fill": {"color": colour},
+            }
+        )
+    chart.set_title({"name": "Meta y logro del mes"})
+    chart.set_size({"width": 420, "height": 240})
+    sheet.insert_chart("F2", chart)
+    sheet.set_column(0, 0, 18)
+    sheet.set_column(1, 3, 12)
 
 
 def write_demo(path: str | Path, hoy: dt.date | None = None) -> Path:
@@ -329,6 +384,7 @@ DEMO_FILE = "cartera_demo.xlsx"
 def build_plantillas(folder: str | Path) -> list[Path]:
     """Write the committed examples: the empty template and the demo refreshed as of ``FIXED_HOY``."""
     from .cartera import Cartera, load
+    from .saving import carry_plan
     from .writing import write_workbook
 
     folder = Path(folder)
@@ -339,7 +395,9 @@ def build_plantillas(folder: str | Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / DEMO_FILE
         write_input(generate(FIXED_HOY), source)
-        write_workbook(load(source, FIXED_HOY).refreshed, demo)
+        cartera = load(source, FIXED_HOY)
+        assert cartera.source is not None
+        write_workbook(cartera.refreshed, demo, plan=carry_plan(cartera.refreshed, cartera.source))  # the team's sheet carried
     return [template, demo]
 
 
