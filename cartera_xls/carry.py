@@ -37,6 +37,7 @@ from xlsxwriter.workbook import Workbook
 
 from . import ooxml
 from .schema import fold, messages
+from .schema.sheets import WARN_DAYS_NAME
 from .xml_parts import (
     declare_namespaces,
     elements,
@@ -152,6 +153,7 @@ WORKBOOK_ORDER = (
     "extLst",
 )
 BUILTIN_NAMES_OF_THE_TOOL = ("_xlnm.Print_Titles", "_xlnm._FilterDatabase", "_xlnm.Print_Area")
+TOOL_NAMES = (WARN_DAYS_NAME,)
 
 
 @dataclass(frozen=True)
@@ -765,8 +767,8 @@ class _Merge:
         for attributes, body in re.findall(rb"<definedName\b([^>]*)>(.*?)</definedName>", data, re.S):
             name = re.search(rb'name="([^"]*)"', attributes)
             scope = re.search(rb'localSheetId="(\d+)"', attributes)
-            if name is None:
-                continue
+            if name is None or (scope is None and name.group(1).decode() in TOOL_NAMES):
+                continue  # the tool defines its own names again
             if scope is not None:
                 index = int(scope.group(1))
                 target = out_name.get(source_sheets[index], "") if index < len(source_sheets) else ""

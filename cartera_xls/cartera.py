@@ -173,7 +173,7 @@ class Cartera:
         if path.suffix.lower() in WORKBOOK_SUFFIXES or (path.exists() and real_path(path).resolve() in workbooks):
             raise WriteFailed(messages.ICS_ON_WORKBOOK.format(path=path.name))
         try:
-            return write_calendar(self.refreshed.agenda, self.hoy, path)
+            return write_calendar(self.refreshed.agenda, self.hoy, path, self.refreshed.reglas.zona_horaria)
         except OSError as exc:
             raise WriteFailed(messages.CANNOT_WRITE.format(path=path, detail=exc.strerror or exc)) from None
 
@@ -249,6 +249,8 @@ def _labelled(name: str, value: Any) -> Any:
         "pairs": labels.PAIRS,
         "offers": labels.OFFERS,
         "salespeople": labels.SALESPEOPLE,
+        "closing": labels.CLOSING,
+        "referrals": labels.REFERRALS,
     }.get(name)
     if name == "segments":
         return {CLIENTES.column(key).label: _labelled("regions", table) for key, table in value.items()}
@@ -261,6 +263,8 @@ def _labelled(name: str, value: Any) -> Any:
     if name == "periods":
         frame = frame.rename(index={column.key: column.label for column in labels.INDICATORS.columns})
         frame.index.name = labels.INDICATORS.label
+    elif name == "closing":
+        frame = frame.rename(index=labels.CLOSING_ROWS)
     elif name == "recommendation":
         frame = frame.rename(index=labels.RECOMMENDATION_ROWS)
     return frame

@@ -274,7 +274,13 @@ def write_typed(sheet: Worksheet, writer: CellWriter, rows: np.ndarray, col: int
     kind = column.kind if column is not None else None
     cell_format = formats.for_column(column)
     if kind is Kind.DATE or pd.api.types.is_datetime64_any_dtype(series.dtype):
-        _write_numbers(sheet, rows, col, _serials(series, writer.date1904), cell_format or formats.number(Fmt.DATE))
+        serials = _serials(series, writer.date1904)
+        timed = np.isfinite(serials) & (serials % 1 != 0)  # a time of day (an action at 10:30) shows it
+        date_format = cell_format or formats.number(Fmt.DATE)
+        _write_numbers(sheet, rows, col, np.where(timed, np.nan, serials), date_format)
+        if timed.any():
+            _write_numbers(sheet, rows, col, np.where(timed, serials, np.nan), formats.number(Fmt.DATE_TIME))
+            return 16
         return 10
     if kind is Kind.BOOL:
         for row, value in zip(rows.tolist(), series.tolist(), strict=True):
@@ -309,12 +315,12 @@ def _write_numbers(sheet: Worksheet, rows: np.ndarray, col: int, numbers: np.nda
 
 
 def _serials(series: pd.Series, date1904: bool) -> np.ndarray:
-    """Dates as Excel serial numbers of the workbook's date system (NaN for blanks), for the whole column at once."""
-    values = pd.to_datetime(series, errors="coerce").to_numpy(dtype="datetime64[D]")
-    epoch = np.datetime64("1904-01-01" if date1904 else "1899-12-30", "D")
-    serials = (values - epoch).astype("float64")
+    """Dates as Excel serial numbers of the workbook's date system (NaN for blanks; a time of day as the fraction)."""
+    values = pd.to_datetime(series, errors="coerce").to_numpy(dtype="datetime64[s]")
+    epoch = np.datetime64("1904-01-01" if date1904 else "1899-12-30", "s")
+    serials = (values - epoch).astype("float64") / 86400
     if not date1904:
-        serials[values < np.datetime64("1900-03-01", "D")] -= 1  # Excel counts a 29/02/1900 that never was
+        serials[values < np.datetime64("1900-03-01", "s")] -= 1  # Excel counts a 29/02/1900 that never was
     serials[np.isnat(values)] = np.nan
     return serials
 

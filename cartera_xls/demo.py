@@ -21,9 +21,11 @@ from .schema import Sheet
 from .schema.sheets import (
     CLIENTES,
     CONTACT_TYPES,
+    EMPRESA,
     ENCUESTAS,
     NO,
     OPORTUNIDADES,
+    PERSONA,
     RECLAMOS,
     REGLAS,
     SEGUIMIENTO,
@@ -170,6 +172,7 @@ def _client(rnd: random.Random, sheets: dict[Sheet, list[list[Any]]], hoy: dt.da
         "id": client_id,
         "name": name,
         "company": company,
+        "client_type": PERSONA if kind == "Tienda naturista" and number % 3 == 0 else EMPRESA,
         "business_type": business_type,
         "tax_id": f"20{rnd.randint(100000000, 999999999)}",
         "email": f"{name.split()[0].lower()}.{number}@ejemplo.pe",
@@ -249,8 +252,12 @@ def _followups(
     for index in range(contacts):
         day = hoy - dt.timedelta(days=rnd.randint(1, 35) + 30 * (contacts - index - 1))
         last = index == contacts - 1
-        waiting = SI if last and rnd.random() < 0.3 else NO
-        next_date = day + dt.timedelta(days=rnd.choice((3, 7, 10, 14, 21))) if last and rnd.random() < 0.6 else None
+        waiting = SI if last and day >= hoy - dt.timedelta(days=16) and rnd.random() < 0.5 else NO
+        next_date: dt.date | None = None
+        if last and rnd.random() < 0.6:  # a team that keeps up: most next steps ahead, a few overdue, some at a set time
+            next_date = max(day + dt.timedelta(days=1), hoy + dt.timedelta(days=rnd.choice((-4, -1, 0, 2, 3, 6, 8, 10, 13))))
+            if rnd.random() < 0.35:
+                next_date = dt.datetime.combine(next_date, dt.time(rnd.choice((9, 10, 11, 16)), rnd.choice((0, 30))))
         next_action = rnd.choice(NEXT_ACTIONS) if next_date else None
         kind = rnd.choice(CONTACT_TYPES[:5])
         sheets[SEGUIMIENTO].append(
@@ -288,6 +295,7 @@ def write_input(sheets: dict[Sheet, list[list[Any]]], path: Path, title: str | N
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"created": dt.datetime(2000, 1, 1)})
     date_format = book.add_format({"num_format": "dd/mm/yyyy"})
+    time_format = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
     bold = book.add_format({"bold": True})
     for spec, rows in sheets.items():
         sheet = book.add_worksheet(spec.label)
@@ -296,7 +304,9 @@ def write_input(sheets: dict[Sheet, list[list[Any]]], path: Path, title: str | N
             sheet.write_string(0, 0, title, bold)
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                if isinstance(value, dt.date):
+                if isinstance(value, dt.datetime):
+                    sheet.write_datetime(r + offset, c, value, time_format)
+                elif isinstance(value, dt.date):
                     sheet.write_datetime(r + offset, c, value, date_format)
                 elif isinstance(value, str):
                     sheet.write_string(r + offset, c, value, bold if r == 0 else None)

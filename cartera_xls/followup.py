@@ -1,17 +1,31 @@
-"""The follow-up rules of the RECO AIRES manual: semáforo with its reason, next contact, agenda.
+"""The follow-up rules of the RECO AIRES manual: every pending action, the semáforo with its reasons, the agenda.
 
-``rojo`` needs constant follow-up, ``amarillo`` a reminder, ``verde`` is
-waiting for the client to say whether they are interested (or nothing is
-pending); lost clients get no colour and stay out of the agenda. First match
-wins, in the order of SPEC §2. Pure functions of the metrics, the parameters
-and ``hoy``.
+Each client has a list of pending actions, each with its own date and colour:
+
+- ``rojo`` — due now (an open complaint, a key client gone inactive, a hot
+  prospect: dated today) or overdue (a committed action or a reminder whose
+  date passed with no contact logged: it stays on its own date, never slides);
+- ``amarillo`` — a committed action or a reminder (repurchase, periodic
+  contact) due within ``dias_aviso`` days, or an answer awaited too long;
+- ``verde`` — waiting for the client to say whether they are interested;
+- ``sin alerta`` — a committed action or the periodic contact further ahead.
+
+Reminders are dated from the data, not from ``hoy``, on the team's weekly
+follow-up day: the periodic contact after the last contact logged, the
+repurchase reminder before the expected repurchase, the answer reminder after
+``dias_espera_respuesta``; only a contact logged in Seguimiento clears them. A
+client's Semáforo is the worst of its actions, its Motivo lists every reason,
+most urgent first, and its Próximo contacto is the date of the most urgent one.
+Lost clients have no actions (grey, out of the agenda). Pure functions of the
+metrics, the committed actions, the parameters and ``hoy``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, NamedTuple
+import functools
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .schema import messages
@@ -21,142 +35,48 @@ from .schema.sheets import (
     AGENDA_SHEET,
     AMARILLO,
     DATE_FORMAT,
+    DATE_TIME_FORMAT,
     ESTADO_ACTIVO,
     ESTADO_INACTIVO,
     ESTADO_NUEVO,
+    ESTADO_PASIVO,
     ESTADO_PERDIDO,
     ESTADO_POTENCIAL,
     ROJO,
     SEMAFORO_PRIORITY,
+    SIN_ALERTA,
     SIN_COLOR,
     VERDE,
     VOLUMEN_ALTO,
 )
 from .tables import is_missing
 
-Row = dict[str, Any]
+# Kinds of action: the first part of an action's key, which names it in calendars.
+COMMITTED, COMPLAINT, KEY_INACTIVE, HOT_PROSPECT, REPURCHASE, PERIODIC, ANSWER = (
+    "accion",
+    "reclamo",
+    "inactivo",
+    "prospecto",
+    "recompra",
+    "contacto",
+    "respuesta",
+)
+ACTION_COLUMNS = ["fila", "tipo", "color", "fecha", "motivo", "accion", "clave"]
+REPURCHASE_ESTADOS = (ESTADO_ACTIVO, ESTADO_NUEVO, ESTADO_PASIVO)  # an inactive client's expected repurchase is long gone
+PERIODIC_ESTADOS = (ESTADO_ACTIVO, ESTADO_NUEVO)
 
 
-class Rule(NamedTuple):
-    """One follow-up rule of the manual, in the order they are tried."""
-
-    colour: str
-    fires: Callable[[Row], bool]  # does it apply to this client
-    reason: Callable[[Row], str]  # the Motivo, in words
-    action: Callable[[Row], str]  # the suggested action
-    contact: Callable[[Row], pd.Timestamp]  # the contact date it derives when the team committed none
+def when(value: Any) -> str:
+    """A date as the team reads it, with its time of day when it has one."""
+    if is_missing(value):
+        return ""
+    return _when(pd.Timestamp(value).value)
 
 
-def _date(value: Any) -> str:
-    return "" if is_missing(value) else pd.Timestamp(value).strftime(DATE_FORMAT)
-
-
-def _since(days: Any) -> str:
-    return messages.REASON_NEVER if is_missing(days) else messages.REASON_SINCE.format(days=int(days))
-
-
-def _action_text(row: Row) -> str:
-    text = row.get("accion_texto")
-    return str(text) if isinstance(text, str) and text.strip() else messages.NO_ACTION_TEXT
-
-
-def _rules(reglas: Reglas, hoy: pd.Timestamp) -> list[Rule]:
-    warn = pd.Timedelta(days=int(reglas.dias_aviso))
-    wait = int(reglas.dias_espera_respuesta)
-    no_contact = int(reglas.dias_sin_contacto)
-    prob_high = float(reglas.prob_alta) / 100
-
-    def days_waiting(row: Row) -> float:
-        return float("nan") if is_missing(row["esperando_desde"]) else (hoy - row["esperando_desde"]).days
-
-    def on_hoy(_: Row) -> pd.Timestamp:
-        return hoy
-
-    return [
-        Rule(
-            ROJO,
-            lambda r: not is_missing(r["accion_fecha"]) and r["accion_fecha"] < hoy,
-            lambda r: messages.REASON_OVERDUE.format(date=_date(r["accion_fecha"]), action=_action_text(r)),
-            _action_text,
-            on_hoy,
-        ),
-        Rule(
-            ROJO,
-            lambda r: int(r["reclamos_abiertos"] or 0) > 0,
-            lambda r: messages.REASON_COMPLAINT.format(date=_date(r["reclamo_desde"])),
-            lambda r: messages.ACTION_COMPLAINT,
-            on_hoy,
-        ),
-        Rule(
-            ROJO,
-            lambda r: r["estado"] == ESTADO_INACTIVO and (r["abc"] == ABC_A or r["volumen"] == VOLUMEN_ALTO),
-            lambda r: messages.REASON_KEY_INACTIVE.format(
-                who=messages.REASON_KEY_A if r["abc"] == ABC_A else messages.REASON_KEY_HIGH, days=r["dias_sin_comprar"]
-            ),
-            lambda r: messages.ACTION_KEY_INACTIVE,
-            on_hoy,
-        ),
-        Rule(
-            ROJO,
-            lambda r: (
-                r["estado"] == ESTADO_POTENCIAL
-                and not is_missing(r["probabilidad"])
-                and r["probabilidad"] >= prob_high - 1e-9
-                and (is_missing(r["dias_sin_contacto"]) or r["dias_sin_contacto"] > warn.days)
-            ),
-            lambda r: messages.REASON_HOT_PROSPECT.format(probability=f"{r['probabilidad']:.0%}", since=_since(r["dias_sin_contacto"])),
-            lambda r: messages.ACTION_HOT_PROSPECT,
-            on_hoy,
-        ),
-        Rule(
-            AMARILLO,
-            lambda r: not is_missing(r["accion_fecha"]) and r["accion_fecha"] <= hoy + warn,
-            lambda r: messages.REASON_DUE.format(date=_date(r["accion_fecha"]), action=_action_text(r)),
-            _action_text,
-            lambda r: r["accion_fecha"],
-        ),
-        Rule(
-            AMARILLO,
-            lambda r: not is_missing(r["compra_esperada"]) and r["compra_esperada"] <= hoy + warn,
-            lambda r: messages.REASON_REPURCHASE.format(date=_date(r["compra_esperada"])),
-            lambda r: messages.ACTION_REPURCHASE,
-            lambda r: max(r["compra_esperada"] - warn, hoy),
-        ),
-        Rule(
-            AMARILLO,
-            lambda r: (
-                r["estado"] in (ESTADO_ACTIVO, ESTADO_NUEVO) and (is_missing(r["dias_sin_contacto"]) or r["dias_sin_contacto"] > no_contact)
-            ),
-            lambda r: (
-                messages.REASON_NEVER_CONTACTED
-                if is_missing(r["dias_sin_contacto"])
-                else messages.REASON_NO_CONTACT.format(days=int(r["dias_sin_contacto"]))
-            ),
-            lambda r: messages.ACTION_NO_CONTACT,
-            on_hoy,
-        ),
-        Rule(
-            AMARILLO,
-            lambda r: days_waiting(r) > wait,
-            lambda r: messages.REASON_WAITING_LONG.format(date=_date(r["esperando_desde"]), days=int(days_waiting(r))),
-            lambda r: messages.ACTION_WAITING_LONG,
-            on_hoy,
-        ),
-        Rule(
-            VERDE,
-            lambda r: not is_missing(r["esperando_desde"]),
-            lambda r: messages.REASON_WAITING.format(date=_date(r["esperando_desde"])),
-            lambda r: messages.ACTION_WAITING,
-            lambda r: r["esperando_desde"] + pd.Timedelta(days=wait + 1),
-        ),
-        Rule(
-            VERDE,
-            lambda r: True,
-            lambda r: messages.REASON_NOTHING,
-            lambda r: messages.ACTION_ROUTINE,
-            lambda r: (r["ultimo_contacto"] if not is_missing(r["ultimo_contacto"]) else hoy) + pd.Timedelta(days=no_contact),
-        ),
-    ]
+@functools.lru_cache(maxsize=4096)
+def _when(nanoseconds: int) -> str:  # the same few hundred days come back for thousands of clients
+    moment = pd.Timestamp(nanoseconds)
+    return moment.strftime(DATE_TIME_FORMAT if moment != moment.normalize() else DATE_FORMAT)
 
 
 def next_weekday(day: pd.Timestamp, weekday_name: str) -> pd.Timestamp:
@@ -165,88 +85,299 @@ def next_weekday(day: pd.Timestamp, weekday_name: str) -> pd.Timestamp:
     return day + pd.Timedelta(days=(target - day.weekday()) % 7)
 
 
-def semaforo(frame: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp) -> pd.DataFrame:
-    """Semáforo, Motivo, Próximo contacto and Acción sugerida for every client.
+def _next_weekdays(days: pd.Series, weekday_name: str) -> pd.Series:
+    target = WEEKDAYS.index(weekday_name)
+    moved: pd.Series = days + pd.to_timedelta((target - days.dt.day_of_week) % 7, unit="D")
+    return moved
 
-    ``frame`` holds the metrics, ``estado``, ``abc``, ``volumen``,
-    ``probabilidad``, ``accion_fecha`` and ``accion_texto``.
+
+def _weekdays_before(days: pd.Series, weekday_name: str) -> pd.Series:
+    """The last follow-up day strictly before each day."""
+    target = WEEKDAYS.index(weekday_name)
+    moved: pd.Series = days - pd.to_timedelta((days.dt.day_of_week - target - 1) % 7 + 1, unit="D")
+    return moved
+
+
+class _Builder:
+    """Collects the actions of every kind as columns, then one frame."""
+
+    def __init__(self, frame: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp) -> None:
+        self.frame = frame
+        self.hoy = hoy
+        self.warn = pd.Timedelta(days=int(reglas.dias_aviso))
+        self.parts: list[pd.DataFrame] = []
+        visit = frame["self_initiated"] if "self_initiated" in frame else pd.Series(pd.NA, index=frame.index)
+        self.visit = visit.astype("boolean").eq(False).fillna(False).astype(bool)  # «compra por iniciativa propia» = no
+
+    def by_date(self, dates: pd.Series) -> np.ndarray:
+        """Overdue red, due within dias_aviso yellow, further ahead no light (by day: a time of day does not make it overdue)."""
+        days = dates.dt.normalize()
+        return np.select([days < self.hoy, days <= self.hoy + self.warn], [ROJO, AMARILLO], SIN_ALERTA)
+
+    def verb(self, rows: pd.Index, texts: tuple[str, str]) -> list[str]:
+        """The suggested action: called, or visited when the client does not buy on its own initiative."""
+        return [texts[1] if visit else texts[0] for visit in self.visit.loc[rows]]
+
+    def add(self, kind: str, rows: pd.Index, colours: Any, dates: pd.Series, reasons: list[str], actions: list[str], keys: Any) -> None:
+        if not len(rows):
+            return
+        self.parts.append(
+            pd.DataFrame(
+                {
+                    "fila": rows,
+                    "tipo": kind,
+                    "color": colours,
+                    "fecha": dates.to_numpy(dtype="datetime64[ns]"),
+                    "motivo": reasons,
+                    "accion": actions,
+                    "clave": keys,
+                }
+            )
+        )
+
+    def result(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame({column: pd.Series(dtype="datetime64[ns]" if column == "fecha" else "object") for column in ACTION_COLUMNS})
+        return pd.concat(self.parts, ignore_index=True)
+
+
+def actions(frame: pd.DataFrame, committed: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp, has_followups: bool = True) -> pd.DataFrame:
+    """Every pending action of every client, one row each (:data:`ACTION_COLUMNS`).
+
+    ``frame`` holds the client columns and their metrics (``estado``, ``abc``,
+    ``volumen``, ``probabilidad``…); ``committed`` the open committed actions of
+    :func:`cartera_xls.rules.committed_actions`. Without a Seguimiento sheet
+    nothing is known of contacts, so no periodic contact is asked for.
     """
-    rules = _rules(reglas, hoy)
-    colours: list[str] = []
-    reasons: list[str] = []
-    actions: list[str | None] = []
-    dates: list[Any] = []
-    records: list[Row] = frame.to_dict("records")  # type: ignore[assignment]
-    for row in records:
-        if row["estado"] == ESTADO_PERDIDO:
-            colours.append(SIN_COLOR)
-            reasons.append(messages.REASON_LOST)
-            actions.append(None)
-            dates.append(pd.NaT)
-            continue
-        colour, _, reason, action, derived = next(rule for rule in rules if rule.fires(row))
-        colours.append(colour)
-        reasons.append(reason(row))
-        actions.append(action(row))
-        if not is_missing(row["accion_fecha"]):
-            dates.append(row["accion_fecha"])  # a date the team committed to wins
-        elif colour == ROJO:
-            dates.append(hoy)
+    built = _Builder(frame, reglas, hoy)
+    alive = frame["estado"] != ESTADO_PERDIDO
+    estado = frame["estado"]
+
+    mine = committed[committed["fila"].isin(frame.index[alive])] if len(committed) else committed
+    if len(mine):
+        dates = pd.to_datetime(mine["fecha"])
+        colours = built.by_date(dates)
+        texts = [text if isinstance(text, str) and text.strip() else messages.NO_ACTION_TEXT for text in mine["texto"]]
+        reasons = [
+            (messages.REASON_COMMITTED_OVERDUE if colour == ROJO else messages.REASON_COMMITTED).format(date=when(day), action=text)
+            for colour, day, text in zip(colours, dates, texts, strict=True)
+        ]
+        built.add(COMMITTED, pd.Index(mine["fila"]), colours, dates, reasons, texts, [f"{COMMITTED}-{key}" for key in mine["clave"]])
+
+    today = pd.Series(hoy, index=frame.index)
+    complaint = alive & (frame["reclamos_abiertos"].fillna(0).astype("int64") > 0)
+    rows = frame.index[complaint]
+    reasons = [messages.REASON_COMPLAINT.format(date=when(day)) for day in frame.loc[rows, "reclamo_desde"]]
+    built.add(COMPLAINT, rows, ROJO, today.loc[rows], reasons, built.verb(rows, messages.ACTION_COMPLAINT), COMPLAINT)
+
+    key_inactive = (estado == ESTADO_INACTIVO) & ((frame["abc"] == ABC_A) | (frame["volumen"] == VOLUMEN_ALTO))
+    rows = frame.index[key_inactive]
+    reasons = [
+        messages.REASON_KEY_INACTIVE.format(who=messages.REASON_KEY_A if abc == ABC_A else messages.REASON_KEY_HIGH, days=days)
+        for abc, days in zip(frame.loc[rows, "abc"], frame.loc[rows, "dias_sin_comprar"], strict=True)
+    ]
+    built.add(KEY_INACTIVE, rows, ROJO, today.loc[rows], reasons, built.verb(rows, messages.ACTION_KEY_INACTIVE), KEY_INACTIVE)
+
+    silent = frame["dias_sin_contacto"].astype("float64")
+    hot = (
+        (estado == ESTADO_POTENCIAL)
+        & (frame["probabilidad"] >= float(reglas.prob_alta) / 100 - 1e-9)
+        & (silent.isna() | (silent > built.warn.days))
+    )
+    rows = frame.index[hot]
+    reasons = [
+        messages.REASON_HOT_PROSPECT.format(
+            probability=f"{probability:.0%}",
+            since=messages.REASON_NEVER if np.isnan(days) else messages.REASON_SINCE.format(days=int(days)),
+        )
+        for probability, days in zip(frame.loc[rows, "probabilidad"], silent.loc[rows], strict=True)
+    ]
+    built.add(HOT_PROSPECT, rows, ROJO, today.loc[rows], reasons, built.verb(rows, messages.ACTION_HOT_PROSPECT), HOT_PROSPECT)
+
+    _repurchase(built, reglas)
+    _answers(built, reglas)
+    found = built.result()
+    if has_followups:
+        found = _periodic(built, reglas, found)
+    return found
+
+
+def _repurchase(built: _Builder, reglas: Reglas) -> None:
+    """The reminder before the expected repurchase: on the last follow-up day before it, cleared by a contact in its warning window."""
+    frame = built.frame
+    expected = frame["compra_esperada"]
+    candidates = frame.index[frame["estado"].isin(REPURCHASE_ESTADOS) & expected.notna()]
+    if not len(candidates):
+        return
+    expected = expected.loc[candidates]
+    due = _weekdays_before(expected, reglas.dia_seguimiento)
+    due = due.where(due > frame.loc[candidates, "ultima_compra"], frame.loc[candidates, "ultima_compra"] + pd.Timedelta(days=1))
+    window = (due - built.warn).where(due - built.warn > frame.loc[candidates, "ultima_compra"], frame.loc[candidates, "ultima_compra"])
+    contacted = frame.loc[candidates, "ultimo_contacto"] >= window.dt.normalize()
+    rows = candidates[~contacted.to_numpy()]
+    due, expected = due.loc[rows], expected.loc[rows]
+    colours = built.by_date(due)
+    reasons = [
+        (messages.REASON_REPURCHASE_OVERDUE if colour == ROJO else messages.REASON_REPURCHASE).format(date=when(day), due=when(reminder))
+        for colour, day, reminder in zip(colours, expected, due, strict=True)
+    ]
+    built.add(REPURCHASE, rows, colours, due, reasons, built.verb(rows, messages.ACTION_REPURCHASE), REPURCHASE)
+
+
+def _answers(built: _Builder, reglas: Reglas) -> None:
+    """Waiting for the client's answer: green within dias_espera_respuesta, then a reminder on the next follow-up day."""
+    frame = built.frame
+    wait = int(reglas.dias_espera_respuesta)
+    rows = frame.index[(frame["estado"] != ESTADO_PERDIDO) & frame["esperando_desde"].notna()]
+    if not len(rows):
+        return
+    since = frame.loc[rows, "esperando_desde"]
+    due = _next_weekdays(since + pd.Timedelta(days=wait + 1), reglas.dia_seguimiento)
+    waited = (built.hoy - since).dt.days
+    colours = np.select([waited <= wait, due < built.hoy], [VERDE, ROJO], AMARILLO)
+    templates = {VERDE: messages.REASON_WAITING, ROJO: messages.REASON_WAITING_OVERDUE, AMARILLO: messages.REASON_WAITING_LONG}
+    reasons = [
+        templates[colour].format(date=when(day), due=when(reminder)) for colour, day, reminder in zip(colours, since, due, strict=True)
+    ]
+    waiting, reminding = built.verb(rows, messages.ACTION_WAITING), built.verb(rows, messages.ACTION_WAITING_LONG)
+    suggested = [wait_text if colour == VERDE else remind for colour, wait_text, remind in zip(colours, waiting, reminding, strict=True)]
+    built.add(ANSWER, rows, colours, due, reasons, suggested, ANSWER)
+
+
+def _periodic(built: _Builder, reglas: Reglas, found: pd.DataFrame) -> pd.DataFrame:
+    """The periodic contact of active and new clients, on the follow-up day after ``dias_sin_contacto`` days without one.
+
+    Counted from the last contact logged (or, for a client never contacted, from
+    its alta or first purchase); left out when another action of the client
+    comes first, since that contact restarts the count.
+    """
+    frame = built.frame
+    candidates = frame.index[frame["estado"].isin(PERIODIC_ESTADOS)]
+    last = frame.loc[candidates, "ultimo_contacto"]
+    start = frame.loc[candidates, "primera_compra"]
+    if "signup_date" in frame:
+        start = pd.concat([start, frame.loc[candidates, "signup_date"]], axis=1).max(axis=1)
+    anchor = last.fillna(start).dropna()
+    if anchor.empty:
+        return found
+    due = _next_weekdays(anchor + pd.Timedelta(days=int(reglas.dias_sin_contacto) + 1), reglas.dia_seguimiento)
+    earlier = (
+        found.assign(fecha=found["fecha"].dt.normalize()).groupby("fila")["fecha"].min()
+        if len(found)
+        else pd.Series(dtype="datetime64[ns]")
+    )
+    first_other = earlier.reindex(due.index)
+    due = due[~(first_other <= due).to_numpy()]
+    rows = due.index
+    colours = built.by_date(due)
+    never = last.loc[rows].isna()
+    reasons = []
+    for colour, reminder, day, unseen in zip(colours, due, anchor.loc[rows], never, strict=True):
+        if colour == ROJO:
+            template = messages.REASON_NEVER_CONTACTED_OVERDUE if unseen else messages.REASON_NO_CONTACT_OVERDUE
         else:
-            dates.append(next_weekday(max(derived(row), hoy), reglas.dia_seguimiento))
-    return pd.DataFrame(
+            template = messages.REASON_NEVER_CONTACTED if unseen else messages.REASON_NO_CONTACT
+        reasons.append(template.format(date=when(day), due=when(reminder)))
+    built.parts = [found]
+    built.add(PERIODIC, rows, colours, due, reasons, built.verb(rows, messages.ACTION_NO_CONTACT), PERIODIC)
+    return built.result()
+
+
+def _urgency(found: pd.DataFrame) -> pd.DataFrame:
+    """Actions most urgent first within each client: colour, then date."""
+    return found.assign(_prioridad=found["color"].map(SEMAFORO_PRIORITY)).sort_values(["fila", "_prioridad", "fecha"], kind="stable")
+
+
+def _joined(ordered: pd.DataFrame) -> pd.Series:
+    """Each client's reasons in one text, in the order given (rows of one client are together)."""
+    rows, starts = np.unique(ordered["fila"].to_numpy(), return_index=True)
+    order = np.argsort(starts)
+    rows, starts = rows[order], starts[order]
+    reasons = ordered["motivo"].tolist()
+    ends = [*starts[1:].tolist(), len(reasons)]
+    return pd.Series([" ".join(reasons[a:b]) for a, b in zip(starts.tolist(), ends, strict=True)], index=rows)
+
+
+def semaforo(frame: pd.DataFrame, found: pd.DataFrame, hoy: pd.Timestamp) -> pd.DataFrame:
+    """Semáforo, Motivo, Próximo contacto and Acción sugerida of every client from its actions, and how many are overdue."""
+    lost = frame["estado"] == ESTADO_PERDIDO
+    result = pd.DataFrame(
         {
-            "semaforo": colours,
-            "motivo": reasons,
-            "proximo_contacto": pd.Series(dates, index=frame.index, dtype="datetime64[ns]"),
-            "accion_sugerida": pd.Series(actions, index=frame.index, dtype="object"),
+            "semaforo": np.where(lost, SIN_COLOR, SIN_ALERTA),
+            "motivo": np.where(lost, messages.REASON_LOST, messages.REASON_NOTHING),
+            "proximo_contacto": pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]"),
+            "accion_sugerida": pd.Series(None, index=frame.index, dtype="object"),
+            "acciones_vencidas": np.zeros(len(frame), dtype="int64"),
         },
         index=frame.index,
     )
+    if len(found):
+        ordered = _urgency(found)
+        first = ordered.groupby("fila").head(1).set_index("fila")
+        result.loc[first.index, "semaforo"] = first["color"]
+        result.loc[first.index, "proximo_contacto"] = first["fecha"]
+        result.loc[first.index, "accion_sugerida"] = first["accion"]
+        result.loc[first.index, "motivo"] = _joined(ordered)
+        overdue = ordered[ordered["fecha"].dt.normalize() < hoy].groupby("fila").size()
+        result.loc[overdue.index, "acciones_vencidas"] = overdue.astype("int64")
+    return result
 
 
 AGENDA_ROW = "fila"  # the client's Excel row, beside the columns of the Agenda sheet
-AGENDA_KEYS = [AGENDA_ROW, *(column.key for column in AGENDA_SHEET.columns)]
+AGENDA_KEY = "clave"  # the action's name for calendars: client ID and kind of action
+AGENDA_OVERDUE = "vencida"  # the action's date has passed
+AGENDA_KEYS = [AGENDA_ROW, AGENDA_KEY, AGENDA_OVERDUE, *(column.key for column in AGENDA_SHEET.columns)]
 
 
-def agenda(clients: pd.DataFrame, computed: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp) -> pd.DataFrame:
-    """The follow-up plan: everything overdue plus the next ``dias_agenda`` days, one row per action.
+def agenda(clients: pd.DataFrame, metrics: pd.DataFrame, found: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp) -> pd.DataFrame:
+    """The follow-up plan: every action overdue or due in the next ``dias_agenda`` days, one row per action.
 
-    Grouped by salesperson; within each, by date, then red before yellow before
-    green, then A before B before C, then higher purchase probability.
+    Grouped by salesperson; within each, by day, then red before yellow before
+    green before the rest, then A before B before C, then higher purchase
+    probability, then clients who brought others first, then the time of day.
     """
     horizon = hoy + pd.Timedelta(days=int(reglas.dias_agenda))
-    due = computed["proximo_contacto"].notna() & (computed["proximo_contacto"] <= horizon) & (computed["semaforo"] != SIN_COLOR)
-    if not due.any():
+    due = found[found["fecha"].dt.normalize() <= horizon] if len(found) else found
+    if not len(due):
         return pd.DataFrame(columns=AGENDA_KEYS)
-    picked = clients.loc[due]
+    rows = pd.Index(due["fila"])
+    picked = clients.loc[rows]
 
-    def column(name: str) -> pd.Series:
-        return picked[name] if name in picked else pd.Series(None, index=picked.index, dtype="object")
+    def column(name: str) -> np.ndarray:
+        return picked[name].to_numpy() if name in picked else np.full(len(picked), None, dtype="object")
 
+    referrals = metrics.loc[rows, "referidos"].astype("float64").to_numpy()
     plan = pd.DataFrame(
         {
-            "fecha": computed.loc[due, "proximo_contacto"],
+            AGENDA_ROW: rows.to_numpy(),
+            AGENDA_KEY: [f"{client}-{key}" for client, key in zip(column("id"), due["clave"], strict=True)],
+            AGENDA_OVERDUE: (due["fecha"].dt.normalize() < hoy).to_numpy(),
+            "fecha": due["fecha"].to_numpy(),
             "vendedor": column("salesperson"),
             "id": column("id"),
             "cliente": column("name"),
             "empresa": column("company"),
             "telefono": column("phone"),
             "email": column("email"),
-            "accion": computed.loc[due, "accion_sugerida"],
-            "motivo": computed.loc[due, "motivo"],
-            "semaforo": computed.loc[due, "semaforo"],
-            "estado": computed.loc[due, "estado"],
+            "accion": due["accion"].to_numpy(),
+            "motivo": due["motivo"].to_numpy(),
+            "semaforo": due["color"].to_numpy(),
+            "estado": metrics.loc[rows, "estado"].to_numpy(),
+            "referidos": np.where(referrals > 0, referrals, np.nan),
         }
     )
+    dates = pd.to_datetime(plan["fecha"])
+    probability = picked["purchase_probability"] if "purchase_probability" in picked else pd.Series(np.nan, index=rows)
     order = pd.DataFrame(
         {
             "vendedor": plan["vendedor"].fillna("").astype(str).str.casefold(),
-            "fecha": plan["fecha"],
+            "dia": dates.dt.normalize(),
             "prioridad": plan["semaforo"].map(SEMAFORO_PRIORITY),
-            "abc": computed.loc[due, "abc"].fillna("Z"),
-            "probabilidad": -column("purchase_probability").astype("float64").fillna(0.0),
+            "abc": metrics.loc[rows, "abc"].fillna("Z").to_numpy(),
+            "probabilidad": -probability.astype("float64").fillna(0.0).to_numpy(),
+            "referente": -(np.nan_to_num(referrals) > 0).astype("int64"),
+            "hora": dates,
         }
     )
-    ranked = order.sort_values(["vendedor", "fecha", "prioridad", "abc", "probabilidad"], kind="stable").index
-    return plan.loc[ranked].reset_index(names=AGENDA_ROW)
+    ranked = order.sort_values(list(order.columns), kind="stable").index
+    return plan.loc[ranked].reset_index(drop=True)

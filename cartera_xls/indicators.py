@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .rules import Sheets, per_client
+from .rules import DAYS_12M, Sheets, per_client, referrers, trimmed
 from .schema import summary as labels
 from .schema.params import PERIOD_MONTH, PERIOD_QUARTER, PERIOD_YEAR, Reglas
 from .schema.sheets import ESTADO_PERDIDO, ESTADOS, OPPORTUNITY_WON, SEMAFOROS
@@ -25,7 +25,7 @@ PROMOTER_MIN, PASSIVE_MIN = 9, 7
 TREND_MONTHS = 12
 TOP_N = (1, 5, 10)
 MAX_PAIRS = 20
-SEGMENT_KEYS = ("segment", "business_type", "region")  # the client columns of Análisis' first axis
+SEGMENT_KEYS = ("client_type", "segment", "business_type", "region")  # the client columns of Análisis' first axis
 PROMOTERS, PASSIVES, DETRACTORS, NPS = "promotores", "pasivos", "detractores", "nps"
 
 
@@ -60,7 +60,7 @@ class Inputs:
         if sales is None or "product" not in sales:
             return None
         usable = sales.dropna(subset=["product"])
-        return usable.assign(product=usable["product"].astype(str).str.strip())
+        return usable.assign(product=trimmed(usable["product"]))
 
 
 def _dated(frame: pd.DataFrame | None, hoy: pd.Timestamp, column: str = "date") -> pd.DataFrame | None:
@@ -103,20 +103,73 @@ def _in(frame: pd.DataFrame | None, column: str, start: pd.Timestamp, end: pd.Ti
     return frame[(frame[column] >= start) & (frame[column] <= end)]
 
 
-def _closing_days(inputs: Inputs, start: pd.Timestamp, end: pd.Timestamp) -> float:
+def closing(inputs: Inputs) -> pd.DataFrame:
+    """Days to close a sale over the deals closed in the last 90 days and the last 12 months, and how many there were.
+
+    From Oportunidades (won: opening → closing); without it, from Seguimiento
+    and Ventas (first contact → first purchase of the clients who first bought
+    in the window). Rows by window key; empty when neither source exists.
+    """
+    spans = {key: (inputs.hoy - pd.Timedelta(days=days - 1), inputs.hoy) for key, days in labels.CLOSING_WINDOWS}
+    days = _closing_days(inputs)
+    if days is None:
+        return pd.DataFrame(columns=[c.key for c in labels.CLOSING.columns])
+    rows = {}
+    for key, (start, end) in spans.items():
+        inside = days[(days.index >= start) & (days.index <= end)]
+        rows[key] = {"dias": float(inside.mean()) if len(inside) else np.nan, "ventas": float(len(inside))}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def closing_source(inputs: Inputs) -> str | None:
+    """Where the days to close come from (a key of :data:`schema.summary.CLOSE_SOURCES`), ``None`` when they cannot be computed."""
     opportunities = inputs.sheets.opportunities
     if opportunities is not None and {"status", "closed", "opened"} <= set(opportunities.columns):
-        won = opportunities[(opportunities["status"] == OPPORTUNITY_WON) & opportunities["closed"].between(start, end)]
-        days = (won["closed"] - won["opened"]).dt.days
-        return float(days.mean()) if len(days) else np.nan
-    clients = inputs.clients
-    if inputs.sheets.followups is None:
-        return np.nan
-    first_contact = inputs.sheets.followups.dropna(subset=[CLIENT_ID]).groupby(CLIENT_ID)["date"].min()
-    new = clients[clients["primera_compra"].between(start, end)]
-    days = (new["primera_compra"] - per_client(new["id"], first_contact).astype("datetime64[ns]")).dt.days
-    days = days[days >= 0]
-    return float(days.mean()) if len(days) else np.nan
+        return "oportunidades"
+    if inputs.sheets.followups is not None and inputs.purchases is not None:
+        return "primer_contacto"
+    return None
+
+
+def _closing_days(inputs: Inputs) -> pd.Series | None:
+    """Days to close each sale, indexed by the day it closed (up to ``hoy``)."""
+    source = closing_source(inputs)
+    if source == "oportunidades":
+        opportunities = _dated(inputs.sheets.opportunities, inputs.hoy, "closed")
+        assert opportunities is not None
+        won = opportunities[opportunities["status"] == OPPORTUNITY_WON].dropna(subset=["opened"])
+        return pd.Series((won["closed"] - won["opened"]).dt.days.to_numpy(dtype="float64"), index=pd.DatetimeIndex(won["closed"]))
+    if source is None:
+        return None
+    followups = _dated(inputs.sheets.followups, inputs.hoy)
+    assert followups is not None
+    first_contact = followups.dropna(subset=[CLIENT_ID]).groupby(CLIENT_ID)["date"].min()
+    clients = inputs.clients.dropna(subset=["primera_compra"])
+    contacted = per_client(clients["id"], first_contact).astype("datetime64[ns]")
+    days = (clients["primera_compra"] - contacted).dt.days
+    keep = days.notna() & (days >= 0)
+    return pd.Series(days[keep].to_numpy(dtype="float64"), index=pd.DatetimeIndex(clients.loc[keep, "primera_compra"]))
+
+
+def sales_contacts(inputs: Inputs) -> pd.DataFrame | None:
+    """The contacts that count as sales contacts: those of the types Reglas lists (all of them when Seguimiento has no Tipo)."""
+    followups = _dated(inputs.sheets.followups, inputs.hoy)
+    if followups is None or "contact_type" not in followups:
+        return followups
+    return followups[followups["contact_type"].isin(inputs.reglas.sales_contact_types)]
+
+
+def coverage(inputs: Inputs) -> dict[str, pd.Timestamp | None]:
+    """Each indicator's first day with data: the first row of the sheet it comes from (``None`` without the sheet)."""
+    sheets = inputs.sheets
+
+    def first(frame: pd.DataFrame | None) -> pd.Timestamp | None:
+        dated = _dated(frame, inputs.hoy)
+        return dated["date"].min() if dated is not None and len(dated) else None
+
+    sales, followups, surveys, complaints = first(sheets.sales), first(sheets.followups), first(sheets.surveys), first(sheets.complaints)
+    by_sheet = {"ventas": sales, "contactos": followups, "satisfaccion": surveys, "nps": surveys, "reclamos": complaints}
+    return {key: by_sheet.get(key, sales) for key in (column.key for column in labels.INDICATORS.columns)}
 
 
 def _nps(recommendations: pd.Series) -> float:
@@ -135,17 +188,16 @@ def period_values(inputs: Inputs, start: pd.Timestamp, end: pd.Timestamp) -> dic
     lost = int(clients["perdido_desde"].between(start, end).sum())
     sheets = inputs.sheets
     surveys = _in(_dated(sheets.surveys, inputs.hoy), "date", start, end)
-    contacts = _in(_dated(sheets.followups, inputs.hoy), "date", start, end)
+    contacts = _in(sales_contacts(inputs), "date", start, end)
     complaints = _in(_dated(sheets.complaints, inputs.hoy), "date", start, end)
     revenue = _in(sales, "date", start, end)
     return {
         "ventas": float(len(purchases)) if purchases is not None else np.nan,
         "facturacion": float(revenue["amount"].sum()) if revenue is not None and "amount" in revenue else np.nan,
-        "nuevos": float(new),
+        "nuevos": float(new) if purchases is not None else np.nan,  # without Ventas nobody is known to have bought
         "perdidos": float(lost),
-        "perdidos_por_nuevo": lost / new if new else np.nan,
+        "perdidos_por_nuevo": lost / new if new and purchases is not None else np.nan,
         "contactos": float(len(contacts)) if contacts is not None else np.nan,
-        "dias_cierre": _closing_days(inputs, start, end),
         "satisfaccion": float(surveys["satisfaction"].astype("float64").mean())
         if surveys is not None and "satisfaction" in surveys and surveys["satisfaction"].notna().any()
         else np.nan,
@@ -155,14 +207,40 @@ def period_values(inputs: Inputs, start: pd.Timestamp, end: pd.Timestamp) -> dic
 
 
 def period_indicators(inputs: Inputs, spans: dict[str, tuple[pd.Timestamp, pd.Timestamp]]) -> pd.DataFrame:
-    """Indicators (rows, by key in the schema's order) for each period, with the relative changes."""
+    """Indicators (rows, by key in the schema's order) for each period, with the changes.
+
+    A reference period that starts before its sheet has any data is left blank
+    (not a misleading 0), and so is its change. Scores (satisfaction, NPS) change
+    in points; counts and amounts in per cent.
+    """
     table = pd.DataFrame({name: period_values(inputs, *span) for name, span in spans.items()})
     table = table.reindex([column.key for column in labels.INDICATORS.columns])
+    first_days = coverage(inputs)
+    for name, (start, _) in spans.items():
+        if name == labels.PERIOD_CURRENT:
+            continue
+        uncovered = [key for key, first in first_days.items() if first is None or first > start]
+        table.loc[uncovered, name] = np.nan
     current = table[labels.PERIOD_CURRENT]
+    points = table.index.isin(labels.POINT_CHANGES)
     for column, base in labels.CHANGES:
-        reference = table[base].replace(0, np.nan)
-        table[column] = (current - reference) / reference.abs()
+        reference = table[base]
+        relative = (current - reference) / reference.replace(0, np.nan).abs()
+        table[column] = np.where(points, current - reference, relative)
     return table
+
+
+def uncovered_sheets(inputs: Inputs, spans: dict[str, tuple[pd.Timestamp, pd.Timestamp]]) -> dict[str, pd.Timestamp]:
+    """The data sheets whose first row comes after the start of a reference period: sheet key → first day."""
+    sheets = {"ventas": inputs.sheets.sales, "seguimiento": inputs.sheets.followups, "encuestas": inputs.sheets.surveys}
+    sheets["reclamos"] = inputs.sheets.complaints
+    earliest = min(start for name, (start, _) in spans.items() if name != labels.PERIOD_CURRENT)
+    result = {}
+    for key, frame in sheets.items():
+        dated = _dated(frame, inputs.hoy)
+        if dated is not None and len(dated) and dated["date"].min() > earliest:
+            result[key] = dated["date"].min()
+    return result
 
 
 def monthly_trend(inputs: Inputs) -> pd.DataFrame:
@@ -184,15 +262,25 @@ def monthly_trend(inputs: Inputs) -> pd.DataFrame:
 
     sales = inputs.known_sales
     has_amount = sales is not None and "amount" in sales
+    first_days = coverage(inputs)
+    ends = months.end_time.normalize()
+
+    def since_first(values: pd.Series | float, key: str) -> pd.Series | float:
+        """Months that ended before the sheet's first row are blank: no data, not zero."""
+        first = first_days.get(key)
+        if not isinstance(values, pd.Series) or first is None:
+            return values
+        return values.where(ends >= first)
+
     table = pd.DataFrame(
         {
             "mes": [month_label(month.start_time) for month in months],
-            "facturacion": per_month(sales, values="amount") if has_amount else np.nan,
-            "ventas": per_month(inputs.purchases) if has_amount else np.nan,
-            "nuevos": per_month(inputs.clients, "primera_compra"),
-            "perdidos": per_month(inputs.clients, "perdido_desde"),
-            "contactos": per_month(_dated(inputs.sheets.followups, inputs.hoy)),
-            "reclamos": per_month(_dated(inputs.sheets.complaints, inputs.hoy)),
+            "facturacion": since_first(per_month(sales, values="amount"), "facturacion") if has_amount else np.nan,
+            "ventas": since_first(per_month(inputs.purchases), "ventas") if has_amount else np.nan,
+            "nuevos": since_first(per_month(inputs.clients, "primera_compra"), "nuevos") if inputs.purchases is not None else np.nan,
+            "perdidos": since_first(per_month(inputs.clients, "perdido_desde"), "perdidos"),
+            "contactos": since_first(per_month(sales_contacts(inputs)), "contactos"),
+            "reclamos": since_first(per_month(_dated(inputs.sheets.complaints, inputs.hoy)), "reclamos"),
         },
         index=months,
     )
@@ -282,6 +370,41 @@ def recommendation(clients: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def referrals(clients: pd.DataFrame) -> pd.DataFrame:
+    """The ability to attract clients (seed 000): per referrer, the clients it brought, how many buy, and their revenue.
+
+    ``Referido por`` names the referrer by ID or by name; a name that matches no
+    client is listed as typed.
+    """
+    keys = [c.key for c in labels.REFERRALS.columns]
+    who = referrers(clients)
+    if who.empty:
+        return pd.DataFrame(columns=keys)
+    referred = clients.loc[who.index]
+    names = clients.drop_duplicates("id").set_index("id")["name"]
+    frame = pd.DataFrame(
+        {
+            "id": who.to_numpy(),
+            "referente": [
+                names.get(client) if client is not None else str(text).strip()
+                for client, text in zip(who, referred["referred_by"], strict=True)
+            ],
+            "comprador": (referred["compras"].astype("float64") > 0).to_numpy(),
+            "facturacion_12m": referred["facturacion_12m"].to_numpy(),
+        }
+    )
+    grouped = frame.fillna({"id": ""}).groupby(["id", "referente"], sort=False)
+    table = pd.DataFrame(
+        {
+            "clientes": grouped.size(),
+            "compradores": grouped["comprador"].sum().astype("int64"),
+            "facturacion_12m": grouped["facturacion_12m"].sum(),
+        }
+    ).reset_index()
+    table["id"] = table["id"].replace("", None)
+    return table.sort_values(["facturacion_12m", "clientes"], ascending=False, kind="stable")[keys].reset_index(drop=True)
+
+
 # --- Concentración -------------------------------------------------------------------
 
 
@@ -323,8 +446,10 @@ def concentration(table: pd.DataFrame, reglas: Reglas) -> dict[str, Any]:
 
 
 def products(inputs: Inputs) -> pd.DataFrame:
-    """Clients, units and revenue by product."""
+    """Clients, units and revenue by product over the last 12 months, like every other sheet."""
     sales = inputs.product_sales
+    if sales is not None:
+        sales = sales[sales["date"] > inputs.hoy - pd.Timedelta(days=DAYS_12M)]
     if sales is None or sales.empty:
         return pd.DataFrame(columns=[c.key for c in labels.PRODUCTS.columns])
     grouped = sales.groupby("product")
@@ -336,65 +461,125 @@ def products(inputs: Inputs) -> pd.DataFrame:
     return table.sort_values("facturacion", ascending=False, kind="stable")
 
 
-def _basket(inputs: Inputs) -> pd.DataFrame | None:
-    """Client × product: 1 when the client bought the product (positive amount)."""
+@dataclass(frozen=True)
+class Pairs:
+    """Who bought what, as integer codes, and the pairs of products bought by at least ``min_clientes_par`` clients."""
+
+    clients: np.ndarray  # client ID of each client code
+    products: np.ndarray  # product name of each product code (sorted: ties break alphabetically)
+    owner: np.ndarray  # client code of each (client, product) bought with a positive amount
+    owned: np.ndarray  # product code of each of those
+    a: np.ndarray  # product codes of each pair (a < b), and its lift
+    b: np.ndarray
+    lift: np.ndarray
+    table: pd.DataFrame  # the pairs as Productos shows them, strongest first
+
+
+def _pairs(inputs: Inputs) -> Pairs | None:
+    """The cross-selling pairs, from the client–product pairs alone: memory grows with the pairs bought, not products².
+
+    One self-join of the (client, product) pairs on the client counts the
+    clients of each pair of products; only pairs with enough clients are kept,
+    and a product with fewer buyers than that never enters the join.
+    """
     sales = inputs.product_sales
     if sales is None or sales.empty:
         return None
     bought = sales[sales["amount"] > 0]
     if bought.empty:
         return None
-    clients, client_names = pd.factorize(bought[CLIENT_ID], sort=True)
-    items, product_names = pd.factorize(bought["product"], sort=True)
-    owned = np.zeros((len(client_names), len(product_names)), dtype="float64")
-    owned[clients, items] = 1.0
-    return pd.DataFrame(owned, index=pd.Index(client_names, name=CLIENT_ID), columns=pd.Index(product_names, name="product"))
+    client_codes, client_ids = pd.factorize(bought[CLIENT_ID])
+    product_codes, names = pd.factorize(bought["product"], sort=True)
+    keys = np.unique(client_codes.astype("int64") * len(names) + product_codes)  # each (client, product) once
+    owner, owned = (keys // len(names)).astype("int32"), (keys % len(names)).astype("int32")
+    clients = len(client_ids)
+    buyers = np.bincount(owned, minlength=len(names)).astype("float64")
+    minimum = max(int(inputs.reglas.min_clientes_par), 1)
+    frequent = pd.DataFrame({"c": owner, "p": owned})[buyers[owned] >= minimum]
+    joined = frequent.merge(frequent, on="c", suffixes=("_a", "_b"))
+    joined = joined[joined["p_a"].to_numpy() < joined["p_b"].to_numpy()]
+    pair_keys, together = np.unique(joined["p_a"].to_numpy().astype("int64") * len(names) + joined["p_b"].to_numpy(), return_counts=True)
+    keep = together >= minimum
+    a, b, both = (pair_keys[keep] // len(names)), (pair_keys[keep] % len(names)), together[keep].astype("float64")
+    lift = both * clients / (buyers[a] * buyers[b])
+    table = pd.DataFrame(
+        {
+            "producto_a": np.asarray(names)[a],
+            "producto_b": np.asarray(names)[b],
+            "clientes": both.astype("int64"),
+            "soporte": both / clients,
+            "confianza": both / buyers[a],
+            "lift": lift,
+        }
+    )
+    table = table.sort_values(["lift", "clientes", "producto_a", "producto_b"], ascending=[False, False, True, True])
+    return Pairs(np.asarray(client_ids), np.asarray(names), owner, owned, a, b, lift, table)
 
 
-def _lift(basket: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Product × product: clients buying both, and the lift P(A and B) / (P(A) P(B))."""
-    owned = basket.to_numpy(dtype="float64")
-    clients = len(owned)
-    together = owned.T @ owned
-    support = np.diag(together) / clients
-    lift = (together / clients) / np.outer(support, support)
-    return together, lift
+def product_pairs(pairs: Pairs | None) -> pd.DataFrame:
+    """Pairs bought by at least ``min_clientes_par`` clients: support, confidence and lift, strongest first."""
+    if pairs is None:
+        return pd.DataFrame(columns=[c.key for c in labels.PAIRS.columns])
+    return pairs.table.head(MAX_PAIRS).reset_index(drop=True)
 
 
-def product_pairs(inputs: Inputs) -> pd.DataFrame:
-    """Pairs bought by the same clients: support, confidence and lift, strongest first."""
-    keys = [c.key for c in labels.PAIRS.columns]
-    basket = _basket(inputs)
-    if basket is None or basket.shape[1] < 2:
-        return pd.DataFrame(columns=keys)
-    together, lift = _lift(basket)
-    names = list(basket.columns)
-    rows = []
-    for i, first in enumerate(names):
-        for j in range(i + 1, len(names)):
-            both = float(together[i, j])
-            if both > 0:
-                rows.append([first, names[j], int(both), both / len(basket), both / float(together[i, i]), float(lift[i, j])])
-    table = pd.DataFrame(rows, columns=keys)
-    ordered = table.sort_values(["lift", "clientes"], ascending=False, kind="stable")
-    return ordered.head(MAX_PAIRS).reset_index(drop=True)
+OFFER_CHUNK = 2_000_000  # (client, partner) rows scored at once
 
 
-def best_offers(inputs: Inputs) -> pd.DataFrame:
-    """For each buying client, the product it does not buy yet with the highest lift to what it buys."""
+def _client_chunks(owner: np.ndarray, counts: np.ndarray) -> list[slice]:
+    """Runs of the (client, product) rows, sorted by client, cut between clients every :data:`OFFER_CHUNK` partners."""
+    total = np.cumsum(counts)
+    cuts, start = [], 0
+    boundaries = np.flatnonzero(np.r_[owner[1:] != owner[:-1], True]) + 1  # where each client's rows end
+    last = 0
+    for end in boundaries.tolist():
+        if total[end - 1] - (total[start - 1] if start else 0) > OFFER_CHUNK and last > start:
+            cuts.append(slice(start, last))
+            start = last
+        last = end
+    cuts.append(slice(start, len(owner)))
+    return cuts
+
+
+def best_offers(inputs: Inputs, pairs: Pairs | None) -> pd.DataFrame:
+    """For each buying client, the product it does not buy yet with the highest average lift to what it buys (same pairs as above).
+
+    In integer codes and sorted arrays: each product a client owns hands its
+    partners their lift; the sums are grouped by (client, product offered).
+    """
     keys = [c.key for c in labels.OFFERS.columns]
-    basket = _basket(inputs)
-    if basket is None or basket.shape[1] < 2:
+    if pairs is None or not len(pairs.a):
         return pd.DataFrame(columns=keys)
-    _, lift = _lift(basket)
-    lift_values = lift.copy()
-    np.fill_diagonal(lift_values, 0.0)
-    owned = basket.to_numpy()
-    scores = np.where(owned > 0, -np.inf, (owned @ lift_values) / np.maximum(owned.sum(axis=1, keepdims=True), 1))
-    best = scores.argmax(axis=1)
-    best_score = scores[np.arange(len(best)), best]
-    keep = np.isfinite(best_score) & (best_score > 0)
-    ids = pd.Series(np.asarray(basket.index)[keep])
+    products = len(pairs.products)
+    source = np.concatenate([pairs.a, pairs.b])  # both ways: a→b and b→a
+    target = np.concatenate([pairs.b, pairs.a])
+    lift = np.concatenate([pairs.lift, pairs.lift])
+    order = np.argsort(source, kind="stable")
+    target, lift = target[order], lift[order]
+    starts = np.searchsorted(source[order], np.arange(products))
+    counts = np.bincount(source, minlength=products)[pairs.owned]  # partners of each product each client owns
+    bought = np.bincount(pairs.owner, minlength=len(pairs.clients))
+    chosen: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for rows in _client_chunks(pairs.owner, counts):  # bounded memory: a few million partners at a time
+        chunk = counts[rows]
+        if not chunk.sum():
+            continue
+        client = np.repeat(pairs.owner[rows], chunk)
+        position = np.repeat(starts[pairs.owned[rows]] - np.cumsum(chunk) + chunk, chunk) + np.arange(chunk.sum())
+        unique_keys, inverse = np.unique(client.astype("int64") * products + target[position], return_inverse=True)
+        sums = np.bincount(inverse, weights=lift[position])
+        fresh = ~np.isin(unique_keys, pairs.owner[rows].astype("int64") * products + pairs.owned[rows])
+        client_of, offer = unique_keys[fresh] // products, unique_keys[fresh] % products
+        score = sums[fresh] / bought[client_of]
+        best = np.lexsort((offer, -score, client_of))  # per client: highest score, then the first product by name
+        best = best[np.r_[True, client_of[best][1:] != client_of[best][:-1]]]
+        best = best[score[best] > 0]
+        chosen.append((client_of[best], offer[best], score[best]))
+    if not chosen:
+        return pd.DataFrame(columns=keys)
+    client_of, offer, score = (np.concatenate(parts) for parts in zip(*chosen, strict=True))
+    best = np.arange(len(client_of))
+    ids = pd.Series(pairs.clients[client_of[best]])
     clients = inputs.clients.drop_duplicates("id").set_index("id")
     salesperson = clients["salesperson"] if "salesperson" in clients else pd.Series(None, index=clients.index, dtype="object")
     return pd.DataFrame(
@@ -402,8 +587,8 @@ def best_offers(inputs: Inputs) -> pd.DataFrame:
             "id": ids,
             "cliente": ids.map(clients["name"]),
             "vendedor": ids.map(salesperson),
-            "producto": np.asarray(basket.columns)[best][keep],
-            "lift": best_score[keep],
+            "producto": pairs.products[offer[best]],
+            "lift": score[best],
         }
     )
 
@@ -411,7 +596,7 @@ def best_offers(inputs: Inputs) -> pd.DataFrame:
 # --- Geografía y vendedores ----------------------------------------------------------
 
 
-def salespeople(clients: pd.DataFrame, hoy: pd.Timestamp) -> pd.DataFrame:
+def salespeople(clients: pd.DataFrame) -> pd.DataFrame:
     """Per salesperson: clients by estado and by semáforo, 12-month revenue, recent contacts, overdue actions."""
     key = clients["salesperson"] if "salesperson" in clients else pd.Series(None, index=clients.index, dtype="object")
     key = key.map(lambda v: v.strip() if isinstance(v, str) and v.strip() else labels.NO_SALESPERSON)
@@ -419,7 +604,7 @@ def salespeople(clients: pd.DataFrame, hoy: pd.Timestamp) -> pd.DataFrame:
     by_estado = pd.crosstab(frame["_vendedor"], frame["estado"]).reindex(columns=list(ESTADOS), fill_value=0)
     by_colour = pd.crosstab(frame["_vendedor"], frame["semaforo"]).reindex(columns=list(SEMAFOROS), fill_value=0)
     grouped = frame.groupby("_vendedor")
-    overdue = frame.assign(_vencida=frame["accion_fecha"] < hoy).groupby("_vendedor")["_vencida"].sum()
+    overdue = grouped["acciones_vencidas"].sum()
     extra = pd.DataFrame(
         {
             "facturacion_12m": grouped["facturacion_12m"].sum(),
@@ -454,6 +639,10 @@ class Indicators:
     pairs: pd.DataFrame
     offers: pd.DataFrame
     salespeople: pd.DataFrame
+    closing: pd.DataFrame  # days to close a sale by window (rows: keys of schema.summary.CLOSING_WINDOWS)
+    closing_source: str | None  # where they come from; None when they cannot be computed
+    uncovered: dict[str, pd.Timestamp]  # data sheet key → its first day, when after the start of a reference period
+    referrals: pd.DataFrame  # per client who brought others: clients brought, buyers among them, their revenue
 
 
 def compute(inputs: Inputs) -> Indicators:
@@ -461,6 +650,7 @@ def compute(inputs: Inputs) -> Indicators:
     clients = inputs.clients
     table = pareto(clients)
     spans = periods(inputs.hoy, inputs.reglas.periodo)
+    pairs = _pairs(inputs)
     return Indicators(
         periods=period_indicators(inputs, spans),
         ranges=spans,
@@ -477,7 +667,11 @@ def compute(inputs: Inputs) -> Indicators:
         regions=by_attribute(clients, "region"),
         cities=by_attribute(clients, "city"),
         products=products(inputs),
-        pairs=product_pairs(inputs),
-        offers=best_offers(inputs),
-        salespeople=salespeople(clients, inputs.hoy),
+        pairs=product_pairs(pairs),
+        offers=best_offers(inputs, pairs),
+        closing=closing(inputs),
+        closing_source=closing_source(inputs),
+        uncovered=uncovered_sheets(inputs, spans),
+        referrals=referrals(clients),
+        salespeople=salespeople(clients),
     )

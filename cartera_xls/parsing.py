@@ -22,6 +22,7 @@ _TRUE = {"si", "s", "x", "1", "true", "verdadero", "yes", "y", "ok"}
 _FALSE = {"no", "n", "0", "false", "falso", "-"}
 _CURRENCY = re.compile(r"[€$£¥]|(?<![a-z])(?:eur|usd|ars|clp|cop|mxn|pen|uyu|bs\.?|s/\.?)(?![a-z])|\s", re.IGNORECASE)
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_TIME = re.compile(r"[ T](\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?$")
 _YMD = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _PROBABILITY_WORDS = {fold(word): value for word, value in PROBABILITY_WORDS}
 
@@ -174,6 +175,29 @@ def date_parser(date1904: bool = False) -> Callable[[Any], dt.date]:
     return parse_date
 
 
+def date_time_parser(date1904: bool = False) -> Callable[[Any], dt.date]:
+    """Like :func:`date_parser`, but a time of day (a datetime, a serial's fraction, ``27/11/2026 10:30``) is kept."""
+    parse_date = date_parser(date1904)
+
+    def parse_date_time(raw: Any) -> dt.date:
+        day = parse_date(raw)
+        if isinstance(raw, dt.datetime):
+            moment = raw.replace(tzinfo=None, microsecond=0)
+        elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            seconds = round((raw - int(raw)) * 86400)
+            moment = dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=seconds)
+        elif isinstance(raw, str) and (match := _TIME.search(raw.strip())):
+            hours, minutes = int(match.group(1)), int(match.group(2))
+            if hours > 23 or minutes > 59:
+                raise BadValue(messages.BAD_DATE)
+            moment = dt.datetime.combine(day, dt.time(hours, minutes))
+        else:
+            return day
+        return moment if moment.time() != dt.time() else day
+
+    return parse_date_time
+
+
 def _in_excel_range(value: dt.date) -> dt.date:
     """Excel cannot show dates before 1900; years past 2199 are typos."""
     if not 1900 <= value.year <= 2199:
@@ -244,5 +268,7 @@ def parser_for(column: Column, date1904: bool = False) -> Callable[[Any], Any]:
         Kind.DATE: date_parser(date1904),
         Kind.ANY: lambda raw: raw,
     }
+    if column.with_time:
+        parsers[Kind.DATE] = date_time_parser(date1904)
     parser = choice_parser(column) if column.kind is Kind.CHOICE else parsers[column.kind]
     return bounded(parser, column)

@@ -22,8 +22,9 @@ from .problems import Problem
 from .raw import RawWorkbook
 from .reading import read_tables, typed_frame
 from .reglas import ReglasRead, read_reglas
+from .schema import messages
 from .schema.params import Reglas
-from .schema.sheets import CLIENTES, DATA_SHEETS, ESTADO_PERDIDO, REGLAS
+from .schema.sheets import CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADO_PERDIDO, REGLAS
 from .tables import CLIENT_ID, SheetTable, UnknownSheet
 
 
@@ -40,6 +41,12 @@ class Portfolio:
     reglas: ReglasRead = dataclasses.field(default_factory=ReglasRead)
     generated: bool = False  # read from a workbook that cartera_xls wrote
     date1904: bool = False  # its dates count from 1904 (kept in the workbook written)
+    sheet_order: tuple[str, ...] = ()  # the workbook's sheets, in order (problems are listed in it)
+
+    def problem_order(self, problem: Problem) -> tuple[int, int]:
+        """Problems sort by the sheet's place in the workbook, then by row."""
+        order = self.sheet_order
+        return (order.index(problem.sheet) if problem.sheet in order else len(order), problem.row or 0)
 
     def frame(self, key: str) -> pd.DataFrame | None:
         """The typed frame of a data sheet, ``None`` when the workbook lacks it."""
@@ -69,6 +76,7 @@ class Refreshed:
     clients: pd.DataFrame  # the computed columns of Clientes (schema order), indexed like the clients
     agenda: pd.DataFrame  # one row per action (keys of followup.AGENDA_KEYS)
     figures: indicators.Indicators
+    findings: tuple[Problem, ...] = ()  # what the rules found as of ``hoy`` (a purchase after a Fecha de baja)
 
     @property
     def tables(self) -> Mapping[str, SheetTable]:
@@ -76,7 +84,10 @@ class Refreshed:
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        return self.portfolio.problems
+        """Every problem: those of the workbook, then those of the rules, in sheet and row order."""
+        if not self.findings:
+            return self.portfolio.problems
+        return tuple(sorted((*self.portfolio.problems, *self.findings), key=self.portfolio.problem_order))
 
 
 def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfolio:
@@ -97,9 +108,9 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfo
     reglas = read_reglas(tables.get(REGLAS.key))
     problems.extend(reglas.problems)
     problems.extend(extra_problems)
-    order = {raw.name: position for position, raw in enumerate(book.sheets)}
-    problems.sort(key=lambda p: (order.get(p.sheet, len(order)), p.row or 0))
-    return Portfolio(tables, tuple(read.unknown), tuple(problems), reglas, read.generated, book.date1904)
+    sheet_order = tuple(raw.name for raw in book.sheets)
+    portfolio = Portfolio(tables, tuple(read.unknown), (), reglas, read.generated, book.date1904, sheet_order)
+    return dataclasses.replace(portfolio, problems=tuple(sorted(problems, key=portfolio.problem_order)))
 
 
 def compute(portfolio: Portfolio, hoy: dt.date, reglas: Reglas | None = None) -> Refreshed:
@@ -133,13 +144,40 @@ def compute(portfolio: Portfolio, hoy: dt.date, reglas: Reglas | None = None) ->
     metrics = metrics.join(rules.rfm(metrics, metrics["estado"]))
     probability = clients["purchase_probability"] if "purchase_probability" in clients else pd.Series(np.nan, index=clients.index)
     metrics["probabilidad"] = probability.astype("float64")
-    metrics = metrics.join(followup.semaforo(metrics, reglas, day))
+    committed = rules.committed_actions(clients, sheets.followups, day)
+    found = followup.actions(clients.join(metrics), committed, reglas, day, has_followups=sheets.followups is not None)
+    metrics = metrics.join(followup.semaforo(metrics, found, day))
     figures = indicators.compute(indicators.Inputs(clients.join(metrics), sheets, reglas, day))
     offers = figures.offers.drop_duplicates("id").set_index("id")["producto"]
     metrics["producto_sugerido"] = rules.per_client(clients["id"], offers).astype("object")
     metrics.loc[metrics["estado"] == ESTADO_PERDIDO, "producto_sugerido"] = None
     computed = metrics[[column.key for column in CLIENTES.computed_columns]]
-    return Refreshed(portfolio, hoy, reglas, computed, followup.agenda(clients, metrics, reglas, day), figures)
+    plan = followup.agenda(clients, metrics, found, reglas, day)
+    return Refreshed(portfolio, hoy, reglas, computed, plan, figures, _reactivated(portfolio, metrics, day))
+
+
+def _reactivated(portfolio: Portfolio, metrics: pd.DataFrame, day: pd.Timestamp) -> tuple[Problem, ...]:
+    """A client who bought after its Fecha de baja, flagged in Revisar (the rules treat it as reactivated)."""
+    table = portfolio.tables[CLIENTES.key]
+    clients = table.frame
+    found = rules.reactivated(clients, metrics, day)
+    if not found.any():
+        return ()
+    label = table.header("churn_date")
+    return tuple(
+        Problem.of(
+            messages.BOUGHT_AFTER_CHURN,
+            table.name,
+            int(row),
+            label,
+            churn.date(),
+            messages.SEVERITY_WARNING,
+            last=last.strftime(DATE_FORMAT),
+        )
+        for row, churn, last in zip(
+            clients.index[found], clients.loc[found, "churn_date"], metrics.loc[found, "ultima_compra"], strict=True
+        )
+    )
 
 
 def run(book: RawWorkbook, hoy: dt.date, reglas: Reglas | None = None, extra_problems: Iterable[Problem] = ()) -> Refreshed:

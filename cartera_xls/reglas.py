@@ -88,7 +88,13 @@ def parse_parameter(parameter: Parameter, raw: Any) -> Any:
             raise BadValue(messages.BAD_PARAMETER)
         return match
     if isinstance(parameter.default, str):
-        return parse_text(raw).strip()
+        text = parse_text(raw).strip()
+        if parameter.check is None:
+            return text
+        try:
+            return parameter.check(text)
+        except ValueError:
+            raise BadValue(messages.BAD_PARAMETER) from None
     text = raw.strip() if isinstance(raw, str) else raw
     percent = isinstance(text, str) and text.endswith("%")
     number = parse_number(text[:-1] if percent else text)

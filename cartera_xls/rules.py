@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .schema import fold
+from .schema.messages import MORE_PRODUCTS
 from .schema.params import Reglas
 from .schema.sheets import (
     ABC_A,
@@ -42,6 +43,7 @@ DAYS_RECENT_CONTACTS = 90
 MIN_PURCHASES_FOR_INTERVAL = 3
 MIN_CLIENTS_FOR_PERCENTILE = 4
 RFM_BINS = 5
+MAX_PRODUCTS_LISTED = 10
 _RFM_PATTERNS = [(re.compile(pattern), name) for pattern, name in RFM_SEGMENTS]
 
 
@@ -101,6 +103,7 @@ def purchase_metrics(clients: pd.DataFrame, sales: pd.DataFrame | None, hoy: pd.
         result["dias_sin_comprar"] = pd.array([pd.NA] * len(clients), dtype="Int64")
         result["intervalo"] = pd.array([pd.NA] * len(clients), dtype="Int64")
         result["ticket_medio"] = np.nan
+        result["lista_productos"] = pd.Series(None, index=clients.index, dtype="object")
         return result
 
     since_12m = hoy - pd.Timedelta(days=DAYS_12M)
@@ -114,9 +117,7 @@ def purchase_metrics(clients: pd.DataFrame, sales: pd.DataFrame | None, hoy: pd.
     first, last = purchase_days.min(), purchase_days.max()
     gaps = days.assign(gap=purchase_days.diff().dt.days).dropna(subset=["gap"])
     interval = gaps.groupby(CLIENT_ID)["gap"].median()
-    products = (
-        usable.dropna(subset=["product"]).groupby(CLIENT_ID)["product"].nunique() if "product" in usable else pd.Series(dtype="int64")
-    )
+    products, product_list = _products_bought(usable)
 
     result["compras"] = per_client(ids, purchases).fillna(0).astype("Int64")
     result["compras_12m"] = per_client(ids, purchases_12m).fillna(0).astype("Int64")
@@ -131,21 +132,48 @@ def purchase_metrics(clients: pd.DataFrame, sales: pd.DataFrame | None, hoy: pd.
     ticket = result["facturacion"] / result["compras"].astype("float64").replace(0, np.nan)
     result["ticket_medio"] = ticket.astype("float64").round(2)
     result["productos"] = per_client(ids, products).fillna(0).astype("Int64")
+    result["lista_productos"] = per_client(ids, product_list).astype("object")
     return result
 
 
-def contact_metrics(clients: pd.DataFrame, followups: pd.DataFrame | None, hoy: pd.Timestamp) -> pd.DataFrame:
-    """Last contact, contacts in 90 days, waiting for their answer, and the open committed action.
+def trimmed(values: pd.Series) -> pd.Series:
+    """Text values trimmed, each distinct value once (a catalogue repeats a few hundred names over many lines)."""
+    codes, uniques = pd.factorize(values)
+    clean = np.array([str(value).strip() for value in uniques] + [None], dtype="object")
+    return pd.Series(clean[codes], index=values.index, dtype="object")  # code -1 (a blank) takes the None at the end
 
-    A committed action (``Fecha próxima acción``) is open while no contact has
-    happened on or after its date and no later contact scheduled another one.
-    """
+
+def _products_bought(sales: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Per client: how many products it bought, and which — «Café (5), Té (2)», most bought first (days bought, then revenue)."""
+    if "product" not in sales:
+        return pd.Series(dtype="int64"), pd.Series(dtype="object")
+    lines = sales.dropna(subset=["product"])
+    lines = lines[lines["amount"] > 0]
+    if lines.empty:
+        return pd.Series(dtype="int64"), pd.Series(dtype="object")
+    names = trimmed(lines["product"])
+    bought = (
+        lines.assign(product=names).groupby([CLIENT_ID, "product"], sort=False).agg(veces=("date", "nunique"), importe=("amount", "sum"))
+    )
+    bought = bought.reset_index().sort_values([CLIENT_ID, "veces", "importe", "product"], ascending=[True, False, False, True])
+    texts = (bought["product"] + " (" + bought["veces"].astype(str) + ")").tolist()
+    clients, starts = np.unique(bought[CLIENT_ID].to_numpy(), return_index=True)  # sorted by client: one run each
+    ends = [*starts[1:].tolist(), len(texts)]
+    shown = []
+    for start, end in zip(starts.tolist(), ends, strict=True):
+        listed = ", ".join(texts[start : min(end, start + MAX_PRODUCTS_LISTED)])
+        more = end - start - MAX_PRODUCTS_LISTED
+        shown.append(listed + MORE_PRODUCTS.format(count=more) if more > 0 else listed)
+    count = pd.Series(np.diff([*starts.tolist(), len(texts)]), index=clients)
+    return count, pd.Series(shown, index=clients, dtype="object")
+
+
+def contact_metrics(clients: pd.DataFrame, followups: pd.DataFrame | None, hoy: pd.Timestamp) -> pd.DataFrame:
+    """Last contact, contacts in 90 days and since when the client owes an answer (see :func:`committed_actions`)."""
     ids = clients["id"]
     result = pd.DataFrame(index=clients.index)
     result["ultimo_contacto"] = pd.Series(pd.NaT, index=clients.index, dtype="datetime64[ns]")
     result["esperando_desde"] = pd.Series(pd.NaT, index=clients.index, dtype="datetime64[ns]")
-    result["accion_fecha"] = pd.Series(pd.NaT, index=clients.index, dtype="datetime64[ns]")
-    result["accion_texto"] = pd.Series(None, index=clients.index, dtype="object")
     result["contactos_90d"] = pd.array([0] * len(clients), dtype="Int64")
     usable = _until(followups, hoy, ("date",))
     if usable is not None and not usable.empty:
@@ -157,26 +185,43 @@ def contact_metrics(clients: pd.DataFrame, followups: pd.DataFrame | None, hoy: 
         if "awaiting_reply" in last_rows:
             waiting = last_rows.loc[last_rows["awaiting_reply"].fillna(False).astype(bool), "date"]
             result["esperando_desde"] = per_client(ids, waiting).astype("datetime64[ns]")
-        if "next_action_date" in ordered:
-            action = _open_actions(ordered)
-            result["accion_fecha"] = per_client(ids, action["next_action_date"]).astype("datetime64[ns]")
-            if "next_action" in action:
-                result["accion_texto"] = per_client(ids, action["next_action"]).astype("object")
     result["dias_sin_contacto"] = _days(hoy, result["ultimo_contacto"])
     return result
 
 
-def _open_actions(ordered: pd.DataFrame) -> pd.DataFrame:
-    """The earliest open committed action per client (index: client ID)."""
-    scheduled = ordered.dropna(subset=["next_action_date"])
-    if scheduled.empty:
-        return pd.DataFrame(columns=["next_action_date", "next_action"])
-    last_contact = ordered.groupby(CLIENT_ID)["date"].max()
-    last_scheduling = scheduled.groupby(CLIENT_ID)["date"].max()
+def committed_actions(clients: pd.DataFrame, followups: pd.DataFrame | None, hoy: pd.Timestamp) -> pd.DataFrame:
+    """Every open committed action (``Fecha próxima acción``), one row each: client row, date (maybe with a time), text, key.
+
+    The next steps are those set at the client's latest contact that set any (a
+    later next step replaces an earlier one; several set that day are all
+    kept); each stays open while no contact with the client is logged on or
+    after its day. ``key`` names the action for calendars: the day of the
+    contact that set it and its order among that day's, so it survives a change
+    of its date or text.
+    """
+    none = pd.DataFrame({"fila": pd.Series(dtype="int64"), "fecha": pd.Series(dtype="datetime64[ns]"), "texto": [], "clave": []})
+    usable = _until(followups, hoy, ("date",))
+    if usable is None or "next_action_date" not in usable or not usable["next_action_date"].notna().any():
+        return none
+    owners = clients["id"].where(~clients["id"].duplicated(keep="first"))
+    row_of = pd.Series(clients.index, index=owners.to_numpy()).loc[lambda rows: rows.index.notna()]
+    last_contact = usable.groupby(CLIENT_ID)["date"].max().dt.normalize()
+    scheduled = usable.dropna(subset=["next_action_date"]).sort_values([CLIENT_ID, "date"], kind="stable")
     client = scheduled[CLIENT_ID]
-    is_open = (client.map(last_contact) < scheduled["next_action_date"]) & (scheduled["date"] == client.map(last_scheduling))
-    still_open = scheduled[is_open].sort_values([CLIENT_ID, "next_action_date"], kind="stable")
-    return still_open.groupby(CLIENT_ID).head(1).set_index(CLIENT_ID)
+    latest = scheduled["date"] == client.map(scheduled.groupby(CLIENT_ID)["date"].max())
+    is_open = latest & (scheduled["next_action_date"].dt.normalize() > client.map(last_contact))
+    open_rows = scheduled[is_open & client.isin(row_of.index)]
+    order = open_rows.groupby([CLIENT_ID, "date"]).cumcount() + 1
+    text = open_rows["next_action"] if "next_action" in open_rows else pd.Series(None, index=open_rows.index, dtype="object")
+    result = pd.DataFrame(
+        {
+            "fila": open_rows[CLIENT_ID].map(row_of).to_numpy(),
+            "fecha": open_rows["next_action_date"].to_numpy(),
+            "texto": text.to_numpy(),
+            "clave": [f"{day:%Y%m%d}-{n}" for day, n in zip(open_rows["date"], order, strict=True)],
+        }
+    )
+    return result.sort_values(["fila", "fecha"], kind="stable").reset_index(drop=True)
 
 
 def other_metrics(sheets: Sheets, hoy: pd.Timestamp) -> pd.DataFrame:
@@ -184,11 +229,8 @@ def other_metrics(sheets: Sheets, hoy: pd.Timestamp) -> pd.DataFrame:
     clients = sheets.clients
     ids = clients["id"]
     result = pd.DataFrame(index=clients.index)
-    referred = clients["referred_by"].dropna().map(lambda v: fold(str(v))) if "referred_by" in clients else pd.Series(dtype="object")
-    counts = referred.value_counts()
-    by_id = ids.map(lambda v: fold(v) if isinstance(v, str) else None).map(counts)
-    by_name = clients["name"].map(lambda v: fold(v) if isinstance(v, str) else None).map(counts)
-    result["referidos"] = by_id.fillna(by_name).fillna(0).astype("Int64")
+    counts = referrers(clients).value_counts()
+    result["referidos"] = per_client(ids, counts).fillna(0).astype("Int64")
 
     result["satisfaccion"] = pd.array([pd.NA] * len(clients), dtype="Int64")
     result["recomendacion"] = pd.array([pd.NA] * len(clients), dtype="Int64")
@@ -211,6 +253,29 @@ def other_metrics(sheets: Sheets, hoy: pd.Timestamp) -> pd.DataFrame:
     return result
 
 
+def referrers(clients: pd.DataFrame) -> pd.Series:
+    """Who brought each referred client: ``Referido por`` matched to a client's ID, else to its name (the first such client).
+
+    Indexed like the clients that name a referrer; the referrer's ID, or ``None``
+    when the text names no client (the text as typed is in ``referred_by``).
+    """
+    if "referred_by" not in clients:
+        return pd.Series(dtype="object")
+    named = clients["referred_by"].map(lambda v: fold(str(v)) if not _blank(v) else None).dropna()
+    owners = clients.drop_duplicates("id")
+    ids = owners["id"].where(owners["id"].map(lambda v: isinstance(v, str)))
+    by_id = dict(zip(ids.map(lambda v: fold(v) if isinstance(v, str) else None), ids, strict=True))
+    by_name: dict[str, Any] = {}
+    for name, client in zip(owners["name"], ids, strict=True):
+        if isinstance(name, str) and isinstance(client, str):
+            by_name.setdefault(fold(name), client)
+    return named.map(lambda text: by_id.get(text) or by_name.get(text)).astype("object")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or (isinstance(value, str) and not value.strip())
+
+
 def open_complaints(complaints: pd.DataFrame, hoy: pd.Timestamp) -> pd.Series:
     """Complaints still open: state «abierto», or no state and no resolution date up to ``hoy``."""
     status = complaints["status"] if "status" in complaints else pd.Series(None, index=complaints.index, dtype="object")
@@ -228,10 +293,18 @@ def _thresholds(metrics: pd.DataFrame, reglas: Reglas) -> tuple[pd.Series, pd.Se
     return threshold, (2 * threshold).clip(lower=float(reglas.dias_perdido))
 
 
-def _churned(clients: pd.DataFrame, hoy: pd.Timestamp) -> pd.Series:
+def reactivated(clients: pd.DataFrame, metrics: pd.DataFrame, hoy: pd.Timestamp) -> pd.Series:
+    """Clients with a Fecha de baja reached who bought after it: treated as reactivated, and flagged in Revisar."""
     if "churn_date" not in clients:
         return pd.Series(False, index=clients.index)
-    return (clients["churn_date"] <= hoy).fillna(False).astype(bool)
+    churn = clients["churn_date"]
+    return ((churn <= hoy) & (metrics["ultima_compra"] > churn)).fillna(False).astype(bool)
+
+
+def _churned(clients: pd.DataFrame, metrics: pd.DataFrame, hoy: pd.Timestamp) -> pd.Series:
+    if "churn_date" not in clients:
+        return pd.Series(False, index=clients.index)
+    return (clients["churn_date"] <= hoy).fillna(False).astype(bool) & ~reactivated(clients, metrics, hoy)
 
 
 def estados(clients: pd.DataFrame, metrics: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp) -> pd.Series:
@@ -239,7 +312,7 @@ def estados(clients: pd.DataFrame, metrics: pd.DataFrame, reglas: Reglas, hoy: p
     days = metrics["dias_sin_comprar"].astype("float64")
     purchases = metrics["compras"].astype("float64")
     threshold, lost_after = _thresholds(metrics, reglas)
-    churned = _churned(clients, hoy)
+    churned = _churned(clients, metrics, hoy)
     since_first = _days(hoy, metrics["primera_compra"]).astype("float64")
 
     estado = pd.Series(ESTADO_ACTIVO, index=clients.index, dtype="object")
@@ -254,13 +327,21 @@ def estados(clients: pd.DataFrame, metrics: pd.DataFrame, reglas: Reglas, hoy: p
         estado[hit] = value
         decided |= hit
     rest = ~decided
-    if rest.sum() >= MIN_CLIENTS_FOR_PERCENTILE:
-        revenue = metrics.loc[rest, "facturacion_12m"].astype("float64")
-        count = metrics.loc[rest, "compras_12m"].astype("float64")
-        percent = float(reglas.percentil_pasivo)
-        low = (revenue <= np.percentile(revenue, percent)) & (count <= np.percentile(count, percent))
+    if rest.sum() >= MIN_CLIENTS_FOR_PERCENTILE:  # a percentile of two or three clients says nothing
+        share = float(reglas.percentil_pasivo) / 100
+        low = _bottom(metrics.loc[rest, "facturacion_12m"], share) & _bottom(metrics.loc[rest, "compras_12m"], share)
         estado[low[low].index] = ESTADO_PASIVO
     return estado
+
+
+def _bottom(values: pd.Series, share: float) -> pd.Series:
+    """Values in the bottom ``share`` of their series, ties kept together: a tied group that does not fit whole is left out.
+
+    So ties never mark more than the share (with ten clients and a 25 % share,
+    at most two), where ``value <= percentile`` would mark every tied client.
+    """
+    ranks = values.astype("float64").rank(method="max", pct=True)
+    return ranks <= share + 1e-9
 
 
 def lost_since(clients: pd.DataFrame, metrics: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp) -> pd.Series:
@@ -269,7 +350,7 @@ def lost_since(clients: pd.DataFrame, metrics: pd.DataFrame, reglas: Reglas, hoy
     by_silence = metrics["ultima_compra"] + pd.to_timedelta(lost_after + 1, unit="D")
     since = by_silence.where(metrics["estado"] == ESTADO_PERDIDO)
     if "churn_date" in clients:
-        since = clients["churn_date"].where(_churned(clients, hoy), since)
+        since = clients["churn_date"].where(_churned(clients, metrics, hoy), since)
     return since.astype("datetime64[ns]")
 
 
@@ -294,8 +375,9 @@ def abc(metrics: pd.DataFrame, reglas: Reglas) -> pd.Series:
     total = revenue.sum()
     if total <= 0:
         return result
-    ranked = revenue[buyers & (revenue > 0)].sort_values(ascending=False, kind="stable")
-    before = (ranked.cumsum() - ranked) / total  # share made by the clients ahead of this one
+    ranked = revenue[buyers & (revenue > 0)]
+    groups = ranked.groupby(ranked).sum().sort_index(ascending=False)  # clients with equal revenue together
+    before = ranked.map(groups.cumsum() - groups) / total  # share made by those with more: equal revenue, equal class
     result[before[before < reglas.abc_b / 100].index] = ABC_B
     result[before[before < reglas.abc_a / 100].index] = ABC_A
     return result

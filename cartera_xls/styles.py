@@ -15,7 +15,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from .schema import Column, Fmt
+from .schema import Column, Fmt, summary
 from .schema.sheets import AMARILLO, NUMBER_FORMATS, ROJO, SIN_COLOR, VERDE
 
 TABLE_STYLE = "Table Style Medium 2"
@@ -38,6 +38,8 @@ SEMAFORO_COLOURS = {
     VERDE: Colours("#C6EFCE", "#006100", "#EEF8F0"),
     SIN_COLOR: Colours("#D9D9D9", "#595959", "#F2F2F2"),
 }
+SIN_ALERTA_CHART = "#9DC3E6"  # no light: not painted in the sheets, a soft blue in the charts
+STALE_COLOUR = "#F4B183"
 
 
 def money_format(currency: str) -> str:
@@ -65,6 +67,23 @@ class Formats:
             for name, colours in SEMAFORO_COLOURS.items()
         }
         self.row_tint = {name: book.add_format({"bg_color": colours.tint}) for name, colours in SEMAFORO_COLOURS.items()}
+        # The Semáforo cell in each colour, plain and showing the colour's word over whatever text it holds.
+        self.live_semaforo = {
+            name: (
+                self.semaforo[name],
+                book.add_format({"bg_color": colours.fill, "font_color": colours.font, "bold": True, "num_format": f';;;"{name}"'}),
+            )
+            for name, colours in SEMAFORO_COLOURS.items()
+        }
+        self.stamp = book.add_format({"num_format": summary.STAMP, "italic": True, "font_color": "#595959", "align": "left"})
+        self.stale_stamp = book.add_format(
+            {
+                "num_format": summary.STAMP_STALE.format(days=summary.STALE_DAYS),
+                "bold": True,
+                "bg_color": STALE_COLOUR,
+                "font_color": "#843C0C",
+            }
+        )
 
     def number(self, number_format: str | int) -> Format:
         """A format with the given Excel number format: a code, a role of :class:`Fmt` or a built-in id (14)."""
@@ -87,31 +106,44 @@ class Formats:
         return self.number(column.number_format) if column.number_format else None
 
 
-def colour_semaforo(sheet: Worksheet, formats: Formats, first_row: int, last_row: int, col: int) -> None:
-    """Semáforo cells filled red, yellow, green or grey by their value."""
-    for name, cell_format in formats.semaforo.items():
-        sheet.conditional_format(
-            first_row, col, last_row, col, {"type": "cell", "criteria": "==", "value": f'"{name}"', "format": cell_format}
-        )
+def colour_follow_up(
+    sheet: Worksheet,
+    formats: Formats,
+    rows: tuple[int, int],
+    cols: tuple[int, int],
+    semaforo_col: int,
+    date_col: int,
+    warn_days: str,
+) -> None:
+    """The Semáforo cell, the date and the row tint, live against ``TODAY()`` between refreshes.
 
-
-def colour_rows(sheet: Worksheet, formats: Formats, first_row: int, last_row: int, first_col: int, last_col: int, key_col: int) -> None:
-    """Each row lightly tinted by its semáforo (``=$K5="rojo"``)."""
-    key = f"${xl_col_to_name(key_col)}{first_row + 1}"
-    for name, cell_format in formats.row_tint.items():
-        sheet.conditional_format(
-            first_row, first_col, last_row, last_col, {"type": "formula", "criteria": f'={key}="{name}"', "format": cell_format}
-        )
-
-
-def colour_due_dates(sheet: Worksheet, formats: Formats, first_row: int, last_row: int, col: int, warn_days: int) -> None:
-    """Dates coloured against TODAY(): overdue red, within ``warn_days`` yellow — right between refreshes."""
-    cell = f"${xl_col_to_name(col)}{first_row + 1}"
-    rules = (
-        (f"=AND(ISNUMBER({cell}),{cell}<TODAY())", formats.semaforo[ROJO]),
-        (f"=AND(ISNUMBER({cell}),{cell}<=TODAY()+{int(warn_days)})", formats.semaforo[AMARILLO]),
+    The colour written at refresh time holds, except that a date that has passed
+    turns the row red (overdue), and an unlit row whose date comes within
+    ``warn_days`` (a formula: the Reglas cell) turns yellow; the Semáforo cell
+    then also reads «rojo» or «amarillo» (a number format over its text), so the
+    word never contradicts the colour. Lost clients are grey.
+    """
+    first_row, last_row = rows
+    first_col, last_col = cols
+    light = f"${xl_col_to_name(semaforo_col)}{first_row + 1}"
+    date = f"${xl_col_to_name(date_col)}{first_row + 1}"
+    overdue = f"AND(ISNUMBER({date}),INT({date})<TODAY())"
+    soon = f"AND(ISNUMBER({date}),INT({date})<=TODAY()+{warn_days})"
+    rules = (  # first true wins: (condition, colour, the word the Semáforo cell then shows)
+        (overdue, ROJO, ROJO),
+        (f'{light}="{ROJO}"', ROJO, None),
+        (f'{light}="{AMARILLO}"', AMARILLO, None),
+        (f'{light}="{VERDE}"', VERDE, None),
+        (f'{light}="{SIN_COLOR}"', SIN_COLOR, None),
+        (soon, AMARILLO, AMARILLO),
     )
-    for formula, cell_format in rules:
-        sheet.conditional_format(
-            first_row, col, last_row, col, {"type": "formula", "criteria": formula, "format": cell_format, "stop_if_true": True}
-        )
+    targets = (
+        ((first_row, semaforo_col, last_row, semaforo_col), formats.live_semaforo),
+        ((first_row, date_col, last_row, date_col), {name: (cell_format, cell_format) for name, cell_format in formats.semaforo.items()}),
+        ((first_row, first_col, last_row, last_col), {name: (cell_format, cell_format) for name, cell_format in formats.row_tint.items()}),
+    )
+    for area, by_colour in targets:
+        for condition, colour, word in rules:
+            plain, worded = by_colour[colour]
+            options = {"type": "formula", "criteria": f"={condition}", "format": worded if word else plain, "stop_if_true": True}
+            sheet.conditional_format(*area, options)

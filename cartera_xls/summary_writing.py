@@ -9,12 +9,14 @@ sheet prints on A4 landscape, fitted to the page width.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from .indicators import SEGMENT_KEYS, Indicators
@@ -28,13 +30,13 @@ from .schema.sheets import (
     DATA_SHEETS,
     DATE_FORMAT,
     GEOGRAFIA,
-    OPORTUNIDADES,
     PRODUCTOS,
     RESUMEN,
+    SEGUIMIENTO,
     SEMAFOROS,
     VENDEDORES,
 )
-from .styles import SEMAFORO_COLOURS, Formats
+from .styles import SEMAFORO_COLOURS, SIN_ALERTA_CHART, Formats
 from .tables import is_missing
 
 A4 = 9
@@ -131,14 +133,22 @@ class SummaryWriter:
         figures = self.figures
         title = labels.RESUMEN_TITLE.format(hoy=self._hoy())
         self._title(sheet, title, labels.RESUMEN_SUBTITLE.format(period=self.refreshed.reglas.periodo))
+        stamp(sheet, self.formats, 2, 0, self.refreshed.hoy, span=3)
         block = self._indicators(sheet, 3)
         sheet.set_row(3, 62)  # three lines: the period's name and its dates
-        notes = block.last_row + 1
-        sheet.write_string(notes, 0, self._closing_note(), self.note)
-        for offset, missing in enumerate(self._missing_sheets(), start=1):
-            sheet.write_string(notes + offset, 0, labels.MISSING_SHEET_NOTE.format(sheet=missing), self.note)
-
-        top = notes + 4
+        notes = self._notes()
+        for offset, text in enumerate(notes, start=block.last_row + 1):
+            sheet.write_string(offset, 0, text, self.note)
+        row = block.last_row + len(notes) + 2
+        sheet.write_string(row, 0, labels.CLOSING_TITLE, self.section)
+        if figures.closing_source is None:
+            sheet.write_string(row + 1, 0, labels.CLOSE_UNAVAILABLE, self.note)
+            top = row + 3
+        else:
+            closing = figures.closing.rename(index=labels.CLOSING_ROWS)
+            block = self._table(sheet, row + 1, 0, closing, labels.CLOSING, labels.CLOSING.label)
+            sheet.write_string(block.last_row + 1, 0, labels.CLOSE_SOURCES[figures.closing_source], self.note)
+            top = block.last_row + 3
         sheet.write_string(top, 0, labels.ESTADO_TITLE, self.section)
         estados = self._table(sheet, top + 1, 0, figures.by_estado, labels.COUNTS, labels.ESTADO_LABEL)
         sheet.write_string(top, 3, labels.SEMAFORO_TITLE, self.section)
@@ -148,7 +158,7 @@ class SummaryWriter:
         sheet.write_string(trend_top, 0, labels.TREND.label, self.section)
         trend = self._table(sheet, trend_top + 1, 0, figures.trend, labels.TREND)
 
-        sheet.set_column(0, 0, 34)
+        sheet.set_column(0, 0, 48)
         sheet.set_column(1, 6, 16)
         self._resumen_charts(sheet, estados, semaforo, trend)
         return sheet
@@ -161,24 +171,40 @@ class SummaryWriter:
             label = labels.PERIODS_TABLE.column(key).label
             headers.append(f"{label}\n{self._range(key)}" if key in self.figures.ranges else label)
         self._headers(sheet, row, 0, headers)
+        points = self.formats.number(Fmt.POINTS)
         for r, (key, values) in enumerate(zip(table.index, table.itertuples(index=False), strict=True), start=row + 1):
             indicator = labels.INDICATORS.column(key)
-            self._cell(sheet, r, 0, indicator.label, None)
+            self._cell(sheet, r, 0, self._indicator_label(key), None)
             for c, (column_key, value) in enumerate(zip(table.columns, values, strict=True), start=1):
                 period_column = labels.PERIODS_TABLE.column(column_key)
-                self._cell(sheet, r, c, value, self.formats.declared(period_column if period_column.number_format else indicator))
+                if period_column.number_format:
+                    cell_format = points if key in labels.POINT_CHANGES else self.formats.declared(period_column)
+                else:
+                    cell_format = self.formats.declared(indicator)
+                self._cell(sheet, r, c, value, cell_format)
         return Block(row, row + 1, row + max(len(table), 1), 0)
+
+    def _indicator_label(self, key: str) -> str:
+        label = labels.INDICATORS.column(key).label
+        followups = self.refreshed.tables.get(SEGUIMIENTO.key)
+        if key == "contactos" and followups is not None and "contact_type" in followups.frame:
+            return labels.CONTACTS_LABEL.format(label=label, types=self.refreshed.reglas.tipos_contacto_venta)
+        return label
+
+    def _notes(self) -> list[str]:
+        """What the indicators cannot say: sheets that start too late to compare, sheets that are missing."""
+        notes = [
+            labels.UNCOVERED_NOTE.format(sheet=_spec(key).label, date=first.strftime(DATE_FORMAT))
+            for key, first in self.figures.uncovered.items()
+        ]
+        for key, indicators in labels.MISSING_SHEET_INDICATORS.items():
+            if key not in self.refreshed.tables:
+                notes.append(labels.MISSING_SHEET_NOTE.format(sheet=_spec(key).label, indicators=indicators))
+        return notes
 
     def _range(self, key: str) -> str:
         start, end = self.figures.ranges[key]
         return labels.PERIOD_RANGE.format(start=start.strftime(DATE_FORMAT), end=end.strftime(DATE_FORMAT))
-
-    def _closing_note(self) -> str:
-        has_opportunities = OPORTUNIDADES.key in self.refreshed.tables
-        return labels.CLOSE_SOURCE_OPPORTUNITIES if has_opportunities else labels.CLOSE_SOURCE_FIRST_PURCHASE
-
-    def _missing_sheets(self) -> list[str]:
-        return [spec.label for spec in DATA_SHEETS if spec.key not in self.refreshed.tables]
 
     def _resumen_charts(self, sheet: Worksheet, estados: Block, semaforo: Block, trend: Block) -> None:
         name = RESUMEN
@@ -214,7 +240,7 @@ class SummaryWriter:
         by_estado = self._counts_chart("bar", labels.CHART_ESTADOS, estados, estado_colours)
         by_estado.set_y_axis({"reverse": True})
         sheet.insert_chart(20, 8, by_estado)
-        semaforo_colours = [SEMAFORO_COLOURS[colour].font for colour in SEMAFOROS]
+        semaforo_colours = [SEMAFORO_COLOURS[colour].font if colour in SEMAFORO_COLOURS else SIN_ALERTA_CHART for colour in SEMAFOROS]
         sheet.insert_chart(20, 17, self._counts_chart("column", labels.CHART_SEMAFORO, semaforo, semaforo_colours))
 
     def _counts_chart(self, kind: str, title: str, block: Block, colours: list[str]) -> Any:
@@ -252,9 +278,15 @@ class SummaryWriter:
         sheet.write_string(row, 0, labels.AXIS_RECOMMENDATION, self.section)
         if "encuestas" in self.refreshed.tables:
             table = figures.recommendation.rename(index=labels.RECOMMENDATION_ROWS)
-            self._table(sheet, row + 1, 0, table, labels.RECOMMENDATION, "")
+            row = self._table(sheet, row + 1, 0, table, labels.RECOMMENDATION, "").last_row + 2
         else:
             sheet.write_string(row + 1, 0, labels.NO_SURVEYS, self.note)
+            row += 3
+        sheet.write_string(row, 0, labels.AXIS_REFERRALS, self.section)
+        if figures.referrals.empty:
+            sheet.write_string(row + 1, 0, labels.NO_REFERRALS, self.note)
+        else:
+            self._table(sheet, row + 1, 0, figures.referrals, labels.REFERRALS)
         sheet.set_column(0, 0, 30)
         sheet.set_column(1, 5, 18)
         return sheet
@@ -339,9 +371,13 @@ class SummaryWriter:
             return sheet
         block = self._table(sheet, 3, 0, figures.products, labels.PRODUCTS, labels.PRODUCTS.label)
         row = block.last_row + 2
-        sheet.write_string(row, 0, labels.PAIRS_TITLE, self.section)
-        block = self._table(sheet, row + 1, 0, figures.pairs, labels.PAIRS)
-        row = block.last_row + 2
+        minimum = int(self.refreshed.reglas.min_clientes_par)
+        sheet.write_string(row, 0, labels.PAIRS_TITLE.format(minimum=minimum), self.section)
+        if figures.pairs.empty:
+            sheet.write_string(row + 1, 0, labels.NO_PAIRS.format(minimum=minimum), self.note)
+            row += 3
+        else:
+            row = self._table(sheet, row + 1, 0, figures.pairs, labels.PAIRS).last_row + 2
         sheet.write_string(row, 0, labels.OFFER_TITLE, self.section)
         self._table(sheet, row + 1, 0, figures.offers, labels.OFFERS)
         sheet.set_column(0, 1, 30)
@@ -361,6 +397,28 @@ class SummaryWriter:
         sheet.set_column(1, len(table.columns), 11)
         sheet.set_row(block.header_row, 30)
         return sheet
+
+
+def _spec(key: str) -> Sheet:
+    return next(spec for spec in DATA_SHEETS if spec.key == key)
+
+
+def stamp(sheet: Worksheet, formats: Formats, row: int, col: int, hoy: dt.date, span: int = 1) -> None:
+    """«Actualizado el dd/mm/aaaa», turning orange with «actualice la cartera» when the file is over a week old.
+
+    The cell holds the refresh date itself; its number format says the words,
+    and a conditional format against ``TODAY()`` swaps them, so it stays true
+    however long the file sits unrefreshed. A number does not spill into the
+    next cells, so it is merged across ``span`` columns to have room.
+    """
+    moment = dt.datetime.combine(hoy, dt.time())
+    if span > 1:
+        sheet.merge_range(row, col, row, col + span - 1, "", formats.stamp)
+    sheet.write_datetime(row, col, moment, formats.stamp)
+    cell = f"${xl_col_to_name(col)}${row + 1}"
+    sheet.conditional_format(
+        row, col, row, col, {"type": "formula", "criteria": f"=TODAY()-{cell}>{labels.STALE_DAYS}", "format": formats.stale_stamp}
+    )
 
 
 def _column(spec: Sheet, key: str) -> Column:

@@ -48,9 +48,10 @@ from .schema.sheets import (
     MARKER_PROPERTY,
     REGLAS,
     REVISAR_SHEET,
+    WARN_DAYS_NAME,
 )
-from .styles import TABLE_STYLE, Formats, colour_due_dates, colour_rows, colour_semaforo
-from .summary_writing import SummaryWriter
+from .styles import TABLE_STYLE, Formats, colour_follow_up
+from .summary_writing import SummaryWriter, stamp
 from .tables import SheetCells, SheetTable, UnknownSheet
 
 DOCUMENT_DATE = dt.datetime(2000, 1, 1)  # fixed, so the same data gives the same bytes
@@ -152,12 +153,15 @@ def write_table(
             )
     semaforo_col, due_col = written.col("semaforo"), written.col("proximo_contacto")
     if computed is not None and len(table.frame) and semaforo_col is not None and due_col is not None:
-        formats = writer.formats
-        first, last = written.first_row, written.last_row
-        colour_semaforo(sheet, formats, first, last, semaforo_col)
-        colour_due_dates(sheet, formats, first, last, due_col, int(refreshed.reglas.dias_aviso))
-        colour_rows(sheet, formats, first, last, written.columns[0].col, written.columns[-1].col, semaforo_col)
+        rows, cols = (written.first_row, written.last_row), (written.columns[0].col, written.columns[-1].col)
+        colour_follow_up(sheet, writer.formats, rows, cols, semaforo_col, due_col, warn_days(refreshed))
     return sheet
+
+
+def warn_days(refreshed: Refreshed) -> str:
+    """``dias_aviso`` as the conditional formats read it: the Reglas cell (by its name), or the value in force when it is not a number."""
+    default = int(refreshed.reglas.dias_aviso)
+    return f"IF(ISNUMBER({WARN_DAYS_NAME}),{WARN_DAYS_NAME},{default})"
 
 
 def _keep_macros(book: xlsxwriter.Workbook, plan: carry.Plan) -> None:
@@ -187,9 +191,10 @@ def write_agenda(book: xlsxwriter.Workbook, writer: CellWriter, refreshed: Refre
     reglas = refreshed.reglas
     title = messages.AGENDA_TITLE.format(hoy=refreshed.hoy.strftime(DATE_FORMAT), days=int(reglas.dias_agenda))
     sheet.write_string(0, 0, title, formats.title)
+    stamp(sheet, formats, 1, 0, refreshed.hoy, span=4)
     plan = refreshed.agenda
     columns = AGENDA_SHEET.columns
-    top = 2
+    top = 3
     sheet.add_table(
         top,
         0,
@@ -207,11 +212,8 @@ def write_agenda(book: xlsxwriter.Workbook, writer: CellWriter, refreshed: Refre
         width = write_typed(sheet, writer, rows, col, column, plan[column.key])
         sheet.set_column(col, col, fit(max(width, header_width(column.label))))
     if len(plan):
-        last_row = top + len(plan)
-        semaforo_col = keys.index("semaforo")
-        colour_semaforo(sheet, formats, top + 1, last_row, semaforo_col)
-        colour_due_dates(sheet, formats, top + 1, last_row, keys.index("fecha"), int(reglas.dias_aviso))
-        colour_rows(sheet, formats, top + 1, last_row, 0, len(keys) - 1, semaforo_col)
+        span = (top + 1, top + len(plan))
+        colour_follow_up(sheet, formats, span, (0, len(keys) - 1), keys.index("semaforo"), keys.index("fecha"), warn_days(refreshed))
     else:
         sheet.write_string(top + 1, 0, messages.AGENDA_EMPTY)
     sheet.freeze_panes(top + 1, 0)
@@ -255,6 +257,14 @@ def write_parameters(book: xlsxwriter.Workbook, writer: CellWriter, portfolio: P
     appended = [{"parameter": p.key, "value": p.default, "description": p.description} for p in missing]
     sheet = book.add_worksheet(table.name)
     write_data_sheet(sheet, writer, table, table_name(table), appended=appended)
+    rows = [row - 1 for row, name in zip(table.frame.index, table.frame["parameter"], strict=True) if isinstance(name, str)]
+    names = [fold(name) for name in table.frame["parameter"] if isinstance(name, str)]
+    names += [fold(extra["parameter"]) for extra in appended]
+    rows += [table.header_row + 1 + table.cells.height + offset for offset in range(len(appended))]
+    row = rows[names.index(fold("dias_aviso"))]
+    quoted = table.name.replace("'", "''")
+    column = column_letters(table.position("value"))
+    book.define_name(WARN_DAYS_NAME, f"='{quoted}'!${column}${row + 1}")
 
 
 DESCRIPTIONS = {fold(p.key): p.description for p in PARAMETERS}

@@ -61,20 +61,31 @@ def test_period_indicators_match_pandas(portfolio: tuple[cartera_xls.Cartera, di
     table = cartera.indicadores["periodos"]
     known = set(raw[CLIENTES.key]["ID"])
     sales = raw[VENTAS.key][raw[VENTAS.key]["Cliente"].isin(known)]
+    followups = raw[SEGUIMIENTO.key]
+    sales_contacts = followups[followups["Tipo"].isin(["llamada", "visita", "reunión"])]  # Reglas' default list
+    compared = 0
     for name, (start, end) in cartera.indicadores["rangos"].items():
+
+        def expected(frame: pd.DataFrame, value: float, start: pd.Timestamp = start, name: str = name) -> float:
+            """A reference period before the sheet's first row has nothing to compare: blank, not 0."""
+            return np.nan if name != CURRENT and frame["Fecha"].min() > start else value
+
         in_period = _between(sales, "Fecha", start, end)
-        assert table.loc["Facturación", name] == pytest.approx(in_period["Importe"].sum())
+        assert table.loc["Facturación", name] == pytest.approx(expected(sales, in_period["Importe"].sum()), nan_ok=True)
         positive = in_period[in_period["Importe"] > 0]
-        assert table.loc["Número de ventas", name] == len(positive[["Cliente", "Fecha"]].drop_duplicates())
-        contacts = _between(raw[SEGUIMIENTO.key], "Fecha", start, end)
-        assert table.loc["Llamadas y contactos de venta", name] == len(contacts)
+        count = len(positive[["Cliente", "Fecha"]].drop_duplicates())
+        assert table.loc["Número de ventas", name] == pytest.approx(expected(sales, count), nan_ok=True)
+        contacts = _between(sales_contacts, "Fecha", start, end)
+        assert table.loc["Llamadas y contactos de venta", name] == pytest.approx(expected(followups, len(contacts)), nan_ok=True)
         complaints = _between(raw[RECLAMOS.key], "Fecha", start, end)
-        assert table.loc["Reclamos recibidos", name] == len(complaints)
+        assert table.loc["Reclamos recibidos", name] == pytest.approx(expected(raw[RECLAMOS.key], len(complaints)), nan_ok=True)
         surveys = _between(raw[ENCUESTAS.key], "Fecha", start, end)
-        expected = surveys["Satisfacción"].mean() if len(surveys) else np.nan
-        assert table.loc["Satisfacción media (1–5)", name] == pytest.approx(expected, nan_ok=True)
+        mean = surveys["Satisfacción"].mean() if len(surveys) else np.nan
+        assert table.loc["Satisfacción media (1–5)", name] == pytest.approx(expected(raw[ENCUESTAS.key], mean), nan_ok=True)
         all_first = sales[(sales["Importe"] > 0) & (sales["Fecha"] <= HOY)].groupby("Cliente")["Fecha"].min()
-        assert table.loc["Clientes nuevos", name] == int(all_first.between(start, end).sum())
+        assert table.loc["Clientes nuevos", name] == pytest.approx(expected(sales, int(all_first.between(start, end).sum())), nan_ok=True)
+        compared += not np.isnan(table.loc["Llamadas y contactos de venta", name])
+    assert compared >= 2  # the demo's contacts go back far enough for the current and previous months
 
 
 def test_monthly_trend_matches_pandas(portfolio: tuple[cartera_xls.Cartera, dict[str, pd.DataFrame]]) -> None:
@@ -103,10 +114,10 @@ def test_concentration_and_products_match_pandas(portfolio: tuple[cartera_xls.Ca
     assert figures["herfindahl"] == pytest.approx((shares**2).sum() * 10_000)
     pareto = cartera.indicadores["pareto"]
     assert pareto["Participación acumulada"].iloc[-1] == pytest.approx(1.0)
-    products = cartera.indicadores["productos"]
-    expected = sales.groupby("Producto")["Importe"].sum().sort_values(ascending=False)
-    assert products["Facturación"].to_dict() == pytest.approx(expected.to_dict())
-    clients_per_product = sales.groupby("Producto")["Cliente"].nunique()
+    products = cartera.indicadores["productos"]  # the last 12 months, like the rest
+    expected = last_year.groupby("Producto")["Importe"].sum().sort_values(ascending=False)
+    assert products["Facturación 12 meses"].to_dict() == pytest.approx(expected.to_dict())
+    clients_per_product = last_year.groupby("Producto")["Cliente"].nunique()
     assert products["Clientes"].to_dict() == clients_per_product.to_dict()
 
 
@@ -138,7 +149,9 @@ def test_empty_periods_and_missing_sheets(tmp_path: Path) -> None:
     out = tmp_path / "salida.xlsx"
     cartera.save(out)
     resumen = [v for row in openpyxl.load_workbook(out)["Resumen"].iter_rows(values_only=True) for v in row if isinstance(v, str)]
-    assert labels.MISSING_SHEET_NOTE.format(sheet="Seguimiento") in resumen
+    assert labels.MISSING_SHEET_NOTE.format(sheet="Seguimiento", indicators=labels.MISSING_SHEET_INDICATORS["seguimiento"]) in resumen
+    assert labels.CLOSE_UNAVAILABLE in resumen  # no Oportunidades, no Seguimiento: said once, and nothing else about it
+    assert not any("Días para cerrar" in text and "primer contacto" in text for text in resumen)
 
 
 def test_demo_has_native_charts_with_the_right_series(tmp_path: Path) -> None:
@@ -201,7 +214,10 @@ def test_remaining_indicators_match_pandas(tmp_path: Path) -> None:
     assert table["Clientes perdidos"] == 1  # C2: Fecha de baja 05/03
     assert table["Clientes nuevos"] == 2  # C1 and C3 bought first in March
     assert table["Clientes perdidos por cada nuevo"] == pytest.approx(0.5)
-    assert table["Días para cerrar una venta"] == pytest.approx(((18) + (10)) / 2)  # won ones only
+    closing = cartera.indicadores["dias_cierre"]  # won ones closed in the window: 18 and 10 days
+    assert closing.loc["Últimos 90 días", "Días para cerrar (media)"] == pytest.approx((18 + 10) / 2)
+    assert closing.loc["Últimos 12 meses", "Ventas cerradas"] == 2
+    assert cartera.indicadores["fuente_dias_cierre"] == "oportunidades"
     answers = pd.Series([10, 3, 8])
     assert table["NPS (recomendación)"] == pytest.approx(100 * ((answers >= 9).mean() - (answers <= 6).mean()))
 
@@ -221,9 +237,5 @@ def test_remaining_indicators_match_pandas(tmp_path: Path) -> None:
     assert sellers.loc["Óscar", "Facturación 12 meses"] == pytest.approx(80.0)
     assert sellers[["nuevo", "activo", "pasivo", "inactivo", "potencial", "perdido"]].to_numpy().sum() == 4
 
-    pairs = cartera.indicadores["pares"]
-    # Buyers: C1 {Maca, Stevia}, C2 {Stevia}, C3 {Maca}; P(Maca)=2/3, P(Stevia)=2/3, P(both)=1/3 → lift 0.75
-    assert pairs.loc[0, "Lift"] == pytest.approx((1 / 3) / ((2 / 3) * (2 / 3)))
-    assert pairs.loc[0, "Clientes con ambos"] == 1
-    offers = cartera.indicadores["ofertas"].set_index("ID")["Producto a ofrecer"].to_dict()
-    assert offers == {"C2": "Maca", "C3": "Stevia"}
+    # One client buys both products: below min_clientes_par = 3, no pair and no offer from it.
+    assert cartera.indicadores["pares"].empty and cartera.indicadores["ofertas"].empty

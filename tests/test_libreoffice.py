@@ -124,11 +124,17 @@ def _fill_pixels(ppm: bytes, colour: tuple[int, int, int]) -> int:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize(("days_from_today", "red", "yellow"), [(-1, True, False), (3, False, True), (30, False, False)])
+@pytest.mark.parametrize(
+    ("days_from_today", "red", "yellow", "word"),
+    [(-1, True, False, "rojo"), (3, False, True, "amarillo"), (30, False, False, "sin alerta")],
+)
 def test_libreoffice_colours_next_contact_against_its_own_today(
-    soffice: str, tmp_path: Path, days_from_today: int, red: bool, yellow: bool
+    soffice: str, tmp_path: Path, days_from_today: int, red: bool, yellow: bool, word: str
 ) -> None:
-    """The Próximo contacto colour comes from LibreOffice's TODAY(), not from the day of the refresh."""
+    """The colours and the Semáforo word come from LibreOffice's TODAY(), not from the day of the refresh.
+
+    Refreshed 60 days ago the action was far ahead (no light); opened today it is overdue, due soon or still ahead.
+    """
     import datetime as dt
 
     from cartera_xls.styles import SEMAFORO_COLOURS
@@ -136,7 +142,7 @@ def test_libreoffice_colours_next_contact_against_its_own_today(
     from .conftest import make_workbook
 
     today = dt.date.today()
-    hoy = today - dt.timedelta(days=60)  # for the rules, the committed action is far ahead: verde
+    hoy = today - dt.timedelta(days=60)  # for the rules, the committed action is far ahead: no light
     action = dt.datetime.combine(today + dt.timedelta(days=days_from_today), dt.time())
     contact = dt.datetime.combine(hoy - dt.timedelta(days=1), dt.time())
     source = make_workbook(
@@ -149,9 +155,13 @@ def test_libreoffice_colours_next_contact_against_its_own_today(
     out = tmp_path / "salida.xlsx"
     refreshed = cartera_xls.refresh(source, out, hoy=hoy)
     assert refreshed.cartera.clientes["Próximo contacto"].tolist() == [action]
-    assert refreshed.cartera.clientes["Semáforo"].tolist() == ["verde"]
+    assert refreshed.cartera.clientes["Semáforo"].tolist() == ["sin alerta"]
     pdf = convert(soffice, out, "pdf", tmp_path / "pdf")
     page = next(n for n in range(1, 40) if "Próximo contacto" in _page_text(pdf, n))
+    text = _page_text(pdf, next(n for n in range(1, 40) if "Estado\npotencial" in _page_text(pdf, n)))  # Clientes' Estado and Semáforo
+    assert word in text.split("\n")  # the Semáforo cell reads the live word, never «sin alerta» beside a red date
+    if word != "sin alerta":
+        assert "sin alerta" not in text
     prefix = tmp_path / "pagina"
     subprocess.run(["pdftoppm", "-r", "40", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(prefix)], check=True)
     ppm = prefix.with_suffix(".ppm").read_bytes()
@@ -164,3 +174,21 @@ def test_libreoffice_colours_next_contact_against_its_own_today(
 def _page_text(pdf: Path, number: int) -> str:
     command = ["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"]
     return subprocess.run(command, capture_output=True, text=True, check=False).stdout
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize(("days_ago", "stale"), [(0, False), (10, True)])
+def test_libreoffice_shows_a_stale_refresh_in_orange_words(soffice: str, tmp_path: Path, days_ago: int, stale: bool) -> None:
+    """«Actualizado el …» turns into «… actualice la cartera» by LibreOffice's own TODAY() once the file is a week old."""
+    import datetime as dt
+
+    from .conftest import make_workbook
+
+    hoy = dt.date.today() - dt.timedelta(days=days_ago)
+    source = make_workbook(tmp_path / "c.xlsx", {"Clientes": [["ID", "Nombre"], ["C1", "Ana"]]})
+    out = tmp_path / "salida.xlsx"
+    cartera_xls.refresh(source, out, hoy=hoy)
+    pdf = convert(soffice, out, "pdf", tmp_path / "pdf")
+    first_page = _page_text(pdf, 1)
+    assert f"Actualizado el {hoy:%d/%m/%Y}" in first_page
+    assert ("actualice la cartera" in first_page) is stale  # 10 days > summary.STALE_DAYS

@@ -111,41 +111,57 @@ def test_pasivo_is_the_bottom_quarter_in_revenue_and_purchases(tmp_path: Path) -
     assert classify(tmp_path, purchases=(100,), amounts=(9000.0,), others=others)["Estado"] == "activo"
 
 
+# HOY is Monday 02/11/2026; the follow-up day is Friday (30/10, 06/11, 13/11…). By default C1 bought once,
+# 100 days ago (activo), and was last contacted 5 days ago (28/10): its periodic contact falls on the
+# Friday after 28/10 + 31 days = 28/11, that is 04/12, more than dias_aviso = 7 days ahead.
+PERIODIC_AHEAD = messages.REASON_NO_CONTACT.format(due="04/12/2026", date="28/10/2026")
 SEMAFORO_CASES = [
-    ("nothing pending", {}, "verde", messages.REASON_NOTHING),
+    ("prospect with nothing pending", {"purchases": (), "contacts": ({"days": 20},)}, "sin alerta", messages.REASON_NOTHING),
+    ("only the periodic contact ahead", {}, "sin alerta", PERIODIC_AHEAD),
     (
         "committed action overdue by a day",
         {"contacts": ({"days": 5, "action": "Llamar", "action_in": -1},)},
         "rojo",
-        messages.REASON_OVERDUE.format(date="01/11/2026", action="Llamar"),
+        messages.REASON_COMMITTED_OVERDUE.format(date="01/11/2026", action="Llamar"),
     ),
     (
         "committed action due today",
         {"contacts": ({"days": 5, "action": "Llamar", "action_in": 0},)},
         "amarillo",
-        messages.REASON_DUE.format(date="02/11/2026", action="Llamar"),
+        messages.REASON_COMMITTED.format(date="02/11/2026", action="Llamar"),
     ),
     (
         "committed action in 7 days",
         {"contacts": ({"days": 5, "action": "Llamar", "action_in": 7},)},
         "amarillo",
-        messages.REASON_DUE.format(date="09/11/2026", action="Llamar"),
+        messages.REASON_COMMITTED.format(date="09/11/2026", action="Llamar"),
     ),
-    ("committed action in 8 days", {"contacts": ({"days": 5, "action": "Llamar", "action_in": 8},)}, "verde", messages.REASON_NOTHING),
+    (
+        "committed action in 8 days: listed, no light",
+        {"contacts": ({"days": 5, "action": "Llamar", "action_in": 8},)},
+        "sin alerta",
+        messages.REASON_COMMITTED.format(date="10/11/2026", action="Llamar"),
+    ),
     (
         "action done: a contact on its date",
         {"contacts": ({"days": 9, "action": "Llamar", "action_in": -3}, {"days": 3})},
-        "verde",
-        messages.REASON_NOTHING,
+        "sin alerta",
+        messages.REASON_NO_CONTACT.format(due="04/12/2026", date="30/10/2026"),
     ),
     (
-        "action rescheduled by a later contact",
+        "a later contact without a next step leaves the action open",
+        {"contacts": ({"days": 9, "action": "Llamar", "action_in": 3}, {"days": 5})},
+        "amarillo",
+        messages.REASON_COMMITTED.format(date="05/11/2026", action="Llamar"),
+    ),
+    (
+        "action replaced by a later next step",
         {"contacts": ({"days": 9, "action": "Llamar", "action_in": -3}, {"days": 5, "action": "Visitar", "action_in": 20})},
-        "verde",
-        messages.REASON_NOTHING,
+        "sin alerta",
+        messages.REASON_COMMITTED.format(date="22/11/2026", action="Visitar"),
     ),
     ("open complaint", {"complaints": ({"days": 4, "status": "abierto"},)}, "rojo", messages.REASON_COMPLAINT.format(date="29/10/2026")),
-    ("resolved complaint", {"complaints": ({"days": 4, "status": "resuelto"},)}, "verde", messages.REASON_NOTHING),
+    ("resolved complaint", {"complaints": ({"days": 4, "status": "resuelto"},)}, "sin alerta", PERIODIC_AHEAD),
     (
         "A client gone inactive",
         {"purchases": (181,), "amounts": (5000.0,), "others": (("C2", (181,), 10.0),)},
@@ -167,65 +183,101 @@ SEMAFORO_CASES = [
     (
         "hot prospect contacted 7 days ago",
         {"purchases": (), "client": {"Probabilidad de compra": "70%"}, "contacts": ({"days": 7},)},
-        "verde",
+        "sin alerta",
         messages.REASON_NOTHING,
     ),
     (
         "lukewarm prospect",
         {"purchases": (), "client": {"Probabilidad de compra": "69%"}, "contacts": ({"days": 20},)},
-        "verde",
+        "sin alerta",
         messages.REASON_NOTHING,
     ),
     (
-        "repurchase expected in 7 days",
+        # Every 30 days, last on 10/10: expected 09/11 (Monday); the reminder is the Friday before, 06/11, within 7 days.
+        "repurchase reminder within dias_aviso",
         {"purchases": (23, 53, 83)},
         "amarillo",
-        messages.REASON_REPURCHASE.format(date="09/11/2026"),
+        messages.REASON_REPURCHASE.format(date="09/11/2026", due="06/11/2026"),
     ),
-    ("repurchase expected in 8 days", {"purchases": (22, 52, 82)}, "verde", messages.REASON_NOTHING),
     (
+        # Last on 18/10: expected 17/11; reminder on Friday 13/11, before the periodic contact of 04/12.
+        "repurchase reminder ahead comes before the periodic contact",
+        {"purchases": (15, 45, 75)},
+        "sin alerta",
+        messages.REASON_REPURCHASE.format(date="17/11/2026", due="13/11/2026"),
+    ),
+    (
+        # Last on 23/09: expected 23/10, reminder 16/10; no contact since 03/10 (before its week): overdue, on its date.
+        "repurchase reminder that passed",
+        {"purchases": (40, 70, 100), "contacts": ({"days": 30},)},
+        "rojo",
+        messages.REASON_REPURCHASE_OVERDUE.format(date="23/10/2026", due="16/10/2026"),
+    ),
+    (
+        # Last contact 02/10: 31 days later is 02/11, the reminder the Friday after, 06/11.
         "no contact for 31 days",
         {"contacts": ({"days": 31},)},
         "amarillo",
-        messages.REASON_NO_CONTACT.format(days=31),
+        messages.REASON_NO_CONTACT.format(due="06/11/2026", date="02/10/2026"),
     ),
-    ("no contact for 30 days", {"contacts": ({"days": 30},)}, "verde", messages.REASON_NOTHING),
     (
+        "no contact for 25 days",
+        {"contacts": ({"days": 25},)},
+        "sin alerta",
+        messages.REASON_NO_CONTACT.format(due="13/11/2026", date="08/10/2026"),
+    ),
+    (
+        # Last contact 23/09: the reminder fell on Friday 30/10 and nobody called; it stays there, red.
+        "periodic reminder that passed",
+        {"contacts": ({"days": 40},)},
+        "rojo",
+        messages.REASON_NO_CONTACT_OVERDUE.format(due="30/10/2026", date="23/09/2026"),
+    ),
+    (
+        # Client since its first purchase on 25/07; 31 days later is 25/08, the reminder Friday 28/08.
         "never contacted active client",
         {"contacts": ()},
-        "amarillo",
-        messages.REASON_NEVER_CONTACTED,
+        "rojo",
+        messages.REASON_NEVER_CONTACTED_OVERDUE.format(due="28/08/2026", date="25/07/2026"),
     ),
     (
         "waiting for their answer 11 days",
         {"contacts": ({"days": 11, "waiting": "sí"},)},
         "amarillo",
-        messages.REASON_WAITING_LONG.format(date="22/10/2026", days=11),
+        messages.REASON_WAITING_LONG.format(date="22/10/2026", due="06/11/2026"),
     ),
     (
-        "waiting for their answer 10 days",
+        "waiting for their answer 10 days: green",
         {"contacts": ({"days": 10, "waiting": "sí"},)},
         "verde",
-        messages.REASON_WAITING.format(date="23/10/2026"),
+        messages.REASON_WAITING.format(date="23/10/2026", due="06/11/2026"),
+    ),
+    (
+        "answer reminder that passed",
+        {"contacts": ({"days": 20, "waiting": "sí"},)},
+        "rojo",
+        messages.REASON_WAITING_OVERDUE.format(date="13/10/2026", due="30/10/2026"),
     ),
     ("lost client", {"purchases": (500,)}, "—", messages.REASON_LOST),
     (
-        "overdue beats complaint",
+        "every reason, most urgent first",
         {"contacts": ({"days": 5, "action": "Llamar", "action_in": -2},), "complaints": ({"days": 4, "status": "abierto"},)},
         "rojo",
-        messages.REASON_OVERDUE.format(date="31/10/2026", action="Llamar"),
+        messages.REASON_COMMITTED_OVERDUE.format(date="31/10/2026", action="Llamar")
+        + " "
+        + messages.REASON_COMPLAINT.format(date="29/10/2026"),
     ),
     (
-        "red beats yellow",
-        {"contacts": ({"days": 40},), "complaints": ({"days": 4, "status": "abierto"},)},
+        "red and yellow both listed",
+        {"contacts": ({"days": 5, "action": "Llamar", "action_in": 3},), "complaints": ({"days": 4, "status": "abierto"},)},
         "rojo",
-        messages.REASON_COMPLAINT.format(date="29/10/2026"),
+        messages.REASON_COMPLAINT.format(date="29/10/2026") + " " + messages.REASON_COMMITTED.format(date="05/11/2026", action="Llamar"),
     ),
     (
         "dias_aviso from Reglas",
         {"contacts": ({"days": 5, "action": "Llamar", "action_in": 10},), "reglas": {"dias_aviso": 10}},
         "amarillo",
-        messages.REASON_DUE.format(date="12/11/2026", action="Llamar"),
+        messages.REASON_COMMITTED.format(date="12/11/2026", action="Llamar"),
     ),
 ]
 
@@ -238,17 +290,30 @@ def test_semaforo_and_reason(tmp_path: Path, case: str, kwargs: dict[str, Any], 
 
 def test_next_contact_dates(tmp_path: Path) -> None:
     committed = classify(tmp_path, contacts=({"days": 5, "action": "Llamar", "action_in": 3},))
-    assert committed["Próximo contacto"] == ago(-3)  # the team's own date wins
+    assert committed["Próximo contacto"] == ago(-3)  # the team's own date
     assert committed["Acción sugerida"] == "Llamar"
-    red = classify(tmp_path, complaints=({"days": 4, "status": "abierto"},))
-    assert red["Próximo contacto"] == ago(0)
-    assert red["Acción sugerida"] == messages.ACTION_COMPLAINT
+    red = classify(tmp_path, complaints=({"days": 4, "status": "abierto"},), contacts=({"days": 5, "action": "Llamar", "action_in": 5},))
+    assert red["Próximo contacto"] == ago(0)  # red is due now, not on the other action's date
+    assert red["Acción sugerida"] == messages.ACTION_COMPLAINT[0]
     yellow = classify(tmp_path, contacts=({"days": 31},))
-    assert yellow["Próximo contacto"] == FRIDAY_AFTER_HOY  # moved to the weekly follow-up day
+    assert yellow["Próximo contacto"] == FRIDAY_AFTER_HOY  # on the weekly follow-up day
     monday = classify(tmp_path, contacts=({"days": 31},), reglas={"dia_seguimiento": "lunes"})
-    assert monday["Próximo contacto"] == ago(0)
+    assert monday["Próximo contacto"] == ago(0)  # 02/10 + 31 days is Monday 02/11 itself
+    overdue = classify(tmp_path, contacts=({"days": 40},))
+    assert overdue["Próximo contacto"] == dt.datetime(2026, 10, 30)  # the reminder's own past day: overdue
+    repurchase = classify(tmp_path, purchases=(15, 45, 75))
+    assert repurchase["Próximo contacto"] == dt.datetime(2026, 11, 13)  # before the repurchase of 17/11, not at 04/12
     lost = classify(tmp_path, purchases=(500,))
     assert lost["Próximo contacto"] is None or str(lost["Próximo contacto"]) == "NaT"
+
+
+def test_a_client_who_is_not_a_self_buyer_is_visited(tmp_path: Path) -> None:
+    client = {"Compra por iniciativa propia": "no"}
+    complaint = classify(tmp_path, client=client, complaints=({"days": 4, "status": "abierto"},))
+    assert complaint["Acción sugerida"] == messages.ACTION_COMPLAINT[1] == "Resolver el reclamo y visitar al cliente"
+    periodic = classify(tmp_path, client=client, contacts=({"days": 31},))
+    assert periodic["Acción sugerida"] == messages.ACTION_NO_CONTACT[1] == "Visitar para mantener el contacto"
+    assert classify(tmp_path, contacts=({"days": 31},))["Acción sugerida"] == "Llamar para mantener el contacto"
 
 
 def test_volume_and_abc(tmp_path: Path) -> None:

@@ -76,23 +76,29 @@ def test_volumen_against_the_average_buyer() -> None:
 
 
 def test_estados_first_match_wins() -> None:
-    clients = pd.DataFrame({"id": ["C1", "C2", "C3", "C4"], "churn_date": [pd.NaT, pd.NaT, pd.NaT, day(1)]}, index=[2, 3, 4, 5])
+    churn = [pd.NaT, pd.NaT, pd.NaT, day(1), day(20)]
+    clients = pd.DataFrame({"id": ["C1", "C2", "C3", "C4", "C5"], "churn_date": churn}, index=[2, 3, 4, 5, 6])
     metrics = pd.DataFrame(
         {
-            "dias_sin_comprar": pd.array([10, pd.NA, 200, 10], dtype="Int64"),
-            "compras": pd.array([5, 0, 1, 5], dtype="Int64"),
-            "intervalo": pd.array([20, pd.NA, pd.NA, 20], dtype="Int64"),
-            "primera_compra": [day(300), pd.NaT, day(200), day(300)],
-            "facturacion_12m": [100.0, 0.0, 10.0, 100.0],
-            "compras_12m": pd.array([5, 0, 1, 5], dtype="Int64"),
+            "dias_sin_comprar": pd.array([10, pd.NA, 200, 10, 10], dtype="Int64"),
+            "compras": pd.array([5, 0, 1, 5, 5], dtype="Int64"),
+            "intervalo": pd.array([20, pd.NA, pd.NA, 20, 20], dtype="Int64"),
+            "primera_compra": [day(300), pd.NaT, day(200), day(300), day(300)],
+            "ultima_compra": [day(10), pd.NaT, day(200), day(10), day(10)],
+            "facturacion_12m": [100.0, 0.0, 10.0, 100.0, 100.0],
+            "compras_12m": pd.array([5, 0, 1, 5, 5], dtype="Int64"),
         },
         index=clients.index,
     )
-    assert rules.estados(clients, metrics, REGLAS, HOY).tolist() == ["activo", "potencial", "inactivo", "perdido"]
+    # C4 left yesterday, after its last purchase: lost. C5 left 20 days ago but bought 10 days ago: reactivated.
+    assert rules.estados(clients, metrics, REGLAS, HOY).tolist() == ["activo", "potencial", "inactivo", "perdido", "activo"]
+    assert rules.reactivated(clients, metrics, HOY).tolist() == [False, False, False, False, True]
 
 
-def test_semaforo_reasons_and_dates() -> None:
+def test_actions_semaforo_agenda_and_dates() -> None:
     base = {
+        "id": "C",
+        "name": "Ana",
         "estado": "activo",
         "abc": "B",
         "volumen": "medio",
@@ -101,25 +107,51 @@ def test_semaforo_reasons_and_dates() -> None:
         "reclamo_desde": pd.NaT,
         "esperando_desde": pd.NaT,
         "compra_esperada": pd.NaT,
+        "primera_compra": day(300),
+        "ultima_compra": day(40),
         "ultimo_contacto": day(3),
         "dias_sin_contacto": 3,
-        "dias_sin_comprar": 5,
-        "accion_fecha": pd.NaT,
-        "accion_texto": None,
+        "dias_sin_comprar": 40,
+        "referidos": 0,
     }
     frame = pd.DataFrame(
         [
-            {**base, "accion_fecha": day(2), "accion_texto": "Llamar"},  # committed action overdue
-            {**base, "esperando_desde": day(4)},  # waiting for their answer, within 10 days
-            {**base, "estado": "perdido"},
-        ]
+            {**base, "id": "C1"},  # a committed action overdue since Saturday 31/10
+            {**base, "id": "C2", "esperando_desde": day(4)},  # waiting since 29/10: green, reminder on Friday 13/11
+            {**base, "id": "C3", "estado": "perdido"},
+            {**base, "id": "C4", "reclamos_abiertos": 1, "reclamo_desde": day(6)},  # a complaint, and an action on 05/11
+            {**base, "id": "C5"},  # last contact 30/10: periodic contact on the Friday after 30/11, 04/12
+        ],
+        index=[2, 3, 4, 5, 6],
     )
-    result = followup.semaforo(frame, REGLAS, HOY)
-    assert result["semaforo"].tolist() == ["rojo", "verde", "—"]
-    assert result.loc[0, "motivo"] == f"Acción comprometida vencida el {day(2):%d/%m/%Y}: Llamar."
-    assert result.loc[0, "proximo_contacto"] == day(2)
-    assert result.loc[1, "proximo_contacto"] == HOY + pd.Timedelta(days=11)  # the day after the wait ends: a Friday
-    assert result["proximo_contacto"].isna().tolist() == [False, False, True]
+    committed = pd.DataFrame(
+        {"fila": [2, 5], "fecha": [day(2), day(-3)], "texto": ["Llamar", "Enviar muestras"], "clave": ["20261028-1", "20261027-1"]}
+    )
+    found = followup.actions(frame, committed, REGLAS, HOY)
+    # One row per action; a periodic contact only where no other action comes first (C5).
+    assert sorted(zip(found["fila"], found["tipo"], strict=True)) == [
+        (2, "accion"),
+        (3, "respuesta"),
+        (5, "accion"),
+        (5, "reclamo"),
+        (6, "contacto"),
+    ]
+    result = followup.semaforo(frame, found, HOY)
+    assert result["semaforo"].tolist() == ["rojo", "verde", "—", "rojo", "sin alerta"]
+    assert result.loc[2, "motivo"] == "Vencida desde el 31/10/2026: Llamar."
+    assert result.loc[5, "motivo"] == "Reclamo abierto desde el 27/10/2026. Acción comprometida para el 05/11/2026: Enviar muestras."
+    assert result.loc[6, "motivo"] == "Contacto periódico el 04/12/2026 (último contacto el 30/10/2026)."
+    expected_dates = [day(2), pd.Timestamp("2026-11-13"), pd.NaT, HOY, pd.Timestamp("2026-12-04")]
+    assert result["proximo_contacto"].tolist() == expected_dates  # red due now (C4), not on its other action's day
+    assert result["acciones_vencidas"].tolist() == [1, 0, 0, 0, 0]
+    plan = followup.agenda(frame, frame, found, REGLAS, HOY)  # up to 16/11: not C5's contact of 04/12
+    assert list(zip(plan["id"], plan["fecha"], plan["semaforo"], strict=True)) == [
+        ("C1", day(2), "rojo"),
+        ("C4", HOY, "rojo"),
+        ("C4", day(-3), "amarillo"),
+        ("C2", pd.Timestamp("2026-11-13"), "verde"),
+    ]
+    assert plan["clave"].tolist() == ["C1-accion-20261028-1", "C4-reclamo", "C4-accion-20261027-1", "C2-respuesta"]
 
 
 def test_assign_ids_returns_a_new_table_and_leaves_its_input() -> None:

@@ -35,6 +35,10 @@ UNKNOWN_CLIENT = (
     "Escriba el ID o el nombre exacto de un cliente, o dé de alta al cliente.",
 )
 AMBIGUOUS_CLIENT = ("«{value}» coincide con varios clientes (filas {rows}).", "Escriba el ID del cliente en lugar del nombre.")
+BOUGHT_AFTER_CHURN = (
+    "Compró después de su baja: ¿reactivado? (última compra el {last}).",
+    "Se trata como reactivado. Si volvió, borre la Fecha de baja; si no, revise la venta en Ventas.",
+)
 SUSPECTED_DUPLICATE = (
     "Posible cliente duplicado de la fila {other} ({reason}).",
     "Revise si es el mismo cliente; la herramienta nunca los fusiona.",
@@ -174,11 +178,14 @@ INSTRUCTIONS = (
     "Hojas de datos (las que escribe el equipo):",
     "• Clientes: un cliente o prospecto por fila. Solo el Nombre es obligatorio; el ID se asigna solo si lo deja vacío.",
     "• Ventas: una línea de factura por fila. Cliente puede ser el ID o el nombre exacto. Un importe negativo es una nota de crédito.",
-    "• Seguimiento: cada llamada, visita, email, muestra o encuesta. Anote la próxima acción y su fecha.",
+    "• Seguimiento: cada llamada, visita, email, muestra o encuesta. Anote la próxima acción y su fecha (y su hora, si la tiene).",
     "• Oportunidades, Encuestas y Reclamos: opcionales; si están, sus indicadores aparecen solos.",
     "• Reglas: los umbrales de las reglas (días, porcentajes, día de seguimiento). Cambie el Valor y actualice.",
     "",
     "Columnas grises: las calcula la herramienta (Estado, Semáforo, Motivo, Próximo contacto…). No las edite: se recalculan.",
+    "Semáforo: rojo = es para hoy o ya venció; amarillo = llega en los próximos días; verde = esperamos que diga si le interesa;",
+    "sin alerta = nada pendiente por ahora; gris = cliente perdido. El Motivo enumera cada acción pendiente, la más urgente primero.",
+    "Un recordatorio que pasa sin un contacto anotado en Seguimiento queda en su fecha y se pone en rojo: anote cada contacto.",
     "Puede añadir columnas y hojas propias: se conservan tal cual.",
     "",
     "Para actualizar: python -m cartera_xls refresh este_archivo.xlsx",
@@ -187,8 +194,10 @@ INSTRUCTIONS = (
 )
 
 # --- Why a client has its colour (the Motivo column) -----------------------------
+# Every pending action of a client is one reason; the Motivo lists them all, most urgent first.
 REASON_LOST = "Cliente perdido: fuera del seguimiento."
-REASON_OVERDUE = "Acción comprometida vencida el {date}: {action}."
+REASON_COMMITTED = "Acción comprometida para el {date}: {action}."
+REASON_COMMITTED_OVERDUE = "Vencida desde el {date}: {action}."
 REASON_COMPLAINT = "Reclamo abierto desde el {date}."
 REASON_KEY_INACTIVE = "Cliente {who} inactivo: {days} días sin comprar."
 REASON_KEY_A = "clase A"
@@ -196,24 +205,28 @@ REASON_KEY_HIGH = "de volumen alto"
 REASON_HOT_PROSPECT = "Prospecto con probabilidad {probability}: {since}."
 REASON_NEVER = "nunca contactado"
 REASON_SINCE = "sin contacto hace {days} días"
-REASON_DUE = "Acción prevista el {date}: {action}."
-REASON_REPURCHASE = "Recompra esperada el {date}."
-REASON_NO_CONTACT = "Sin contacto hace {days} días."
-REASON_NEVER_CONTACTED = "Nunca contactado."
-REASON_WAITING_LONG = "Esperando su respuesta desde el {date} ({days} días)."
-REASON_WAITING = "Esperando que diga si le interesa (desde el {date})."
+REASON_REPURCHASE = "Recompra esperada el {date}: avisar el {due}."
+REASON_REPURCHASE_OVERDUE = "Vencido desde el {due}: aviso de recompra (esperada el {date})."
+REASON_NO_CONTACT = "Contacto periódico el {due} (último contacto el {date})."
+REASON_NO_CONTACT_OVERDUE = "Vencido desde el {due}: sin contacto desde el {date}."
+REASON_NEVER_CONTACTED = "Primer contacto el {due} (nunca contactado; cliente desde el {date})."
+REASON_NEVER_CONTACTED_OVERDUE = "Vencido desde el {due}: nunca contactado (cliente desde el {date})."
+REASON_WAITING = "Esperando que diga si le interesa (desde el {date}); recordar el {due} si no contesta."
+REASON_WAITING_LONG = "Sin respuesta desde el {date}: recordarle el {due}."
+REASON_WAITING_OVERDUE = "Vencido desde el {due}: sin respuesta desde el {date}."
 REASON_NOTHING = "Nada pendiente."
 NO_ACTION_TEXT = "acción sin describir"
+MORE_PRODUCTS = " y {count} más"
 
 # --- Suggested action when the team committed none (the Acción sugerida column) -
-ACTION_COMPLAINT = "Resolver el reclamo y llamar al cliente"
-ACTION_KEY_INACTIVE = "Visitar: cliente importante que dejó de comprar"
-ACTION_HOT_PROSPECT = "Llamar al prospecto y proponer una reunión"
-ACTION_REPURCHASE = "Llamar para la reposición"
-ACTION_NO_CONTACT = "Llamar para mantener el contacto"
-ACTION_WAITING_LONG = "Recordarle la propuesta pendiente"
-ACTION_WAITING = "Esperar su respuesta"
-ACTION_ROUTINE = "Seguimiento de rutina"
+# (call, visit): a client who does not buy on their own initiative is visited (seed 003).
+ACTION_COMPLAINT = ("Resolver el reclamo y llamar al cliente", "Resolver el reclamo y visitar al cliente")
+ACTION_KEY_INACTIVE = ("Visitar: cliente importante que dejó de comprar", "Visitar: cliente importante que dejó de comprar")
+ACTION_HOT_PROSPECT = ("Llamar al prospecto y proponer una reunión", "Visitar al prospecto y presentarle la propuesta")
+ACTION_REPURCHASE = ("Llamar para la reposición", "Visitar para la reposición")
+ACTION_NO_CONTACT = ("Llamar para mantener el contacto", "Visitar para mantener el contacto")
+ACTION_WAITING_LONG = ("Recordarle la propuesta pendiente", "Visitarle para recordarle la propuesta")
+ACTION_WAITING = ("Esperar su respuesta", "Esperar su respuesta")
 
 # --- Command line summary of the rules ------------------------------------------
 CLI_SUMMARY_ESTADOS = "Por estado: {counts}"
@@ -221,6 +234,7 @@ CLI_SUMMARY_SEMAFORO = "Semáforo: {counts}"
 CLI_AGENDA_WRITTEN = "Agenda exportada: {path} ({count} acciones)"
 CLI_ICS_HELP = "exportar la agenda como eventos de calendario (.ics)"
 ICS_SUMMARY = "{action} — {client}"
+ICS_OVERDUE = "VENCIDA ({date}): {summary}"
 ICS_DESCRIPTION = "Cliente: {client} ({company})\nTeléfono: {phone}\nEmail: {email}\nMotivo: {reason}\nSemáforo: {colour}"
 
 # --- The Agenda sheet -------------------------------------------------------------

@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+import re
+import zoneinfo
 from dataclasses import dataclass, fields
 
-from .structure import Parameter, parameter
+from .sheets import CONTACT_TYPES
+from .structure import Parameter, fold, parameter
 
 WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 PERIOD_MONTH = "mes"
 PERIOD_QUARTER = "trimestre"
 PERIOD_YEAR = "año"
 PERIODS = (PERIOD_MONTH, PERIOD_QUARTER, PERIOD_YEAR)
+_LIST_SEPARATORS = re.compile(r"\s*[,;]\s*")
+
+
+def time_zone(text: str) -> str:
+    """An IANA time zone name (``Europe/Madrid``, ``America/Lima``) as the calendar needs it."""
+    name = text.strip()
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise ValueError(name) from None
+    return name
+
+
+def contact_types(text: str) -> str:
+    """A list of contact types of Seguimiento (``llamada, visita``), written back in their canonical spelling."""
+    by_fold = {fold(kind): kind for kind in CONTACT_TYPES}
+    names = [name for name in _LIST_SEPARATORS.split(text.strip()) if name]
+    if not names or any(fold(name) not in by_fold for name in names):
+        raise ValueError(text)
+    return ", ".join(dict.fromkeys(by_fold[fold(name)] for name in names))
 
 
 @dataclass(frozen=True)
@@ -34,7 +57,12 @@ class Reglas:
         2, "Un cliente con 3 o más compras está inactivo si pasa este múltiplo de su intervalo habitual sin comprar.", minimum=1
     )
     percentil_pasivo: float = parameter(
-        25, "Percentil inferior (facturación y número de compras de 12 meses) que marca a un cliente como pasivo.", minimum=0, maximum=100
+        25,
+        "Percentil inferior (facturación y número de compras de 12 meses) que marca a un cliente como pasivo. "
+        "Un grupo de clientes empatados que no cabe entero en el percentil no se marca (nunca más de esa parte); "
+        "con menos de 4 clientes por clasificar no se marca ninguno.",
+        minimum=0,
+        maximum=100,
     )
     factor_volumen: float = parameter(
         1.0, "Volumen alto: facturación de 12 meses mayor que este múltiplo del promedio por cliente comprador.", minimum=0
@@ -42,14 +70,50 @@ class Reglas:
     factor_volumen_bajo: float = parameter(
         0.5, "Volumen bajo: facturación de 12 meses menor que este múltiplo del promedio; entre ambos, medio.", minimum=0
     )
-    abc_a: float = parameter(80, "Clase A: clientes que hacen este porcentaje acumulado de la facturación.", minimum=0, maximum=100)
+    abc_a: float = parameter(
+        80,
+        "Clase A: clientes que hacen este porcentaje acumulado de la facturación (a igual facturación, igual clase).",
+        minimum=0,
+        maximum=100,
+    )
     abc_b: float = parameter(95, "Clase B: hasta este porcentaje acumulado; el resto es clase C.", minimum=0, maximum=100)
     prob_alta: float = parameter(70, "Probabilidad de compra (%) a partir de la cual un prospecto es prioritario.", minimum=0, maximum=100)
-    dias_aviso: int = parameter(7, "Días de antelación con que se avisa de una acción o recompra próxima.", minimum=0)
-    dias_sin_contacto: int = parameter(30, "Días sin contacto tras los que se recuerda llamar a un cliente activo o nuevo.", minimum=1)
-    dias_espera_respuesta: int = parameter(10, "Días de espera de una respuesta del cliente antes de recordarle.", minimum=0)
+    dias_aviso: int = parameter(
+        7,
+        "Días de antelación con que una acción o un recordatorio se pone en amarillo. Si su fecha pasa sin un contacto "
+        "registrado en Seguimiento, queda en su fecha y se pone en rojo (vencido): nunca se corre a otro día.",
+        minimum=0,
+    )
+    dias_sin_contacto: int = parameter(
+        30,
+        "Días sin contacto tras los que se recuerda llamar a un cliente activo o nuevo (el recordatorio cae en el día de seguimiento).",
+        minimum=1,
+    )
+    dias_espera_respuesta: int = parameter(
+        10,
+        "Días en verde esperando que el cliente diga si le interesa; pasados, recordatorio en amarillo. "
+        "Un cliente sin nada pendiente no tiene color: «sin alerta».",
+        minimum=0,
+    )
     dia_seguimiento: str = parameter("viernes", "Día fijo de la semana para el seguimiento de clientes.", choices=WEEKDAYS)
-    dias_agenda: int = parameter(14, "Días hacia adelante que cubre la hoja Agenda.", minimum=1)
+    dias_agenda: int = parameter(
+        14,
+        "Días hacia adelante que cubre la hoja Agenda: una fila por acción pendiente (un cliente puede tener varias).",
+        minimum=1,
+    )
+    zona_horaria: str = parameter(
+        "Europe/Madrid",
+        "Zona horaria del equipo (nombre IANA, p. ej. America/Lima): la hora de las acciones en el calendario exportado.",
+        check=time_zone,
+    )
+    min_clientes_par: int = parameter(
+        3, "Venta cruzada: un par de productos se muestra y se usa para ofrecer solo si lo compran al menos estos clientes.", minimum=1
+    )
+    tipos_contacto_venta: str = parameter(
+        "llamada, visita, reunión",
+        "Tipos de contacto de Seguimiento que cuentan como «llamadas y contactos de venta» en el Resumen, separados por comas.",
+        check=contact_types,
+    )
     umbral_top1: float = parameter(
         20, "Aviso de concentración si un solo cliente supera este porcentaje de la facturación.", minimum=0, maximum=100
     )
@@ -60,9 +124,22 @@ class Reglas:
     moneda: str = parameter("€", "Símbolo de moneda de los importes.")
     respaldos: int = parameter(10, "Cuántos respaldos del libro se guardan en la carpeta «respaldos».", minimum=0)
 
+    @property
+    def sales_contact_types(self) -> tuple[str, ...]:
+        """The contact types that count as sales contacts, canonical."""
+        return tuple(contact_types(self.tipos_contacto_venta).split(", "))
+
 
 PARAMETERS: tuple[Parameter, ...] = tuple(
-    Parameter(f.name, f.default, f.metadata["description"], f.metadata["choices"], f.metadata["minimum"], f.metadata["maximum"])  # type: ignore[arg-type]
+    Parameter(
+        f.name,
+        f.default,  # type: ignore[arg-type]
+        f.metadata["description"],
+        f.metadata["choices"],
+        f.metadata["minimum"],
+        f.metadata["maximum"],
+        f.metadata["check"],
+    )
     for f in fields(Reglas)
 )
 PARAMETERS_BY_KEY = {p.key: p for p in PARAMETERS}

@@ -36,9 +36,14 @@ ESTADOS = (ESTADO_NUEVO, ESTADO_ACTIVO, ESTADO_PASIVO, ESTADO_INACTIVO, ESTADO_P
 ROJO = "rojo"
 AMARILLO = "amarillo"
 VERDE = "verde"
+SIN_ALERTA = "sin alerta"  # nothing due within dias_aviso days and not waiting for an answer: no light
 SIN_COLOR = "—"  # lost clients: grey, out of the agenda
-SEMAFOROS = (ROJO, AMARILLO, VERDE, SIN_COLOR)
-SEMAFORO_PRIORITY = {ROJO: 0, AMARILLO: 1, VERDE: 2, SIN_COLOR: 3}
+SEMAFOROS = (ROJO, AMARILLO, VERDE, SIN_ALERTA, SIN_COLOR)
+SEMAFORO_PRIORITY = {ROJO: 0, AMARILLO: 1, VERDE: 2, SIN_ALERTA: 3, SIN_COLOR: 4}
+
+PERSONA = "persona"
+EMPRESA = "empresa"
+CLIENT_TYPES = (PERSONA, EMPRESA)
 
 VOLUMEN_ALTO = "alto"
 VOLUMEN_MEDIO = "medio"
@@ -71,6 +76,7 @@ LIST_TIPO_CONTACTO = "Tipo de contacto"
 LIST_ESTADO_OPORTUNIDAD = "Estado de oportunidad"
 LIST_ESTADO_RECLAMO = "Estado de reclamo"
 LIST_ORIGEN = "Origen"
+LIST_PERSONA_EMPRESA = "Persona o empresa"
 LIST_CLIENTES = "Clientes"
 LIST_VENDEDORES = "Vendedores"
 FIXED_LISTS: dict[str, tuple[str, ...]] = {
@@ -79,6 +85,7 @@ FIXED_LISTS: dict[str, tuple[str, ...]] = {
     LIST_ESTADO_OPORTUNIDAD: OPPORTUNITY_STATES,
     LIST_ESTADO_RECLAMO: COMPLAINT_STATES,
     LIST_ORIGEN: SOURCES,
+    LIST_PERSONA_EMPRESA: CLIENT_TYPES,
 }
 
 _CLIENT_ALIASES = ("Cliente", "ID cliente", "Id. cliente", "Código cliente", "Nombre cliente", "Razón social")
@@ -115,6 +122,31 @@ CLIENTES = Sheet(
         Column("id", "ID", Kind.ID, aliases=("Id cliente", "Código", "Codigo cliente", "Nro", "N°", "Nº", "Número")),
         _text("name", "Nombre", "Nombre completo", "Nombre y apellido", "Contacto", "Cliente", required=True),
         _text("company", "Empresa", "Negocio", "Nombre del negocio", "Razón social", "Compañía"),
+        Column(
+            "client_type",
+            "Persona o empresa",
+            Kind.CHOICE,
+            aliases=(
+                "Tipo de persona",
+                "Persona/empresa",
+                "Persona natural o jurídica",
+                "Persona física o jurídica",
+                "Tipo de contribuyente",
+            ),
+            choices=CLIENT_TYPES,
+            choice_aliases=(
+                ("persona natural", PERSONA),
+                ("persona física", PERSONA),
+                ("natural", PERSONA),
+                ("física", PERSONA),
+                ("particular", PERSONA),
+                ("persona jurídica", EMPRESA),
+                ("jurídica", EMPRESA),
+                ("sociedad", EMPRESA),
+                ("compañía", EMPRESA),
+            ),
+            dropdown=LIST_PERSONA_EMPRESA,
+        ),
         _text("business_type", "Tipo de empresa", "Sector", "Rubro", "Tipo de negocio", "Actividad"),
         _text("tax_id", "Identificación fiscal", "NIF", "CIF", "RUC", "RUT", "CUIT", "RFC", "NIT", "DNI", "Id fiscal"),
         _text("email", "Email", "E-mail", "Correo", "Correo electrónico", "Mail"),
@@ -168,6 +200,7 @@ CLIENTES = Sheet(
         _computed("facturacion_12m", "Facturación 12 meses", Kind.NUMBER),
         _computed("ticket_medio", "Ticket medio", Kind.NUMBER),
         _computed("productos", "Productos comprados", Kind.INTEGER),
+        _computed("lista_productos", "Qué compra (veces)"),
         _computed("ultimo_contacto", "Último contacto", Kind.DATE),
         _computed("dias_sin_contacto", "Días sin contacto", Kind.INTEGER),
         _computed("contactos_90d", "Contactos 90 días", Kind.INTEGER),
@@ -234,6 +267,7 @@ SEGUIMIENTO = Sheet(
             "Fecha próxima acción",
             Kind.DATE,
             aliases=("Fecha próximo contacto", "Próximo contacto", "Fecha siguiente paso"),
+            with_time=True,
         ),
     ),
 )
@@ -347,6 +381,7 @@ AGENDA_SHEET = Sheet(
         Column("motivo", "Motivo"),
         Column("semaforo", "Semáforo"),
         Column("estado", "Estado"),
+        Column("referidos", "Clientes que trajo", Kind.INTEGER),
     ),
 )
 
@@ -367,6 +402,9 @@ REVISAR_SHEET = Sheet(
 
 # A computed column whose label the team already uses for a column of its own is written with this suffix.
 CALCULATED_SUFFIX = " (calculado)"
+
+# The workbook name of Reglas' dias_aviso cell: the live colours of Clientes and Agenda read it.
+WARN_DAYS_NAME = "cartera_dias_aviso"
 
 # Marker stored as a custom document property in every workbook we write, so a
 # sheet named like a generated one is only regenerated when we made it.

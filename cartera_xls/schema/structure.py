@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import Any
@@ -22,6 +23,7 @@ class Fmt(StrEnum):
     PERCENT = "0.0%"
     WHOLE_PERCENT = "0%"
     CHANGE = "+0%;-0%;0%"
+    POINTS = '+0.0" pts";-0.0" pts";0.0" pts"'
     RATIO = "0.00"
     ONE_DECIMAL = "0.0"
     WHOLE = "0"
@@ -84,6 +86,7 @@ class Column:
     dropdown: str | None = None  # name of a list on the hidden lists sheet
     width: int | None = None  # fixed width; fitted to the content when None
     number_format: str | None = None  # Excel format; the kind's default when None
+    with_time: bool = False  # a date that may carry a time of day (10:30), kept in the rules
 
     def header_keys(self) -> set[str]:
         """Folded headers that identify this column."""
@@ -144,6 +147,7 @@ class Parameter:
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    check: Callable[[str], str] | None = None  # for text: the canonical value, or ValueError
 
 
 def parameter(
@@ -153,6 +157,8 @@ def parameter(
     choices: tuple[str, ...] = (),
     minimum: float | None = None,
     maximum: float | None = None,
+    check: Callable[[str], str] | None = None,
 ) -> Any:
     """A field of :class:`~cartera_xls.schema.params.Reglas`: its default, description and bounds."""
-    return field(default=default, metadata={"description": description, "choices": choices, "minimum": minimum, "maximum": maximum})
+    metadata = {"description": description, "choices": choices, "minimum": minimum, "maximum": maximum, "check": check}
+    return field(default=default, metadata=metadata)

@@ -30,7 +30,6 @@ INDICATORS = Sheet(
         _number("perdidos", "Clientes perdidos", Fmt.COUNT),
         _number("perdidos_por_nuevo", "Clientes perdidos por cada nuevo", Fmt.RATIO),
         _number("contactos", "Llamadas y contactos de venta", Fmt.COUNT),
-        _number("dias_cierre", "Días para cerrar una venta", Fmt.ONE_DECIMAL),
         _number("satisfaccion", "Satisfacción media (1–5)", Fmt.ONE_DECIMAL),
         _number("nps", "NPS (recomendación)", Fmt.WHOLE),
         _number("reclamos", "Reclamos recibidos", Fmt.COUNT),
@@ -52,6 +51,35 @@ PERIODS_TABLE = Sheet(
 )
 # Each period column and the change column that compares the current period with it.
 CHANGES = (("var_anterior", PERIOD_PREVIOUS), ("var_anio_anterior", PERIOD_LAST_YEAR))
+# Indicators that are scores: their change is the difference in points (NPS +50 → −50 is −100 points, not −200 %).
+POINT_CHANGES = ("satisfaccion", "nps")
+CONTACTS_LABEL = "{label} ({types})"  # the row names the contact types of Reglas that count
+UNCOVERED_NOTE = "{sheet} empieza el {date}: los periodos anteriores a esa fecha quedan en blanco (no hay datos con qué comparar)."
+MISSING_SHEET_NOTE = "Sin hoja {sheet}: {indicators} no se calculan."
+MISSING_SHEET_INDICATORS = {
+    "ventas": "el número de ventas, la facturación y los clientes nuevos",
+    "seguimiento": "las llamadas y contactos de venta",
+    "encuestas": "la satisfacción y el NPS",
+    "reclamos": "los reclamos",
+}
+
+# Days to close a sale, over windows long enough to hold some closed deals.
+CLOSING_TITLE = "Días para cerrar una venta"
+CLOSING_WINDOWS = (("90d", 90), ("12m", 365))
+CLOSING = Sheet(
+    key="cierre",
+    label="Ventas cerradas en",
+    columns=(
+        _number("dias", "Días para cerrar (media)", Fmt.ONE_DECIMAL),
+        _number("ventas", "Ventas cerradas", Fmt.COUNT),
+    ),
+)
+CLOSING_ROWS = {"90d": "Últimos 90 días", "12m": "Últimos 12 meses"}
+CLOSE_SOURCES = {
+    "oportunidades": "Desde la hoja Oportunidades: oportunidades ganadas, de la apertura al cierre.",
+    "primer_contacto": "No hay hoja Oportunidades: del primer contacto registrado en Seguimiento a la primera compra.",
+}
+CLOSE_UNAVAILABLE = "No se calcula: hacen falta la hoja Oportunidades, o las hojas Seguimiento y Ventas."
 
 PERIOD_RANGE = "{start} – {end}"
 RESUMEN_TITLE = "Resumen de la cartera al {hoy}"
@@ -81,9 +109,9 @@ CHART_NEW_LOST = "Clientes nuevos y perdidos por mes"
 CHART_ESTADOS = "Clientes por estado"
 CHART_SEMAFORO = "Semáforo"
 CHART_PARETO = "Concentración de la facturación (Pareto)"
-CLOSE_SOURCE_OPPORTUNITIES = "Días para cerrar: oportunidades ganadas (apertura → cierre)."
-CLOSE_SOURCE_FIRST_PURCHASE = "Días para cerrar: del primer contacto a la primera compra (no hay hoja Oportunidades)."
-MISSING_SHEET_NOTE = "Sin hoja {sheet}: este indicador no se calcula."
+STAMP = '"Actualizado el "dd/mm/yyyy'  # the refresh date, as a number format over the date itself
+STAMP_STALE = '"Actualizado el "dd/mm/yyyy" — hace más de {days} días: actualice la cartera"'
+STALE_DAYS = 7
 
 # --- Análisis ----------------------------------------------------------------------------
 ANALISIS_TITLE = "Análisis de la cartera en 5 ejes"
@@ -135,6 +163,19 @@ DETRACTORS = "Detractores (0–6)"
 NPS_LABEL = "NPS"
 RECOMMENDATION_ROWS = {"promotores": PROMOTERS, "pasivos": PASSIVES, "detractores": DETRACTORS, "nps": NPS_LABEL}
 NO_SURVEYS = "Sin encuestas: no hay datos de recomendación."
+AXIS_REFERRALS = "6. Capacidad de atraer clientes: referidos por cliente"
+REFERRALS = Sheet(
+    key="referidos",
+    label="Referidos",
+    columns=(
+        _text("id", "ID"),
+        _text("referente", "Cliente que recomendó"),
+        _number("clientes", "Clientes que trajo", Fmt.COUNT),
+        _number("compradores", "De ellos compran", Fmt.COUNT),
+        _number("facturacion_12m", "Facturación 12 meses de sus referidos", Fmt.MONEY),
+    ),
+)
+NO_REFERRALS = "Ningún cliente tiene «Referido por»: no hay datos de referidos."
 
 # --- Concentración ---------------------------------------------------------------------
 CONCENTRACION_TITLE = "Concentración de la facturación (últimos 12 meses)"
@@ -164,18 +205,19 @@ BY_REGION = "Por región"
 BY_CITY = "Por ciudad"
 
 # --- Productos -----------------------------------------------------------------------------
-PRODUCTOS_TITLE = "Productos, venta cruzada y próximo producto a ofrecer"
+PRODUCTOS_TITLE = "Productos, venta cruzada y próximo producto a ofrecer (últimos 12 meses)"
 PRODUCTS = Sheet(
     key="productos",
     label="Producto",
     columns=(
         _number("clientes", "Clientes", Fmt.COUNT),
-        _number("unidades", "Unidades", Fmt.COUNT),
-        _number("facturacion", "Facturación", Fmt.MONEY),
+        _number("unidades", "Unidades 12 meses", Fmt.COUNT),
+        _number("facturacion", "Facturación 12 meses", Fmt.MONEY),
         _number("participacion", "Participación", Fmt.PERCENT),
     ),
 )
-PAIRS_TITLE = "Se compran juntos (clientes que compran ambos)"
+PAIRS_TITLE = "Se compran juntos (clientes que compran ambos; solo pares de {minimum} clientes o más)"
+NO_PAIRS = "Ningún par de productos lo compran {minimum} clientes o más (min_clientes_par en Reglas)."
 PAIRS = Sheet(
     key="pares",
     label="Pares",
@@ -237,4 +279,8 @@ FIGURE_NAMES = {
     "pairs": "pares",
     "offers": "ofertas",
     "salespeople": "vendedores",
+    "closing": "dias_cierre",
+    "closing_source": "fuente_dias_cierre",
+    "uncovered": "sin_datos_antes",
+    "referrals": "referidos",
 }
