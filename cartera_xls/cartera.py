@@ -21,8 +21,9 @@ from . import pipeline
 from .data_writing import layout
 from .errors import WriteFailed
 from .ics import write_calendar
-from .problems import Problem
+from .problems import LISTED, Problem, grouped
 from .progress import AT_RULES, Report, quiet
+from .reading import with_sales
 from .safety import check_not_open, conflicted_copies, fingerprint, real_path, refresh_lock
 from .saving import Source, bulk_work, is_in_place, output_path, save
 from .schema import messages
@@ -50,13 +51,15 @@ class Cartera:
         self.source = source
 
     @classmethod
-    def from_path(cls, path: str | Path, hoy: dt.date | None = None, progress: Report = quiet) -> Cartera:
-        """Read and check a workbook and compute it as of ``hoy`` (see :func:`load`)."""
+    def from_path(cls, path: str | Path, hoy: dt.date | None = None, progress: Report = quiet, ventas: str | Path | None = None) -> Cartera:
+        """Read and check a workbook (and its sales apart, ``ventas``) and compute it as of ``hoy`` (see :func:`load`)."""
         path = Path(path)
         with bulk_work():
             progress(messages.PROGRESS_READING, 0.0)
             digest = fingerprint(path) if path.is_file() else ""
             book = open_workbook(path)
+            if ventas is not None:
+                book = with_sales(book, open_workbook(Path(ventas)))
             progress(messages.PROGRESS_RULES, AT_RULES)
             copies = [
                 Problem.of(messages.CONFLICTED_COPY, path.name, None, "", copy.name, messages.SEVERITY_WARNING)
@@ -132,7 +135,7 @@ class Cartera:
     def revisar(self) -> pd.DataFrame:
         """Every problem found, as in the Revisar sheet."""
         columns = REVISAR_SHEET.columns
-        rows = [tuple(getattr(p, column.key) for column in columns) for p in self.refreshed.problems]
+        rows = [tuple(getattr(p, column.key) for column in columns) for p in grouped(self.refreshed.problems)]
         return pd.DataFrame(rows, columns=[column.label for column in columns])
 
     @property
@@ -162,9 +165,9 @@ class Cartera:
         table = self.refreshed.tables.get(sheet)
         return rows_as_models(table) if table is not None else []
 
-    def errors(self) -> list[Problem]:
-        """Problems that need the team's attention (information notes left out)."""
-        return [p for p in self.refreshed.problems if p.severity != messages.SEVERITY_INFO]
+    def errors(self, listed: int = LISTED) -> list[Problem]:
+        """Problems that need the team's attention (information notes left out), alike ones grouped as in Revisar."""
+        return [p for p in grouped(self.refreshed.problems, listed) if p.severity != messages.SEVERITY_INFO]
 
     def export_agenda(self, path: str | Path) -> int:
         """Write the agenda as calendar events (.ics); return how many. Never over a workbook."""
@@ -279,9 +282,12 @@ class RefreshResult:
     backup: Path | None
 
 
-def load(path: str | Path, hoy: dt.date | None = None) -> Cartera:
-    """Read a portfolio workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) and apply the rules as of ``hoy``."""
-    return Cartera.from_path(path, hoy)
+def load(path: str | Path, hoy: dt.date | None = None, ventas: str | Path | None = None) -> Cartera:
+    """Read a portfolio workbook (.xlsx, .xlsm, .xls, .xlsb, .ods, .csv) and apply the rules as of ``hoy``.
+
+    ``ventas``: a sales workbook or CSV kept apart (a billing export), read with it.
+    """
+    return Cartera.from_path(path, hoy, ventas=ventas)
 
 
 def refresh(
@@ -290,6 +296,7 @@ def refresh(
     hoy: dt.date | None = None,
     force: bool = False,
     progress: Report | None = None,
+    ventas: str | Path | None = None,
 ) -> RefreshResult:
     """Read ``path``, apply the rules and write the regenerated workbook through :func:`saving.save`.
 
@@ -302,7 +309,7 @@ def refresh(
     check_not_open(path)
     target = output_path(output if output is not None else path, path)
     with refresh_lock(path):
-        cartera = Cartera.from_path(path, hoy, progress)
+        cartera = Cartera.from_path(path, hoy, progress, ventas)
         backup = cartera.save(target, force=force, progress=progress)
         progress(messages.PROGRESS_DONE, 1.0)
     return RefreshResult(cartera, target, backup)

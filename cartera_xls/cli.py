@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from .schema import messages
+from .schema.sheets import DATE_FORMAT
 
 if TYPE_CHECKING:
     from .cartera import Cartera
@@ -53,9 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--hoy", type=_date, help=messages.CLI_HOY_HELP)
     refresh.add_argument("--ics", type=Path, metavar="AGENDA.ics", help=messages.CLI_ICS_HELP)
     refresh.add_argument("--forzar", action="store_true", help=messages.CLI_FORCE_HELP)
+    refresh.add_argument("--ventas", type=Path, metavar="VENTAS", help=messages.CLI_SALES_HELP)
     validate = commands.add_parser("validate", help=messages.CLI_VALIDATE_HELP, description=messages.CLI_VALIDATE_HELP)
     validate.add_argument("archivo", type=Path, help=messages.CLI_FILE_HELP)
     validate.add_argument("--hoy", type=_date, help=messages.CLI_HOY_HELP)
+    validate.add_argument("--ventas", type=Path, metavar="VENTAS", help=messages.CLI_SALES_HELP)
     init = commands.add_parser("init", help=messages.CLI_INIT_HELP, description=messages.CLI_INIT_HELP)
     init.add_argument("archivo", type=Path, help=messages.CLI_NEW_FILE_HELP)
     demo = commands.add_parser("demo", help=messages.CLI_DEMO_HELP, description=messages.CLI_DEMO_HELP)
@@ -82,7 +85,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
 
             progress = TerminalProgress(err)
             try:
-                result = api.refresh(args.archivo, args.salida, args.hoy, force=args.forzar, progress=progress)
+                result = api.refresh(args.archivo, args.salida, args.hoy, force=args.forzar, progress=progress, ventas=args.ventas)
             finally:
                 progress.close()
             _summary(result.cartera, out)
@@ -96,7 +99,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
                 print(messages.CLI_AGENDA_WRITTEN.format(path=args.ics, count=count), file=out)
             return EXIT_OK
         if args.command == "validate":
-            cartera = api.load(args.archivo, args.hoy)
+            cartera = api.load(args.archivo, args.hoy, args.ventas)
             _summary(cartera, out)
             return EXIT_PROBLEMS if cartera.errors() else EXIT_OK
         if args.command == "init":
@@ -135,7 +138,10 @@ def _summary(cartera: Cartera, out: TextIO) -> None:
     print(messages.CLI_SUMMARY_CLIENTS.format(total=len(cartera.clientes)), file=out)
     for line in cartera.summary_lines():
         print(line, file=out)
-    problems = cartera.errors()
+    stale = cartera.refreshed.figures.stale
+    if stale is not None:
+        print(printable(messages.CLI_STALE.format(date=stale.strftime(DATE_FORMAT), iso=stale.date().isoformat())), file=out)
+    problems = cartera.errors(listed=0)  # each group once: the rows are in Revisar
     if not problems:
         print(messages.CLI_NO_PROBLEMS, file=out)
         return

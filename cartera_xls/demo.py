@@ -121,7 +121,7 @@ def generate(hoy: dt.date, clients: int = 60, seed: int = 7) -> dict[Sheet, list
     rnd = random.Random(seed)
     sheets: dict[Sheet, list[list[Any]]] = {
         CLIENTES: [[c.label for c in CLIENTES.input_columns if c.key not in _UNUSED_CLIENT_COLUMNS] + ["Horario de atención"]],
-        VENTAS: [[c.label for c in VENTAS.input_columns]],
+        VENTAS: [[VENTAS.column(key).label for key in _SALES_COLUMNS]],
         SEGUIMIENTO: [[c.label for c in SEGUIMIENTO.input_columns]],
         OPORTUNIDADES: [[c.label for c in OPORTUNIDADES.input_columns]],
         ENCUESTAS: [[c.label for c in ENCUESTAS.input_columns]],
@@ -152,6 +152,8 @@ def generate(hoy: dt.date, clients: int = 60, seed: int = 7) -> dict[Sheet, list
     return sheets
 
 
+# The columns of the demo's sales ledger, in the order its rows are written.
+_SALES_COLUMNS = ("date", "client", "product", "category", "quantity", "amount", "payment_method", "invoice", "salesperson")
 _UNUSED_CLIENT_COLUMNS = {"work_address", "requirements", "competition"}
 
 

@@ -5,7 +5,8 @@ The tree::
     CarteraError
     ├── UnreadableWorkbook (ValueError)   the file cannot be read as a workbook
     │   └── PasswordProtected             it is encrypted
-    ├── MissingClients (ValueError)       no usable Clientes sheet
+    ├── MissingClients (ValueError)       no usable Clientes sheet (nor sales to build one from)
+    ├── NoSales (ValueError)              the file given with --ventas has no sales, or the workbook has its own
     ├── ContentWouldBeLost (ValueError)   replacing it would drop charts, macros…
     ├── WorkbookInUse (OSError)           Excel, LibreOffice or another refresh has it open
     └── WriteFailed (OSError)             the output could not be written
@@ -32,6 +33,10 @@ class PasswordProtected(UnreadableWorkbook):
 
 class MissingClients(CarteraError, ValueError):
     """The workbook has no Clientes sheet, or it lacks a required column."""
+
+
+class NoSales(CarteraError, ValueError):
+    """The sales file given apart has no sales sheet, or the workbook already has one."""
 
 
 class ContentWouldBeLost(CarteraError, ValueError):

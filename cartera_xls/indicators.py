@@ -370,6 +370,15 @@ def recommendation(clients: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def stale_data(inputs: Inputs) -> pd.Timestamp | None:
+    """The day the sales end, when that is more than a year before ``hoy``: an old export, read as of today."""
+    sales = inputs.sheets.sales
+    if sales is None or "date" not in sales or not sales["date"].notna().any():
+        return None
+    last = pd.Timestamp(sales["date"].max()).normalize()
+    return last if inputs.hoy - last > pd.Timedelta(days=labels.STALE_AFTER_DAYS) else None
+
+
 def referrals(clients: pd.DataFrame) -> pd.DataFrame:
     """The ability to attract clients (seed 000): per referrer, the clients it brought, how many buy, and their revenue.
 
@@ -643,6 +652,7 @@ class Indicators:
     closing_source: str | None  # where they come from; None when they cannot be computed
     uncovered: dict[str, pd.Timestamp]  # data sheet key → its first day, when after the start of a reference period
     referrals: pd.DataFrame  # per client who brought others: clients brought, buyers among them, their revenue
+    stale: pd.Timestamp | None = None  # the last sale, when it is over a year before hoy (an old export)
 
 
 def compute(inputs: Inputs) -> Indicators:
@@ -673,5 +683,6 @@ def compute(inputs: Inputs) -> Indicators:
         closing_source=closing_source(inputs),
         uncovered=uncovered_sheets(inputs, spans),
         referrals=referrals(clients),
+        stale=stale_data(inputs),
         salespeople=salespeople(clients),
     )

@@ -7,7 +7,8 @@ problem is always kept.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from .schema import messages
@@ -25,6 +26,7 @@ class Problem:
     message: str
     hint: str
     severity: str = messages.SEVERITY_ERROR
+    kind: str = field(default="", compare=False, repr=False)  # the template it was made from: alike problems group by it
 
     @classmethod
     def of(
@@ -41,7 +43,7 @@ class Problem:
         shown = display(value)
         message, hint = template
         values = {"value": shown, "column": column, **fields}
-        return cls(sheet, row, column, shown, message.format(**values), hint.format(**values).strip(), severity)
+        return cls(sheet, row, column, shown, message.format(**values), hint.format(**values).strip(), severity, message)
 
 
 def display(value: Any) -> str:
@@ -53,3 +55,54 @@ def display(value: Any) -> str:
     if hasattr(value, "strftime"):
         return str(value.strftime(DATE_FORMAT))
     return str(value)
+
+
+GROUP_FROM = 5  # this many alike problems (same sheet, column and kind) become one row
+LISTED = 3  # and the first of them are still listed one by one
+MAX_RANGES = 12  # row ranges spelled out in a group's message
+
+
+def grouped(problems: Iterable[Problem], listed: int = LISTED) -> list[Problem]:
+    """Problems as a person reads them: the same problem on many rows is one row with the count and the row ranges.
+
+    «Ventas, filas 2–40001 (10.057 filas): falta el cliente» stands for ten
+    thousand rows, followed by the first few of them one by one; a problem seen
+    on fewer rows than :data:`GROUP_FROM` is listed as it is. Order is kept
+    (each group where its first row was).
+    """
+    problems = list(problems)
+    groups: dict[tuple[str, str, str, str], list[Problem]] = {}
+    for problem in problems:
+        if problem.row is not None and problem.kind:
+            groups.setdefault((problem.sheet, problem.column, problem.kind, problem.severity), []).append(problem)
+    result: list[Problem] = []
+    for problem in problems:
+        group = groups.get((problem.sheet, problem.column, problem.kind, problem.severity)) if problem.row is not None else None
+        if group is None or len(group) < GROUP_FROM:
+            result.append(problem)
+        elif problem is group[0]:
+            rows = sorted({p.row for p in group if p.row is not None})
+            summary = messages.GROUPED_PROBLEM.format(
+                count=f"{len(group):,}".replace(",", "."), rows=row_ranges(rows, MAX_RANGES), example=problem.message
+            )
+            result.append(
+                Problem(problem.sheet, problem.row, problem.column, problem.value, summary, problem.hint, problem.severity, problem.kind)
+            )
+            result.extend(group[:listed])
+    return result
+
+
+def row_ranges(rows: Sequence[int], limit: int | None = None) -> str:
+    """Excel rows as the team reads them: ``3–5, 8`` (the first ``limit`` ranges, then «…»)."""
+    parts: list[str] = []
+    start = previous = rows[0]
+    for row in [*rows[1:], None]:
+        if row is not None and row == previous + 1:
+            previous = row
+            continue
+        parts.append(str(start) if start == previous else f"{start}–{previous}")
+        if row is not None:
+            start = previous = row
+    if limit is not None and len(parts) > limit:
+        parts = [*parts[:limit], "…"]
+    return ", ".join(parts)

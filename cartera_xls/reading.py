@@ -7,22 +7,24 @@ so it is written back as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Any
 
 import pandas as pd
 
-from .errors import MissingClients
+from .errors import MissingClients, NoSales
 from .parsing import BadValue, is_blank, parse_text, parser_for
-from .problems import Problem
-from .raw import FORMULA_WITHOUT_VALUE, RawSheet, RawWorkbook, column_letters
-from .schema import Column, Kind, Sheet, fold, messages
-from .schema.sheets import CALCULATED_SUFFIX, CLIENTES, DATA_SHEETS, GENERATED_SHEETS, INSTRUCCIONES, REGLAS
-from .tables import EXTRA_PREFIX, SheetCells, SheetTable, UnknownSheet
+from .problems import Problem, row_ranges
+from .raw import FORMULA_WITHOUT_VALUE, Formula, RawSheet, RawWorkbook, SheetDetails, column_letters
+from .schema import Column, Kind, Sheet, fold, header_key, messages
+from .schema.sheets import CALCULATED_SUFFIX, CLIENTES, DATA_SHEETS, GENERATED_SHEETS, INSTRUCCIONES, REGLAS, VENTAS
+from .tables import EXTRA_PREFIX, SheetCells, SheetTable, UnknownSheet, is_missing
 
 HEADER_SEARCH_ROWS = 30
 _KNOWN_SHEETS: tuple[Sheet, ...] = (*DATA_SHEETS, REGLAS)
@@ -41,10 +43,16 @@ class ReadResult:
 
 
 def read_tables(book: RawWorkbook) -> ReadResult:
-    """Match sheets, find headers and parse every known sheet of ``book``."""
+    """Match sheets (by name, then by their columns), find headers and parse every known sheet of ``book``.
+
+    A workbook without a Clientes sheet but with sales gets one built from the
+    sales (see :func:`clients_from_sales`); with neither, :class:`MissingClients`
+    says what was looked for and what each sheet has.
+    """
     # Ours even without our document property when it went through .ods/.xls on the way.
     generated = book.generated or _has_our_instructions(book.sheets)
     result = ReadResult({}, [], generated=generated)
+    pending: list[RawSheet] = []  # sheets no name matched: maybe data sheets by their columns
     for raw in book.sheets:
         spec = _match_sheet(raw.name)
         if spec is not None and spec.key not in result.tables:
@@ -61,14 +69,185 @@ def read_tables(book: RawWorkbook) -> ReadResult:
             )
             result.unknown.append(UnknownSheet(renamed, raw.rows, raw.details, raw.hidden, raw.flagged, raw.name))
             continue
-        result.unknown.append(UnknownSheet(raw.name, raw.rows, raw.details, raw.hidden, raw.flagged, raw.name))
+        pending.append(raw)
+    read_by_content = _read_by_content(pending, result, book.date1904, generated)
+    result.unknown.extend(
+        UnknownSheet(raw.name, raw.rows, raw.details, raw.hidden, raw.flagged, raw.name)
+        for raw in pending
+        if raw.name not in read_by_content
+    )
     if CLIENTES.key not in result.tables:
         if any(_match_sheet(raw.name) is CLIENTES for raw in book.sheets):
             name = next(raw.name for raw in book.sheets if _match_sheet(raw.name) is CLIENTES)
             column = CLIENTES.column("name").label
             raise MissingClients(messages.MISSING_CLIENTS_COLUMN.format(sheet=name, column=column))
-        raise MissingClients(messages.MISSING_CLIENTS_SHEET)
+        sales = result.tables.get(VENTAS.key)
+        if sales is None or not len(sales.frame):
+            raise MissingClients(_nothing_to_read(book))
+        created = clients_from_sales(sales, {raw.name for raw in book.sheets})
+        result.tables = {CLIENTES.key: created, **result.tables}
+        result.problems.append(
+            Problem.of(messages.CLIENTS_FROM_SALES, created.name, None, "", "", messages.SEVERITY_WARNING, source=sales.name)
+        )
     return result
+
+
+def with_sales(book: RawWorkbook, sales_book: RawWorkbook) -> RawWorkbook:
+    """``book`` with the sales sheet of another file (a client list and a sales ledger kept apart).
+
+    The sales sheet is found by its name or its columns; it keeps its name
+    unless ``book`` has a sheet so called. Refused when the other file has no
+    sales, or when ``book`` already has its own (which would be ambiguous).
+    """
+    own = next((raw for raw in book.sheets if _match_sheet(raw.name) is VENTAS or _fits(raw, VENTAS) is not None), None)
+    if own is not None:
+        raise NoSales(messages.SALES_TWICE.format(path=book.path.name, sheet=own.name))
+    found = next((raw for raw in sales_book.sheets if _match_sheet(raw.name) is VENTAS), None)
+    found = found or next((raw for raw in sales_book.sheets if _fits(raw, VENTAS) is not None), None)
+    if found is None:
+        raise NoSales(messages.NO_SALES_IN_FILE.format(path=sales_book.path.name) + " " + _described(sales_book))
+    names = {fold(raw.name) for raw in book.sheets}
+    name = found.name if fold(found.name) not in names else VENTAS.label
+    sheet = dataclasses.replace(found, name=name)
+    return dataclasses.replace(book, sheets=[*book.sheets, sheet])
+
+
+# Roles a sheet may play by its columns alone, in the order they are tried.
+_BY_CONTENT = (VENTAS, CLIENTES)
+
+
+def _read_by_content(pending: list[RawSheet], result: ReadResult, date1904: bool, generated: bool) -> set[str]:
+    """Sheets whose names say nothing (``Hoja1``, ``Orders``) read as Ventas or Clientes when their columns say so.
+
+    When several sheets could be the same one, the one with most recognised
+    columns (then most rows) is read; the choice is reported with its reason.
+    """
+    taken: set[str] = set()
+    for spec in _BY_CONTENT:
+        if spec.key in result.tables:
+            continue
+        candidates = [(fit, raw) for raw in pending if raw.name not in taken and (fit := _fits(raw, spec)) is not None]
+        if not candidates:
+            continue
+        candidates.sort(key=lambda pair: (-len(pair[0]), -len(pair[1].rows)))
+        found, raw = candidates[0]
+        problems: list[Problem] = []
+        table = _read_table(raw, spec, date1904, generated, problems)
+        if table is None:
+            continue
+        result.tables[spec.key] = table
+        result.problems.extend(problems)
+        taken.add(raw.name)
+        labels = ", ".join(spec.column(key).label for key in found)
+        result.problems.append(
+            Problem.of(messages.READ_BY_CONTENT, raw.name, None, "", "", messages.SEVERITY_INFO, role=spec.label, columns=labels)
+        )
+        for _, other in candidates[1:]:
+            result.problems.append(
+                Problem.of(
+                    messages.SHEET_CHOSEN,
+                    other.name,
+                    None,
+                    "",
+                    "",
+                    messages.SEVERITY_WARNING,
+                    role=spec.label,
+                    chosen=raw.name,
+                    count=len(found),
+                )
+            )
+    return taken
+
+
+def _fits(raw: RawSheet, spec: Sheet) -> list[str] | None:
+    """The keys of ``spec`` a sheet's header row has, when enough to be that sheet (``None`` when not)."""
+    lookup = _header_lookup(spec)
+    header_row, _ = _find_header(raw.rows, lookup)
+    header = raw.rows[header_row] if raw.rows else []
+    found = list(dict.fromkeys(lookup[header_key(v)].key for v in header if isinstance(v, str) and header_key(v) in lookup))
+    found = [key for key in found if not spec.column(key).computed]
+    if spec is VENTAS:
+        return found if _satisfied(spec, set(found)) else None
+    others = [key for key in found if key not in ("name", "id")]
+    looks_like_sales = _satisfied(VENTAS, set(_fits_keys(raw, VENTAS)))
+    return found if "name" in found and others and not looks_like_sales else None
+
+
+def _fits_keys(raw: RawSheet, spec: Sheet) -> list[str]:
+    lookup = _header_lookup(spec)
+    header_row, _ = _find_header(raw.rows, lookup)
+    header = raw.rows[header_row] if raw.rows else []
+    return [lookup[header_key(v)].key for v in header if isinstance(v, str) and header_key(v) in lookup]
+
+
+def _satisfied(spec: Sheet, found: set[str]) -> bool:
+    """Whether the required columns are there, counting stand-ins and the amount made of quantity × unit price."""
+    present = found | {column.stands_for for column in spec.columns if column.stands_for and column.key in found}
+    present |= {key for key, parts in _DERIVED.get(spec.key, {}).items() if set(parts) <= found}
+    return all(column.key in present for column in spec.required_columns)
+
+
+def _nothing_to_read(book: RawWorkbook) -> str:
+    """Why the workbook cannot be read: what was looked for, and the columns each sheet has."""
+    return messages.MISSING_CLIENTS_SHEET + " " + _described(book)
+
+
+def _described(book: RawWorkbook) -> str:
+    """The headers each sheet has (the first sheets, the first columns)."""
+    shown = []
+    for raw in book.sheets[:MAX_SHEETS_DESCRIBED]:
+        header_row, _ = _find_header(raw.rows, _header_lookup(VENTAS) | _header_lookup(CLIENTES))
+        header = [str(value).strip() for value in (raw.rows[header_row] if raw.rows else []) if not is_blank(value)]
+        listed = ", ".join(header[:MAX_HEADERS_DESCRIBED]) + (", …" if len(header) > MAX_HEADERS_DESCRIBED else "")
+        shown.append(messages.SHEET_COLUMNS.format(sheet=raw.name, columns=listed or messages.NO_COLUMNS))
+    return " ".join(shown)
+
+
+MAX_SHEETS_DESCRIBED = 3
+MAX_HEADERS_DESCRIBED = 10
+# Required columns a sheet may lack when it has what makes them: key → the keys it is made of.
+_DERIVED: dict[str, dict[str, tuple[str, ...]]] = {VENTAS.key: {"amount": ("quantity", "unit_price")}}
+
+
+def clients_from_sales(sales: SheetTable, taken: set[str]) -> SheetTable:
+    """A Clientes sheet for a sales export alone: one client per distinct client reference, in order of appearance.
+
+    ID is the reference when the export has a client code (its name from the
+    export's client name column); when the export names its clients, the name
+    is the reference and the ID is left for :func:`checks.assign_ids`. Company,
+    segment, city, region, country and salesperson come from the most recent
+    line that has them. Nothing is invented: what the export lacks stays blank.
+    """
+    frame = sales.frame.dropna(subset=["client"])
+    by_name = "client" in sales.stood_in
+    key = frame["client"].map(lambda value: fold(str(value)))
+    ordered = frame.assign(_key=key).sort_values("date", kind="stable", na_position="first") if "date" in frame else frame.assign(_key=key)
+    latest = ordered.groupby("_key", sort=False).last()  # last non-blank value of each column, most recent line last
+    first_seen = key.drop_duplicates()
+    latest = latest.reindex(first_seen.to_numpy())
+    reference = frame.loc[first_seen.index, "client"].to_numpy()
+    columns: dict[str, Any] = {}
+    if not by_name:
+        columns["id"] = reference
+    names = latest["client_name"].to_numpy() if "client_name" in latest and not by_name else None
+    columns["name"] = (
+        [name if isinstance(name, str) and name.strip() else str(ref) for name, ref in zip(names, reference, strict=True)]
+        if names is not None
+        else [str(ref) for ref in reference]
+    )
+    for slot in ("company", "segment", "city", "region", "country", "salesperson"):
+        if slot in latest and latest[slot].notna().any():
+            columns[slot] = [None if is_missing(value) else value for value in latest[slot]]
+    slots = tuple(columns)
+    values = {slot: list(columns[slot]) for slot in slots}
+    index = pd.Index(range(2, len(reference) + 2), dtype="int64")
+    name = CLIENTES.label if CLIENTES.label not in taken else CLIENTES.label + CREATED_SUFFIX
+    labels = {slot: CLIENTES.column(slot).label for slot in slots}
+    cells = SheetCells(top=(tuple(labels.values()),), below=tuple(tuple(values[slot]) for slot in slots))
+    return SheetTable(CLIENTES, name, typed_frame(CLIENTES, values, index, slots), slots, labels=labels, cells=cells)
+
+
+CREATED_SUFFIX = " (creada)"
 
 
 def _has_our_instructions(sheets: list[RawSheet]) -> bool:
@@ -79,7 +258,7 @@ def _has_our_instructions(sheets: list[RawSheet]) -> bool:
 
 
 def _match_sheet(name: str) -> Sheet | None:
-    key = fold(name)
+    key = header_key(name)
     return next((spec for spec in _KNOWN_SHEETS if key in spec.name_keys()), None)
 
 
@@ -90,7 +269,7 @@ def _header_lookup(spec: Sheet) -> dict[str, Column]:
         for key in column.header_keys():
             lookup.setdefault(key, column)
     for column in spec.columns:
-        lookup[fold(column.label)] = column
+        lookup[header_key(column.label)] = column
     return lookup
 
 
@@ -98,7 +277,7 @@ def _find_header(rows: list[list[Any]], lookup: dict[str, Column]) -> tuple[int,
     """The row (0-based) that looks most like a header, and how many known headers it has."""
     best_row, best_hits = 0, 0
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        hits = len({lookup[fold(v)].key for v in row if isinstance(v, str) and fold(v) in lookup})
+        hits = len({lookup[header_key(v)].key for v in row if isinstance(v, str) and header_key(v) in lookup})
         if hits > best_hits:
             best_row, best_hits = index, hits
     return best_row, best_hits
@@ -113,8 +292,10 @@ def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, generated: bool, pro
     lookup = _header_lookup(spec)
     header_row, _ = _find_header(raw.rows, lookup)
     header = raw.rows[header_row] if raw.rows else []
-    found = {lookup[fold(v)].key for v in header if isinstance(v, str) and fold(v) in lookup}
-    missing = [c for c in spec.required_columns if c.key not in found]
+    found = {lookup[header_key(v)].key for v in header if isinstance(v, str) and header_key(v) in lookup}
+    stand_ins = {c.stands_for: c.key for c in spec.columns if c.stands_for and c.key in found and c.stands_for not in found}
+    derived = {key: parts for key, parts in _DERIVED.get(spec.key, {}).items() if key not in found and set(parts) <= found}
+    missing = [c for c in spec.required_columns if c.key not in found and c.key not in stand_ins and c.key not in derived]
     if missing:
         if spec is not CLIENTES:
             for column in missing:
@@ -127,6 +308,9 @@ def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, generated: bool, pro
     grid = list(zip_longest(*raw.rows[first_data:], fillvalue=None))
     first_col, last_col = _used_columns(header, grid, first_data, raw)
     columns = _columns(raw, spec, header, header_row, range(first_col, last_col + 1), grid, generated, problems)
+    for key, stand_in in stand_ins.items():  # a client name column serves as the client reference
+        columns.positions = {(key if slot == stand_in else slot): col for slot, col in columns.positions.items()}
+        columns.labels = {(key if slot == stand_in else slot): label for slot, label in columns.labels.items()}
     used = [*columns.positions.values(), *columns.computed_at.values()]
     kept = _rows_with_content([grid[col] for col in sorted(used) if col < len(grid)], height, first_data, used, raw)
     kept = _without_repeated_headers(kept, grid, header, columns, first_data, raw.name, problems)
@@ -145,21 +329,66 @@ def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, generated: bool, pro
             label = columns.labels[slot]
             values[slot] = _parse_column(indices, cells, col, spec.column(slot), label, raw, invalid, date1904, problems)
     index = pd.Index([index + 1 for index in indices], dtype="int64")
+    details = raw.details
+    for key, parts in derived.items():  # quantity × unit price, written as a formula so the team sees how it was made
+        details = _derive(key, parts, values, columns, indices, max(last_col, *columns.positions.values()) + 1, details)
+        problems.append(
+            Problem.of(messages.AMOUNT_FROM_PRICE, raw.name, header_row + 1, spec.column(key).label, "", messages.SEVERITY_INFO)
+        )
     slots = tuple(columns.positions)
+    frame = typed_frame(spec, values, index, slots)
+    if spec is VENTAS:
+        frame = _credit_lines(frame, raw.name, columns.labels, problems)
     return SheetTable(
         spec=spec,
         name=raw.name,
-        frame=typed_frame(spec, values, index, slots),
+        frame=frame,
         slots=slots,
         header_row=header_row,
         first_col=first_col,
         invalid=invalid,
         labels=columns.labels,
         positions=columns.positions,
-        cells=SheetCells(tuple(tuple(row) for row in raw.rows[: header_row + 1]), tuple(grid), raw.details, raw.flagged),
+        cells=SheetCells(tuple(tuple(row) for row in raw.rows[: header_row + 1]), tuple(grid), details, raw.flagged),
         computed_at=columns.computed_at,
         renamed=frozenset(columns.renamed),
+        stood_in=frozenset(stand_ins),
     )
+
+
+def _derive(
+    key: str, parts: tuple[str, ...], values: dict[str, list[Any]], columns: _Columns, indices: list[int], col: int, details: SheetDetails
+) -> SheetDetails:
+    """A required column made of others (Importe = Cantidad × Precio unitario): values, and a formula per row at ``col``."""
+    letters = [column_letters(columns.positions[part]) for part in parts]
+    products: list[Any] = []
+    formulas = dict(details.formulas)
+    for offset, row in enumerate(indices):
+        factors = [values[part][offset] for part in parts]
+        products.append(None if any(is_missing(f) for f in factors) else round(math.prod(factors), 10))
+        formulas[(row, col)] = Formula("*".join(f"{letter}{row + 1}" for letter in letters))
+    values[key] = products
+    columns.positions[key] = col
+    columns.labels[key] = VENTAS.column(key).label
+    return dataclasses.replace(details, formulas=formulas)
+
+
+_CREDIT_INVOICE = re.compile(r"^C\d")  # cancellations of billing exports: C536379
+
+
+def _credit_lines(frame: pd.DataFrame, sheet: str, labels: Mapping[str, str], problems: list[Problem]) -> pd.DataFrame:
+    """Lines that are credits by their invoice (``C…``) or a negative quantity count as negative amounts."""
+    credit = pd.Series(False, index=frame.index)
+    if "invoice" in frame:
+        credit |= frame["invoice"].map(lambda value: isinstance(value, str) and bool(_CREDIT_INVOICE.match(value.strip()))).astype(bool)
+    if "quantity" in frame:
+        credit |= (frame["quantity"] < 0).fillna(False).astype(bool)
+    flipped = credit & (frame["amount"] > 0).fillna(False).astype(bool)
+    if not flipped.any():
+        return frame
+    label = labels.get("amount", VENTAS.column("amount").label)
+    problems.extend(Problem.of(messages.CREDIT_LINE, sheet, int(row), label, "", messages.SEVERITY_INFO) for row in frame.index[flipped])
+    return frame.assign(amount=frame["amount"].where(~flipped, -frame["amount"]))
 
 
 @dataclass
@@ -190,12 +419,12 @@ def _columns(
     """
     lookup = _header_lookup(spec)
     typed = {col: parse_text(header[col]) if col < len(header) and not is_blank(header[col]) else "" for col in span}
-    suffixed = {fold(column.label + CALCULATED_SUFFIX): column for column in spec.computed_columns}
-    twins = {suffixed[fold(text)].key for text in typed.values() if fold(text) in suffixed}
+    suffixed = {header_key(column.label + CALCULATED_SUFFIX): column for column in spec.computed_columns}
+    twins = {suffixed[header_key(text)].key for text in typed.values() if header_key(text) in suffixed}
     result = _Columns()
     seen_extra: dict[str, str] = {}  # folded team header → the first one typed, to spot duplicates
     for col, text in typed.items():
-        key = fold(text)
+        key = header_key(text)
         column = lookup.get(key) if text else None
         if key in suffixed:
             result.computed_at.setdefault(suffixed[key].key, col)
@@ -358,20 +587,6 @@ def _parse_column(
         rows = row_ranges(uncalculated)
         problems.append(Problem.of(messages.FORMULA_WITHOUT_VALUE, raw.name, uncalculated[0], label, count=len(uncalculated), rows=rows))
     return parsed
-
-
-def row_ranges(rows: Sequence[int]) -> str:
-    """Excel rows as the team reads them: ``3–5, 8``."""
-    parts: list[str] = []
-    start = previous = rows[0]
-    for row in [*rows[1:], None]:
-        if row is not None and row == previous + 1:
-            previous = row
-            continue
-        parts.append(str(start) if start == previous else f"{start}–{previous}")
-        if row is not None:
-            start = previous = row
-    return ", ".join(parts)
 
 
 # Kind → (type the reader gives, check that the value needs no parsing): the common case, kept cheap.

@@ -9,10 +9,14 @@ number format and formula, hidden rows and columns, the sheet's tables.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import re
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 from defusedxml import DefusedXmlException, ElementTree
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
@@ -23,7 +27,8 @@ from .raw import FORMULA_WITHOUT_VALUE, NO_DETAILS, Cell, ExcelError, RawSheet, 
 from .schema import messages
 from .schema.sheets import MARKER_PROPERTY
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt")
+TEXT_SUFFIXES = (".csv", ".txt")
 ZIP_SUFFIXES = (".xlsx", ".xlsm")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -78,6 +83,8 @@ def open_workbook(path: Path) -> RawWorkbook:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise UnreadableWorkbook(messages.UNSUPPORTED_FORMAT.format(path=path.name, suffix=suffix or "sin extensión"))
+    if suffix in TEXT_SUFFIXES:
+        return RawWorkbook(path, [read_csv(path)])
     with path.open("rb") as handle:
         magic = handle.read(8)
     if magic.startswith(OLE_MAGIC) and suffix != ".xls":
@@ -95,6 +102,75 @@ def open_workbook(path: Path) -> RawWorkbook:
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=exc)) from None
     return RawWorkbook(path, _read_values(path, scanned), date1904, generated)
+
+
+MAX_CSV_BYTES = 2 * 1024**3
+_PLAIN_NUMBER = re.compile(r"^-?(?:0|[1-9]\d*)(?:\.\d+)?$")  # 2.55, -6, 17850.0 (not 00123: a code)
+_SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+def read_csv(path: Path) -> RawSheet:
+    """A CSV export as one sheet named after the file: its separator and encoding found, numbers and dates typed.
+
+    Plain numbers become numbers (codes with leading zeros stay text); dates
+    written month first (``12/31/2010``, as English exports do) become dates when
+    a value shows it (a second part above 12); otherwise dates stay text for the
+    day-first reading of the rest of the tool.
+    """
+    if path.stat().st_size > MAX_CSV_BYTES:
+        raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail="demasiado grande"))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:  # an export from Windows: cp1252, or latin-1 for the bytes cp1252 leaves undefined
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    sample = text[: 64 * 1024]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    rows: list[list[Any]] = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    width = max((len(row) for row in rows), default=0)
+    columns = [[row[col] if col < len(row) else "" for row in rows] for col in range(width)]
+    typed = [_typed_column(values) for values in columns]
+    grid = [list(row) for row in zip(*typed, strict=True)] if typed else []
+    return RawSheet(_sheet_name(path.stem), grid)
+
+
+def _typed_column(values: list[str]) -> list[Any]:
+    month_first = False
+    for value in values[1:]:  # below the header
+        match = _SLASH_DATE.match(value.strip())
+        if match:
+            first, second = int(match.group(1)), int(match.group(2))
+            if first > 12:
+                month_first = False
+                break
+            month_first = month_first or second > 12
+    result: list[Any] = []
+    for value in values:
+        text = value.strip()
+        match = _SLASH_DATE.match(text) if month_first else None
+        if match:
+            month, day, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+            year += 2000 if year < 70 else 1900 if year < 100 else 0
+            hour, minute, second = (int(part) if part else 0 for part in match.group(4, 5, 6))
+            try:
+                result.append(dt.datetime(year, month, day, hour, minute, second))
+                continue
+            except ValueError:
+                pass
+        result.append(float(text) if _PLAIN_NUMBER.match(text) else value)
+    return result
+
+
+def _sheet_name(stem: str) -> str:
+    """A file name as a sheet name: without the characters Excel forbids, at most 31 characters."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", stem).strip("' ") or "Hoja1"
+    return name[:31]
 
 
 def _read_values(path: Path, scanned: dict[str, tuple[dict[Cell, str], SheetDetails]]) -> list[RawSheet]:

@@ -138,7 +138,8 @@ class SummaryWriter:
         sheet.set_row(3, 62)  # three lines: the period's name and its dates
         notes = self._notes()
         for offset, text in enumerate(notes, start=block.last_row + 1):
-            sheet.write_string(offset, 0, text, self.note)
+            stale = figures.stale is not None and offset == block.last_row + 1
+            sheet.write_string(offset, 0, text, self.warning if stale else self.note)
         row = block.last_row + len(notes) + 2
         sheet.write_string(row, 0, labels.CLOSING_TITLE, self.section)
         if figures.closing_source is None:
@@ -192,8 +193,10 @@ class SummaryWriter:
         return label
 
     def _notes(self) -> list[str]:
-        """What the indicators cannot say: sheets that start too late to compare, sheets that are missing."""
-        notes = [
+        """What the indicators cannot say: an old export first, sheets that start too late to compare, sheets that are missing."""
+        stale = self.figures.stale
+        notes = [labels.STALE_DATA.format(date=stale.strftime(DATE_FORMAT), iso=stale.date().isoformat())] if stale is not None else []
+        notes += [
             labels.UNCOVERED_NOTE.format(sheet=_spec(key).label, date=first.strftime(DATE_FORMAT))
             for key, first in self.figures.uncovered.items()
         ]

@@ -30,7 +30,7 @@ from .data_writing import EXTRA_ROWS_WITH_DROPDOWN, MIN_WIDTH, fit, header_width
 from .ooxml import cell_range
 from .parsing import is_blank
 from .pipeline import Portfolio, Refreshed
-from .problems import Problem
+from .problems import Problem, grouped
 from .progress import AT_SAVING, AT_WRITING, Report, quiet
 from .raw import column_letters
 from .schema import Sheet, fold, messages
@@ -112,7 +112,7 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, p
     else:
         for unknown in portfolio.unknown:
             write_unknown(book, writer, unknown)
-    write_problems(book, writer, refreshed.problems)
+    write_problems(book, writer, grouped(refreshed.problems))
     write_parameters(book, writer, portfolio)
     write_instructions(book, formats)
     write_lists(book, formats, lists)

@@ -87,9 +87,11 @@ def test_unusable_files_exit_2_with_a_spanish_message(tmp_path: Path, content: b
 
 
 def test_missing_clients_sheet(tmp_path: Path) -> None:
-    path = make_workbook(tmp_path / "x.xlsx", {"Hoja1": [["a", "b"], [1, 2]]})
+    path = make_workbook(tmp_path / "x.xlsx", {"Hoja1": [["Zona", "Litros"], ["Norte", 2]]})
     code, _, err = run("validate", str(path))
-    assert (code, err.strip()) == (2, messages.MISSING_CLIENTS_SHEET)
+    # What was looked for, and what the sheet has.
+    expected = messages.MISSING_CLIENTS_SHEET + " " + messages.SHEET_COLUMNS.format(sheet="Hoja1", columns="Zona, Litros")
+    assert (code, err.strip()) == (2, expected)
 
 
 def test_missing_name_column(tmp_path: Path) -> None:

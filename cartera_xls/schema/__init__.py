@@ -10,6 +10,6 @@ Other modules import from here and never spell a label themselves:
 """
 
 from . import messages, params, sheets, summary
-from .structure import Column, Fmt, Kind, Parameter, Sheet, fold
+from .structure import Column, Fmt, Kind, Parameter, Sheet, fold, header_key
 
-__all__ = ["Column", "Fmt", "Kind", "Parameter", "Sheet", "fold", "messages", "params", "sheets", "summary"]
+__all__ = ["Column", "Fmt", "Kind", "Parameter", "Sheet", "fold", "header_key", "messages", "params", "sheets", "summary"]

@@ -35,6 +35,27 @@ UNKNOWN_CLIENT = (
     "Escriba el ID o el nombre exacto de un cliente, o dé de alta al cliente.",
 )
 AMBIGUOUS_CLIENT = ("«{value}» coincide con varios clientes (filas {rows}).", "Escriba el ID del cliente en lugar del nombre.")
+GROUPED_PROBLEM = "En {count} filas ({rows}). Por ejemplo: {example}"
+CLIENTS_FROM_SALES = (
+    "El libro no tenía hoja Clientes: se creó con un cliente por cada cliente distinto de «{source}».",
+    "Complete sus datos (teléfono, email, vendedor…) en la hoja Clientes; la próxima actualización los usa.",
+)
+READ_BY_CONTENT = (
+    "La hoja se leyó como {role} por sus columnas ({columns}).",
+    "Si no es así, cámbiele el nombre o las columnas.",
+)
+SHEET_CHOSEN = (
+    "La hoja también parece {role}; se usó «{chosen}», que tiene más columnas reconocidas ({count}) o más filas.",
+    "Si la de {role} es esta, llámela «{role}» y actualice otra vez; esta se conserva tal cual.",
+)
+AMOUNT_FROM_PRICE = (
+    "Sin columna Importe: se calcula Cantidad × Precio unitario, escrito como fórmula en la columna «{column}».",
+    "No hace falta hacer nada; puede cambiar la fórmula si el importe se calcula de otro modo.",
+)
+CREDIT_LINE = (
+    "Línea de abono (factura «C…» o cantidad negativa): cuenta como nota de crédito, con importe negativo.",
+    "No hace falta hacer nada si es una devolución o anulación.",
+)
 BOUGHT_AFTER_CHURN = (
     "Compró después de su baja: ¿reactivado? (última compra el {last}).",
     "Se trata como reactivado. Si volvió, borre la Fecha de baja; si no, revise la venta en Ventas.",
@@ -100,7 +121,19 @@ UNSUPPORTED_FORMAT = "«{path}» tiene un formato que no se puede leer ({suffix}
 PASSWORD_PROTECTED = "«{path}» está protegido con contraseña. Quite la contraseña en Excel (Archivo > Información) y vuelva a intentarlo."
 CORRUPT_WORKBOOK = "No se pudo leer «{path}»: el archivo está dañado o incompleto ({detail}). Recupere una copia de respaldo."
 HOSTILE_XML = "contiene declaraciones XML no permitidas, típicas de un archivo malicioso"
-MISSING_CLIENTS_SHEET = "El libro no tiene una hoja «Clientes». Cree una hoja llamada Clientes con al menos la columna Nombre (o use «init» para empezar de una plantilla)."
+MISSING_CLIENTS_SHEET = (
+    "El libro no tiene una hoja «Clientes» ni una de ventas. Se buscó una hoja de clientes (con la columna Nombre) o una de "
+    "ventas (con Fecha, Cliente e Importe, o Cantidad y Precio unitario). Cree una hoja Clientes con al menos la columna "
+    "Nombre, o use «init» para empezar de una plantilla."
+)
+NO_SALES_IN_FILE = "«{path}» no tiene una hoja de ventas: se buscó una con Fecha, Cliente e Importe (o Cantidad y Precio unitario)."
+SALES_TWICE = (
+    "«{path}» ya tiene su hoja de ventas («{sheet}»): --ventas es para un libro que no la tiene. "
+    "Copie las filas nuevas a esa hoja, o quítela y vuelva a intentarlo."
+)
+CLI_SALES_HELP = "libro o CSV de ventas aparte (por ejemplo, la exportación de facturación) que se lee junto con el archivo"
+SHEET_COLUMNS = "En «{sheet}» hay: {columns}."
+NO_COLUMNS = "ninguna columna con título"
 MISSING_CLIENTS_COLUMN = "La hoja «{sheet}» no tiene la columna obligatoria «{column}» en sus títulos. Añádala y vuelva a intentarlo."
 OPEN_IN_EXCEL = "«{path}» está abierto en {app}{who}. Ciérrelo y vuelva a intentarlo; no se ha modificado nada."
 OPEN_BY = " por {user}"
@@ -229,6 +262,7 @@ ACTION_WAITING_LONG = ("Recordarle la propuesta pendiente", "Visitarle para reco
 ACTION_WAITING = ("Esperar su respuesta", "Esperar su respuesta")
 
 # --- Command line summary of the rules ------------------------------------------
+CLI_STALE = "Atención: los datos terminan el {date}, hace más de un año; use --hoy {iso} para analizarlos a esa fecha."
 CLI_SUMMARY_ESTADOS = "Por estado: {counts}"
 CLI_SUMMARY_SEMAFORO = "Semáforo: {counts}"
 CLI_AGENDA_WRITTEN = "Agenda exportada: {path} ({count} acciones)"

@@ -88,17 +88,32 @@ FIXED_LISTS: dict[str, tuple[str, ...]] = {
     LIST_PERSONA_EMPRESA: CLIENT_TYPES,
 }
 
-_CLIENT_ALIASES = ("Cliente", "ID cliente", "Id. cliente", "Código cliente", "Nombre cliente", "Razón social")
-_SALESPERSON_ALIASES = ("Vendedora", "Comercial", "Asesor", "Asesora", "Ejecutivo", "Responsable")
-_FOLLOWUP_DATE_ALIASES = ("Fecha de contacto", "Día")
+# Headers as billing systems and English exports spell them match too (see structure.header_key).
+_CLIENT_ALIASES = (
+    "Cliente",
+    "ID cliente",
+    "Id. cliente",
+    "Código cliente",
+    "Cod. cliente",
+    "Código de cliente",
+    "Customer",
+    "Customer ID",
+    "CustomerID",
+    "Client",
+    "Client ID",
+    "Customer Code",
+)
+_CLIENT_NAME_ALIASES = ("Nombre cliente", "Nombre del cliente", "Razón social", "Customer Name", "Client Name", "Nombre")
+_SALESPERSON_ALIASES = ("Vendedora", "Comercial", "Asesor", "Asesora", "Ejecutivo", "Responsable", "Salesperson", "Sales Rep", "Seller")
+_FOLLOWUP_DATE_ALIASES = ("Fecha de contacto", "Día", "Contact Date")
 
 
 def _text(key: str, label: str, *aliases: str, required: bool = False, dropdown: str | None = None) -> Column:
     return Column(key, label, Kind.TEXT, required=required, aliases=aliases, dropdown=dropdown)
 
 
-def _client_ref() -> Column:
-    return Column("client", "Cliente", Kind.ID, required=True, aliases=_CLIENT_ALIASES, dropdown=LIST_CLIENTES)
+def _client_ref(*extra: str) -> Column:
+    return Column("client", "Cliente", Kind.ID, required=True, aliases=(*_CLIENT_ALIASES, *extra), dropdown=LIST_CLIENTES)
 
 
 def _salesperson() -> Column:
@@ -119,9 +134,40 @@ CLIENTES = Sheet(
     aliases=("Cliente", "Cartera", "Cartera de clientes", "Directorio", "Clients", "Customers"),
     description="Un cliente o prospecto por fila.",
     columns=(
-        Column("id", "ID", Kind.ID, aliases=("Id cliente", "Código", "Codigo cliente", "Nro", "N°", "Nº", "Número")),
-        _text("name", "Nombre", "Nombre completo", "Nombre y apellido", "Contacto", "Cliente", required=True),
-        _text("company", "Empresa", "Negocio", "Nombre del negocio", "Razón social", "Compañía"),
+        Column(
+            "id",
+            "ID",
+            Kind.ID,
+            aliases=(
+                "Id cliente",
+                "Código",
+                "Codigo cliente",
+                "Cod. cliente",
+                "Nro",
+                "N°",
+                "Nº",
+                "Número",
+                "Customer ID",
+                "CustomerID",
+                "Client ID",
+            ),
+        ),
+        _text(
+            "name",
+            "Nombre",
+            "Nombre completo",
+            "Nombre y apellido",
+            "Contacto",
+            "Cliente",
+            "Nombre cliente",
+            "Nombre del cliente",
+            "Customer Name",
+            "Customer",
+            "Client Name",
+            "Name",
+            required=True,
+        ),
+        _text("company", "Empresa", "Negocio", "Nombre del negocio", "Razón social", "Compañía", "Company", "Company Name"),
         Column(
             "client_type",
             "Persona o empresa",
@@ -148,16 +194,27 @@ CLIENTES = Sheet(
             dropdown=LIST_PERSONA_EMPRESA,
         ),
         _text("business_type", "Tipo de empresa", "Sector", "Rubro", "Tipo de negocio", "Actividad"),
-        _text("tax_id", "Identificación fiscal", "NIF", "CIF", "RUC", "RUT", "CUIT", "RFC", "NIT", "DNI", "Id fiscal"),
-        _text("email", "Email", "E-mail", "Correo", "Correo electrónico", "Mail"),
-        _text("phone", "Teléfono", "Telefono", "Tel", "Celular", "Móvil", "Teléfonos", "WhatsApp"),
-        _text("address", "Dirección", "Dirección postal", "Domicilio"),
+        _text("tax_id", "Identificación fiscal", "NIF", "CIF", "RUC", "RUT", "CUIT", "RFC", "NIT", "DNI", "Id fiscal", "Tax ID", "VAT"),
+        _text("email", "Email", "E-mail", "Correo", "Correo electrónico", "Mail", "Email address"),
+        _text("phone", "Teléfono", "Telefono", "Tel", "Celular", "Móvil", "Teléfonos", "WhatsApp", "Phone", "Telephone", "Mobile"),
+        _text("address", "Dirección", "Dirección postal", "Domicilio", "Address"),
         _text("work_address", "Dirección de trabajo", "Dirección laboral", "Dirección comercial"),
-        _text("city", "Ciudad", "Localidad", "Municipio", "Población"),
-        _text("region", "Región", "Provincia", "Región/Provincia", "Departamento", "Estado/Provincia", "Comunidad"),
-        _text("country", "País"),
+        _text("city", "Ciudad", "Localidad", "Municipio", "Población", "City"),
+        _text(
+            "region",
+            "Región",
+            "Provincia",
+            "Región/Provincia",
+            "Departamento",
+            "Estado/Provincia",
+            "Comunidad",
+            "State",
+            "Region",
+            "Province",
+        ),
+        _text("country", "País", "Country"),
         _salesperson(),
-        _text("segment", "Segmento", "Categoría de cliente", "Tipo de cliente"),
+        _text("segment", "Segmento", "Categoría de cliente", "Tipo de cliente", "Segment"),
         Column("signup_date", "Fecha de alta", Kind.DATE, aliases=("Alta", "Fecha alta", "Fecha de registro")),
         _text("source", "Origen", "Canal", "Cómo llegó", "Fuente", "Captación", dropdown=LIST_ORIGEN),
         _text("referred_by", "Referido por", "Recomendado por", "Referente"),
@@ -216,18 +273,87 @@ CLIENTES = Sheet(
 VENTAS = Sheet(
     key="ventas",
     label="Ventas",
-    aliases=("Venta", "Facturación", "Facturas", "Compras", "Pedidos", "Sales"),
+    aliases=("Venta", "Facturación", "Facturas", "Compras", "Pedidos", "Sales", "Orders", "Invoices"),
     description="Una línea de factura por fila (importe negativo = nota de crédito).",
     columns=(
-        Column("date", "Fecha", Kind.DATE, required=True, aliases=("Fecha de venta", "Fecha factura", "Fecha de compra")),
+        Column(
+            "date",
+            "Fecha",
+            Kind.DATE,
+            required=True,
+            aliases=(
+                "Fecha de venta",
+                "Fecha factura",
+                "Fecha de factura",
+                "Fecha de compra",
+                "Fecha pedido",
+                "Fecha documento",
+                "Fecha emisión",
+                "Date",
+                "Order Date",
+                "Invoice Date",
+                "InvoiceDate",
+                "Sale Date",
+            ),
+        ),
         _client_ref(),
-        _text("product", "Producto", "Artículo", "Servicio", "Producto/Servicio"),
-        _text("category", "Categoría", "Familia", "Línea"),
-        Column("quantity", "Cantidad", Kind.NUMBER, aliases=("Cant", "Unidades", "Uds"), number_format="General"),
-        Column("amount", "Importe", Kind.NUMBER, required=True, aliases=("Monto", "Total", "Valor", "Importe total")),
-        _text("payment_method", "Forma de pago", "Modalidad de pago", "Medio de pago"),
-        _text("invoice", "Factura", "Nº factura", "Número de factura", "Comprobante"),
+        # A sales export that names its clients but has no client code: the name serves as the reference.
+        Column("client_name", "Nombre del cliente", Kind.TEXT, aliases=_CLIENT_NAME_ALIASES, stands_for="client"),
+        _text(
+            "product",
+            "Producto",
+            "Artículo",
+            "Servicio",
+            "Producto/Servicio",
+            "Descripción",
+            "Description",
+            "Product",
+            "Product Name",
+            "Item",
+        ),
+        _text("category", "Categoría", "Familia", "Línea", "Category"),
+        Column(
+            "quantity",
+            "Cantidad",
+            Kind.NUMBER,
+            aliases=("Cant", "Unidades", "Uds", "Quantity", "Qty", "Units"),
+            number_format="General",
+        ),
+        Column(
+            "unit_price",
+            "Precio unitario",
+            Kind.NUMBER,
+            aliases=("Precio", "PVP", "Precio venta", "Precio de venta", "Unit Price", "UnitPrice", "Price"),
+        ),
+        Column(
+            "amount",
+            "Importe",
+            Kind.NUMBER,
+            required=True,
+            aliases=("Monto", "Total", "Valor", "Importe total", "Total línea", "Valor total", "Amount", "Sales", "Revenue", "Line Total"),
+        ),
+        _text("payment_method", "Forma de pago", "Modalidad de pago", "Medio de pago", "Payment Method"),
+        _text(
+            "invoice",
+            "Factura",
+            "Nº factura",
+            "Número de factura",
+            "Comprobante",
+            "Documento",
+            "Invoice",
+            "InvoiceNo",
+            "Invoice No",
+            "Invoice Number",
+            "Order ID",
+            "Order",
+        ),
         _salesperson(),
+        # What a sales export says of the client, for the Clientes sheet built from it.
+        _text("company", "Empresa", "Company"),
+        _text("segment", "Segmento", "Segment"),
+        _text("city", "Ciudad", "Localidad", "Municipio", "Población", "City"),
+        _text("region", "Región", "Provincia", "Departamento", "State", "Region", "Province"),
+        _text("country", "País", "Country"),
     ),
 )
 

@@ -87,16 +87,32 @@ class Column:
     width: int | None = None  # fixed width; fitted to the content when None
     number_format: str | None = None  # Excel format; the kind's default when None
     with_time: bool = False  # a date that may carry a time of day (10:30), kept in the rules
+    stands_for: str | None = None  # when the sheet lacks the column with this key, this one serves as it
 
     def header_keys(self) -> set[str]:
-        """Folded headers that identify this column."""
-        return {fold(self.label), *(fold(alias) for alias in self.aliases)}
+        """Header keys (:func:`header_key`) that identify this column."""
+        return {header_key(self.label), *(header_key(alias) for alias in self.aliases)}
 
     def choice_lookup(self) -> dict[str, str]:
         """Folded spelling → canonical choice."""
         lookup = {fold(choice): choice for choice in self.choices}
         lookup.update({fold(alias): canonical for alias, canonical in self.choice_aliases})
         return lookup
+
+
+_TRAILING_DIGITS = re.compile(r"(?<=[a-z]{3})\d+$")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def header_key(text: str) -> str:
+    """Key for matching headers and sheet names as exports spell them.
+
+    Folded, then without spaces and with trailing digits dropped:
+    ``NOMBRECLIENTE``, ``Nombre cliente`` and ``nombre_cliente`` match, and so do
+    ``TELEFONO1`` and ``Teléfono``, ``NIF20`` and ``NIF``, ``Ventas 2025`` and
+    ``Ventas`` (digits stay when fewer than three letters precede them: ``M2``).
+    """
+    return _TRAILING_DIGITS.sub("", fold(text).replace(" ", ""))
 
 
 @dataclass(frozen=True)
@@ -133,8 +149,8 @@ class Sheet:
         return tuple(c for c in self.columns if c.required)
 
     def name_keys(self) -> set[str]:
-        """Folded sheet names that identify this sheet."""
-        return {fold(self.label), *(fold(alias) for alias in self.aliases)}
+        """Sheet name keys (:func:`header_key`) that identify this sheet."""
+        return {header_key(self.label), *(header_key(alias) for alias in self.aliases)}
 
 
 @dataclass(frozen=True)

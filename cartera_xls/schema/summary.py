@@ -109,6 +109,8 @@ CHART_NEW_LOST = "Clientes nuevos y perdidos por mes"
 CHART_ESTADOS = "Clientes por estado"
 CHART_SEMAFORO = "Semáforo"
 CHART_PARETO = "Concentración de la facturación (Pareto)"
+STALE_DATA = "Los datos terminan el {date}: use --hoy {iso} para analizarlos a esa fecha (hoy casi todos aparecen como perdidos)."
+STALE_AFTER_DAYS = 365
 STAMP = '"Actualizado el "dd/mm/yyyy'  # the refresh date, as a number format over the date itself
 STAMP_STALE = '"Actualizado el "dd/mm/yyyy" — hace más de {days} días: actualice la cartera"'
 STALE_DAYS = 7
@@ -283,4 +285,5 @@ FIGURE_NAMES = {
     "closing_source": "fuente_dias_cierre",
     "uncovered": "sin_datos_antes",
     "referrals": "referidos",
+    "stale": "datos_hasta",
 }
