@@ -147,12 +147,12 @@ def _summary(cartera: Cartera, out: TextIO) -> None:
         return
     print(messages.CLI_SUMMARY_PROBLEMS.format(count=len(problems)), file=out)
     for problem in problems[:PROBLEMS_SHOWN]:
-        line = messages.CLI_PROBLEM_LINE.format(
-            sheet=problem.sheet, row=problem.row or "-", column=problem.column or "-", message=problem.message, hint=problem.hint
-        )
-        print(
-            printable(line),
-            file=out,
-        )
+        where = [problem.sheet]
+        if problem.row is not None:
+            where.append(messages.CLI_WHERE_ROW.format(row=problem.row))
+        if problem.column:
+            where.append(messages.CLI_WHERE_COLUMN.format(column=problem.column))
+        line = messages.CLI_PROBLEM_LINE.format(where=", ".join(where), message=problem.message, hint=problem.hint)
+        print(printable(line), file=out)
     if len(problems) > PROBLEMS_SHOWN:
         print(messages.CLI_MORE_PROBLEMS.format(count=len(problems) - PROBLEMS_SHOWN), file=out)

@@ -60,6 +60,11 @@ def read_tables(book: RawWorkbook) -> ReadResult:
             if table is not None:
                 result.tables[spec.key] = table
                 continue
+        elif spec is not None:  # «Ventas 2025» after «Ventas 2024»: kept as it is, and said that it does not count
+            chosen = result.tables[spec.key].name
+            result.problems.append(
+                Problem.of(messages.SHEET_SAME_ROLE, raw.name, None, "", "", messages.SEVERITY_WARNING, role=spec.label, chosen=chosen)
+            )
         elif fold(raw.name) in _GENERATED_KEYS:
             if generated:
                 continue  # ours: regenerated on write
@@ -452,7 +457,9 @@ def _columns(
             continue
         if not text and (col >= len(grid) or all(map(is_blank, grid[col]))):
             continue  # an empty column between the team's: left empty, never given an invented header
-        if column is not None or (text and key in seen_extra):
+        # «Zona» twice is a duplicate; State beside Region (two aliases of one column) is one more column of the team's
+        twice = header_key(result.labels[column.key]) == key if column is not None else bool(text) and key in seen_extra
+        if twice:
             problems.append(Problem.of(messages.DUPLICATE_COLUMN, raw.name, header_row + 1, text, "", messages.SEVERITY_WARNING))
         elif not text:
             problems.append(

@@ -61,7 +61,7 @@ def test_validate_exit_codes(basic_file: Path, tmp_path: Path) -> None:
     code, out, _ = run("validate", str(bad))
     assert code == 1
     assert messages.CLI_SUMMARY_PROBLEMS.format(count=1) in out
-    assert "Clientes fila 2, Fecha de alta: «ayer» no es una fecha reconocible." in out
+    assert "Clientes, fila 2, columna «Fecha de alta»: «ayer» no es una fecha reconocible." in out
     assert bad.read_bytes() == before  # validate never writes
 
 

@@ -48,6 +48,10 @@ SHEET_CHOSEN = (
     "La hoja también parece {role}; se usó «{chosen}», que tiene más columnas reconocidas ({count}) o más filas.",
     "Si la de {role} es esta, llámela «{role}» y actualice otra vez; esta se conserva tal cual.",
 )
+SHEET_SAME_ROLE = (
+    "Por su nombre esta hoja también es de {role}, pero se leyó «{chosen}»: sus filas se conservan y no cuentan en los cálculos.",
+    "Pase sus filas a «{chosen}» (una sola hoja de {role} con todos los años) y actualice otra vez.",
+)
 AMOUNT_FROM_PRICE = (
     "Sin columna Importe: se calcula Cantidad × Precio unitario, escrito como fórmula en la columna «{column}».",
     "No hace falta hacer nada; puede cambiar la fórmula si el importe se calcula de otro modo.",
@@ -195,7 +199,9 @@ ICS_ON_WORKBOOK = (
 CLI_SUMMARY_CLIENTS = "Clientes: {total}"
 CLI_SUMMARY_PROBLEMS = "Problemas para revisar: {count} (hoja «Revisar»)"
 CLI_NO_PROBLEMS = "Sin problemas: el libro está en orden."
-CLI_PROBLEM_LINE = "  {sheet} fila {row}, {column}: {message} {hint}"
+CLI_PROBLEM_LINE = "  {where}: {message} {hint}"
+CLI_WHERE_ROW = "fila {row}"
+CLI_WHERE_COLUMN = "columna «{column}»"
 CLI_MORE_PROBLEMS = "  … y {count} más en la hoja «Revisar»."
 CLI_TEMPLATE_WRITTEN = "Plantilla creada: {path}. Ábrala, escriba sus clientes y luego ejecute «refresh»."
 CLI_DEMO_WRITTEN = "Cartera de ejemplo actualizada: {path}. Ábrala con doble clic."
