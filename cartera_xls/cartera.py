@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import pipeline
 from .data_writing import layout
-from .errors import WriteFailed
+from .errors import UnreadableWorkbook, WriteFailed
 from .ics import write_calendar
 from .problems import LISTED, Problem, grouped
 from .progress import AT_RULES, Report, quiet
@@ -306,8 +306,11 @@ def refresh(
     """
     progress = progress or quiet
     path = Path(path)
-    check_not_open(path)
+    if path.is_dir():
+        raise UnreadableWorkbook(messages.IS_A_FOLDER.format(path=path))
     target = output_path(output if output is not None else path, path)
+    if target.absolute() == path.absolute():
+        check_not_open(path)  # in place: refused before the work; with -o only the target's lock matters (checked on save)
     with refresh_lock(path):
         cartera = Cartera.from_path(path, hoy, progress, ventas)
         backup = cartera.save(target, force=force, progress=progress)

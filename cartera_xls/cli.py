@@ -6,17 +6,21 @@ Exit codes: 0 done, 1 ``validate`` found problems, 2 unusable input or usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import sys
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 from .schema import messages
 from .schema.sheets import DATE_FORMAT
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
     from .cartera import Cartera
 
 EXIT_OK = 0
@@ -36,18 +40,47 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.format_usage()}error: {message}")
 
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message:  # --help: through the same console as the rest (an ASCII console, a closed pipe)
+            _Console(cast(TextIO, file or sys.stdout)).write(message)
+
 
 def _date(text: str) -> dt.date:
+    """``--hoy`` as the team writes dates (``25/11/2026``) or as ISO (``2026-11-25``)."""
     try:
-        return dt.date.fromisoformat(text)
+        return dt.datetime.strptime(text.strip(), "%d/%m/%Y").date() if "/" in text else dt.date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(messages.BAD_DATE_ARGUMENT.format(value=text)) from None
 
 
+@contextlib.contextmanager
+def _in_spanish() -> Iterator[None]:
+    """argparse's own words in Spanish while the parser is built and used (its gettext hooks, put back after)."""
+    english, english_plural = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+
+    def spanish(message: str) -> str:
+        return messages.ARGPARSE.get(message, message)
+
+    def spanish_plural(singular: str, plural: str, count: int) -> str:
+        return spanish(singular if count == 1 else plural)
+
+    argparse._ = spanish  # type: ignore[attr-defined]
+    argparse.ngettext = spanish_plural  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = english, english_plural  # type: ignore[attr-defined]
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with a help text for every command."""
+    with _in_spanish():
+        return _build_parser()
+
+
+def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m cartera_xls", description=messages.CLI_DESCRIPTION)
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar=messages.CLI_COMMAND_METAVAR)
     refresh = commands.add_parser("refresh", help=messages.CLI_REFRESH_HELP, description=messages.CLI_REFRESH_HELP)
     refresh.add_argument("archivo", type=Path, help=messages.CLI_FILE_HELP)
     refresh.add_argument("-o", "--salida", type=Path, help=messages.CLI_OUTPUT_HELP)
@@ -67,12 +100,68 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Console:
+    """A terminal stream that never fails the command: accents degraded where the console cannot show them, a closed pipe ignored.
+
+    ``refresh cartera.xlsx | head -1`` closes the pipe after the first line, when
+    the file is already written: the rest of the summary is dropped quietly and
+    the command keeps its own exit status.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.closed_pipe = False
+
+    def write(self, text: str) -> int:
+        if self.closed_pipe:
+            return len(text)
+        try:
+            try:
+                return self.stream.write(text)
+            except UnicodeEncodeError:
+                encoding = getattr(self.stream, "encoding", None) or "ascii"
+                return self.stream.write(_degraded(text, encoding))
+        except BrokenPipeError:
+            self._pipe_closed()
+            return len(text)
+
+    def flush(self) -> None:
+        if not self.closed_pipe:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._pipe_closed()
+
+    def isatty(self) -> bool:
+        return bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def _pipe_closed(self) -> None:
+        self.closed_pipe = True
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            # Python flushes stdout again at exit: point it at nothing, so no "Exception ignored" either.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self.stream.fileno())
+
+
+def _degraded(text: str, encoding: str) -> str:
+    """``Número`` as ``Numero`` on a console that cannot show accents; ``?`` for what has no plain form."""
+    shown = []
+    for char in text:
+        try:
+            char.encode(encoding)
+            shown.append(char)
+        except UnicodeEncodeError:
+            plain = unicodedata.normalize("NFKD", char).encode(encoding, "ignore").decode(encoding)
+            shown.append(plain or messages.CLI_UNPRINTABLE.get(char, "?"))
+    return "".join(shown)
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run one command; return its exit code. Never lets a traceback reach the team."""
-    out = out or sys.stdout
-    err = err or sys.stderr
+    out = cast(TextIO, _Console(out or sys.stdout))
+    err = cast(TextIO, _Console(err or sys.stderr))
     try:
-        args = build_parser().parse_args(argv)
+        with _in_spanish():
+            args = build_parser().parse_args(argv)
     except UsageError as exc:
         print(str(exc), file=err)
         return EXIT_UNUSABLE

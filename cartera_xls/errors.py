@@ -6,6 +6,7 @@ The tree::
     ├── UnreadableWorkbook (ValueError)   the file cannot be read as a workbook
     │   └── PasswordProtected             it is encrypted
     ├── MissingClients (ValueError)       no usable Clientes sheet (nor sales to build one from)
+    ├── DateOutOfRange (ValueError)       a reference date (hoy) the computation cannot hold
     ├── NoSales (ValueError)              the file given with --ventas has no sales, or the workbook has its own
     ├── ContentWouldBeLost (ValueError)   replacing it would drop charts, macros…
     ├── WorkbookInUse (OSError)           Excel, LibreOffice or another refresh has it open
@@ -33,6 +34,10 @@ class PasswordProtected(UnreadableWorkbook):
 
 class MissingClients(CarteraError, ValueError):
     """The workbook has no Clientes sheet, or it lacks a required column."""
+
+
+class DateOutOfRange(CarteraError, ValueError):
+    """The reference date is before 1900 or after 2199."""
 
 
 class NoSales(CarteraError, ValueError):

@@ -578,6 +578,8 @@ def best_offers(inputs: Inputs, pairs: Pairs | None) -> pd.DataFrame:
         unique_keys, inverse = np.unique(client.astype("int64") * products + target[position], return_inverse=True)
         sums = np.bincount(inverse, weights=lift[position])
         fresh = ~np.isin(unique_keys, pairs.owner[rows].astype("int64") * products + pairs.owned[rows])
+        if not fresh.any():
+            continue  # every partner already bought: nothing to offer in this chunk
         client_of, offer = unique_keys[fresh] // products, unique_keys[fresh] % products
         score = sums[fresh] / bought[client_of]
         best = np.lexsort((offer, -score, client_of))  # per client: highest score, then the first product by name

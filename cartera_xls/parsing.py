@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .schema import Column, Kind, fold, messages
+from .schema import FIRST_DAY, LAST_DAY, Column, Kind, fold, messages
 from .schema.sheets import NO, PROBABILITY_WORDS, SI
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -200,7 +200,7 @@ def date_time_parser(date1904: bool = False) -> Callable[[Any], dt.date]:
 
 def _in_excel_range(value: dt.date) -> dt.date:
     """Excel cannot show dates before 1900; years past 2199 are typos."""
-    if not 1900 <= value.year <= 2199:
+    if not FIRST_DAY <= (value.date() if isinstance(value, dt.datetime) else value) <= LAST_DAY:
         raise BadValue(messages.BAD_DATE)
     return value
 

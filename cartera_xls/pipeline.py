@@ -18,11 +18,12 @@ import numpy as np
 import pandas as pd
 
 from . import checks, followup, indicators, rules
+from .errors import DateOutOfRange
 from .problems import Problem
 from .raw import RawWorkbook
 from .reading import read_tables, typed_frame
 from .reglas import ReglasRead, read_reglas
-from .schema import messages
+from .schema import FIRST_DAY, LAST_DAY, messages
 from .schema.params import Reglas
 from .schema.sheets import CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADO_PERDIDO, REGLAS
 from .tables import CLIENT_ID, SheetTable, UnknownSheet
@@ -118,6 +119,9 @@ def compute(portfolio: Portfolio, hoy: dt.date, reglas: Reglas | None = None) ->
 
     ``reglas`` defaults to the rules the workbook's Reglas sheet sets.
     """
+    if not FIRST_DAY <= hoy <= LAST_DAY:
+        first, last = (day.strftime(DATE_FORMAT) for day in (FIRST_DAY, LAST_DAY))
+        raise DateOutOfRange(messages.DATE_OUT_OF_RANGE.format(value=hoy.strftime(DATE_FORMAT), first=first, last=last))
     reglas = reglas if reglas is not None else portfolio.reglas.reglas
     day = rules.timestamp(hoy)
     clients = portfolio.tables[CLIENTES.key].frame

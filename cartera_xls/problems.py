@@ -50,8 +50,10 @@ def display(value: Any) -> str:
     """A cell value as the team would read it in a message."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")  # 2,5 and 1e+300, as the team would read them
     if hasattr(value, "strftime"):
         return str(value.strftime(DATE_FORMAT))
     return str(value)

@@ -68,7 +68,7 @@ def read_tables(book: RawWorkbook) -> ReadResult:
         elif fold(raw.name) in _GENERATED_KEYS:
             if generated:
                 continue  # ours: regenerated on write
-            renamed = raw.name + RESERVED_SUFFIX
+            renamed = _free_sheet_name(raw.name, {fold(other.name) for other in book.sheets} | _GENERATED_KEYS)
             result.problems.append(
                 Problem.of(messages.RESERVED_SHEET, raw.name, None, "", raw.name, messages.SEVERITY_WARNING, renamed=renamed)
             )
@@ -624,6 +624,15 @@ def typed_frame(spec: Sheet, values: dict[str, list[Any]], index: pd.Index, slot
         else:
             columns[slot] = pd.Series(data, index=index, dtype="object")
     return pd.DataFrame(columns, index=index)
+
+
+def _free_sheet_name(name: str, taken: set[str]) -> str:
+    """``Resumen (original)``, or ``Resumen (original 2)`` when the team has that one too (Excel: 31 characters, any case)."""
+    candidate, number = name[: 31 - len(RESERVED_SUFFIX)] + RESERVED_SUFFIX, 2
+    while fold(candidate) in taken:
+        suffix = RESERVED_SUFFIX.replace(")", f" {number})")
+        candidate, number = name[: 31 - len(suffix)] + suffix, number + 1
+    return candidate
 
 
 def _unique(slot: str, taken: list[str]) -> str:

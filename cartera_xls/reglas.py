@@ -62,7 +62,7 @@ def read_reglas(table: SheetTable | None) -> ReglasRead:
             values[parameter.key] = parse_parameter(parameter, raw)
         except BadValue:
             rejected[parameter.key] = raw
-            allowed = messages.ALLOWED_VALUES.format(choices=", ".join(parameter.choices)) if parameter.choices else ""
+            allowed = _allowed(parameter)
             problems.append(
                 Problem.of(
                     messages.BAD_PARAMETER,
@@ -104,6 +104,23 @@ def parse_parameter(parameter: Parameter, raw: Any) -> Any:
     high = parameter.maximum if parameter.maximum is not None else float("inf")
     if not low <= number <= high:
         raise BadValue(messages.BAD_PARAMETER)
+    if parameter.whole and not number.is_integer():
+        raise BadValue(messages.BAD_PARAMETER)  # a number of days or of backups is whole
     if isinstance(parameter.default, int) and number.is_integer():
         return int(number)
     return number
+
+
+def _allowed(parameter: Parameter) -> str:
+    """What the parameter accepts, said in the hint of a refused value."""
+    if parameter.choices:
+        return messages.ALLOWED_VALUES.format(choices=", ".join(parameter.choices))
+    if isinstance(parameter.default, str) or parameter.minimum is None or parameter.maximum is None:
+        return ""
+    template = messages.ALLOWED_WHOLE_RANGE if parameter.whole else messages.ALLOWED_RANGE
+    return template.format(minimum=_spanish(parameter.minimum), maximum=_spanish(parameter.maximum))
+
+
+def _spanish(number: float) -> str:
+    """``36.500``, ``0,5``: a number as the team writes it."""
+    return f"{int(number):,}".replace(",", ".") if float(number).is_integer() else f"{number:g}".replace(".", ",")

@@ -125,8 +125,7 @@ def purchase_metrics(clients: pd.DataFrame, sales: pd.DataFrame | None, hoy: pd.
     result["ultima_compra"] = per_client(ids, last).astype("datetime64[ns]")
     result["dias_sin_comprar"] = _days(hoy, result["ultima_compra"])
     result["intervalo"] = per_client(ids, interval).round().astype("Int64")
-    expected = result["ultima_compra"] + pd.to_timedelta(result["intervalo"].astype("float64"), unit="D")
-    result["compra_esperada"] = expected.astype("datetime64[ns]")
+    result["compra_esperada"] = plus_days(result["ultima_compra"], result["intervalo"].astype("float64"))
     result["facturacion"] = per_client(ids, revenue).fillna(0.0).astype("float64").round(2)
     result["facturacion_12m"] = per_client(ids, revenue_12m).fillna(0.0).astype("float64").round(2)
     ticket = result["facturacion"] / result["compras"].astype("float64").replace(0, np.nan)
@@ -347,7 +346,7 @@ def _bottom(values: pd.Series, share: float) -> pd.Series:
 def lost_since(clients: pd.DataFrame, metrics: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp) -> pd.Series:
     """The day each lost client became lost: its Fecha de baja, or the first day past its threshold."""
     _, lost_after = _thresholds(metrics, reglas)
-    by_silence = metrics["ultima_compra"] + pd.to_timedelta(lost_after + 1, unit="D")
+    by_silence = plus_days(metrics["ultima_compra"], lost_after + 1)
     since = by_silence.where(metrics["estado"] == ESTADO_PERDIDO)
     if "churn_date" in clients:
         since = clients["churn_date"].where(_churned(clients, metrics, hoy), since)
@@ -404,6 +403,18 @@ def _rfm_segment(code: Any) -> str | None:
     if not isinstance(code, str):
         return None
     return next((name for pattern, name in _RFM_PATTERNS if pattern.fullmatch(code)), None)
+
+
+def plus_days(dates: pd.Series, days: pd.Series) -> pd.Series:
+    """``dates`` plus ``days``; no date where the sum would pass the last day pandas can hold (centuries away).
+
+    An interval of a century between two purchases typed in 1900 and 2149 would
+    otherwise overflow; no expected day is better than a wrong one.
+    """
+    nanoseconds = dates.to_numpy(dtype="datetime64[ns]").astype("int64").astype("float64")  # no Timedelta: it holds 292 years
+    room = pd.Series((pd.Timestamp.max.value - nanoseconds) / 86_400e9 - 1, index=dates.index)
+    days = days.astype("float64").where(days.astype("float64") <= room)
+    return (dates + pd.to_timedelta(days, unit="D")).astype("datetime64[ns]")
 
 
 def timestamp(day: dt.date) -> pd.Timestamp:

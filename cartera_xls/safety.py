@@ -23,10 +23,7 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-try:
-    import fcntl
-except ImportError:  # Windows: Excel's own lock file is the guard there
-    fcntl = None  # type: ignore[assignment]
+import filelock
 
 from .errors import CarteraError, WorkbookInUse, WriteFailed
 from .schema import messages
@@ -90,18 +87,26 @@ _HELD: set[Path] = set()  # lock files this process holds: taking one again is a
 
 @contextlib.contextmanager
 def refresh_lock(path: Path) -> Iterator[None]:
-    """One refresh of a file at a time: an exclusive lock beside it, released on exit.
+    """One refresh of a file at a time: an exclusive lock beside it (``filelock``: flock or Windows' own), released on exit.
 
-    Only the process holding the lock removes its file; a refused run leaves it
-    alone. Re-entrant within a process, so ``refresh`` can hold it from reading
-    to replacing while the ``save`` it calls takes it again.
+    Only the process holding the lock removes its file, and it does so while it
+    still holds it (on Windows, filelock's release removes it); a refused run
+    leaves it alone. Re-entrant within a process, so ``refresh`` can hold it from
+    reading to replacing while the ``save`` it calls takes it again.
     """
     lock_path = real_path(path).with_name(f".~cartera.{real_path(path).name}.lock")
     if lock_path.absolute() in _HELD:
         yield
         return
-    descriptor = _acquire(lock_path, path)
-    if descriptor is None:
+    if not lock_path.parent.is_dir():  # filelock would create it: writing fails instead, with its own clear message
+        yield
+        return
+    lock = filelock.FileLock(lock_path, timeout=0)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise WorkbookInUse(messages.REFRESH_RUNNING.format(path=path.name)) from None
+    except OSError:
         yield  # a read-only or missing folder: writing will fail with its own clear message
         return
     _HELD.add(lock_path.absolute())
@@ -109,36 +114,10 @@ def refresh_lock(path: Path) -> Iterator[None]:
         yield
     finally:
         _HELD.discard(lock_path.absolute())
-        with contextlib.suppress(OSError):
-            lock_path.unlink()  # ours: removed before it is released, so no one can lock a file about to vanish
-        os.close(descriptor)
-
-
-def _acquire(lock_path: Path, path: Path) -> int | None:
-    """Open and lock ``lock_path``; ``None`` when it cannot be created; refused when another process holds it.
-
-    The file may be removed by its holder between our open and our lock: then we
-    locked a file that no longer exists and try again on the new one.
-    """
-    for _ in range(10):
-        try:
-            descriptor = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
-        except OSError:
-            return None
-        if fcntl is None:  # Windows: Excel's own lock file is the guard there
-            return descriptor
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(descriptor)
-            raise WorkbookInUse(messages.REFRESH_RUNNING.format(path=path.name)) from None
-        try:
-            if os.fstat(descriptor).st_ino == lock_path.stat().st_ino:
-                return descriptor
-        except FileNotFoundError:
-            pass
-        os.close(descriptor)
-    raise WorkbookInUse(messages.REFRESH_RUNNING.format(path=path.name))
+        if os.name != "nt":
+            with contextlib.suppress(OSError):
+                lock_path.unlink()  # before the release, so no one locks a file about to vanish
+        lock.release()
 
 
 def conflicted_copies(path: Path) -> list[Path]:
@@ -188,7 +167,10 @@ def atomic_write(
         if target.exists():
             _keep_permissions(target, temp)
             backup = _backup(target, keep_backups)
-        temp.replace(target)  # os.replace: atomic, never delete-then-rename
+        try:
+            temp.replace(target)  # os.replace: atomic, never delete-then-rename
+        except PermissionError:  # Windows: Excel's share lock on the open workbook
+            raise WriteFailed(messages.CANNOT_WRITE.format(path=shown, detail=messages.REPLACE_REFUSED)) from None
         _fsync_dir(folder)
     except CarteraError:
         _discard(temp)

@@ -27,7 +27,7 @@ from .progress import AT_VERIFYING, Report, quiet
 from .safety import atomic_write, check_not_open, fingerprint, real_path, refresh_lock
 from .schema import messages
 from .schema.sheets import DATA_SHEETS, GENERATED_SHEETS, REGLAS
-from .sources import check_written, has_macros
+from .sources import SUFFIXES, check_written, has_macros
 from .tables import SheetTable
 from .writing import write_workbook
 
@@ -45,11 +45,25 @@ class Source:
 
 
 def output_path(path: str | Path, source: Path | None = None) -> Path:
-    """Where a workbook asked for at ``path`` is written: an ``.xlsx``, or the ``.xlsm`` with macros it was read from."""
+    """Where a workbook asked for at ``path`` is written.
+
+    In place of a workbook read as .xls, .ods or .csv: the ``.xlsx`` beside it.
+    A name given: kept as given when it is ``.xlsx`` (or the ``.xlsm`` with macros
+    it was read from), ``.xlsx`` added when it has no spreadsheet suffix
+    (``resumen.2026`` → ``resumen.2026.xlsx``), refused for a format the tool
+    only reads (``x.csv``), rather than written under another name.
+    """
     path = Path(path)
-    if path.suffix.lower() == MACRO_SUFFIX and source is not None and source.suffix.lower() == MACRO_SUFFIX and has_macros(source):
+    suffix = path.suffix.lower()
+    if suffix == MACRO_SUFFIX and source is not None and source.suffix.lower() == MACRO_SUFFIX and has_macros(source):
         return path
-    return path.with_suffix(OUTPUT_SUFFIX)
+    if source is not None and path.absolute() == source.absolute():
+        return path.with_suffix(OUTPUT_SUFFIX)
+    if suffix == OUTPUT_SUFFIX:
+        return path
+    if suffix in SUFFIXES:
+        raise WriteFailed(messages.CANNOT_WRITE.format(path=path, detail=messages.OUTPUT_FORMAT.format(suffix=suffix)))
+    return path.with_name(path.name + OUTPUT_SUFFIX)
 
 
 def save(

@@ -78,6 +78,8 @@ def check_written(path: Path, heights: dict[str, int]) -> None:
 def open_workbook(path: Path) -> RawWorkbook:
     """Read every sheet of ``path``; raise :class:`UnreadableWorkbook` with a Spanish message."""
     path = Path(path)
+    if path.is_dir():
+        raise UnreadableWorkbook(messages.IS_A_FOLDER.format(path=path))
     if not path.is_file():
         raise UnreadableWorkbook(messages.FILE_NOT_FOUND.format(path=path))
     suffix = path.suffix.lower()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from cartera_xls.cli import build_parser, main
-from cartera_xls.schema import messages
+from cartera_xls.schema import FIRST_DAY, LAST_DAY, messages
+from cartera_xls.schema.params import PARAMETERS
 
 from .conftest import make_workbook, sheet_names
 
@@ -101,9 +104,9 @@ def test_missing_name_column(tmp_path: Path) -> None:
 
 
 def test_bad_date_argument(basic_file: Path) -> None:
-    code, _, err = run("refresh", str(basic_file), "--hoy", "23/11/2026")
+    code, _, err = run("refresh", str(basic_file), "--hoy", "23-11-2026")
     assert code == 2
-    assert messages.BAD_DATE_ARGUMENT.format(value="23/11/2026") in err
+    assert messages.BAD_DATE_ARGUMENT.format(value="23-11-2026") in err
 
 
 def test_init_writes_the_template_and_refuses_to_overwrite(tmp_path: Path) -> None:
@@ -157,3 +160,140 @@ def test_refresh_exports_the_agenda_as_ics(tmp_path: Path) -> None:
     assert "SUMMARY:Llamar al prospecto y proponer una reunión — Ana\\; Pérez\\, hija\r\n" in unfolded
     assert "Cliente: Ana\\; Pérez\\, hija (=HYPERLINK(1))\\nTeléfono: +51 900" in unfolded
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+def test_argparse_speaks_spanish(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run("refresh")
+    assert (code, out) == (2, "")
+    assert err.startswith("uso: python -m cartera_xls refresh") and "error: faltan estos argumentos: archivo" in err
+    code, _, err = run("borrar", "x.xlsx")
+    assert code == 2 and "«borrar» no es una opción válida (elija entre 'refresh', 'validate', 'init', 'demo')" in err
+    code, _, err = run("validate", "x.xlsx", "--sin-esto")
+    assert code == 2 and "argumentos no reconocidos: --sin-esto" in err
+    with pytest.raises(SystemExit) as done:
+        main(["refresh", "--help"])
+    assert done.value.code == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("uso: ") and "opciones:" in shown and "argumentos:" in shown and messages.CLI_HELP_HELP in shown
+    for english in ("usage", "options:", "positional arguments", "show this help", "required", "invalid choice"):
+        assert english not in shown + err
+
+
+def test_hoy_is_accepted_as_the_team_writes_dates(basic_file: Path) -> None:
+    assert run("validate", str(basic_file), "--hoy", "02/11/2026") == run("validate", str(basic_file), "--hoy", "2026-11-02")
+    code, _, err = run("validate", str(basic_file), "--hoy", "31/02/2026")
+    assert code == 2 and messages.BAD_DATE_ARGUMENT.format(value="31/02/2026") in err
+
+
+@pytest.mark.parametrize("hoy", ["9999-12-31", "2262-04-12", "2150-01-01", "1899-12-31"])
+def test_a_reference_date_out_of_range_is_said_not_crashed(basic_file: Path, hoy: str) -> None:
+    code, out, err = run("refresh", str(basic_file), "-o", str(basic_file.with_name("otra.xlsx")), "--hoy", hoy)
+    shown = dt.date.fromisoformat(hoy).strftime("%d/%m/%Y")
+    assert (code, out) == (2, "")
+    assert err.strip() == messages.DATE_OUT_OF_RANGE.format(value=shown, first="01/01/1900", last="31/12/2149")
+
+
+def test_a_folder_instead_of_a_workbook(tmp_path: Path) -> None:
+    for command in ("refresh", "validate"):
+        code, _, err = run(command, str(tmp_path))
+        assert (code, err.strip()) == (2, messages.IS_A_FOLDER.format(path=tmp_path))
+
+
+def test_rule_values_beyond_what_dates_hold_are_flagged_not_crashed(tmp_path: Path) -> None:
+    path = make_workbook(
+        tmp_path / "x.xlsx",
+        {
+            "Clientes": [["Nombre"], ["Ana"]],
+            "Ventas": [["Fecha", "Cliente", "Importe"], [dt.datetime(2026, 1, 5), "Ana", 10]],
+            "Reglas": [["Parámetro", "Valor"], ["dias_inactivo", 10_000_000], ["dias_aviso", 2.5], ["factor_intervalo", 1e300]],
+        },
+    )
+    code, out, _ = run("refresh", str(path), "-o", str(tmp_path / "out.xlsx"), "--hoy", "2149-12-31")
+    assert code == 0
+    assert "«dias_inactivo». Se usa el valor por omisión 180. Admite un número entero de 1 a 3.650." in out
+    assert "«dias_aviso». Se usa el valor por omisión 7. Admite un número entero de 0 a 3.650." in out
+    assert "«factor_intervalo». Se usa el valor por omisión 2. Admite un número de 1 a 3.650." in out
+
+
+def test_a_team_sheet_named_like_a_generated_one_and_its_twin(tmp_path: Path) -> None:
+    path = make_workbook(
+        tmp_path / "x.xlsx",
+        {"Clientes": [["Nombre"], ["Ana"]], "Resumen": [["el nuestro"]], "Resumen (original)": [["el de antes"]]},
+    )
+    out = tmp_path / "out.xlsx"
+    assert run("refresh", str(path), "-o", str(out))[0] == 0
+    assert {"Resumen", "Resumen (original)", "Resumen (original 2)"} <= set(sheet_names(out))
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_pipe_keeps_the_refresh_status(basic_file: Path) -> None:
+    out = basic_file.with_name("otra.xlsx")
+    err = io.StringIO()
+    assert main(["refresh", str(basic_file), "-o", str(out)], out=_ClosedPipe(), err=err) == 0
+    assert out.exists() and err.getvalue() == ""
+    assert main(["validate", str(basic_file)], out=_ClosedPipe(), err=err) == 0
+
+
+def test_a_console_without_accents_degrades_them(basic_file: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    for args in (["validate", str(basic_file)], ["refresh", "--help"], ["refresh"]):
+        done = subprocess.run([sys.executable, "-m", "cartera_xls", *args], capture_output=True, env=env, check=False)
+        assert b"Error inesperado" not in done.stderr and b"Traceback" not in done.stderr, args
+        assert done.returncode in (0, 2), args
+    shown = subprocess.run(
+        [sys.executable, "-m", "cartera_xls", "validate", str(basic_file)], capture_output=True, env=env, check=False
+    ).stdout.decode("ascii")
+    assert "Semaforo:" in shown
+
+
+def test_output_elsewhere_while_the_original_is_open_in_excel(basic_file: Path) -> None:
+    (basic_file.parent / f"~${basic_file.name}").write_bytes(b"\x03Ana" + b" " * 40)
+    before = basic_file.read_bytes()
+    code, _, err = run("refresh", str(basic_file), "-o", str(basic_file.with_name("otra.xlsx")))
+    assert (code, err) == (0, "")  # only the target's lock matters: the original is not touched
+    assert basic_file.read_bytes() == before
+    assert run("refresh", str(basic_file))[0] == 2  # in place it is refused
+
+
+def _extreme_workbook(path: Path, bound: str) -> Path:
+    """Every sheet with dates at both ends of the range the tool accepts, and every rule at its minimum or maximum."""
+    a, z = (dt.datetime.combine(day, dt.time()) for day in (FIRST_DAY, LAST_DAY))
+    numbers = [p for p in PARAMETERS if not p.choices and not isinstance(p.default, str)]
+    rules = [["Parámetro", "Valor"], *([p.key, getattr(p, bound)] for p in numbers if getattr(p, bound) is not None)]
+    day = dt.timedelta(days=1)
+    return make_workbook(
+        path,
+        {
+            "Clientes": [["Nombre", "Fecha de alta"], ["Ana", a + day], ["Luis", z - day], ["Eva", None]],
+            "Ventas": [
+                ["Fecha", "Cliente", "Importe", "Producto"],
+                [a, "Ana", 5, "a"],
+                [a + day, "Ana", 5, "b"],
+                [z, "Ana", 5, "a"],
+                [z, "Luis", 5, "b"],
+            ],
+            "Seguimiento": [
+                ["Fecha", "Cliente", "Fecha próxima acción", "Próxima acción", "Esperando respuesta"],
+                [z, "Ana", z, "x", "sí"],
+                [a, "Luis", a, "y", "sí"],
+            ],
+            "Oportunidades": [["Cliente", "Fecha apertura", "Fecha cierre", "Estado"], ["Eva", a, z, "abierta"]],
+            "Reclamos": [["Fecha", "Cliente", "Estado"], [a, "Ana", "abierto"]],
+            "Encuestas": [["Fecha", "Cliente", "Satisfacción"], [a, "Ana", 5], [z, "Ana", 1]],
+            "Reglas": rules,
+        },
+    )
+
+
+@pytest.mark.parametrize("bound", ["minimum", "maximum"])
+@pytest.mark.parametrize("hoy", [FIRST_DAY, LAST_DAY, dt.date(2026, 11, 25)])
+def test_the_ends_of_every_range_compute(tmp_path: Path, bound: str, hoy: dt.date) -> None:
+    path = _extreme_workbook(tmp_path / "x.xlsx", bound)
+    args = ("-o", str(tmp_path / "out.xlsx"), "--hoy", hoy.isoformat(), "--ics", str(tmp_path / "agenda.ics"))
+    code, out, err = run("refresh", str(path), *args)
+    assert (code, err) == (0, ""), err
+    assert "Clientes: 3" in out

@@ -418,3 +418,13 @@ def test_the_sales_file_is_refused_when_it_has_no_sales_or_the_workbook_has_its_
 )
 def test_headers_match_as_exports_spell_them(header: str, key: str) -> None:
     assert header_key(header) == key
+
+
+def test_a_csv_refreshed_in_place_gets_its_workbook_beside_it(tmp_path: Path) -> None:
+    sales = tmp_path / "ventas.csv"
+    sales.write_text("Fecha,Cliente,Importe\n05/01/2025,Ana,10\n", encoding="utf-8")
+    before = sales.read_bytes()
+    code, printed, _ = run("refresh", str(sales), "--hoy", "2025-06-01")
+    assert code == 0 and f"Escrito: {tmp_path / 'ventas.xlsx'}" in printed
+    assert sales.read_bytes() == before  # the export itself is never touched
+    assert load(tmp_path / "ventas.xlsx", hoy=dt.date(2025, 6, 1)).clientes["Nombre"].tolist() == ["Ana"]

@@ -84,10 +84,19 @@ def test_a_failure_at_any_step_leaves_the_original(basic_file: Path, monkeypatch
     assert leftovers == []
 
 
-def test_output_is_always_xlsx(tmp_path: Path, basic_file: Path) -> None:
-    result = cartera_xls.refresh(basic_file, tmp_path / "salida.ods", hoy=HOY)
-    assert result.written == tmp_path / "salida.xlsx"
-    assert result.written.exists()
+def test_output_is_always_xlsx_and_named_as_asked(tmp_path: Path, basic_file: Path) -> None:
+    # A format the tool only reads is refused, not written under another name.
+    for asked in ("salida.ods", "salida.csv"):
+        with pytest.raises(WriteFailed) as caught:
+            cartera_xls.refresh(basic_file, tmp_path / asked, hoy=HOY)
+        assert messages.OUTPUT_FORMAT.format(suffix=Path(asked).suffix) in str(caught.value)
+    with pytest.raises(WriteFailed):
+        cartera_xls.load(basic_file, hoy=HOY).save(tmp_path / "x.csv")
+    assert not list(tmp_path.glob("salida*")) and not (tmp_path / "x.xlsx").exists()
+    # A name without a spreadsheet suffix keeps what was typed and gets .xlsx after it.
+    assert cartera_xls.refresh(basic_file, tmp_path / "resumen.2026", hoy=HOY).written == tmp_path / "resumen.2026.xlsx"
+    assert cartera_xls.refresh(basic_file, tmp_path / "resumen", hoy=HOY).written == tmp_path / "resumen.xlsx"
+    assert (tmp_path / "resumen.2026.xlsx").exists()
 
 
 def test_temp_file_lives_beside_the_target(basic_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -278,3 +287,20 @@ def test_a_refused_write_is_said_in_spanish(basic_file: Path, monkeypatch: pytes
     assert (exit_code, out) == (2, "")
     assert messages.OS_ERRORS[reason] in err and "Error inesperado" not in err
     assert basic_file.read_bytes() == before
+
+
+def test_excel_holding_the_file_on_windows_is_said_and_nothing_is_lost(basic_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = basic_file.read_bytes()
+    real = Path.replace
+
+    def share_locked(self: Path, target: str | os.PathLike[str]) -> Path:
+        if Path(target) == basic_file:
+            raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "replace", share_locked)
+    code, out, err = run("refresh", str(basic_file))
+    assert (code, out) == (2, "")
+    assert err.strip() == messages.CANNOT_WRITE.format(path=basic_file, detail=messages.REPLACE_REFUSED)
+    assert basic_file.read_bytes() == before
+    assert not [p for p in basic_file.parent.iterdir() if safety.TEMP_MARK in p.name]  # the temp file removed

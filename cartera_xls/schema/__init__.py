@@ -10,6 +10,20 @@ Other modules import from here and never spell a label themselves:
 """
 
 from . import messages, params, sheets, summary
-from .structure import Column, Fmt, Kind, Parameter, Sheet, fold, header_key
+from .structure import FIRST_DAY, LAST_DAY, Column, Fmt, Kind, Parameter, Sheet, fold, header_key
 
-__all__ = ["Column", "Fmt", "Kind", "Parameter", "Sheet", "fold", "header_key", "messages", "params", "sheets", "summary"]
+__all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
+    "Column",
+    "Fmt",
+    "Kind",
+    "Parameter",
+    "Sheet",
+    "fold",
+    "header_key",
+    "messages",
+    "params",
+    "sheets",
+    "summary",
+]

@@ -111,6 +111,8 @@ BAD_PARAMETER = (
     "Se usa el valor por omisión {default}. {allowed}",
 )
 ALLOWED_VALUES = "Valores posibles: {choices}."
+ALLOWED_RANGE = "Admite un número de {minimum} a {maximum}."
+ALLOWED_WHOLE_RANGE = "Admite un número entero de {minimum} a {maximum}."
 UNKNOWN_PARAMETER = ("El parámetro «{value}» no se conoce.", "Se conserva la fila; revise cómo está escrito.")
 ID_ASSIGNED = ("Cliente sin ID: se le asignó «{value}».", "No hace falta hacer nada; el ID queda escrito en la hoja.")
 
@@ -144,6 +146,9 @@ OPEN_BY = " por {user}"
 FILE_EXISTS = "«{path}» ya existe; no se sobrescribe. Elija otro nombre o bórrelo antes."
 CANNOT_WRITE = "No se pudo escribir «{path}»: {detail}. El archivo original no se ha modificado."
 NO_SUCH_FOLDER = "la carpeta «{folder}» no existe"
+REPLACE_REFUSED = "otro programa lo tiene abierto (¿Excel?); cierre el libro en Excel y vuelva a actualizar"
+OUTPUT_FORMAT = "el libro regenerado solo se escribe como .xlsx, no como {suffix}; use un nombre terminado en .xlsx"
+IS_A_FOLDER = "«{path}» es una carpeta; indique el archivo del libro, por ejemplo «{path}/cartera.xlsx»."
 # Why the disk refused, by errno name; other causes are shown as the system says them.
 OS_ERRORS = {
     "ENOSPC": "no queda espacio en el disco",
@@ -153,6 +158,7 @@ OS_ERRORS = {
     "EROFS": "la carpeta es de solo lectura",
     "ENOENT": "la carpeta no existe",
     "EISDIR": "es una carpeta, no un archivo",
+    "EBUSY": "otro programa lo tiene abierto; cierre el libro en Excel y vuelva a actualizar",
     "ENAMETOOLONG": "el nombre es demasiado largo",
 }
 CANNOT_CARRY = (
@@ -177,7 +183,8 @@ CONFLICTED_COPY = (
     "Dropbox dejó una copia en conflicto junto al libro: «{value}».",
     "Revísela y copie a mano lo que falte; la herramienta no la fusiona ni la borra.",
 )
-BAD_DATE_ARGUMENT = "La fecha «{value}» no es válida. Use el formato AAAA-MM-DD, por ejemplo 2026-11-23."
+BAD_DATE_ARGUMENT = "La fecha «{value}» no es válida. Escríbala como dd/mm/aaaa (25/11/2026) o aaaa-mm-dd (2026-11-25)."
+DATE_OUT_OF_RANGE = "La fecha «{value}» está fuera del intervalo que se puede calcular ({first} a {last})."
 
 # --- Command line -----------------------------------------------------------
 CLI_DESCRIPTION = "Cartera de clientes en Excel: clasifica, da seguimiento y regenera el libro."
@@ -185,9 +192,9 @@ CLI_REFRESH_HELP = "Lee el libro, aplica las reglas y lo vuelve a escribir (guar
 CLI_VALIDATE_HELP = "Solo revisa el libro y lista los problemas (sale con 1 si hay alguno)."
 CLI_INIT_HELP = "Crea un libro vacío con todas las hojas, títulos, listas e instrucciones."
 CLI_DEMO_HELP = "Escribe una cartera de ejemplo, la actualiza y dice dónde está."
-CLI_FILE_HELP = "el libro de la cartera (.xlsx, .xlsm, .xls, .xlsb u .ods)"
+CLI_FILE_HELP = "el libro de la cartera (.xlsx, .xlsm, .xls, .xlsb, .ods) o una exportación de ventas (.csv)"
 CLI_OUTPUT_HELP = "escribir el resultado en otro archivo en lugar de reemplazar el original"
-CLI_HOY_HELP = "fecha de referencia de las reglas, AAAA-MM-DD (por omisión, hoy)"
+CLI_HOY_HELP = "fecha de referencia de las reglas, dd/mm/aaaa o aaaa-mm-dd (por omisión, hoy)"
 CLI_NEW_FILE_HELP = "el libro nuevo que se va a crear"
 CLI_DEMO_DIR_HELP = "carpeta donde dejar la cartera de ejemplo (por omisión, la actual)"
 CLI_WRITTEN = "Escrito: {path}"
@@ -297,3 +304,30 @@ PROGRESS_WRITING = "Escribiendo las hojas"
 PROGRESS_SAVING = "Guardando el archivo"
 PROGRESS_VERIFYING = "Comprobando el archivo guardado"
 PROGRESS_DONE = "Listo"
+
+CLI_COMMAND_METAVAR = "comando"
+CLI_HELP_HELP = "muestra esta ayuda y termina"
+# argparse's own words (its gettext message ids) in Spanish: every word the command line prints is Spanish.
+ARGPARSE = {
+    "usage: ": "uso: ",
+    "options": "opciones",
+    "positional arguments": "argumentos",
+    "show this help message and exit": CLI_HELP_HELP,
+    "the following arguments are required: %s": "faltan estos argumentos: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "«%(value)s» no es una opción válida (elija entre %(choices)s)",
+    "unrecognized arguments: %s": "argumentos no reconocidos: %s",
+    "argument %(argument_name)s: %(message)s": "argumento %(argument_name)s: %(message)s",
+    "expected one argument": "falta su valor",
+    "expected at least one argument": "falta al menos un valor",
+    "expected at most one argument": "sobra un valor",
+    "expected %s argument": "se esperaba %s valor",
+    "expected %s arguments": "se esperaban %s valores",
+    "invalid %(type)s value: %(value)r": "valor no válido: %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "opción ambigua: %(option)s puede ser %(matches)s",
+    "ignored explicit argument %r": "valor no admitido: %r",
+    "one of the arguments %s is required": "falta uno de estos argumentos: %s",
+    "not allowed with argument %s": "no se admite junto con %s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: error: %(message)s\n",
+}
+# What a console without these characters shows instead (accents are simply dropped: «Número» → «Numero»).
+CLI_UNPRINTABLE = {"«": '"', "»": '"', "–": "-", "—": "-", "…": "...", "·": "-", "×": "x", "€": "EUR", "¿": "?", "¡": "!"}

@@ -139,6 +139,7 @@ PARAMETERS: tuple[Parameter, ...] = tuple(
         f.metadata["minimum"],
         f.metadata["maximum"],
         f.metadata["check"],
+        f.type in ("int", int),
     )
     for f in fields(Reglas)
 )

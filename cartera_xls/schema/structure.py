@@ -6,6 +6,7 @@ Only types live here; the actual sheets, columns and labels are in
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import unicodedata
@@ -164,6 +165,12 @@ class Parameter:
     minimum: float | None = None
     maximum: float | None = None
     check: Callable[[str], str] | None = None  # for text: the canonical value, or ValueError
+    whole: bool = False  # a count (of days, of backups): whole numbers only
+
+
+FIRST_DAY = dt.date(1900, 1, 1)  # Excel shows no date before it
+LAST_DAY = dt.date(2149, 12, 31)  # years past it are typos, and dates plus rule days stay within what pandas holds
+MAX_PARAMETER = 3_650  # ten years of days: no rule needs more, and dates plus it stay within what pandas holds
 
 
 def parameter(
@@ -175,6 +182,12 @@ def parameter(
     maximum: float | None = None,
     check: Callable[[str], str] | None = None,
 ) -> Any:
-    """A field of :class:`~cartera_xls.schema.params.Reglas`: its default, description and bounds."""
+    """A field of :class:`~cartera_xls.schema.params.Reglas`: its default, description and bounds.
+
+    A number without a maximum of its own is bounded by :data:`MAX_PARAMETER`, so
+    that every value the team may type stays within what the dates can hold.
+    """
+    if maximum is None and not isinstance(default, str):
+        maximum = MAX_PARAMETER
     metadata = {"description": description, "choices": choices, "minimum": minimum, "maximum": maximum, "check": check}
     return field(default=default, metadata=metadata)
