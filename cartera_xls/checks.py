@@ -11,12 +11,14 @@ import difflib
 import itertools
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 
 import pandas as pd
 
 from .problems import Problem
 from .schema import fold, messages
-from .tables import SheetTable
+from .schema.sheets import CLIENTES
+from .tables import CLIENT_ID, SheetTable
 
 DEFAULT_ID_PREFIX = "C"
 DEFAULT_ID_DIGITS = 4
@@ -91,8 +93,17 @@ def duplicate_ids(clients: SheetTable) -> list[Problem]:
         if key is None:
             continue
         if key in first_row:
+            other = first_row[key]
             problems.append(
-                Problem.of(messages.DUPLICATE_ID, clients.name, int(row), label, clients.frame.at[row, "id"], other=first_row[key])
+                Problem.of(
+                    messages.DUPLICATE_ID,
+                    clients.name,
+                    int(row),
+                    label,
+                    clients.frame.at[row, "id"],
+                    other=other,
+                    other_name=_name(clients.frame.at[other, "name"]),
+                )
             )
         else:
             first_row[key] = int(row)
@@ -120,7 +131,8 @@ def resolve_clients(clients: SheetTable, table: SheetTable) -> tuple[pd.Series, 
         if isinstance(reference, str):
             key = fold(reference)
             ids = {client_id for client_id, _ in by_name.get(key, [])}
-            resolved[reference] = by_id.get(key) or (next(iter(ids)) if len(ids) == 1 else None)
+            picked = by_id.get(fold(reference.split(CLIENT_LABEL_SEPARATOR, 1)[0])) if CLIENT_LABEL_SEPARATOR in reference else None
+            resolved[reference] = by_id.get(key) or (next(iter(ids)) if len(ids) == 1 else None) or picked
     unresolved = [reference for reference, client_id in resolved.items() if client_id is None]
     problems: list[Problem] = []
     label = table.header("client")
@@ -158,6 +170,7 @@ def suspected_duplicates(clients: SheetTable) -> list[Problem]:
                 value,
                 messages.SEVERITY_WARNING,
                 other=min(row, other),
+                other_client=client_label(frame.at[min(row, other), "id"], frame.at[min(row, other), "name"]),
                 reason=reason,
             )
         )
@@ -208,3 +221,37 @@ def _normalise_phone(value: str) -> str:
 
 def _normalise_name(value: str) -> str:
     return _NOT_ALNUM.sub("", _LEGAL_FORMS.sub(" ", fold(value)))
+
+
+CLIENT_LABEL_SEPARATOR = messages.CLIENT_LABEL.format(id="", name="")  # « · »: what a Cliente list puts between ID and name
+
+
+def _name(name: object) -> str:
+    return name.strip() if isinstance(name, str) else ""
+
+
+def client_label(client_id: object, name: object) -> str:
+    """«C004 · Ana Pérez»: how a client is named in Revisar and in the Cliente lists."""
+    parts = [str(part).strip() for part in (client_id, name) if isinstance(part, str) and part.strip()]
+    return messages.CLIENT_LABEL.format(id=parts[0], name=parts[1]) if len(parts) == 2 and parts[0] != parts[1] else "".join(parts[:1])
+
+
+def client_rows(tables: Mapping[str, SheetTable]) -> dict[tuple[str, int], str]:
+    """Every data-sheet row that belongs to a client, by (sheet, row): the client's «ID · Nombre»."""
+    clients = tables[CLIENTES.key]
+    frame = clients.frame
+    labels = {
+        client_id: client_label(client_id, name)
+        for client_id, name in zip(frame["id"], frame["name"], strict=True)
+        if isinstance(client_id, str)
+    }
+    rows = {
+        (clients.name, int(row)): client_label(client_id, name)
+        for row, client_id, name in zip(frame.index, frame["id"], frame["name"], strict=True)
+    }
+    for key, table in tables.items():
+        if key != CLIENTES.key and CLIENT_ID in table.frame:
+            for row, client_id in zip(table.frame.index, table.frame[CLIENT_ID], strict=True):
+                if isinstance(client_id, str):
+                    rows[(table.name, int(row))] = labels.get(client_id, client_id)
+    return rows

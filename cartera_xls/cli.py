@@ -239,6 +239,8 @@ def _summary(cartera: Cartera, out: TextIO) -> None:
         where = [problem.sheet]
         if problem.row is not None:
             where.append(messages.CLI_WHERE_ROW.format(row=problem.row))
+        if problem.client:
+            where.append(messages.CLI_WHERE_CLIENT.format(client=problem.client))
         if problem.column:
             where.append(messages.CLI_WHERE_COLUMN.format(column=problem.column))
         line = messages.CLI_PROBLEM_LINE.format(where=", ".join(where), message=problem.message, hint=problem.hint)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import checks, followup, indicators, rules
 from .errors import DateOutOfRange
-from .problems import Problem
+from .problems import Problem, named
 from .raw import RawWorkbook
 from .reading import read_tables, typed_frame
 from .reglas import ReglasRead, read_reglas
@@ -109,6 +109,7 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfo
     reglas = read_reglas(tables.get(REGLAS.key))
     problems.extend(reglas.problems)
     problems.extend(extra_problems)
+    problems = named(problems, checks.client_rows(tables))
     sheet_order = tuple(raw.name for raw in book.sheets)
     portfolio = Portfolio(tables, tuple(read.unknown), (), reglas, read.generated, book.date1904, sheet_order)
     return dataclasses.replace(portfolio, problems=tuple(sorted(problems, key=portfolio.problem_order)))
@@ -169,17 +170,25 @@ def _reactivated(portfolio: Portfolio, metrics: pd.DataFrame, day: pd.Timestamp)
         return ()
     label = table.header("churn_date")
     return tuple(
-        Problem.of(
-            messages.BOUGHT_AFTER_CHURN,
-            table.name,
-            int(row),
-            label,
-            churn.date(),
-            messages.SEVERITY_WARNING,
-            last=last.strftime(DATE_FORMAT),
+        dataclasses.replace(
+            Problem.of(
+                messages.BOUGHT_AFTER_CHURN,
+                table.name,
+                int(row),
+                label,
+                churn.date(),
+                messages.SEVERITY_WARNING,
+                last=last.strftime(DATE_FORMAT),
+            ),
+            client=checks.client_label(client_id, name),
         )
-        for row, churn, last in zip(
-            clients.index[found], clients.loc[found, "churn_date"], metrics.loc[found, "ultima_compra"], strict=True
+        for row, churn, last, client_id, name in zip(
+            clients.index[found],
+            clients.loc[found, "churn_date"],
+            metrics.loc[found, "ultima_compra"],
+            clients.loc[found, "id"],
+            clients.loc[found, "name"],
+            strict=True,
         )
     )
 

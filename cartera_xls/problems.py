@@ -7,7 +7,8 @@ problem is always kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ class Problem:
     hint: str
     severity: str = messages.SEVERITY_ERROR
     kind: str = field(default="", compare=False, repr=False)  # the template it was made from: alike problems group by it
+    client: str = ""  # who the row is about («C004 · Ana Pérez»), so the reader need not go and look
 
     @classmethod
     def of(
@@ -108,3 +110,13 @@ def row_ranges(rows: Sequence[int], limit: int | None = None) -> str:
     if limit is not None and len(parts) > limit:
         parts = [*parts[:limit], "…"]
     return ", ".join(parts)
+
+
+def named(problems: Iterable[Problem], clients: Mapping[tuple[str, int], str]) -> list[Problem]:
+    """Each problem on a row that belongs to a client, with that client's «ID · Nombre» (``clients``: by sheet and row)."""
+    return [
+        dataclasses.replace(problem, client=clients.get((problem.sheet, problem.row), ""))
+        if problem.row is not None and not problem.client
+        else problem
+        for problem in problems
+    ]

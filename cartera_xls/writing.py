@@ -26,6 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from . import __version__, carry
 from .cell_writing import CellWriter
+from .checks import client_label
 from .data_writing import EXTRA_ROWS_WITH_DROPDOWN, MIN_WIDTH, fit, header_width, write_data_sheet, write_typed
 from .ooxml import cell_range
 from .parsing import is_blank
@@ -323,7 +324,9 @@ def _plain_table(sheet: Worksheet, writer: CellWriter, name: str, spec: Sheet, r
 def _collect_lists(tables: Mapping[str, SheetTable]) -> dict[str, list[str]]:
     lists = {name: list(values) for name, values in FIXED_LISTS.items()}
     clients = tables[CLIENTES.key].frame
-    lists[LIST_CLIENTES] = sorted({v for v in clients["id"] if isinstance(v, str) and v})
+    # «C004 · Ana Pérez»: the ID alone says nothing to whoever picks it; the reader takes the ID back from either form.
+    labelled = {client_id: client_label(client_id, name) for client_id, name in zip(clients["id"], clients["name"], strict=True)}
+    lists[LIST_CLIENTES] = [labelled[client_id] for client_id in sorted(k for k in labelled if isinstance(k, str) and k)]
     salespeople: set[str] = set()
     for table in tables.values():
         if "salesperson" in table.frame:

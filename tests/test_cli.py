@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from cartera_xls.cli import build_parser, main
@@ -64,7 +65,7 @@ def test_validate_exit_codes(basic_file: Path, tmp_path: Path) -> None:
     code, out, _ = run("validate", str(bad))
     assert code == 1
     assert messages.CLI_SUMMARY_PROBLEMS.format(count=1) in out
-    assert "Clientes, fila 2, columna «Fecha de alta»: «ayer» no es una fecha reconocible." in out
+    assert "Clientes, fila 2, «C0001 · Ana», columna «Fecha de alta»: «ayer» no es una fecha reconocible." in out
     assert bad.read_bytes() == before  # validate never writes
 
 
@@ -297,3 +298,28 @@ def test_the_ends_of_every_range_compute(tmp_path: Path, bound: str, hoy: dt.dat
     code, out, err = run("refresh", str(path), *args)
     assert (code, err) == (0, ""), err
     assert "Clientes: 3" in out
+
+
+def test_the_client_lists_show_id_and_name_and_either_form_reads_back(tmp_path: Path) -> None:
+    from cartera_xls import load
+
+    path = make_workbook(
+        tmp_path / "x.xlsx",
+        {
+            "Clientes": [["ID", "Nombre"], ["C001", "Ana Pérez"], ["C002", "Luis García"]],
+            "Ventas": [
+                ["Fecha", "Cliente", "Importe"],
+                [dt.datetime(2026, 1, 5), "C001 · Ana Pérez", 10],  # picked from the list
+                [dt.datetime(2026, 1, 6), "C002", 20],  # typed as an ID
+                [dt.datetime(2026, 1, 7), "luis garcía", 30],  # typed as a name
+            ],
+        },
+    )
+    out = tmp_path / "out.xlsx"
+    assert run("refresh", str(path), "-o", str(out), "--hoy", "2026-02-01")[0] == 0
+    lists = openpyxl.load_workbook(out)["Listas"]
+    values = [cell.value for cell in next(col for col in lists.iter_cols() if col[0].value == "Clientes")[1:] if cell.value]
+    assert values == ["C001 · Ana Pérez", "C002 · Luis García"]
+    cartera = load(out, hoy=dt.date(2026, 2, 1))
+    assert cartera.clientes.set_index("ID")["Facturación total"].to_dict() == {"C001": 10, "C002": 50}
+    assert not cartera.problems

@@ -68,8 +68,13 @@ def test_messy_workbook_read_and_reported(messy: Path, tmp_path: Path) -> None:
     assert ("  CLIENTES ", 5, "FECHA DE ALTA", messages.EXCEL_ERROR[0].format(value="#N/A")) in found
     assert ("  CLIENTES ", 9, "FECHA DE ALTA", messages.BAD_DATE[0].format(value="31/02/2024")) in found
     assert ("ventas", 4, "CLIENTE", messages.UNKNOWN_CLIENT[0].format(value="Cliente Fantasma")) in found
-    duplicate = messages.SUSPECTED_DUPLICATE[0].format(other=4, reason=messages.DUPLICATE_REASON_EMAIL)
+    duplicate = messages.SUSPECTED_DUPLICATE[0].format(other=4, other_client="C0001 · Ana Quispe", reason=messages.DUPLICATE_REASON_EMAIL)
     assert ("  CLIENTES ", 9, "E-MAIL", duplicate) in found
+    # Revisar names who each client-level problem is about.
+    assert {(p.row, p.client) for p in cartera.problems if p.sheet == "  CLIENTES " and p.row in (5, 9)} == {
+        (5, "C0002 · " + FORMULA_NAME),
+        (9, "C0005 · Ana Quispe Dup"),
+    }
 
     out = tmp_path / "salida.xlsx"
     cartera.save(out)
@@ -96,8 +101,8 @@ def test_messy_workbook_read_and_reported(messy: Path, tmp_path: Path) -> None:
     assert column_values(out, "  CLIENTES ", "ID", header_row=3) == ["C0001", "C0002", None, "C0006", "C0004", "C0005"]
     assert cells(out, "Notas del equipo") == [["Meta", 1000], ["Extra", 500], ["Total", "=SUM(B1:B2)"]]
     revisar = cells(out, "Revisar")
-    assert revisar[0] == ["Hoja", "Fila", "Columna", "Valor", "Problema", "Qué hacer", "Gravedad"]
-    assert ["ventas", 4, "CLIENTE", "Cliente Fantasma"] in [row[:4] for row in revisar]  # the column as the team calls it
+    assert revisar[0] == ["Hoja", "Fila", "Cliente", "Columna", "Valor", "Problema", "Qué hacer", "Gravedad"]
+    assert ["ventas", 4, None, "CLIENTE", "Cliente Fantasma"] in [row[:5] for row in revisar]  # the column as the team calls it
 
 
 def test_regenerated_messy_workbook_reads_the_same(messy: Path, tmp_path: Path) -> None:

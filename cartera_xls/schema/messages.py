@@ -26,8 +26,9 @@ FORMULA_WITHOUT_VALUE = (
     "{count} celda(s) con fórmula aún sin valor calculado (filas {rows}): se conservan, pero no cuentan en los cálculos.",
     "Abra y guarde el libro en Excel o LibreOffice para calcular las fórmulas, y vuelva a actualizar.",
 )
+CLIENT_LABEL = "{id} · {name}"  # a client named in Revisar, on the terminal and in the Cliente lists
 DUPLICATE_ID = (
-    "El ID «{value}» está repetido (también en la fila {other}).",
+    "El ID «{value}» está repetido: también lo tiene «{other_name}» (fila {other}).",
     "Dé un ID distinto a cada cliente o borre la fila duplicada.",
 )
 UNKNOWN_CLIENT = (
@@ -65,7 +66,7 @@ BOUGHT_AFTER_CHURN = (
     "Se trata como reactivado. Si volvió, borre la Fecha de baja; si no, revise la venta en Ventas.",
 )
 SUSPECTED_DUPLICATE = (
-    "Posible cliente duplicado de la fila {other} ({reason}).",
+    "Parece el mismo cliente que «{other_client}» (fila {other}): {reason}.",
     "Revise si es el mismo cliente; la herramienta nunca los fusiona.",
 )
 DUPLICATE_REASON_TAX_ID = "misma identificación fiscal"
@@ -209,6 +210,7 @@ CLI_NO_PROBLEMS = "Sin problemas: el libro está en orden."
 CLI_PROBLEM_LINE = "  {where}: {message} {hint}"
 CLI_WHERE_ROW = "fila {row}"
 CLI_WHERE_COLUMN = "columna «{column}»"
+CLI_WHERE_CLIENT = "«{client}»"
 CLI_MORE_PROBLEMS = "  … y {count} más en la hoja «Revisar»."
 CLI_TEMPLATE_WRITTEN = "Plantilla creada: {path}. Ábrala, escriba sus clientes y luego ejecute «refresh»."
 CLI_DEMO_WRITTEN = "Cartera de ejemplo actualizada: {path}. Ábrala con doble clic."

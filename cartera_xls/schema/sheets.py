@@ -518,6 +518,7 @@ REVISAR_SHEET = Sheet(
     columns=(
         Column("sheet", "Hoja", width=14),
         Column("row", "Fila", Kind.INTEGER, width=6),
+        Column("client", "Cliente", width=24),
         Column("column", "Columna", width=18),
         Column("value", "Valor", width=24),
         Column("message", "Problema", width=60),
