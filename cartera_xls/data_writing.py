@@ -15,6 +15,7 @@ nor emptied.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,8 @@ from .tables import EXTRA_PREFIX, SheetTable, is_missing
 EXTRA_ROWS_WITH_DROPDOWN = 500  # rows below a table that still get its dropdowns
 MIN_WIDTH, MAX_WIDTH = 8, 75  # 75 fits the longest Motivo of the rules
 HEADER_WIDTH = 24  # long headers wrap rather than widen
+HEADER_LINES = 3
+FILTER_BUTTON = 2  # characters the filter button takes beside a header
 WRAPPED_WIDTH = 40  # a column declared this wide holds sentences: they wrap
 # Kinds whose text the tool reads into a value and writes back as that value (the documented change).
 PARSED_KINDS = frozenset({Kind.DATE, Kind.NUMBER, Kind.INTEGER, Kind.PERCENT, Kind.BOOL, Kind.CHOICE})
@@ -150,16 +153,14 @@ def write_data_sheet(
                     width = max(width, writer.write(sheet, appended_from + offset, c.col, extra[c.slot]))
         fixed = c.column.width if c.column is not None else None
         hidden = {"hidden": True} if c.col in details.hidden_columns else None
-        wrap = formats.wrap if fixed is not None and fixed >= WRAPPED_WIDTH else None  # long descriptions wrap
+        # Declared wide columns (descriptions) wrap; the others do not, as no row height is computed for them.
+        wrap = formats.wrap if fixed is not None and fixed >= WRAPPED_WIDTH else None
         sheet.set_column(c.col, c.col, fixed or fit(max(width, header_width(c.label))), wrap, hidden)
     for row in sorted(details.hidden_rows):
         sheet.set_row(row, None, None, {"hidden": True})
     frozen = _frozen_columns(table, columns)
     sheet.freeze_panes(top + 1, left + frozen)
-    sheet.set_landscape()
-    sheet.repeat_rows(top)
-    if frozen:
-        sheet.repeat_columns(left, left + frozen - 1)
+    sheet.repeat_rows(top)  # printed one page wide: the header on every page, no columns to repeat
     return Written(columns, top + 1, last_row)
 
 
@@ -326,11 +327,17 @@ def _serials(series: pd.Series, date1904: bool) -> np.ndarray:
 
 
 def fit(width: int) -> int:
-    return max(MIN_WIDTH, min(MAX_WIDTH, width + 2))
+    return max(MIN_WIDTH, min(MAX_WIDTH, width + 1))
 
 
 def header_width(header: str) -> int:
-    return min(len(header) + 3, HEADER_WIDTH)
+    """Room for a header wrapped on up to three lines, its longest word whole, and the filter button.
+
+    «Compra por iniciativa propia» needs 13, not 31: a sheet of sixty columns
+    then still prints one page wide at a scale LibreOffice and Excel accept.
+    """
+    longest_word = max((len(word) for word in header.split()), default=0)
+    return min(max(longest_word, math.ceil(len(header) / HEADER_LINES)) + FILTER_BUTTON, HEADER_WIDTH)
 
 
 def _frozen_columns(table: SheetTable, columns: Sequence[OutputColumn]) -> int:

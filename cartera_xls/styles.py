@@ -8,6 +8,7 @@ function names (``TODAY``), as Excel stores them.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import NamedTuple
 
 from xlsxwriter.format import Format
@@ -15,10 +16,12 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from .schema import Column, Fmt, summary
+from .schema import Column, Fmt, messages, summary
 from .schema.sheets import AMARILLO, NUMBER_FORMATS, ROJO, SIN_COLOR, VERDE
 
 TABLE_STYLE = "Table Style Medium 2"
+A4 = 9  # XlsxWriter's paper code
+PRINT_MARGINS = {"left": 0.25, "right": 0.25, "top": 0.5, "bottom": 0.6}  # inches: Excel's «narrow», the footer below
 HEADER_COLOUR = "#1F4E78"
 COMPUTED_COLOUR = "#7F7F7F"
 INVALID_COLOUR = "#F8CBAD"
@@ -30,13 +33,14 @@ class Colours(NamedTuple):
     fill: str  # the Semáforo cell
     font: str
     tint: str  # the whole row, lighter
+    chart: str  # a bar or slice: the colour itself, at full strength
 
 
 SEMAFORO_COLOURS = {
-    ROJO: Colours("#FFC7CE", "#9C0006", "#FDECEE"),
-    AMARILLO: Colours("#FFEB9C", "#7F6000", "#FFF8E1"),
-    VERDE: Colours("#C6EFCE", "#006100", "#EEF8F0"),
-    SIN_COLOR: Colours("#D9D9D9", "#595959", "#F2F2F2"),
+    ROJO: Colours("#FFC7CE", "#9C0006", "#FDECEE", "#C00000"),
+    AMARILLO: Colours("#FFEB9C", "#7F6000", "#FFF8E1", "#FFC000"),
+    VERDE: Colours("#C6EFCE", "#006100", "#EEF8F0", "#00B050"),
+    SIN_COLOR: Colours("#D9D9D9", "#595959", "#F2F2F2", "#A6A6A6"),
 }
 SIN_ALERTA_CHART = "#9DC3E6"  # no light: not painted in the sheets, a soft blue in the charts
 STALE_COLOUR = "#F4B183"
@@ -58,12 +62,22 @@ class Formats:
         self.computed_header = book.add_format(
             {"bold": True, "italic": True, "font_color": "white", "bg_color": COMPUTED_COLOUR, "text_wrap": True, "valign": "top"}
         )
+        header = {"bold": True, "font_color": "white", "bg_color": HEADER_COLOUR, "text_wrap": True, "valign": "top"}
+        self.header_text = book.add_format({**header, "indent": 1})  # over indented text (summary tables)
+        self.header_right = book.add_format({**header, "align": "right"})  # over numbers
+        self.text = book.add_format({"indent": 1})
         self.title = book.add_format({"bold": True, "font_size": 14})
         self.invalid = book.add_format({"bg_color": INVALID_COLOUR})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self._numbers: dict[str | int, Format] = {}
         self.semaforo = {
             name: book.add_format({"bg_color": colours.fill, "font_color": colours.font, "bold": True})
+            for name, colours in SEMAFORO_COLOURS.items()
+        }
+        self.semaforo_header = {
+            name: book.add_format(
+                {"bg_color": colours.fill, "font_color": colours.font, "bold": True, "text_wrap": True, "valign": "top", "align": "right"}
+            )
             for name, colours in SEMAFORO_COLOURS.items()
         }
         self.row_tint = {name: book.add_format({"bg_color": colours.tint}) for name, colours in SEMAFORO_COLOURS.items()}
@@ -147,3 +161,21 @@ def colour_follow_up(
             plain, worded = by_colour[colour]
             options = {"type": "formula", "criteria": f"={condition}", "format": worded if word else plain, "stop_if_true": True}
             sheet.conditional_format(*area, options)
+
+
+def print_setup(sheet: Worksheet, hoy: dt.date, *, header_row: int | None = None, landscape: bool = True) -> None:
+    """Print like a report: A4, one page wide, the header row on every page, a footer with the sheet, page x of y and the date.
+
+    ``header_row`` (0-based) repeats at the top of each page. Fitted to the
+    width only, so a long sheet runs on as many pages as its rows need.
+    """
+    sheet.set_paper(A4)
+    if landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(**PRINT_MARGINS)
+    sheet.set_footer(messages.PRINT_FOOTER.format(hoy=hoy.strftime("%d/%m/%Y")), {"margin": 0.25})
+    if header_row is not None:
+        sheet.repeat_rows(header_row)

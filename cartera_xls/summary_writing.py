@@ -10,6 +10,7 @@ sheet prints on A4 landscape, fitted to the page width.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,10 +37,9 @@ from .schema.sheets import (
     SEMAFOROS,
     VENDEDORES,
 )
-from .styles import SEMAFORO_COLOURS, SIN_ALERTA_CHART, Formats
+from .styles import SEMAFORO_COLOURS, SIN_ALERTA_CHART, Formats, print_setup
 from .tables import is_missing
 
-A4 = 9
 CHART_SIZE = {"width": 560, "height": 300}
 PARETO_CHART_CLIENTS = 30
 ESTADO_COLOURS = ("#5B9BD5", "#70AD47", "#FFC000", "#ED7D31", "#A5A5A5", "#595959")
@@ -78,9 +78,7 @@ class SummaryWriter:
     # --- helpers -----------------------------------------------------------------
     def _sheet(self, name: str) -> Worksheet:
         sheet = self.book.add_worksheet(name)
-        sheet.set_paper(A4)
-        sheet.set_landscape()
-        sheet.fit_to_pages(1, 0)
+        print_setup(sheet, self.refreshed.hoy)
         sheet.hide_gridlines(2)
         return sheet
 
@@ -91,20 +89,30 @@ class SummaryWriter:
         sheet.write_string(0, 0, text, self.big_title)
         sheet.write_string(1, 0, subtitle or labels.DATA_AS_OF.format(hoy=self._hoy()), self.note)
 
-    def _headers(self, sheet: Worksheet, row: int, col: int, headers: list[str]) -> None:
+    def _headers(self, sheet: Worksheet, row: int, col: int, headers: list[str], numeric: list[bool] | None = None) -> None:
+        """A header row; a number column's header sits right, over its numbers, a text column's left with its text."""
         for offset, header in enumerate(headers):
-            sheet.write_string(row, col + offset, header, self.formats.header)
+            right = numeric is not None and numeric[offset]
+            sheet.write_string(row, col + offset, header, self.formats.header_right if right else self.formats.header_text)
         sheet.set_row(row, 30)  # room for two lines of header
 
     def _table(self, sheet: Worksheet, row: int, col: int, frame: pd.DataFrame, spec: Sheet, index_label: str | None = None) -> Block:
-        """Write ``frame`` (columns keyed as in ``spec``; its index too when ``index_label``) as a formatted range."""
+        """Write ``frame`` (columns keyed as in ``spec``; its index too when ``index_label``) as a formatted range.
+
+        Text is indented one step, so a left-aligned name never touches the
+        right-aligned number before it («1  C0013», «12,0 %  A»).
+        """
         columns = [_column(spec, key) for key in frame.columns]
-        self._headers(sheet, row, col, ([index_label] if index_label is not None else []) + [column.label for column in columns])
+        numeric = [column.number_format is not None for column in columns]
+        titles = [column.label for column in columns]
+        if index_label is not None:
+            titles, numeric = [index_label, *titles], [False, *numeric]
+        self._headers(sheet, row, col, titles, numeric)
         shift = 1 if index_label is not None else 0
-        cell_formats = [self.formats.declared(column) for column in columns]
+        cell_formats = [self.formats.declared(column) or self.formats.text for column in columns]
         for r, (index, values) in enumerate(zip(frame.index, frame.itertuples(index=False), strict=True), start=row + 1):
             if index_label is not None:
-                self._cell(sheet, r, col, index, None)
+                self._cell(sheet, r, col, index, self.formats.text)
             for c, value in enumerate(values):
                 self._cell(sheet, r, col + shift + c, value, cell_formats[c])
         return Block(row, row + 1, row + max(len(frame), 1), col)
@@ -171,11 +179,11 @@ class SummaryWriter:
         for key in table.columns:
             label = labels.PERIODS_TABLE.column(key).label
             headers.append(f"{label}\n{self._range(key)}" if key in self.figures.ranges else label)
-        self._headers(sheet, row, 0, headers)
+        self._headers(sheet, row, 0, headers, [False] + [True] * len(table.columns))
         points = self.formats.number(Fmt.POINTS)
         for r, (key, values) in enumerate(zip(table.index, table.itertuples(index=False), strict=True), start=row + 1):
             indicator = labels.INDICATORS.column(key)
-            self._cell(sheet, r, 0, self._indicator_label(key), None)
+            self._cell(sheet, r, 0, self._indicator_label(key), self.formats.text)
             for c, (column_key, value) in enumerate(zip(table.columns, values, strict=True), start=1):
                 period_column = labels.PERIODS_TABLE.column(column_key)
                 if period_column.number_format:
@@ -222,7 +230,7 @@ class SummaryWriter:
             }
         )
         revenue.set_legend({"none": True})
-        revenue.set_y_axis({"num_format": Fmt.COUNT})
+        revenue.set_y_axis(_value_axis(self.figures.trend["facturacion"]))
         sheet.insert_chart(3, 8, revenue)
 
         new_lost = self._chart("column", labels.CHART_NEW_LOST)
@@ -237,16 +245,19 @@ class SummaryWriter:
                 }
             )
         new_lost.set_legend({"position": "bottom"})
+        new_lost.set_y_axis(_value_axis(pd.concat([self.figures.trend["nuevos"], self.figures.trend["perdidos"]])))
         sheet.insert_chart(3, 17, new_lost)
 
         estado_colours = list(ESTADO_COLOURS)
-        by_estado = self._counts_chart("bar", labels.CHART_ESTADOS, estados, estado_colours)
+        by_estado = self._counts_chart("bar", labels.CHART_ESTADOS, estados, estado_colours, self.figures.by_estado)
         by_estado.set_y_axis({"reverse": True})
         sheet.insert_chart(20, 8, by_estado)
-        semaforo_colours = [SEMAFORO_COLOURS[colour].font if colour in SEMAFORO_COLOURS else SIN_ALERTA_CHART for colour in SEMAFOROS]
-        sheet.insert_chart(20, 17, self._counts_chart("column", labels.CHART_SEMAFORO, semaforo, semaforo_colours))
+        semaforo_colours = [SEMAFORO_COLOURS[colour].chart if colour in SEMAFORO_COLOURS else SIN_ALERTA_CHART for colour in SEMAFOROS]
+        sheet.insert_chart(
+            20, 17, self._counts_chart("column", labels.CHART_SEMAFORO, semaforo, semaforo_colours, self.figures.by_semaforo)
+        )
 
-    def _counts_chart(self, kind: str, title: str, block: Block, colours: list[str]) -> Any:
+    def _counts_chart(self, kind: str, title: str, block: Block, colours: list[str], counts: pd.DataFrame) -> Any:
         """One bar per row of a counts table, each in its own colour, with its number on it."""
         chart = self._chart(kind, title)
         chart.add_series(
@@ -259,6 +270,8 @@ class SummaryWriter:
             }
         )
         chart.set_legend({"none": True})
+        axis = _value_axis(counts.iloc[:, 0]) if len(counts.columns) else _value_axis(pd.Series(dtype="float64"))
+        (chart.set_x_axis if kind == "bar" else chart.set_y_axis)(axis)  # a bar chart's values run along x
         return chart
 
     def analisis(self) -> Worksheet:
@@ -307,11 +320,11 @@ class SummaryWriter:
             for offset, text in enumerate(summary["warnings"]):
                 sheet.write_string(messages_row + offset, 0, text, self.warning)
         else:
-            sheet.write_string(messages_row, 0, labels.CONCENTRATION_OK, self.ok)
+            sheet.merge_range(messages_row, 0, messages_row, len(labels.PARETO.columns) - 1, labels.CONCENTRATION_OK, self.ok)
         row = messages_row + 3
         percent = self.formats.number(Fmt.PERCENT)
         for offset, n in enumerate((1, 5, 10)):
-            sheet.write_string(row + offset, 2, labels.TOP_SHARE.format(n=n), self.label)
+            sheet.write_string(row + offset, 2, labels.TOP_SHARE_ONE if n == 1 else labels.TOP_SHARE.format(n=n), self.label)
             sheet.write_number(row + offset, 3, summary[f"top{n}"], percent)
         sheet.write_string(row + 3, 2, labels.HERFINDAHL, self.label)
         sheet.write_number(row + 3, 3, summary["herfindahl"], self.formats.number(Fmt.COUNT))
@@ -383,8 +396,11 @@ class SummaryWriter:
             row = self._table(sheet, row + 1, 0, figures.pairs, labels.PAIRS).last_row + 2
         sheet.write_string(row, 0, labels.OFFER_TITLE, self.section)
         self._table(sheet, row + 1, 0, figures.offers, labels.OFFERS)
-        sheet.set_column(0, 1, 30)
-        sheet.set_column(2, 5, 16)
+        # Three tables share the columns: each column as wide as the longest product or name in it.
+        frames = (figures.products.reset_index(), figures.pairs, figures.offers)
+        for col in range(max(len(frame.columns) for frame in frames)):
+            texts = [str(value) for frame in frames if col < len(frame.columns) for value in frame.iloc[:, col] if isinstance(value, str)]
+            sheet.set_column(col, col, min(max([PRODUCT_MIN_WIDTH, *(len(text) + 3 for text in texts)]), PRODUCT_MAX_WIDTH))
         return sheet
 
     def vendedores(self) -> Worksheet:
@@ -395,7 +411,7 @@ class SummaryWriter:
         block = self._table(sheet, 3, 0, table, labels.SALESPEOPLE, labels.SALESPEOPLE.label)
         for offset, column in enumerate(table.columns, start=1):
             if column in self.formats.semaforo:
-                sheet.write_string(block.header_row, offset, str(column), self.formats.semaforo[str(column)])
+                sheet.write_string(block.header_row, offset, str(column), self.formats.semaforo_header[str(column)])
         sheet.set_column(0, 0, 24)
         sheet.set_column(1, len(table.columns), 11)
         sheet.set_row(block.header_row, 30)
@@ -422,6 +438,20 @@ def stamp(sheet: Worksheet, formats: Formats, row: int, col: int, hoy: dt.date, 
     sheet.conditional_format(
         row, col, row, col, {"type": "formula", "criteria": f"=TODAY()-{cell}>{labels.STALE_DAYS}", "format": formats.stale_stamp}
     )
+
+
+PRODUCT_MIN_WIDTH = 16  # characters: the Productos columns, fitted to their longest text within these bounds
+PRODUCT_MAX_WIDTH = 45
+SMALL_AXIS = 5  # below this largest value, a value axis counts in whole steps (never «0, 1, 1» from 0,2 steps)
+
+
+def _value_axis(values: pd.Series) -> dict[str, Any]:
+    """A value axis from zero whose labels never repeat: whole steps when the values are small (or all zero)."""
+    top = float(pd.to_numeric(values, errors="coerce").max(skipna=True) or 0)
+    axis: dict[str, Any] = {"min": 0, "num_format": Fmt.COUNT}
+    if top < SMALL_AXIS:
+        axis.update({"max": max(1, math.ceil(top)), "major_unit": 1})
+    return axis
 
 
 def _column(spec: Sheet, key: str) -> Column:

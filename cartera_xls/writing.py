@@ -51,11 +51,13 @@ from .schema.sheets import (
     REVISAR_SHEET,
     WARN_DAYS_NAME,
 )
-from .styles import TABLE_STYLE, Formats, colour_follow_up
+from .styles import TABLE_STYLE, Formats, colour_follow_up, print_setup
 from .summary_writing import SummaryWriter, stamp
 from .tables import SheetCells, SheetTable, UnknownSheet
 
 DOCUMENT_DATE = dt.datetime(2000, 1, 1)  # fixed, so the same data gives the same bytes
+INSTRUCTIONS_WIDTH = 95  # characters: a portrait A4 page, the text wrapped within it
+MAX_PAGE_BREAKS = 1023  # Excel's limit of manual page breaks in a sheet
 
 
 def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, plan: carry.Plan | None = None) -> None:
@@ -113,9 +115,9 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, p
     else:
         for unknown in portfolio.unknown:
             write_unknown(book, writer, unknown)
-    write_problems(book, writer, grouped(refreshed.problems))
-    write_parameters(book, writer, portfolio)
-    write_instructions(book, formats)
+    write_problems(book, writer, grouped(refreshed.problems), refreshed.hoy)
+    write_parameters(book, writer, portfolio, refreshed.hoy)
+    write_instructions(book, formats, refreshed.hoy)
     write_lists(book, formats, lists)
     progress(messages.PROGRESS_SAVING, AT_SAVING)
     try:
@@ -139,6 +141,7 @@ def write_table(
     A column the team validates with its own list keeps theirs: the tool's dropdown is not added there.
     """
     sheet = book.add_worksheet(table.name)
+    print_setup(sheet, refreshed.hoy)
     computed = refreshed.clients if table.spec is CLIENTES else None
     written = write_data_sheet(sheet, writer, table, table_name(table), computed, others=others)
     for column in written.columns:
@@ -218,9 +221,10 @@ def write_agenda(book: xlsxwriter.Workbook, writer: CellWriter, refreshed: Refre
     else:
         sheet.write_string(top + 1, 0, messages.AGENDA_EMPTY)
     sheet.freeze_panes(top + 1, 0)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(top)
+    print_setup(sheet, refreshed.hoy, header_row=top)
+    salespeople = plan["vendedor"].fillna("").astype(str).str.casefold().to_numpy()
+    changes = [top + 1 + row for row in range(1, len(plan)) if salespeople[row] != salespeople[row - 1]]
+    sheet.set_h_pagebreaks(changes[:MAX_PAGE_BREAKS])  # each salesperson's agenda on pages of its own
 
 
 def write_unknown(book: xlsxwriter.Workbook, writer: CellWriter, unknown: UnknownSheet) -> None:
@@ -237,14 +241,15 @@ def write_unknown(book: xlsxwriter.Workbook, writer: CellWriter, unknown: Unknow
         sheet.hide()
 
 
-def write_problems(book: xlsxwriter.Workbook, writer: CellWriter, problems: Sequence[Problem]) -> None:
+def write_problems(book: xlsxwriter.Workbook, writer: CellWriter, problems: Sequence[Problem], hoy: dt.date) -> None:
     """The Revisar sheet: one row per problem, with where and what to do."""
     sheet = book.add_worksheet(REVISAR_SHEET.label)
+    print_setup(sheet, hoy, header_row=0)
     rows = [tuple(getattr(p, column.key) for column in REVISAR_SHEET.columns) for p in problems]
     _plain_table(sheet, writer, "TablaRevisar", REVISAR_SHEET, rows)
 
 
-def write_parameters(book: xlsxwriter.Workbook, writer: CellWriter, portfolio: Portfolio) -> None:
+def write_parameters(book: xlsxwriter.Workbook, writer: CellWriter, portfolio: Portfolio, hoy: dt.date) -> None:
     """The Reglas sheet: the team's as it was, with the parameters it lacks added below; every parameter when it had none."""
     table = portfolio.tables.get(REGLAS.key) or _reglas_table()
     if "description" not in table.slots:  # every parameter says what it does, in a column after the team's
@@ -257,6 +262,7 @@ def write_parameters(book: xlsxwriter.Workbook, writer: CellWriter, portfolio: P
     missing = [p for p in PARAMETERS if fold(p.key) not in listed]
     appended = [{"parameter": p.key, "value": p.default, "description": p.description} for p in missing]
     sheet = book.add_worksheet(table.name)
+    print_setup(sheet, hoy)
     write_data_sheet(sheet, writer, table, table_name(table), appended=appended)
     rows = [row - 1 for row, name in zip(table.frame.index, table.frame["parameter"], strict=True) if isinstance(name, str)]
     names = [fold(name) for name in table.frame["parameter"] if isinstance(name, str)]
@@ -281,14 +287,15 @@ def _reglas_table() -> SheetTable:
     return SheetTable(REGLAS, REGLAS.label, frame, slots, labels={c.key: c.label for c in REGLAS.columns}, cells=cells)
 
 
-def write_instructions(book: xlsxwriter.Workbook, formats: Formats) -> None:
-    """How to use the workbook, in the team's words."""
+def write_instructions(book: xlsxwriter.Workbook, formats: Formats, hoy: dt.date) -> None:
+    """How to use the workbook, in the team's words: one column of text wrapped to a portrait page."""
     sheet = book.add_worksheet(INSTRUCCIONES)
     sheet.write_string(0, 0, messages.INSTRUCTIONS_TITLE, formats.title)
     for row, line in enumerate(messages.INSTRUCTIONS, start=2):
         if line:
-            sheet.write_string(row, 0, line)
-    sheet.set_column(0, 0, 120)
+            sheet.write_string(row, 0, line, formats.wrap)
+    sheet.set_column(0, 0, INSTRUCTIONS_WIDTH, formats.wrap)
+    print_setup(sheet, hoy, landscape=False)
 
 
 def write_lists(book: xlsxwriter.Workbook, formats: Formats, lists: dict[str, list[str]]) -> None:

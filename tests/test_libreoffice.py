@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import cartera_xls
-from cartera_xls.demo import build_plantillas
+from cartera_xls.demo import FIXED_HOY, build_plantillas
 from cartera_xls.schema import messages
 
 from .conftest import HOY, sheet_names
@@ -157,13 +157,13 @@ def test_libreoffice_colours_next_contact_against_its_own_today(
     assert refreshed.cartera.clientes["Próximo contacto"].tolist() == [action]
     assert refreshed.cartera.clientes["Semáforo"].tolist() == ["sin alerta"]
     pdf = convert(soffice, out, "pdf", tmp_path / "pdf")
-    page = next(n for n in range(1, 40) if "Próximo contacto" in _page_text(pdf, n))
-    text = _page_text(pdf, next(n for n in range(1, 40) if "Estado\npotencial" in _page_text(pdf, n)))  # Clientes' Estado and Semáforo
+    page = next(n for n in range(1, 40) if "Estado\npotencial" in _page_text(pdf, n))  # Clientes, one page wide
+    text = _page_text(pdf, page)  # Clientes' Estado and Semáforo
     assert word in text.split("\n")  # the Semáforo cell reads the live word, never «sin alerta» beside a red date
     if word != "sin alerta":
         assert "sin alerta" not in text
     prefix = tmp_path / "pagina"
-    subprocess.run(["pdftoppm", "-r", "40", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(prefix)], check=True)
+    subprocess.run(["pdftoppm", "-r", "100", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(prefix)], check=True)
     ppm = prefix.with_suffix(".ppm").read_bytes()
     red_fill = _rgb(SEMAFORO_COLOURS["rojo"].fill)
     yellow_fill = _rgb(SEMAFORO_COLOURS["amarillo"].fill)
@@ -192,3 +192,28 @@ def test_libreoffice_shows_a_stale_refresh_in_orange_words(soffice: str, tmp_pat
     first_page = _page_text(pdf, 1)
     assert f"Actualizado el {hoy:%d/%m/%Y}" in first_page
     assert ("actualice la cartera" in first_page) is stale  # 10 days > summary.STALE_DAYS
+
+
+@pytest.mark.libreoffice
+def test_a_small_workbook_prints_like_a_report(soffice: str, tmp_path: Path) -> None:
+    """13 clients with every sheet: at most 25 pages, each sheet one page wide (every page shows its first and last column)."""
+    from .test_print import thirteen_clients
+
+    pdf = convert(soffice, thirteen_clients(tmp_path), "pdf", tmp_path / "pdf")
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
+    assert pages <= 25
+    by_sheet: dict[str, list[str]] = {}
+    for number in range(1, pages + 1):
+        command = ["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(pdf), "-"]
+        text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        footer = next((line for line in text.splitlines()[::-1] if "Página" in line), None)
+        if footer is None:  # the team's own sheet (Metas del equipo) prints as the team set it up
+            assert "Meta" in text
+            continue
+        sheet, page, date = re.split(r"\s{2,}", footer.strip())  # the footer: the sheet, page x of y, the refresh date
+        assert (page, date) == (f"Página {number} de {pages}", f"Actualizado el {FIXED_HOY:%d/%m/%Y}")
+        by_sheet.setdefault(sheet, []).append(text)
+    assert {"Resumen", "Agenda", "Clientes", "Ventas", "Revisar", "Instrucciones"} <= set(by_sheet)
+    for sheet, first, last in (("Clientes", "Nombre", "ofrecer"), ("Ventas", "Fecha", "Importe"), ("Agenda", "Fecha", "Estado")):
+        for text in by_sheet[sheet]:
+            assert first in text and last in text, sheet  # never a page of the right-hand columns alone

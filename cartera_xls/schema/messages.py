@@ -333,3 +333,5 @@ ARGPARSE = {
 }
 # What a console without these characters shows instead (accents are simply dropped: «Número» → «Numero»).
 CLI_UNPRINTABLE = {"«": '"', "»": '"', "–": "-", "—": "-", "…": "...", "·": "-", "×": "x", "€": "EUR", "¿": "?", "¡": "!"}
+# Every printed page's footer (Excel's codes: &L left, &C centre, &R right, &A the sheet, &P the page, &N the pages).
+PRINT_FOOTER = "&L&A&CPágina &P de &N&RActualizado el {hoy}"

@@ -124,8 +124,11 @@ def _yes_no(key: str, label: str, *aliases: str) -> Column:
     return Column(key, label, Kind.BOOL, aliases=aliases, dropdown=LIST_SI_NO)
 
 
-def _computed(key: str, label: str, kind: Kind = Kind.TEXT) -> Column:
-    return Column(key, label, kind, computed=True)
+def _computed(key: str, label: str, kind: Kind = Kind.TEXT, number_format: str | None = None, width: int | None = None) -> Column:
+    return Column(key, label, kind, computed=True, number_format=number_format, width=width)
+
+
+SENTENCE_WIDTH = 36  # characters: a computed column of sentences shows this much (the whole text is in the cell)
 
 
 CLIENTES = Sheet(
@@ -237,9 +240,9 @@ CLIENTES = Sheet(
         # Computed on every refresh (grey headers), never read as input.
         _computed("estado", "Estado"),
         _computed("semaforo", "Semáforo"),
-        _computed("motivo", "Motivo"),
+        _computed("motivo", "Motivo", width=SENTENCE_WIDTH),
         _computed("proximo_contacto", "Próximo contacto", Kind.DATE),
-        _computed("accion_sugerida", "Acción sugerida"),
+        _computed("accion_sugerida", "Acción sugerida", width=SENTENCE_WIDTH),
         _computed("volumen", "Volumen"),
         _computed("abc", "ABC"),
         _computed("segmento_rfm", "Segmento RFM"),
@@ -253,11 +256,11 @@ CLIENTES = Sheet(
         _computed("dias_sin_comprar", "Días sin comprar", Kind.INTEGER),
         _computed("intervalo", "Intervalo habitual (días)", Kind.INTEGER),
         _computed("compra_esperada", "Próxima compra esperada", Kind.DATE),
-        _computed("facturacion", "Facturación total", Kind.NUMBER),
-        _computed("facturacion_12m", "Facturación 12 meses", Kind.NUMBER),
-        _computed("ticket_medio", "Ticket medio", Kind.NUMBER),
+        _computed("facturacion", "Facturación total", Kind.NUMBER, Fmt.MONEY),
+        _computed("facturacion_12m", "Facturación 12 meses", Kind.NUMBER, Fmt.MONEY),
+        _computed("ticket_medio", "Ticket medio", Kind.NUMBER, Fmt.MONEY),
         _computed("productos", "Productos comprados", Kind.INTEGER),
-        _computed("lista_productos", "Qué compra (veces)"),
+        _computed("lista_productos", "Qué compra (veces)", width=SENTENCE_WIDTH),
         _computed("ultimo_contacto", "Último contacto", Kind.DATE),
         _computed("dias_sin_contacto", "Días sin contacto", Kind.INTEGER),
         _computed("contactos_90d", "Contactos 90 días", Kind.INTEGER),

@@ -195,6 +195,7 @@ PARETO = Sheet(
     ),
 )
 TOP_SHARE = "Participación de los {n} primeros"
+TOP_SHARE_ONE = "Participación del primero"
 HERFINDAHL = "Índice de Herfindahl (0–10.000)"
 CONCENTRATION_OK = "La facturación está repartida: ningún umbral de concentración se supera."
 CONCENTRATION_TOP1 = "Atención: un solo cliente ({client}) hace el {share} de la facturación (umbral {threshold})."
