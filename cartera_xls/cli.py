@@ -196,11 +196,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
 
             write_template(args.archivo)
             print(messages.CLI_TEMPLATE_WRITTEN.format(path=args.archivo), file=out)
+            _launcher(args.archivo, out)
             return EXIT_OK
         from .demo import DEMO_FILE, write_demo
 
         path = write_demo(args.carpeta / DEMO_FILE, args.hoy)
         print(messages.CLI_DEMO_WRITTEN.format(path=path), file=out)
+        _launcher(path, out)
         return EXIT_OK
     except CarteraError as exc:
         print(printable(str(exc)), file=err)
@@ -213,6 +215,18 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             raise
         print(messages.CLI_UNEXPECTED.format(detail=f"{type(exc).__name__}: {exc}"), file=err)
         return EXIT_UNUSABLE
+
+
+def _launcher(workbook: Path, out: TextIO) -> None:
+    """The double-click launcher beside a workbook just written (a launcher that fails to be written is only not offered)."""
+    from .launchers import write_launcher
+
+    try:
+        written = write_launcher(Path(workbook))
+    except OSError:
+        return
+    if written is not None:
+        print(messages.CLI_LAUNCHER_WRITTEN.format(path=written.name), file=out)
 
 
 _UNSAFE = dict.fromkeys([*range(0, 32), *range(127, 160), *range(8234, 8239), *range(8294, 8298)], "?")

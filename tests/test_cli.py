@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import io
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -113,7 +114,7 @@ def test_bad_date_argument(basic_file: Path) -> None:
 def test_init_writes_the_template_and_refuses_to_overwrite(tmp_path: Path) -> None:
     path = tmp_path / "nueva.xlsx"
     code, out, _ = run("init", str(path))
-    assert code == 0 and out.strip() == messages.CLI_TEMPLATE_WRITTEN.format(path=path)
+    assert code == 0 and out.splitlines()[0] == messages.CLI_TEMPLATE_WRITTEN.format(path=path)
     names = sheet_names(path)
     data = ["Clientes", "Ventas", "Seguimiento", "Oportunidades", "Encuestas", "Reclamos"]
     assert [name for name in names if name in data] == data
@@ -125,7 +126,7 @@ def test_init_writes_the_template_and_refuses_to_overwrite(tmp_path: Path) -> No
 def test_demo(tmp_path: Path) -> None:
     code, out, _ = run("demo", str(tmp_path), "--hoy", "2026-11-02")
     written = tmp_path / "cartera_demo.xlsx"
-    assert (code, out.strip()) == (0, messages.CLI_DEMO_WRITTEN.format(path=written))
+    assert (code, out.splitlines()[0]) == (0, messages.CLI_DEMO_WRITTEN.format(path=written))
     assert written.exists()
 
 
@@ -323,3 +324,50 @@ def test_the_client_lists_show_id_and_name_and_either_form_reads_back(tmp_path: 
     cartera = load(out, hoy=dt.date(2026, 2, 1))
     assert cartera.clientes.set_index("ID")["Facturación total"].to_dict() == {"C001": 10, "C002": 50}
     assert not cartera.problems
+
+
+def test_init_writes_a_launcher_that_refreshes_the_workbook_in_place(tmp_path: Path) -> None:
+    from cartera_xls.launchers import launcher_path
+
+    workbook = tmp_path / "mi cartera.xlsx"
+    code, out, _ = run("init", str(workbook))
+    launcher = launcher_path(workbook)
+    assert code == 0 and launcher.exists()
+    assert messages.CLI_LAUNCHER_WRITTEN.format(path=launcher.name) in out
+    if sys.platform.startswith("win"):
+        return  # the .bat runs under cmd; its text is checked below
+    assert os.access(launcher, os.X_OK)
+    # As a double click (no key to wait for without a terminal) or a scheduled task with «auto»: refreshed in place.
+    for args in ([], ["auto"]):
+        done = subprocess.run(["bash", str(launcher), *args], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "Respaldo del original: respaldos/" in done.stdout
+    assert len(list((tmp_path / "respaldos").iterdir())) == 2
+
+
+@pytest.mark.parametrize(("platform", "suffix"), [("win32", ".bat"), ("darwin", ".command"), ("linux", ".sh")])
+def test_each_system_gets_its_own_launcher(tmp_path: Path, platform: str, suffix: str) -> None:
+    from cartera_xls.launchers import launcher_path, launcher_text, write_launcher
+
+    workbook = tmp_path / "cartera.xlsx"
+    python = r"C:\Users\José\AppData\Local\Programs\Python\python.exe" if platform == "win32" else "/home/josé/.venv/bin/python"
+    path = write_launcher(workbook, python, platform)
+    assert path == launcher_path(workbook, platform) == tmp_path / f"Actualizar cartera{suffix}"
+    text = path.read_bytes().decode("utf-8")
+    assert text == launcher_text(workbook, python, platform)
+    if platform == "win32":
+        assert f'"{python}" -m cartera_xls refresh "cartera.xlsx"' in text and "\r\n" in text
+        assert 'if /i not "%~1"=="auto" pause' in text
+    else:
+        assert f"{shlex.quote(python)} -m cartera_xls refresh cartera.xlsx" in text and text.startswith("#!/bin/bash\n")
+        assert os.access(path, os.X_OK)
+
+
+def test_a_file_of_the_launchers_name_that_is_not_ours_is_left_alone(tmp_path: Path) -> None:
+    from cartera_xls.launchers import launcher_path, write_launcher
+
+    workbook = tmp_path / "cartera.xlsx"
+    theirs = launcher_path(workbook)
+    theirs.write_text("echo mi propio script\n", "utf-8")
+    assert write_launcher(workbook) is None
+    assert theirs.read_text("utf-8") == "echo mi propio script\n"

@@ -335,3 +335,7 @@ ARGPARSE = {
 CLI_UNPRINTABLE = {"«": '"', "»": '"', "–": "-", "—": "-", "…": "...", "·": "-", "×": "x", "€": "EUR", "¿": "?", "¡": "!"}
 # Every printed page's footer (Excel's codes: &L left, &C centre, &R right, &A the sheet, &P the page, &N the pages).
 PRINT_FOOTER = "&L&A&CPágina &P de &N&RActualizado el {hoy}"
+LAUNCHER_NAME = "Actualizar {stem}"  # the double-click launcher beside the workbook (its suffix: .bat, .command or .sh)
+LAUNCHER_COMMENT = "actualiza el libro de al lado con doble clic (con «auto», sin esperar una tecla)"
+LAUNCHER_PAUSE = "Pulse una tecla para cerrar esta ventana…"
+CLI_LAUNCHER_WRITTEN = "Para actualizar con doble clic: «{path}» (en la misma carpeta que el libro)."
