@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -28,7 +29,7 @@ EPOCH_1900 = dt.date(1899, 12, 30)
 EPOCH_1904 = dt.date(1904, 1, 1)
 FIRST_REAL_1900_SERIAL = 61  # 01/03/1900: before it, Excel counts a 29/02/1900 that never was
 SECONDS_PER_DAY = 86_400
-DATE_WIDTH = 10
+DATE_WIDTH = 11  # «30/11/2026» and the cell's margins
 
 
 def by_column(cells: Mapping[Cell, Any]) -> dict[int, dict[int, Any]]:
@@ -138,7 +139,8 @@ class CellWriter:
             return len(f"{value:,.2f}")
         if isinstance(value, (dt.date, dt.time, dt.timedelta)):
             sheet.write_number(row, col, self.serial(value), fmt)
-            return DATE_WIDTH + (6 if isinstance(value, dt.datetime) and value.time() != dt.time() else 0)
+            timed = DATE_WIDTH + (6 if isinstance(value, dt.datetime) and value.time() != dt.time() else 0)
+            return max(timed, shown_width(number_format))  # «yyyy-mm-dd h:mm:ss» shows 19 characters
         text = str(value)
         sheet.write_string(row, col, text, fmt)
         return len(text)
@@ -170,6 +172,7 @@ class CellWriter:
         default_format = self.format_for(default)
         date_format = self.format_for(default if default is not None else Fmt.DATE)
         fmt_cache: dict[NumberFormat, Format | None] = {}
+        shown: dict[NumberFormat, int] = {}
         write_string, write_number = sheet.write_string, sheet.write_number
         epoch, before_leap_day = self._epoch, not self.date1904
         for row, value in zip(rows, values, strict=True):
@@ -195,6 +198,8 @@ class CellWriter:
                     days = value.toordinal() - epoch
                     write_number(row, col, days - 1 if before_leap_day and days < FIRST_REAL_1900_SERIAL else days, cell_format)
                     dated = True
+                    if own is not None and own not in shown:
+                        shown[own] = shown_width(own)  # the team's «yyyy-mm-dd h:mm:ss» needs more than dd/mm/aaaa
                 else:
                     write_number(row, col, value, cell_format)
                     if abs(value) > widest:
@@ -203,7 +208,17 @@ class CellWriter:
                 number_format = formats.get(row, default)
                 other_width = max(other_width, self.write(sheet, row, col, value, number_format))
         number_width = len(f"{widest:,.2f}") if widest else 0
-        return max(text_width, number_width, other_width, DATE_WIDTH if dated else 0)
+        return max(text_width, number_width, other_width, DATE_WIDTH if dated else 0, *shown.values())
+
+
+_NOT_SHOWN = re.compile(r'\[[^\]]*\]|"[^"]*"|\\.|[_*].|;.*$')  # colours and conditions, quoted text, escapes, padding, other sections
+
+
+def shown_width(number_format: NumberFormat | None) -> int:
+    """About how many characters a date format shows (its codes stand for as many digits as they have letters)."""
+    if not isinstance(number_format, str):
+        return 0
+    return len(_NOT_SHOWN.sub("", number_format)) + 1
 
 
 def _bounds(row: int, col: int, reference: str) -> tuple[int, int, int, int]:

@@ -135,6 +135,7 @@ def write_data_sheet(
     for (row, slot), value in table.invalid.items():
         invalid_by_slot.setdefault(slot, {})[row - 1] = value
     appended_from = top + 1 + cells.height
+    tall: dict[int, int] = {}  # rows whose wrapped text needs more than one line: no application measures them on opening
     for c in columns:
         if c.computed:
             assert computed is not None
@@ -153,9 +154,18 @@ def write_data_sheet(
                     width = max(width, writer.write(sheet, appended_from + offset, c.col, extra[c.slot]))
         fixed = c.column.width if c.column is not None else None
         hidden = {"hidden": True} if c.col in details.hidden_columns else None
-        # Declared wide columns (descriptions) wrap; the others do not, as no row height is computed for them.
+        # Declared wide columns (descriptions) wrap, their rows made tall enough; the others do not wrap.
         wrap = formats.wrap if fixed is not None and fixed >= WRAPPED_WIDTH else None
+        if wrap is not None and fixed is not None and not c.computed:
+            rows, values = _team_values(table, c, frame_rows, {})
+            texts = [*zip(rows, values, strict=True), *((appended_from + n, extra.get(c.slot)) for n, extra in enumerate(appended))]
+            for row, text in texts:
+                if isinstance(text, str):
+                    tall[row] = max(tall.get(row, 1), text_lines(text, fixed))
         sheet.set_column(c.col, c.col, fixed or fit(max(width, header_width(c.label))), wrap, hidden)
+    for row, lines in tall.items():
+        if lines > 1:
+            sheet.set_row(row, LINE_HEIGHT * lines, formats.wrap)  # a row format wins over the column's: the same wrap, all at the top
     for row in sorted(details.hidden_rows):
         sheet.set_row(row, None, None, {"hidden": True})
     frozen = _frozen_columns(table, columns)
@@ -282,7 +292,7 @@ def write_typed(sheet: Worksheet, writer: CellWriter, rows: np.ndarray, col: int
         if timed.any():
             _write_numbers(sheet, rows, col, np.where(timed, serials, np.nan), formats.number(Fmt.DATE_TIME))
             return 16
-        return 10
+        return 11  # «30/11/2026» and the cell's margins
     if kind is Kind.BOOL:
         for row, value in zip(rows.tolist(), series.tolist(), strict=True):
             if not is_missing(value):
@@ -324,6 +334,15 @@ def _serials(series: pd.Series, date1904: bool) -> np.ndarray:
         serials[values < np.datetime64("1900-03-01", "s")] -= 1  # Excel counts a 29/02/1900 that never was
     serials[np.isnat(values)] = np.nan
     return serials
+
+
+LINE_HEIGHT = 15.0  # points: one line of the default font
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` characters wide (a little generous: fonts vary)."""
+    per_line = max(int(width) - 2, 1)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
 
 
 def fit(width: int) -> int:

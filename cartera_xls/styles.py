@@ -69,6 +69,7 @@ class Formats:
         self.title = book.add_format({"bold": True, "font_size": 14})
         self.invalid = book.add_format({"bg_color": INVALID_COLOUR})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self.top = book.add_format({"valign": "top"})
         self._numbers: dict[str | int, Format] = {}
         self.semaforo = {
             name: book.add_format({"bg_color": colours.fill, "font_color": colours.font, "bold": True})

@@ -27,7 +27,17 @@ from xlsxwriter.worksheet import Worksheet
 from . import __version__, carry
 from .cell_writing import CellWriter
 from .checks import client_label
-from .data_writing import EXTRA_ROWS_WITH_DROPDOWN, MIN_WIDTH, fit, header_width, write_data_sheet, write_typed
+from .data_writing import (
+    EXTRA_ROWS_WITH_DROPDOWN,
+    LINE_HEIGHT,
+    MIN_WIDTH,
+    WRAPPED_WIDTH,
+    fit,
+    header_width,
+    text_lines,
+    write_data_sheet,
+    write_typed,
+)
 from .ooxml import cell_range
 from .parsing import is_blank
 from .pipeline import Portfolio, Refreshed
@@ -56,7 +66,7 @@ from .summary_writing import SummaryWriter, stamp
 from .tables import SheetCells, SheetTable, UnknownSheet
 
 DOCUMENT_DATE = dt.datetime(2000, 1, 1)  # fixed, so the same data gives the same bytes
-INSTRUCTIONS_WIDTH = 95  # characters: a portrait A4 page, the text wrapped within it
+INSTRUCTIONS_WIDTH = 80  # characters: a portrait A4 page, the text wrapped within it
 MAX_PAGE_BREAKS = 1023  # Excel's limit of manual page breaks in a sheet
 
 
@@ -294,6 +304,7 @@ def write_instructions(book: xlsxwriter.Workbook, formats: Formats, hoy: dt.date
     for row, line in enumerate(messages.INSTRUCTIONS, start=2):
         if line:
             sheet.write_string(row, 0, line, formats.wrap)
+            sheet.set_row(row, LINE_HEIGHT * text_lines(line, INSTRUCTIONS_WIDTH))
     sheet.set_column(0, 0, INSTRUCTIONS_WIDTH, formats.wrap)
     print_setup(sheet, hoy, landscape=False)
 
@@ -319,12 +330,16 @@ def _plain_table(sheet: Worksheet, writer: CellWriter, name: str, spec: Sheet, r
         len(spec.columns) - 1,
         {"name": name, "style": TABLE_STYLE, "columns": [{"header": c.label, "header_format": formats.header} for c in spec.columns]},
     )
+    wrapped = {c: column.width for c, column in enumerate(spec.columns) if column.width is not None and column.width >= WRAPPED_WIDTH}
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             writer.write(sheet, r, c, value)
+        lines = max((text_lines(row[c], width) for c, width in wrapped.items() if isinstance(row[c], str)), default=1)
+        if lines > 1:
+            sheet.set_row(r, LINE_HEIGHT * lines)
     for c, column in enumerate(spec.columns):
         width = column.width or MIN_WIDTH
-        sheet.set_column(c, c, width, formats.wrap if width >= 40 else None)
+        sheet.set_column(c, c, width, formats.wrap if c in wrapped else None)
     sheet.freeze_panes(1, 0)
 
 
