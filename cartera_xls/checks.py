@@ -11,7 +11,7 @@ import difflib
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -236,22 +236,23 @@ def client_label(client_id: object, name: object) -> str:
     return messages.CLIENT_LABEL.format(id=parts[0], name=parts[1]) if len(parts) == 2 and parts[0] != parts[1] else "".join(parts[:1])
 
 
-def client_rows(tables: Mapping[str, SheetTable]) -> dict[tuple[str, int], str]:
-    """Every data-sheet row that belongs to a client, by (sheet, row): the client's «ID · Nombre»."""
+def client_rows(tables: Mapping[str, SheetTable], wanted: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The client's «ID · Nombre» of each (sheet, row) in ``wanted`` that belongs to one (a row of Clientes, or a resolved row)."""
     clients = tables[CLIENTES.key]
+    by_sheet = {table.name: table for table in tables.values()}
     frame = clients.frame
     labels = {
         client_id: client_label(client_id, name)
         for client_id, name in zip(frame["id"], frame["name"], strict=True)
         if isinstance(client_id, str)
     }
-    rows = {
-        (clients.name, int(row)): client_label(client_id, name)
-        for row, client_id, name in zip(frame.index, frame["id"], frame["name"], strict=True)
-    }
-    for key, table in tables.items():
-        if key != CLIENTES.key and CLIENT_ID in table.frame:
-            for row, client_id in zip(table.frame.index, table.frame[CLIENT_ID], strict=True):
-                if isinstance(client_id, str):
-                    rows[(table.name, int(row))] = labels.get(client_id, client_id)
-    return rows
+    found: dict[tuple[str, int], str] = {}
+    for sheet, row in set(wanted):
+        table = by_sheet.get(sheet)
+        if table is None or row not in table.frame.index:
+            continue
+        if table is clients:
+            found[(sheet, row)] = client_label(frame.at[row, "id"], frame.at[row, "name"])
+        elif CLIENT_ID in table.frame and isinstance(client_id := table.frame.at[row, CLIENT_ID], str):
+            found[(sheet, row)] = labels.get(client_id, client_id)
+    return found

@@ -109,7 +109,7 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfo
     reglas = read_reglas(tables.get(REGLAS.key))
     problems.extend(reglas.problems)
     problems.extend(extra_problems)
-    problems = named(problems, checks.client_rows(tables))
+    problems = named(problems, checks.client_rows(tables, ((p.sheet, p.row) for p in problems if p.row is not None)))
     sheet_order = tuple(raw.name for raw in book.sheets)
     portfolio = Portfolio(tables, tuple(read.unknown), (), reglas, read.generated, book.date1904, sheet_order)
     return dataclasses.replace(portfolio, problems=tuple(sorted(problems, key=portfolio.problem_order)))

@@ -166,23 +166,21 @@ def _read_by_content(pending: list[RawSheet], result: ReadResult, date1904: bool
 
 def _fits(raw: RawSheet, spec: Sheet) -> list[str] | None:
     """The keys of ``spec`` a sheet's header row has, when enough to be that sheet (``None`` when not)."""
-    lookup = _header_lookup(spec)
-    header_row, _ = _find_header(raw.rows, lookup)
-    header = raw.rows[header_row] if raw.rows else []
-    found = list(dict.fromkeys(lookup[header_key(v)].key for v in header if isinstance(v, str) and header_key(v) in lookup))
-    found = [key for key in found if not spec.column(key).computed]
+    found = _header_keys(raw, spec)
     if spec is VENTAS:
         return found if _satisfied(spec, set(found)) else None
     others = [key for key in found if key not in ("name", "id")]
-    looks_like_sales = _satisfied(VENTAS, set(_fits_keys(raw, VENTAS)))
+    looks_like_sales = _satisfied(VENTAS, set(_header_keys(raw, VENTAS)))
     return found if "name" in found and others and not looks_like_sales else None
 
 
-def _fits_keys(raw: RawSheet, spec: Sheet) -> list[str]:
+def _header_keys(raw: RawSheet, spec: Sheet) -> list[str]:
+    """The columns of ``spec`` (keys, in order, the computed ones left out) the sheet's best header row has."""
     lookup = _header_lookup(spec)
     header_row, _ = _find_header(raw.rows, lookup)
     header = raw.rows[header_row] if raw.rows else []
-    return [lookup[header_key(v)].key for v in header if isinstance(v, str) and header_key(v) in lookup]
+    found = dict.fromkeys(lookup[header_key(v)].key for v in header if isinstance(v, str) and header_key(v) in lookup)
+    return [key for key in found if not spec.column(key).computed]
 
 
 def _satisfied(spec: Sheet, found: set[str]) -> bool:
@@ -336,7 +334,7 @@ def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, generated: bool, pro
     index = pd.Index([index + 1 for index in indices], dtype="int64")
     details = raw.details
     for key, parts in derived.items():  # quantity × unit price, written as a formula so the team sees how it was made
-        details = _derive(key, parts, values, columns, indices, max(last_col, *columns.positions.values()) + 1, details)
+        details = _derive(spec.column(key), parts, values, columns, indices, max(last_col, *columns.positions.values()) + 1, details)
         problems.append(
             Problem.of(messages.AMOUNT_FROM_PRICE, raw.name, header_row + 1, spec.column(key).label, "", messages.SEVERITY_INFO)
         )
@@ -362,7 +360,13 @@ def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, generated: bool, pro
 
 
 def _derive(
-    key: str, parts: tuple[str, ...], values: dict[str, list[Any]], columns: _Columns, indices: list[int], col: int, details: SheetDetails
+    column: Column,
+    parts: tuple[str, ...],
+    values: dict[str, list[Any]],
+    columns: _Columns,
+    indices: list[int],
+    col: int,
+    details: SheetDetails,
 ) -> SheetDetails:
     """A required column made of others (Importe = Cantidad × Precio unitario): values, and a formula per row at ``col``."""
     letters = [column_letters(columns.positions[part]) for part in parts]
@@ -372,9 +376,9 @@ def _derive(
         factors = [values[part][offset] for part in parts]
         products.append(None if any(is_missing(f) for f in factors) else round(math.prod(factors), 10))
         formulas[(row, col)] = Formula("*".join(f"{letter}{row + 1}" for letter in letters))
-    values[key] = products
-    columns.positions[key] = col
-    columns.labels[key] = VENTAS.column(key).label
+    values[column.key] = products
+    columns.positions[column.key] = col
+    columns.labels[column.key] = column.label
     return dataclasses.replace(details, formulas=formulas)
 
 
