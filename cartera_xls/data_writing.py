@@ -136,6 +136,7 @@ def write_data_sheet(
         invalid_by_slot.setdefault(slot, {})[row - 1] = value
     appended_from = top + 1 + cells.height
     tall: dict[int, int] = {}  # rows whose wrapped text needs more than one line: no application measures them on opening
+    widths: dict[int, float] = {}
     for c in columns:
         if c.computed:
             assert computed is not None
@@ -162,7 +163,9 @@ def write_data_sheet(
             for row, text in texts:
                 if isinstance(text, str):
                     tall[row] = max(tall.get(row, 1), text_lines(text, fixed))
-        sheet.set_column(c.col, c.col, fixed or fit(max(width, header_width(c.label))), wrap, hidden)
+        widths[c.col] = fixed or fit(max(width, header_width(c.label)))
+        sheet.set_column(c.col, c.col, widths[c.col], wrap, hidden)
+    set_header_height(sheet, top, [(c.label, widths[c.col]) for c in columns])
     for row, lines in tall.items():
         if lines > 1:
             sheet.set_row(row, LINE_HEIGHT * lines, formats.wrap)  # a row format wins over the column's: the same wrap, all at the top
@@ -343,6 +346,25 @@ def text_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes wrapped in a column ``width`` characters wide (a little generous: fonts vary)."""
     per_line = max(int(width) - 2, 1)
     return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def set_header_height(sheet: Worksheet, row: int, labels: Sequence[tuple[str, float]]) -> None:
+    """A header row tall enough for its longest header wrapped in its column (no application measures it on opening)."""
+    lines = max((header_lines(label, width) for label, width in labels), default=1)
+    if lines > 1:
+        sheet.set_row(row, LINE_HEIGHT * lines)
+
+
+def header_lines(label: str, width: float) -> int:
+    """Lines a header takes wrapped at word boundaries in a column ``width`` characters wide (beside the filter button)."""
+    room = max(int(width) - FILTER_BUTTON, 1)
+    lines, used = 1, 0
+    for word in label.split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
 
 
 def fit(width: int) -> int:

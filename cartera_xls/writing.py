@@ -34,6 +34,7 @@ from .data_writing import (
     WRAPPED_WIDTH,
     fit,
     header_width,
+    set_header_height,
     text_lines,
     write_data_sheet,
     write_typed,
@@ -222,9 +223,12 @@ def write_agenda(book: xlsxwriter.Workbook, writer: CellWriter, refreshed: Refre
     )
     keys = [column.key for column in columns]
     rows = np.arange(top + 1, top + 1 + len(plan))
+    widths = []
     for col, column in enumerate(columns):
         width = write_typed(sheet, writer, rows, col, column, plan[column.key])
-        sheet.set_column(col, col, fit(max(width, header_width(column.label))))
+        widths.append(fit(max(width, header_width(column.label))))
+        sheet.set_column(col, col, widths[-1])
+    set_header_height(sheet, top, [(column.label, width) for column, width in zip(columns, widths, strict=True)])
     if len(plan):
         span = (top + 1, top + len(plan))
         colour_follow_up(sheet, formats, span, (0, len(keys) - 1), keys.index("semaforo"), keys.index("fecha"), warn_days(refreshed))

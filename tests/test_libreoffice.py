@@ -157,8 +157,8 @@ def test_libreoffice_colours_next_contact_against_its_own_today(
     assert refreshed.cartera.clientes["Próximo contacto"].tolist() == [action]
     assert refreshed.cartera.clientes["Semáforo"].tolist() == ["sin alerta"]
     pdf = convert(soffice, out, "pdf", tmp_path / "pdf")
-    page = next(n for n in range(1, 40) if "Estado\npotencial" in _page_text(pdf, n))  # Clientes, one page wide
-    text = _page_text(pdf, page)  # Clientes' Estado and Semáforo
+    page = _sheet_pages(pdf)["Clientes"][0]  # one page wide: the Estado, the Semáforo and the Próximo contacto
+    text = _page_text(pdf, page)
     assert word in text.split("\n")  # the Semáforo cell reads the live word, never «sin alerta» beside a red date
     if word != "sin alerta":
         assert "sin alerta" not in text
@@ -169,6 +169,19 @@ def test_libreoffice_colours_next_contact_against_its_own_today(
     yellow_fill = _rgb(SEMAFORO_COLOURS["amarillo"].fill)
     assert (_fill_pixels(ppm, red_fill) > 0) is red
     assert (_fill_pixels(ppm, yellow_fill) > 0) is yellow
+
+
+def _sheet_pages(pdf: Path) -> dict[str, list[int]]:
+    """The pages each sheet printed on, by the sheet name in their footer (pages without our footer left out)."""
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
+    found: dict[str, list[int]] = {}
+    for number in range(1, pages + 1):
+        command = ["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(pdf), "-"]
+        text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        footer = next((line for line in text.splitlines()[::-1] if "Página" in line), None)
+        if footer is not None:
+            found.setdefault(re.split(r"\s{2,}", footer.strip())[0], []).append(number)
+    return found
 
 
 def _page_text(pdf: Path, number: int) -> str:
