@@ -196,8 +196,10 @@ class Cartera:
 
     # --- summaries -------------------------------------------------------------------
     def summary_lines(self) -> list[str]:
-        """Clients per estado and per colour, for the command line summary."""
-        lines = []
+        """Clients per estado and per colour, for the command line summary (nothing to count in an empty workbook)."""
+        lines: list[str] = []
+        if not len(self.refreshed.clients):
+            return lines
         for template, column, order in (
             (messages.CLI_SUMMARY_ESTADOS, "estado", ESTADOS),
             (messages.CLI_SUMMARY_SEMAFORO, "semaforo", SEMAFOROS),

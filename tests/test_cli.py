@@ -371,3 +371,10 @@ def test_a_file_of_the_launchers_name_that_is_not_ours_is_left_alone(tmp_path: P
     theirs.write_text("echo mi propio script\n", "utf-8")
     assert write_launcher(workbook) is None
     assert theirs.read_text("utf-8") == "echo mi propio script\n"
+
+
+def test_an_empty_workbook_prints_no_empty_counts(tmp_path: Path) -> None:
+    path = tmp_path / "vacia.xlsx"
+    run("init", str(path))
+    code, out, _ = run("validate", str(path))
+    assert (code, out.splitlines()) == (0, [messages.CLI_SUMMARY_CLIENTS.format(total=0), messages.CLI_NO_PROBLEMS])
