@@ -161,7 +161,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     err = cast(TextIO, _Console(err or sys.stderr))
     try:
         with _in_spanish():
-            args = build_parser().parse_args(argv)
+            args = _build_parser().parse_args(argv)
     except UsageError as exc:
         print(str(exc), file=err)
         return EXIT_UNUSABLE

@@ -138,6 +138,9 @@ def write_data_sheet(
     tall: dict[int, int] = {}  # rows whose wrapped text needs more than one line: no application measures them on opening
     widths: dict[int, float] = {}
     for c in columns:
+        fixed = c.column.width if c.column is not None else None
+        # Declared wide columns (descriptions) wrap, their rows made tall enough; the others do not wrap.
+        wrap = formats.wrap if fixed is not None and fixed >= WRAPPED_WIDTH else None
         if c.computed:
             assert computed is not None
             width = write_typed(sheet, writer, frame_rows, c.col, c.column, computed[c.slot])
@@ -150,19 +153,14 @@ def write_data_sheet(
             formulas, flags = formulas_by_col.get(c.col, {}), flags_by_col.get(c.col, {})
             for row, value in invalid_by_slot.get(c.slot, {}).items():  # in orange, a formula kept as a formula
                 width = max(width, writer.write(sheet, row, c.col, value, None, formulas.get(row), flags.get(row), formats.invalid))
-            for offset, extra in enumerate(appended):
-                if c.slot in extra:
-                    width = max(width, writer.write(sheet, appended_from + offset, c.col, extra[c.slot]))
-        fixed = c.column.width if c.column is not None else None
+            extras = [(appended_from + offset, extra[c.slot]) for offset, extra in enumerate(appended) if c.slot in extra]
+            for row, value in extras:
+                width = max(width, writer.write(sheet, row, c.col, value))
+            if wrap is not None and fixed is not None:
+                for row, text in (*zip(rows, values, strict=True), *extras):
+                    if isinstance(text, str):
+                        tall[row] = max(tall.get(row, 1), text_lines(text, fixed))
         hidden = {"hidden": True} if c.col in details.hidden_columns else None
-        # Declared wide columns (descriptions) wrap, their rows made tall enough; the others do not wrap.
-        wrap = formats.wrap if fixed is not None and fixed >= WRAPPED_WIDTH else None
-        if wrap is not None and fixed is not None and not c.computed:
-            rows, values = _team_values(table, c, frame_rows, {})
-            texts = [*zip(rows, values, strict=True), *((appended_from + n, extra.get(c.slot)) for n, extra in enumerate(appended))]
-            for row, text in texts:
-                if isinstance(text, str):
-                    tall[row] = max(tall.get(row, 1), text_lines(text, fixed))
         widths[c.col] = fixed or fit(max(width, header_width(c.label)))
         sheet.set_column(c.col, c.col, widths[c.col], wrap, hidden)
     set_header_height(sheet, top, [(c.label, widths[c.col]) for c in columns])

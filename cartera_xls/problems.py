@@ -78,10 +78,10 @@ def grouped(problems: Iterable[Problem], listed: int = LISTED) -> list[Problem]:
     groups: dict[tuple[str, str, str, str], list[Problem]] = {}
     for problem in problems:
         if problem.row is not None and problem.kind:
-            groups.setdefault((problem.sheet, problem.column, problem.kind, problem.severity), []).append(problem)
+            groups.setdefault(_alike(problem), []).append(problem)
     result: list[Problem] = []
     for problem in problems:
-        group = groups.get((problem.sheet, problem.column, problem.kind, problem.severity)) if problem.row is not None else None
+        group = groups.get(_alike(problem)) if problem.row is not None else None
         if group is None or len(group) < GROUP_FROM:
             result.append(problem)
         elif problem is group[0]:
@@ -94,6 +94,11 @@ def grouped(problems: Iterable[Problem], listed: int = LISTED) -> list[Problem]:
             )
             result.extend(group[:listed])
     return result
+
+
+def _alike(problem: Problem) -> tuple[str, str, str, str]:
+    """What alike problems share: the sheet, the column, the template and the severity."""
+    return (problem.sheet, problem.column, problem.kind, problem.severity)
 
 
 def row_ranges(rows: Sequence[int], limit: int | None = None) -> str:

@@ -89,10 +89,9 @@ class SummaryWriter:
         sheet.write_string(0, 0, text, self.big_title)
         sheet.write_string(1, 0, subtitle or labels.DATA_AS_OF.format(hoy=self._hoy()), self.note)
 
-    def _headers(self, sheet: Worksheet, row: int, col: int, headers: list[str], numeric: list[bool] | None = None) -> None:
+    def _headers(self, sheet: Worksheet, row: int, col: int, headers: list[str], numeric: list[bool]) -> None:
         """A header row; a number column's header sits right, over its numbers, a text column's left with its text."""
-        for offset, header in enumerate(headers):
-            right = numeric is not None and numeric[offset]
+        for offset, (header, right) in enumerate(zip(headers, numeric, strict=True)):
             sheet.write_string(row, col + offset, header, self.formats.header_right if right else self.formats.header_text)
         sheet.set_row(row, 30)  # room for two lines of header
 
@@ -399,7 +398,7 @@ class SummaryWriter:
         # Three tables share the columns: each column as wide as the longest product or name in it.
         frames = (figures.products.reset_index(), figures.pairs, figures.offers)
         for col in range(max(len(frame.columns) for frame in frames)):
-            texts = [str(value) for frame in frames if col < len(frame.columns) for value in frame.iloc[:, col] if isinstance(value, str)]
+            texts = [value for frame in frames if col < len(frame.columns) for value in frame.iloc[:, col] if isinstance(value, str)]
             sheet.set_column(col, col, min(max([PRODUCT_MIN_WIDTH, *(len(text) + 3 for text in texts)]), PRODUCT_MAX_WIDTH))
         return sheet
 
