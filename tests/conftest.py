@@ -121,7 +121,7 @@ def with_unknown_part(path: Path) -> Path:
     return path
 
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "excel-saved"
+CORPUS = Path(__file__).resolve().parent / "data" / "excel-saved"
 
 
 def with_clientes(source: Path, target: Path, rows: Sequence[Sequence[str]] = (("Nombre", "Notas"), ("Ana Quispe", "VIP"))) -> Path:
