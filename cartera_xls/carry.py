@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from defusedxml import ElementTree
 from xlsxwriter.packager import Packager
 from xlsxwriter.workbook import Workbook
 
@@ -188,6 +189,7 @@ class Plan:
     vba: bytes | None = None
     vba_signature: bytes | None = None
     codenames: Mapping[str, str] = field(default_factory=dict)  # sheet name ("" for the workbook) → VBA code name
+    team_codenames: frozenset[str] = frozenset()  # the code names the team's carried sheets keep (casefolded)
     custom_properties: tuple[tuple[str, Any], ...] = ()
     validated_columns: Mapping[str, frozenset[int]] = field(default_factory=dict)  # data sheet → columns with the team's own lists
     # data sheet → the team's other tables there (not the data table): their part in the source and their cells
@@ -282,6 +284,7 @@ def plan(
             vba,
             signature,
             _codenames(workbook, ns, data_sheets) if vba is not None else {},
+            frozenset(filter(None, (_sheet_codename(archive, sheet.member) for sheet in team))) if vba is not None else frozenset(),
             _custom_properties(archive),
             {name: _validated_columns(layout.tail) for name, layout in data_sheets.items()},
             foreign,
@@ -304,6 +307,21 @@ def _codenames(workbook: Any, ns: ooxml.Namespaces, data_sheets: Mapping[str, Da
         if match:
             names[name] = match.group(1).decode()
     return names
+
+
+def _sheet_codename(archive: zipfile.ZipFile, member: str) -> str | None:
+    """A sheet's VBA code name (``<sheetPr codeName>``), read up to its first cells only, casefolded as VBA compares them."""
+    if member not in archive.NameToInfo:
+        return None
+    with archive.open(member) as stream:
+        for _, element in ElementTree.iterparse(stream, events=("start",)):
+            local = element.tag.rsplit("}", 1)[-1]
+            if local == "sheetPr":
+                code = element.get("codeName")
+                return code.casefold() if code else None
+            if local in ("sheetData", "dimension", "sheetViews"):
+                return None
+    return None
 
 
 def _table_span(archive: zipfile.ZipFile, part: str) -> tuple[int, int, int, int] | None:
@@ -785,17 +803,20 @@ class _Merge:
         data = self._read("[Content_Types].xml")
         for name in self.removed_types:
             data = re.sub(rb'<Override PartName="/' + re.escape(name.encode()) + rb'" ContentType="[^"]*"/>', b"", data)
-        defaults = {extension.decode().lower() for extension in re.findall(rb'<Default Extension="([^"]+)"', data)}
+        defaults = {
+            extension.decode().lower(): content_type.decode()
+            for extension, content_type in re.findall(rb'<Default Extension="([^"]+)" ContentType="([^"]+)"', data)
+        }
         added: list[bytes] = []
         for name, (content_type, by_default) in self.new_types.items():
             extension = PurePosixPath(name).suffix.lstrip(".").lower()
             if name not in self.parts or name.endswith(".rels"):
                 continue
-            if by_default:
-                if extension not in defaults:
-                    defaults.add(extension)
-                    added.append(f'<Default Extension="{extension}" ContentType="{content_type}"/>'.encode())
-            else:
+            if by_default and extension not in defaults:
+                defaults[extension] = content_type
+                added.append(f'<Default Extension="{extension}" ContentType="{content_type}"/>'.encode())
+            elif not by_default or defaults[extension] != content_type:
+                # ours defaults the extension to another type (.bin: our VBA project, their printer settings)
                 added.append(f'<Override PartName="/{name}" ContentType="{content_type}"/>'.encode())
         self._write("[Content_Types].xml", data.replace(b"</Types>", b"".join(added) + b"</Types>"))
 

@@ -130,6 +130,8 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, p
     write_parameters(book, writer, portfolio, refreshed.hoy)
     write_instructions(book, formats, refreshed.hoy)
     write_lists(book, formats, lists)
+    if macros and plan is not None:
+        _free_codenames(book, plan)
     progress(messages.PROGRESS_SAVING, AT_SAVING)
     try:
         book.close()
@@ -188,6 +190,24 @@ def _keep_macros(book: xlsxwriter.Workbook, plan: carry.Plan) -> None:
         book.add_vba_project(io.BytesIO(plan.vba), True)
     if "" in plan.codenames:
         book.set_vba_name(plan.codenames[""])
+
+
+def _free_codenames(book: xlsxwriter.Workbook, plan: carry.Plan) -> None:
+    """A VBA code name for each sheet the tool writes, none already a team sheet's.
+
+    XlsxWriter would name them ``Sheet1``, ``Sheet2``…, which an English Excel's
+    sheets already are; two sheets with one code name make Excel repair the file.
+    """
+    team = {sheet.name for sheet in plan.team_sheets}
+    taken = set(plan.team_codenames) | {name.casefold() for name in plan.codenames.values()}
+    number = 0
+    for sheet in book.worksheets():
+        if sheet.name in team or sheet.vba_codename is not None:
+            continue  # a team sheet is carried with its own code name
+        number += 1
+        while f"sheet{number}" in taken:
+            number += 1
+        sheet.set_vba_name(f"Sheet{number}")
 
 
 def table_name(table: SheetTable) -> str:
