@@ -10,6 +10,8 @@ from typing import Any
 import openpyxl
 import pytest
 
+from cartera_xls.safety import BACKUP_DIR
+
 HOY = dt.date(2026, 11, 2)
 
 
@@ -163,3 +165,129 @@ def with_clientes(source: Path, target: Path, rows: Sequence[Sequence[str]] = ((
         for name, data in parts.items():
             copy.writestr(name, data)
     return target
+
+
+# Every workbook the tool writes during the tests is checked as Excel would check it: Microsoft's Open XML SDK
+# validator, then the cross-part checks the SDK leaves out (tests/package_checks.py). A test fails on any error
+# that the workbooks it started from (the unmarked ones beside the output) did not already have.
+
+VALIDATED_KEY = "validated_workbooks"
+_seen: dict[Path, tuple[int, int]] = {}
+_validated: list[Path] = []
+
+
+def written_by_the_tool(path: Path) -> bool:
+    """Whether cartera_xls wrote the workbook at ``path``, and no other program saved it since.
+
+    The tool marks its workbooks with a custom property, which LibreOffice and openpyxl keep when
+    they save one again; the workbook part's ``fileVersion`` is XlsxWriter's only until then.
+    """
+    import zipfile
+
+    from cartera_xls.schema.sheets import MARKER_PROPERTY
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            marked = "docProps/custom.xml" in names and MARKER_PROPERTY.encode() in archive.read("docProps/custom.xml")
+            return marked and XLSXWRITER_FILE_VERSION in archive.read("xl/workbook.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+
+
+XLSXWRITER_FILE_VERSION = b'<fileVersion appName="xl" lastEdited="4" lowestEdited="4" rupBuild="4505"/>'
+
+
+def excel_problems(path: Path) -> list[str]:
+    """What Excel's validator and the cross-part checks find in the workbook at ``path``, one line each."""
+    return [f"{where}: {what}" for where, what in _problems(path)]
+
+
+def _problems(path: Path) -> list[tuple[str, str]]:
+    """(where, what) of each problem: where is the part and the element, what is the same for the same problem anywhere."""
+    status = path.stat()
+    key = (path, status.st_mtime_ns, status.st_size)
+    if key not in _problems_found:
+        _problems_found[key] = _look_for_problems(path)
+    return _problems_found[key]
+
+
+_problems_found: dict[tuple[Path, int, int], list[tuple[str, str]]] = {}
+
+
+def _look_for_problems(path: Path) -> list[tuple[str, str]]:
+    from . import openxml_sdk, package_checks
+
+    findings = openxml_sdk.validator().validate(path)
+    found = [(f"{finding.part} {finding.where}".strip(), f"[{finding.code}] {finding.description}") for finding in findings]
+    if any(finding.code == openxml_sdk.UNOPENABLE for finding in findings):
+        return found  # nothing else can be read of it
+    for problem in package_checks.check(path):
+        where, _, what = problem.partition(": ")
+        found.append((where, what))
+    return found
+
+
+def new_excel_problems(written: Path, inputs: Iterable[Path]) -> list[str]:
+    """The problems of ``written`` that none of ``inputs`` already had (anywhere: carried parts are renamed and reordered)."""
+    problems = _problems(written)
+    if not problems:
+        return []
+    known = {what for source in inputs for _, what in _problems(source)}
+    return [f"{where}: {what}" for where, what in problems if what not in known]
+
+
+BACKUPS = BACKUP_DIR
+
+
+def fresh_workbooks(base: Path) -> list[Path]:
+    """The workbooks under ``base`` written or changed since the last look (the tool's temp files left out)."""
+    fresh = []
+    for path in sorted([*base.rglob("*.xlsx"), *base.rglob("*.xlsm")]):
+        if path.name.startswith((".", "~$")) or BACKUPS in path.parts or not path.is_file():
+            continue  # temp files; backups are copies of workbooks already looked at
+        status = path.stat()
+        stamp = (status.st_mtime_ns, status.st_size)
+        if _seen.get(path) != stamp:
+            _seen[path] = stamp
+            fresh.append(path)
+    return fresh
+
+
+def _inputs_beside(path: Path, base: Path) -> list[Path]:
+    """The workbooks the test that wrote ``path`` started from: those in its folder not written by the tool."""
+    folder = base / path.relative_to(base).parts[0]
+    return [source for source in sorted(folder.rglob("*.xls[xm]")) if source != path and not written_by_the_tool(source)]
+
+
+@pytest.fixture(autouse=True)
+def _excel_opens_what_the_tool_writes(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterable[None]:
+    """After each test, validate every workbook the tool wrote during it (``@pytest.mark.damaged`` tests break theirs on purpose)."""
+    yield
+    base = tmp_path_factory.getbasetemp()
+    fresh = fresh_workbooks(base)
+    if request.node.get_closest_marker("damaged") is not None:
+        return
+    failures = []
+    for path in fresh:
+        if not written_by_the_tool(path):
+            continue
+        _validated.append(path)
+        failures += [f"{path.relative_to(base)}: {problem}" for problem in new_excel_problems(path, _inputs_beside(path, base))]
+    if failures:
+        pytest.fail("Excel would not open cleanly what the tool wrote:\n" + "\n".join(failures[:40]), pytrace=False)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:  # a pytest-xdist worker: the controller adds the counts up
+        output[VALIDATED_KEY] = len(_validated)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    _validated.extend(Path("-") for _ in range(node.workeroutput.get(VALIDATED_KEY, 0)))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    terminalreporter.write_line(f"Workbooks written by the tool and validated with Microsoft's Open XML SDK: {len(_validated)}")
