@@ -37,7 +37,7 @@ class MissingClients(CarteraError, ValueError):
 
 
 class DateOutOfRange(CarteraError, ValueError):
-    """The reference date is before 1900 or after 2199."""
+    """The reference date is outside ``schema.FIRST_DAY`` .. ``schema.LAST_DAY``."""
 
 
 class NoSales(CarteraError, ValueError):

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .schema import FIRST_DAY, LAST_DAY, Column, Kind, fold, messages
+from .schema import LAST_DAY, Column, Kind, fold, messages, within_dates
 from .schema.sheets import NO, PROBABILITY_WORDS, SI
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -155,6 +155,7 @@ def _in_unit_range(value: float) -> float:
 def date_parser(date1904: bool = False) -> Callable[[Any], dt.date]:
     """A date parser for a workbook, which may use the 1904 date system."""
     epoch = EXCEL_EPOCH_1904 if date1904 else EXCEL_EPOCH
+    after_last = (LAST_DAY - epoch).days + 1  # the serial of the day after LAST_DAY
 
     def parse_date(raw: Any) -> dt.date:
         """Dates as cells, Excel serials, ``dd/mm/yyyy`` (day first) or ``yyyy-mm-dd``."""
@@ -163,7 +164,7 @@ def date_parser(date1904: bool = False) -> Callable[[Any], dt.date]:
         if isinstance(raw, dt.date):
             return _in_excel_range(raw)
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            if 1 <= raw < 109574:  # serials of 1900-01-01 .. 2199-12-31
+            if 1 <= raw < after_last:
                 # Excel's serial 60 is 29/02/1900, a day that never was: earlier serials count from 31/12/1899.
                 shift = 1 if not date1904 and raw < 61 else 0
                 return epoch + dt.timedelta(days=int(raw) + shift)
@@ -199,8 +200,8 @@ def date_time_parser(date1904: bool = False) -> Callable[[Any], dt.date]:
 
 
 def _in_excel_range(value: dt.date) -> dt.date:
-    """Excel cannot show dates before 1900; years past 2199 are typos."""
-    if not FIRST_DAY <= (value.date() if isinstance(value, dt.datetime) else value) <= LAST_DAY:
+    """Excel cannot show dates before 1900; years past LAST_DAY are typos."""
+    if not within_dates(value):
         raise BadValue(messages.BAD_DATE)
     return value
 

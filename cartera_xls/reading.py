@@ -22,7 +22,7 @@ from .errors import MissingClients, NoSales
 from .parsing import BadValue, is_blank, parse_text, parser_for
 from .problems import Problem, row_ranges
 from .raw import FORMULA_WITHOUT_VALUE, Formula, RawSheet, RawWorkbook, SheetDetails, column_letters
-from .schema import Column, Kind, Sheet, fold, header_key, messages
+from .schema import Column, Kind, Sheet, fold, header_key, messages, within_dates
 from .schema.sheets import CALCULATED_SUFFIX, CLIENTES, DATA_SHEETS, GENERATED_SHEETS, INSTRUCCIONES, REGLAS, VENTAS
 from .tables import EXTRA_PREFIX, SheetCells, SheetTable, UnknownSheet, is_missing
 
@@ -604,7 +604,7 @@ def _parse_column(
 _ALREADY_TYPED: dict[Kind, tuple[type, Callable[[Any], Any]]] = {
     Kind.TEXT: (str, str.strip),  # non-blank text is kept exactly as typed
     Kind.NUMBER: (float, math.isfinite),
-    Kind.DATE: (dt.date, lambda day: 1900 <= day.year <= 2199),
+    Kind.DATE: (dt.date, within_dates),
 }
 
 _DTYPES: dict[Kind, Any] = {

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import cartera_xls
 from cartera_xls.parsing import (
     BadValue,
     date_parser,
@@ -21,7 +23,9 @@ from cartera_xls.parsing import (
     parse_percent,
     parse_text,
 )
-from cartera_xls.schema import fold
+from cartera_xls.schema import LAST_DAY, fold
+
+from .conftest import make_workbook
 
 parse_date = date_parser()
 
@@ -81,6 +85,34 @@ def test_1904_serials() -> None:
 def test_bad_dates(raw: Any) -> None:
     with pytest.raises(BadValue):
         parse_date(raw)
+
+
+def test_one_date_range_for_cells_serials_and_text(tmp_path: Path) -> None:
+    """A date in 2180 is refused whether typed as a date cell, a serial or text; the last day is taken in each form."""
+    last_serial = (LAST_DAY - dt.date(1899, 12, 30)).days
+    for parse in (parse_date, date_parser(date1904=True)):
+        for too_late in (dt.date(2180, 1, 1), dt.datetime(2180, 1, 1, 9), "01/01/2180", "2180-01-01", float(last_serial + 1462 + 1)):
+            with pytest.raises(BadValue):
+                parse(too_late)
+    assert parse_date(float(last_serial)) == LAST_DAY == date_parser(date1904=True)(float(last_serial - 1462))
+    assert parse_date(LAST_DAY.strftime("%d/%m/%Y")) == LAST_DAY == parse_date(LAST_DAY)
+    with pytest.raises(BadValue):
+        parse_date(float(last_serial + 1))
+
+    path = make_workbook(
+        tmp_path / "cartera.xlsx",
+        {
+            "Clientes": [
+                ["Nombre", "Fecha de alta"],
+                ["Ana", dt.datetime(2180, 1, 1)],
+                ["Luis", "01/01/2180"],
+                ["Rosa", dt.datetime(2149, 12, 31)],
+            ],
+        },
+    )
+    cartera = cartera_xls.load(path, hoy=dt.date(2026, 11, 2))
+    refused = [problem.row for problem in cartera.problems if problem.column == "Fecha de alta"]
+    assert refused == [2, 3]
 
 
 @pytest.mark.parametrize(

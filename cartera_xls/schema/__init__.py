@@ -10,7 +10,7 @@ Other modules import from here and never spell a label themselves:
 """
 
 from . import messages, params, sheets, summary
-from .structure import FIRST_DAY, LAST_DAY, Column, Fmt, Kind, Parameter, Sheet, fold, header_key
+from .structure import FIRST_DAY, LAST_DAY, Column, Fmt, Kind, Parameter, Sheet, fold, header_key, within_dates
 
 __all__ = [
     "FIRST_DAY",
@@ -26,4 +26,5 @@ __all__ = [
     "params",
     "sheets",
     "summary",
+    "within_dates",
 ]

@@ -170,6 +170,13 @@ class Parameter:
 
 FIRST_DAY = dt.date(1900, 1, 1)  # Excel shows no date before it
 LAST_DAY = dt.date(2149, 12, 31)  # years past it are typos, and dates plus rule days stay within what pandas holds
+
+
+def within_dates(day: dt.date) -> bool:
+    """Whether a date (or a date and time) is one the tool accepts: from FIRST_DAY to LAST_DAY, both included."""
+    return FIRST_DAY <= (day.date() if isinstance(day, dt.datetime) else day) <= LAST_DAY
+
+
 MAX_PARAMETER = 3_650  # ten years of days: no rule needs more, and dates plus it stay within what pandas holds
 
 
@@ -182,7 +189,7 @@ def parameter(
     maximum: float | None = None,
     check: Callable[[str], str] | None = None,
 ) -> Any:
-    """A field of :class:`~cartera_xls.schema.params.Reglas`: its default, description and bounds.
+    """A field of :class:`~cartera_xls.schema.params.Parameters`: its default, description and bounds.
 
     A number without a maximum of its own is bounded by :data:`MAX_PARAMETER`, so
     that every value the team may type stays within what the dates can hold.
