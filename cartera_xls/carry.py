@@ -177,7 +177,7 @@ class DataSheet:
     computed: frozenset[int] = frozenset()  # where the tool's computed columns were (their colours are the tool's)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Plan:
     """What of the source package the regenerated workbook carries, and what it cannot."""
 
@@ -276,18 +276,20 @@ def plan(
         vba = archive.read("xl/vbaProject.bin") if "xl/vbaProject.bin" in archive.NameToInfo else None
         signature = archive.read("xl/vbaProjectSignature.bin") if "xl/vbaProjectSignature.bin" in archive.NameToInfo else None
         return Plan(
-            source,
-            tuple(team),
-            data_members,
-            dict(data_sheets),
-            tuple(dict.fromkeys(lost)),
-            vba,
-            signature,
-            _codenames(workbook, ns, data_sheets) if vba is not None else {},
-            frozenset(filter(None, (_sheet_codename(archive, sheet.member) for sheet in team))) if vba is not None else frozenset(),
-            _custom_properties(archive),
-            {name: _validated_columns(layout.tail) for name, layout in data_sheets.items()},
-            foreign,
+            source=source,
+            team_sheets=tuple(team),
+            data_sheets=data_members,
+            layouts=dict(data_sheets),
+            lost=tuple(dict.fromkeys(lost)),
+            vba=vba,
+            vba_signature=signature,
+            codenames=_codenames(workbook, ns, data_sheets) if vba is not None else {},
+            team_codenames=frozenset(filter(None, (_sheet_codename(archive, sheet.member) for sheet in team)))
+            if vba is not None
+            else frozenset(),
+            custom_properties=_custom_properties(archive),
+            validated_columns={name: _validated_columns(layout.tail) for name, layout in data_sheets.items()},
+            foreign_tables=foreign,
         )
 
 

@@ -29,7 +29,7 @@ from .saving import Source, bulk_work, is_in_place, output_path, save
 from .schema import messages
 from .schema import summary as labels
 from .schema.params import PARAMETERS
-from .schema.sheets import AGENDA_SHEET, CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADOS, REGLAS, REVISAR_SHEET, SEMAFOROS
+from .schema.sheets import AGENDA_SHEET, CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADOS, PROBLEM_CODE, REGLAS, REVISAR_SHEET, SEMAFOROS
 from .sources import SUFFIXES as WORKBOOK_SUFFIXES
 from .sources import open_workbook
 
@@ -133,15 +133,15 @@ class Cartera:
 
     @property
     def revisar(self) -> pd.DataFrame:
-        """Every problem found, as in the Revisar sheet."""
-        columns = REVISAR_SHEET.columns
+        """Every problem found, as in the Revisar sheet, with each one's stable code (``Código``: ``bad-date``…) to filter by."""
+        columns = (*REVISAR_SHEET.columns, PROBLEM_CODE)
         rows = [tuple(getattr(p, column.key) for column in columns) for p in grouped(self.refreshed.problems)]
         return pd.DataFrame(rows, columns=[column.label for column in columns])
 
     @property
     def reglas(self) -> pd.DataFrame:
         """The parameters in force, as in the Reglas sheet."""
-        values = self.refreshed.reglas
+        values = self.refreshed.parameters
         rows = [(p.key, getattr(values, p.key), p.description) for p in PARAMETERS]
         return pd.DataFrame(rows, columns=[c.label for c in REGLAS.columns])
 
@@ -176,7 +176,7 @@ class Cartera:
         if path.suffix.lower() in WORKBOOK_SUFFIXES or (path.exists() and real_path(path).resolve() in workbooks):
             raise WriteFailed(messages.ICS_ON_WORKBOOK.format(path=path.name))
         try:
-            return write_calendar(self.refreshed.agenda, self.hoy, path, self.refreshed.reglas.zona_horaria)
+            return write_calendar(self.refreshed.agenda, self.hoy, path, self.refreshed.parameters.zona_horaria)
         except OSError as exc:
             raise WriteFailed(messages.CANNOT_WRITE.format(path=path, detail=exc.strerror or exc)) from None
 

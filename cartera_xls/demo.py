@@ -314,10 +314,10 @@ def write_input(sheets: dict[Sheet, list[list[Any]]], path: Path, title: str | N
                     sheet.write_string(r + offset, c, value, bold if r == 0 else None)
                 elif value is not None:
                     sheet.write_number(r + offset, c, value)
-    reglas = book.add_worksheet(REGLAS.label)
+    parameters = book.add_worksheet(REGLAS.label)
     for c, column in enumerate(REGLAS.columns):
-        reglas.write_string(0, c, column.label, bold)
-    reglas.write_row(1, 0, ["moneda", "S/", "Soles peruanos"])
+        parameters.write_string(0, c, column.label, bold)
+    parameters.write_row(1, 0, ["moneda", "S/", "Soles peruanos"])
     if title:
         _team_goals(book)
     book.close()

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .schema import messages
-from .schema.params import WEEKDAYS, Reglas
+from .schema.params import WEEKDAYS, Parameters
 from .schema.sheets import (
     ABC_A,
     AGENDA_SHEET,
@@ -101,10 +101,10 @@ def _weekdays_before(days: pd.Series, weekday_name: str) -> pd.Series:
 class _Builder:
     """Collects the actions of every kind as columns, then one frame."""
 
-    def __init__(self, frame: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp) -> None:
+    def __init__(self, frame: pd.DataFrame, parameters: Parameters, hoy: pd.Timestamp) -> None:
         self.frame = frame
         self.hoy = hoy
-        self.warn = pd.Timedelta(days=int(reglas.dias_aviso))
+        self.warn = pd.Timedelta(days=int(parameters.dias_aviso))
         self.parts: list[pd.DataFrame] = []
         visit = frame["self_initiated"] if "self_initiated" in frame else pd.Series(pd.NA, index=frame.index)
         self.visit = visit.astype("boolean").eq(False).fillna(False).astype(bool)  # «compra por iniciativa propia» = no
@@ -141,7 +141,9 @@ class _Builder:
         return pd.concat(self.parts, ignore_index=True)
 
 
-def actions(frame: pd.DataFrame, committed: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp, has_followups: bool = True) -> pd.DataFrame:
+def actions(
+    frame: pd.DataFrame, committed: pd.DataFrame, parameters: Parameters, hoy: pd.Timestamp, has_followups: bool = True
+) -> pd.DataFrame:
     """Every pending action of every client, one row each (:data:`ACTION_COLUMNS`).
 
     ``frame`` holds the client columns and their metrics (``estado``, ``abc``,
@@ -149,7 +151,7 @@ def actions(frame: pd.DataFrame, committed: pd.DataFrame, reglas: Reglas, hoy: p
     :func:`cartera_xls.rules.committed_actions`. Without a Seguimiento sheet
     nothing is known of contacts, so no periodic contact is asked for.
     """
-    built = _Builder(frame, reglas, hoy)
+    built = _Builder(frame, parameters, hoy)
     alive = frame["estado"] != ESTADO_PERDIDO
     estado = frame["estado"]
 
@@ -181,7 +183,7 @@ def actions(frame: pd.DataFrame, committed: pd.DataFrame, reglas: Reglas, hoy: p
     silent = frame["dias_sin_contacto"].astype("float64")
     hot = (
         (estado == ESTADO_POTENCIAL)
-        & (frame["probabilidad"] >= float(reglas.prob_alta) / 100 - 1e-9)
+        & (frame["probabilidad"] >= float(parameters.prob_alta) / 100 - 1e-9)
         & (silent.isna() | (silent > built.warn.days))
     )
     rows = frame.index[hot]
@@ -194,15 +196,15 @@ def actions(frame: pd.DataFrame, committed: pd.DataFrame, reglas: Reglas, hoy: p
     ]
     built.add(HOT_PROSPECT, rows, ROJO, today.loc[rows], reasons, built.verb(rows, messages.ACTION_HOT_PROSPECT), HOT_PROSPECT)
 
-    _repurchase(built, reglas)
-    _answers(built, reglas)
+    _repurchase(built, parameters)
+    _answers(built, parameters)
     found = built.result()
     if has_followups:
-        found = _periodic(built, reglas, found)
+        found = _periodic(built, parameters, found)
     return found
 
 
-def _repurchase(built: _Builder, reglas: Reglas) -> None:
+def _repurchase(built: _Builder, parameters: Parameters) -> None:
     """The reminder before the expected repurchase: on the last follow-up day before it, cleared by a contact in its warning window."""
     frame = built.frame
     expected = frame["compra_esperada"]
@@ -210,7 +212,7 @@ def _repurchase(built: _Builder, reglas: Reglas) -> None:
     if not len(candidates):
         return
     expected = expected.loc[candidates]
-    due = _weekdays_before(expected, reglas.dia_seguimiento)
+    due = _weekdays_before(expected, parameters.dia_seguimiento)
     due = due.where(due > frame.loc[candidates, "ultima_compra"], frame.loc[candidates, "ultima_compra"] + pd.Timedelta(days=1))
     window = (due - built.warn).where(due - built.warn > frame.loc[candidates, "ultima_compra"], frame.loc[candidates, "ultima_compra"])
     contacted = frame.loc[candidates, "ultimo_contacto"] >= window.dt.normalize()
@@ -224,15 +226,15 @@ def _repurchase(built: _Builder, reglas: Reglas) -> None:
     built.add(REPURCHASE, rows, colours, due, reasons, built.verb(rows, messages.ACTION_REPURCHASE), REPURCHASE)
 
 
-def _answers(built: _Builder, reglas: Reglas) -> None:
+def _answers(built: _Builder, parameters: Parameters) -> None:
     """Waiting for the client's answer: green within dias_espera_respuesta, then a reminder on the next follow-up day."""
     frame = built.frame
-    wait = int(reglas.dias_espera_respuesta)
+    wait = int(parameters.dias_espera_respuesta)
     rows = frame.index[(frame["estado"] != ESTADO_PERDIDO) & frame["esperando_desde"].notna()]
     if not len(rows):
         return
     since = frame.loc[rows, "esperando_desde"]
-    due = _next_weekdays(since + pd.Timedelta(days=wait + 1), reglas.dia_seguimiento)
+    due = _next_weekdays(since + pd.Timedelta(days=wait + 1), parameters.dia_seguimiento)
     waited = (built.hoy - since).dt.days
     colours = np.select([waited <= wait, due < built.hoy], [VERDE, ROJO], AMARILLO)
     templates = {VERDE: messages.REASON_WAITING, ROJO: messages.REASON_WAITING_OVERDUE, AMARILLO: messages.REASON_WAITING_LONG}
@@ -244,7 +246,7 @@ def _answers(built: _Builder, reglas: Reglas) -> None:
     built.add(ANSWER, rows, colours, due, reasons, suggested, ANSWER)
 
 
-def _periodic(built: _Builder, reglas: Reglas, found: pd.DataFrame) -> pd.DataFrame:
+def _periodic(built: _Builder, parameters: Parameters, found: pd.DataFrame) -> pd.DataFrame:
     """The periodic contact of active and new clients, on the follow-up day after ``dias_sin_contacto`` days without one.
 
     Counted from the last contact logged (or, for a client never contacted, from
@@ -260,7 +262,7 @@ def _periodic(built: _Builder, reglas: Reglas, found: pd.DataFrame) -> pd.DataFr
     anchor = last.fillna(start).dropna()
     if anchor.empty:
         return found
-    due = _next_weekdays(anchor + pd.Timedelta(days=int(reglas.dias_sin_contacto) + 1), reglas.dia_seguimiento)
+    due = _next_weekdays(anchor + pd.Timedelta(days=int(parameters.dias_sin_contacto) + 1), parameters.dia_seguimiento)
     earlier = (
         found.assign(fecha=found["fecha"].dt.normalize()).groupby("fila")["fecha"].min()
         if len(found)
@@ -329,14 +331,14 @@ AGENDA_OVERDUE = "vencida"  # the action's date has passed
 AGENDA_KEYS = [AGENDA_ROW, AGENDA_KEY, AGENDA_OVERDUE, *(column.key for column in AGENDA_SHEET.columns)]
 
 
-def agenda(clients: pd.DataFrame, metrics: pd.DataFrame, found: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp) -> pd.DataFrame:
+def agenda(clients: pd.DataFrame, metrics: pd.DataFrame, found: pd.DataFrame, parameters: Parameters, hoy: pd.Timestamp) -> pd.DataFrame:
     """The follow-up plan: every action overdue or due in the next ``dias_agenda`` days, one row per action.
 
     Grouped by salesperson; within each, by day, then red before yellow before
     green before the rest, then A before B before C, then higher purchase
     probability, then clients who brought others first, then the time of day.
     """
-    horizon = hoy + pd.Timedelta(days=int(reglas.dias_agenda))
+    horizon = hoy + pd.Timedelta(days=int(parameters.dias_agenda))
     due = found[found["fecha"].dt.normalize() <= horizon] if len(found) else found
     if not len(due):
         return pd.DataFrame(columns=AGENDA_KEYS)

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
 from .followup import AGENDA_KEY, AGENDA_OVERDUE
 from .schema import messages
 from .schema.sheets import DATE_FORMAT
 from .tables import is_missing
+from .version import __version__
 
 LINE_LIMIT = 75  # octets per line before folding (RFC 5545 §3.1)
 PRODUCT = "cartera_xls"

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .rules import DAYS_12M, Sheets, per_client, referrers, trimmed
 from .schema import summary as labels
-from .schema.params import PERIOD_MONTH, PERIOD_QUARTER, PERIOD_YEAR, Reglas
+from .schema.params import PERIOD_MONTH, PERIOD_QUARTER, PERIOD_YEAR, Parameters
 from .schema.sheets import ESTADO_PERDIDO, ESTADOS, OPPORTUNITY_WON, SEMAFOROS
 from .tables import CLIENT_ID
 
@@ -35,7 +35,7 @@ class Inputs:
 
     clients: pd.DataFrame  # input columns and metrics side by side, one row per client
     sheets: Sheets
-    reglas: Reglas
+    parameters: Parameters
     hoy: pd.Timestamp
 
     @cached_property
@@ -156,7 +156,7 @@ def sales_contacts(inputs: Inputs) -> pd.DataFrame | None:
     followups = _dated(inputs.sheets.followups, inputs.hoy)
     if followups is None or "contact_type" not in followups:
         return followups
-    return followups[followups["contact_type"].isin(inputs.reglas.sales_contact_types)]
+    return followups[followups["contact_type"].isin(inputs.parameters.sales_contact_types)]
 
 
 def coverage(inputs: Inputs) -> dict[str, pd.Timestamp | None]:
@@ -436,17 +436,19 @@ def pareto(clients: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def concentration(table: pd.DataFrame, reglas: Reglas) -> dict[str, Any]:
+def concentration(table: pd.DataFrame, parameters: Parameters) -> dict[str, Any]:
     """Shares of the top 1/5/10 clients, the Herfindahl index and the warnings of Reglas' thresholds."""
     shares = table["participacion"].astype("float64")
     result: dict[str, Any] = {f"top{n}": float(shares.head(n).sum()) for n in TOP_N}
     result["herfindahl"] = float((shares**2).sum() * 10_000)
     warnings = []
-    if len(shares) and result["top1"] > reglas.umbral_top1 / 100:
+    if len(shares) and result["top1"] > parameters.umbral_top1 / 100:
         client = table["cliente"].iloc[0]
-        warnings.append(labels.CONCENTRATION_TOP1.format(client=client, share=f"{result['top1']:.0%}", threshold=f"{reglas.umbral_top1}%"))
-    if len(shares) and result["top5"] > reglas.umbral_top5 / 100:
-        warnings.append(labels.CONCENTRATION_TOP5.format(share=f"{result['top5']:.0%}", threshold=f"{reglas.umbral_top5}%"))
+        warnings.append(
+            labels.CONCENTRATION_TOP1.format(client=client, share=f"{result['top1']:.0%}", threshold=f"{parameters.umbral_top1}%")
+        )
+    if len(shares) and result["top5"] > parameters.umbral_top5 / 100:
+        warnings.append(labels.CONCENTRATION_TOP5.format(share=f"{result['top5']:.0%}", threshold=f"{parameters.umbral_top5}%"))
     result["warnings"] = warnings
     return result
 
@@ -503,7 +505,7 @@ def _pairs(inputs: Inputs) -> Pairs | None:
     owner, owned = (keys // len(names)).astype("int32"), (keys % len(names)).astype("int32")
     clients = len(client_ids)
     buyers = np.bincount(owned, minlength=len(names)).astype("float64")
-    minimum = max(int(inputs.reglas.min_clientes_par), 1)
+    minimum = max(int(inputs.parameters.min_clientes_par), 1)
     frequent = pd.DataFrame({"c": owner, "p": owned})[buyers[owned] >= minimum]
     joined = frequent.merge(frequent, on="c", suffixes=("_a", "_b"))
     joined = joined[joined["p_a"].to_numpy() < joined["p_b"].to_numpy()]
@@ -661,7 +663,7 @@ def compute(inputs: Inputs) -> Indicators:
     """All the figures, from the same inputs."""
     clients = inputs.clients
     table = pareto(clients)
-    spans = periods(inputs.hoy, inputs.reglas.periodo)
+    spans = periods(inputs.hoy, inputs.parameters.periodo)
     pairs = _pairs(inputs)
     return Indicators(
         periods=period_indicators(inputs, spans),
@@ -675,7 +677,7 @@ def compute(inputs: Inputs) -> Indicators:
         churn=churn_reasons(clients),
         recommendation=recommendation(clients),
         pareto=table,
-        concentration=concentration(table, inputs.reglas),
+        concentration=concentration(table, inputs.parameters),
         regions=by_attribute(clients, "region"),
         cities=by_attribute(clients, "city"),
         products=products(inputs),

@@ -1,4 +1,4 @@
-"""The rule thresholds in force: the typed :class:`Reglas` of the schema, overridden by the ``Reglas`` sheet."""
+"""The parameters in force: the typed :class:`~cartera_xls.schema.params.Parameters`, overridden by the ``Reglas`` sheet."""
 
 from __future__ import annotations
 
@@ -9,30 +9,30 @@ from typing import Any
 from .parsing import BadValue, is_blank, parse_number, parse_text
 from .problems import Problem
 from .schema import Parameter, fold, messages
-from .schema.params import PARAMETERS, Reglas
+from .schema.params import PARAMETERS, Parameters
 from .tables import SheetTable
 
 _BY_FOLDED = {fold(p.key): p for p in PARAMETERS}
 
 
 @dataclass(frozen=True)
-class ReglasRead:
+class ParametersRead:
     """The rules in force, the problems found and what to write back to the sheet."""
 
-    reglas: Reglas = field(default_factory=Reglas)
+    parameters: Parameters = field(default_factory=Parameters)
     problems: tuple[Problem, ...] = ()
     rejected: dict[str, Any] = field(default_factory=dict)  # key → the unusable value as typed
     unknown_rows: tuple[tuple[Any, ...], ...] = ()  # rows naming no parameter, kept as typed
 
     def shown(self) -> dict[str, Any]:
         """The value to write back for each parameter: in force, or as typed when unusable."""
-        return {**dataclasses.asdict(self.reglas), **self.rejected}
+        return {**dataclasses.asdict(self.parameters), **self.rejected}
 
 
-def read_reglas(table: SheetTable | None) -> ReglasRead:
+def read_parameters(table: SheetTable | None) -> ParametersRead:
     """Parameters from the Reglas sheet; an unusable value is reported and the default kept."""
     if table is None:
-        return ReglasRead()
+        return ParametersRead()
     values: dict[str, Any] = {}
     problems: list[Problem] = []
     rejected: dict[str, Any] = {}
@@ -76,7 +76,7 @@ def read_reglas(table: SheetTable | None) -> ReglasRead:
                     allowed=allowed,
                 )
             )
-    return ReglasRead(dataclasses.replace(Reglas(), **values), tuple(problems), rejected, tuple(unknown_rows))
+    return ParametersRead(dataclasses.replace(Parameters(), **values), tuple(problems), rejected, tuple(unknown_rows))
 
 
 def parse_parameter(parameter: Parameter, raw: Any) -> Any:

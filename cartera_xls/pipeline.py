@@ -19,12 +19,12 @@ import pandas as pd
 
 from . import checks, followup, indicators, rules
 from .errors import DateOutOfRange
+from .parameters import ParametersRead, read_parameters
 from .problems import Problem, named
 from .raw import RawWorkbook
 from .reading import read_tables, typed_frame
-from .reglas import ReglasRead, read_reglas
-from .schema import FIRST_DAY, LAST_DAY, messages
-from .schema.params import Reglas
+from .schema import FIRST_DAY, LAST_DAY, messages, within_dates
+from .schema.params import Parameters
 from .schema.sheets import CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADO_PERDIDO, REGLAS
 from .tables import CLIENT_ID, SheetTable, UnknownSheet
 
@@ -39,7 +39,7 @@ class Portfolio:
     tables: Mapping[str, SheetTable]
     unknown: tuple[UnknownSheet, ...] = ()
     problems: tuple[Problem, ...] = ()
-    reglas: ReglasRead = dataclasses.field(default_factory=ReglasRead)
+    parameters: ParametersRead = dataclasses.field(default_factory=ParametersRead)
     generated: bool = False  # read from a workbook that cartera_xls wrote
     date1904: bool = False  # its dates count from 1904 (kept in the workbook written)
     sheet_order: tuple[str, ...] = ()  # the workbook's sheets, in order (problems are listed in it)
@@ -73,7 +73,7 @@ class Refreshed:
 
     portfolio: Portfolio
     hoy: dt.date
-    reglas: Reglas
+    parameters: Parameters
     clients: pd.DataFrame  # the computed columns of Clientes (schema order), indexed like the clients
     agenda: pd.DataFrame  # one row per action (keys of followup.AGENDA_KEYS)
     figures: indicators.Indicators
@@ -106,33 +106,33 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfo
             problems.extend(found)
             table = dataclasses.replace(table, frame=table.frame.assign(**{CLIENT_ID: client_ids}))
         tables[key] = table
-    reglas = read_reglas(tables.get(REGLAS.key))
-    problems.extend(reglas.problems)
+    parameters = read_parameters(tables.get(REGLAS.key))
+    problems.extend(parameters.problems)
     problems.extend(extra_problems)
     problems = named(problems, checks.client_rows(tables, ((p.sheet, p.row) for p in problems if p.row is not None)))
     sheet_order = tuple(raw.name for raw in book.sheets)
-    portfolio = Portfolio(tables, tuple(read.unknown), (), reglas, read.generated, book.date1904, sheet_order)
+    portfolio = Portfolio(tables, tuple(read.unknown), (), parameters, read.generated, book.date1904, sheet_order)
     return dataclasses.replace(portfolio, problems=tuple(sorted(problems, key=portfolio.problem_order)))
 
 
-def compute(portfolio: Portfolio, hoy: dt.date, reglas: Reglas | None = None) -> Refreshed:
+def compute(portfolio: Portfolio, hoy: dt.date, parameters: Parameters | None = None) -> Refreshed:
     """The computed client columns, the agenda and the summary figures of ``portfolio`` as of ``hoy``.
 
-    ``reglas`` defaults to the rules the workbook's Reglas sheet sets.
+    ``parameters`` defaults to the rules the workbook's Reglas sheet sets.
     """
-    if not FIRST_DAY <= hoy <= LAST_DAY:
+    if not within_dates(hoy):
         first, last = (day.strftime(DATE_FORMAT) for day in (FIRST_DAY, LAST_DAY))
         raise DateOutOfRange(messages.DATE_OUT_OF_RANGE.format(value=hoy.strftime(DATE_FORMAT), first=first, last=last))
-    reglas = reglas if reglas is not None else portfolio.reglas.reglas
+    parameters = parameters if parameters is not None else portfolio.parameters.parameters
     day = rules.timestamp(hoy)
     clients = portfolio.tables[CLIENTES.key].frame
     sheets = rules.Sheets(
-        clients,
-        portfolio.frame("ventas"),
-        portfolio.frame("seguimiento"),
-        portfolio.frame("oportunidades"),
-        portfolio.frame("encuestas"),
-        portfolio.frame("reclamos"),
+        clients=clients,
+        sales=portfolio.frame("ventas"),
+        followups=portfolio.frame("seguimiento"),
+        opportunities=portfolio.frame("oportunidades"),
+        surveys=portfolio.frame("encuestas"),
+        complaints=portfolio.frame("reclamos"),
     )
     metrics = pd.concat(
         [
@@ -142,23 +142,23 @@ def compute(portfolio: Portfolio, hoy: dt.date, reglas: Reglas | None = None) ->
         ],
         axis=1,
     )
-    metrics["estado"] = rules.estados(clients, metrics, reglas, day)
-    metrics["perdido_desde"] = rules.lost_since(clients, metrics, reglas, day)
-    metrics["volumen"] = rules.volumen(metrics, reglas)
-    metrics["abc"] = rules.abc(metrics, reglas)
+    metrics["estado"] = rules.estados(clients, metrics, parameters, day)
+    metrics["perdido_desde"] = rules.lost_since(clients, metrics, parameters, day)
+    metrics["volumen"] = rules.volumen(metrics, parameters)
+    metrics["abc"] = rules.abc(metrics, parameters)
     metrics = metrics.join(rules.rfm(metrics, metrics["estado"]))
     probability = clients["purchase_probability"] if "purchase_probability" in clients else pd.Series(np.nan, index=clients.index)
     metrics["probabilidad"] = probability.astype("float64")
     committed = rules.committed_actions(clients, sheets.followups, day)
-    found = followup.actions(clients.join(metrics), committed, reglas, day, has_followups=sheets.followups is not None)
+    found = followup.actions(clients.join(metrics), committed, parameters, day, has_followups=sheets.followups is not None)
     metrics = metrics.join(followup.semaforo(metrics, found, day))
-    figures = indicators.compute(indicators.Inputs(clients.join(metrics), sheets, reglas, day))
+    figures = indicators.compute(indicators.Inputs(clients.join(metrics), sheets, parameters, day))
     offers = figures.offers.drop_duplicates("id").set_index("id")["producto"]
     metrics["producto_sugerido"] = rules.per_client(clients["id"], offers).astype("object")
     metrics.loc[metrics["estado"] == ESTADO_PERDIDO, "producto_sugerido"] = None
     computed = metrics[[column.key for column in CLIENTES.computed_columns]]
-    plan = followup.agenda(clients, metrics, found, reglas, day)
-    return Refreshed(portfolio, hoy, reglas, computed, plan, figures, _reactivated(portfolio, metrics, day))
+    plan = followup.agenda(clients, metrics, found, parameters, day)
+    return Refreshed(portfolio, hoy, parameters, computed, plan, figures, _reactivated(portfolio, metrics, day))
 
 
 def _reactivated(portfolio: Portfolio, metrics: pd.DataFrame, day: pd.Timestamp) -> tuple[Problem, ...]:
@@ -193,6 +193,6 @@ def _reactivated(portfolio: Portfolio, metrics: pd.DataFrame, day: pd.Timestamp)
     )
 
 
-def run(book: RawWorkbook, hoy: dt.date, reglas: Reglas | None = None, extra_problems: Iterable[Problem] = ()) -> Refreshed:
+def run(book: RawWorkbook, hoy: dt.date, parameters: Parameters | None = None, extra_problems: Iterable[Problem] = ()) -> Refreshed:
     """The whole refresh of a raw workbook as of ``hoy``, as one frozen value."""
-    return compute(prepare(book, extra_problems), hoy, reglas)
+    return compute(prepare(book, extra_problems), hoy, parameters)

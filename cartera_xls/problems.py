@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .schema import messages
@@ -27,7 +27,7 @@ class Problem:
     message: str
     hint: str
     severity: str = messages.SEVERITY_ERROR
-    kind: str = field(default="", compare=False, repr=False)  # the template it was made from: alike problems group by it
+    code: str = ""  # the kind of problem, stable whatever the wording (``bad-date``): alike problems group by it
     client: str = ""  # who the row is about («C004 · Ana Pérez»), so the reader need not go and look
 
     @classmethod
@@ -45,7 +45,8 @@ class Problem:
         shown = display(value)
         message, hint = template
         values = {"value": shown, "column": column, **fields}
-        return cls(sheet, row, column, shown, message.format(**values), hint.format(**values).strip(), severity, message)
+        code = messages.PROBLEM_CODES[template]
+        return cls(sheet, row, column, shown, message.format(**values), hint.format(**values).strip(), severity, code)
 
 
 def display(value: Any) -> str:
@@ -77,7 +78,7 @@ def grouped(problems: Iterable[Problem], listed: int = LISTED) -> list[Problem]:
     problems = list(problems)
     groups: dict[tuple[str, str, str, str], list[Problem]] = {}
     for problem in problems:
-        if problem.row is not None and problem.kind:
+        if problem.row is not None and problem.code:
             groups.setdefault(_alike(problem), []).append(problem)
     result: list[Problem] = []
     for problem in problems:
@@ -90,7 +91,7 @@ def grouped(problems: Iterable[Problem], listed: int = LISTED) -> list[Problem]:
                 count=f"{len(group):,}".replace(",", "."), rows=row_ranges(rows, MAX_RANGES), example=problem.message
             )
             result.append(
-                Problem(problem.sheet, problem.row, problem.column, problem.value, summary, problem.hint, problem.severity, problem.kind)
+                Problem(problem.sheet, problem.row, problem.column, problem.value, summary, problem.hint, problem.severity, problem.code)
             )
             result.extend(group[:listed])
     return result
@@ -98,7 +99,7 @@ def grouped(problems: Iterable[Problem], listed: int = LISTED) -> list[Problem]:
 
 def _alike(problem: Problem) -> tuple[str, str, str, str]:
     """What alike problems share: the sheet, the column, the template and the severity."""
-    return (problem.sheet, problem.column, problem.kind, problem.severity)
+    return (problem.sheet, problem.column, problem.code, problem.severity)
 
 
 def row_ranges(rows: Sequence[int], limit: int | None = None) -> str:

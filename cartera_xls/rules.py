@@ -18,7 +18,7 @@ import pandas as pd
 
 from .schema import fold
 from .schema.messages import MORE_PRODUCTS
-from .schema.params import Reglas
+from .schema.params import Parameters
 from .schema.sheets import (
     ABC_A,
     ABC_B,
@@ -47,7 +47,7 @@ MAX_PRODUCTS_LISTED = 10
 _RFM_PATTERNS = [(re.compile(pattern), name) for pattern, name in RFM_SEGMENTS]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Sheets:
     """The data sheets' frames the rules read, already resolved to client IDs (see :mod:`checks`); ``None`` when absent."""
 
@@ -282,14 +282,14 @@ def open_complaints(complaints: pd.DataFrame, hoy: pd.Timestamp) -> pd.Series:
     return (status == COMPLAINT_OPEN) | (status.isna() & ~(resolved <= hoy))
 
 
-def _thresholds(metrics: pd.DataFrame, reglas: Reglas) -> tuple[pd.Series, pd.Series]:
+def _thresholds(metrics: pd.DataFrame, parameters: Parameters) -> tuple[pd.Series, pd.Series]:
     """Each client's inactivity threshold and the days without buying after which it is lost."""
     purchases = metrics["compras"].astype("float64")
     interval = metrics["intervalo"].astype("float64")
-    threshold = pd.Series(float(reglas.dias_inactivo), index=metrics.index)
+    threshold = pd.Series(float(parameters.dias_inactivo), index=metrics.index)
     regular = purchases >= MIN_PURCHASES_FOR_INTERVAL
-    threshold[regular] = np.maximum(float(reglas.dias_inactivo_min), reglas.factor_intervalo * interval[regular])
-    return threshold, (2 * threshold).clip(lower=float(reglas.dias_perdido))
+    threshold[regular] = np.maximum(float(parameters.dias_inactivo_min), parameters.factor_intervalo * interval[regular])
+    return threshold, (2 * threshold).clip(lower=float(parameters.dias_perdido))
 
 
 def reactivated(clients: pd.DataFrame, metrics: pd.DataFrame, hoy: pd.Timestamp) -> pd.Series:
@@ -306,11 +306,11 @@ def _churned(clients: pd.DataFrame, metrics: pd.DataFrame, hoy: pd.Timestamp) ->
     return (clients["churn_date"] <= hoy).fillna(False).astype(bool) & ~reactivated(clients, metrics, hoy)
 
 
-def estados(clients: pd.DataFrame, metrics: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp) -> pd.Series:
+def estados(clients: pd.DataFrame, metrics: pd.DataFrame, parameters: Parameters, hoy: pd.Timestamp) -> pd.Series:
     """Estado of every client, first match wins (SPEC §2)."""
     days = metrics["dias_sin_comprar"].astype("float64")
     purchases = metrics["compras"].astype("float64")
-    threshold, lost_after = _thresholds(metrics, reglas)
+    threshold, lost_after = _thresholds(metrics, parameters)
     churned = _churned(clients, metrics, hoy)
     since_first = _days(hoy, metrics["primera_compra"]).astype("float64")
 
@@ -319,7 +319,7 @@ def estados(clients: pd.DataFrame, metrics: pd.DataFrame, reglas: Reglas, hoy: p
     for mask, value in (
         (churned | (days > lost_after), ESTADO_PERDIDO),
         (purchases == 0, ESTADO_POTENCIAL),
-        (since_first <= reglas.dias_cliente_nuevo, ESTADO_NUEVO),
+        (since_first <= parameters.dias_cliente_nuevo, ESTADO_NUEVO),
         (days > threshold, ESTADO_INACTIVO),
     ):
         hit = mask.fillna(False).astype(bool) & ~decided
@@ -327,7 +327,7 @@ def estados(clients: pd.DataFrame, metrics: pd.DataFrame, reglas: Reglas, hoy: p
         decided |= hit
     rest = ~decided
     if rest.sum() >= MIN_CLIENTS_FOR_PERCENTILE:  # a percentile of two or three clients says nothing
-        share = float(reglas.percentil_pasivo) / 100
+        share = float(parameters.percentil_pasivo) / 100
         low = _bottom(metrics.loc[rest, "facturacion_12m"], share) & _bottom(metrics.loc[rest, "compras_12m"], share)
         estado[low[low].index] = ESTADO_PASIVO
     return estado
@@ -343,9 +343,9 @@ def _bottom(values: pd.Series, share: float) -> pd.Series:
     return ranks <= share + 1e-9
 
 
-def lost_since(clients: pd.DataFrame, metrics: pd.DataFrame, reglas: Reglas, hoy: pd.Timestamp) -> pd.Series:
+def lost_since(clients: pd.DataFrame, metrics: pd.DataFrame, parameters: Parameters, hoy: pd.Timestamp) -> pd.Series:
     """The day each lost client became lost: its Fecha de baja, or the first day past its threshold."""
-    _, lost_after = _thresholds(metrics, reglas)
+    _, lost_after = _thresholds(metrics, parameters)
     by_silence = plus_days(metrics["ultima_compra"], lost_after + 1)
     since = by_silence.where(metrics["estado"] == ESTADO_PERDIDO)
     if "churn_date" in clients:
@@ -353,19 +353,19 @@ def lost_since(clients: pd.DataFrame, metrics: pd.DataFrame, reglas: Reglas, hoy
     return since.astype("datetime64[ns]")
 
 
-def volumen(metrics: pd.DataFrame, reglas: Reglas) -> pd.Series:
+def volumen(metrics: pd.DataFrame, parameters: Parameters) -> pd.Series:
     """Alto above the average 12-month revenue per buying client (× factor), bajo below the low factor."""
     revenue = metrics["facturacion_12m"].astype("float64")
     buyers = revenue[metrics["compras_12m"].astype("float64") > 0]
     average = float(buyers.mean()) if len(buyers) else 0.0
     result = pd.Series(VOLUMEN_MEDIO, index=metrics.index, dtype="object")
-    result[revenue <= reglas.factor_volumen_bajo * average] = VOLUMEN_BAJO
-    result[revenue > reglas.factor_volumen * average] = VOLUMEN_ALTO
+    result[revenue <= parameters.factor_volumen_bajo * average] = VOLUMEN_BAJO
+    result[revenue > parameters.factor_volumen * average] = VOLUMEN_ALTO
     result[metrics["compras"].astype("float64") == 0] = None
     return result
 
 
-def abc(metrics: pd.DataFrame, reglas: Reglas) -> pd.Series:
+def abc(metrics: pd.DataFrame, parameters: Parameters) -> pd.Series:
     """ABC class by 12-month revenue: A makes the first ``abc_a`` %, B up to ``abc_b`` %, C the rest."""
     revenue = metrics["facturacion_12m"].astype("float64").clip(lower=0)
     result = pd.Series(None, index=metrics.index, dtype="object")
@@ -377,8 +377,8 @@ def abc(metrics: pd.DataFrame, reglas: Reglas) -> pd.Series:
     ranked = revenue[buyers & (revenue > 0)]
     groups = ranked.groupby(ranked).sum().sort_index(ascending=False)  # clients with equal revenue together
     before = ranked.map(groups.cumsum() - groups) / total  # share made by those with more: equal revenue, equal class
-    result[before[before < reglas.abc_b / 100].index] = ABC_B
-    result[before[before < reglas.abc_a / 100].index] = ABC_A
+    result[before[before < parameters.abc_b / 100].index] = ABC_B
+    result[before[before < parameters.abc_a / 100].index] = ABC_A
     return result
 
 

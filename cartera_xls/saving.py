@@ -94,7 +94,7 @@ def save(
     if replaced is not None and not force and plan is not None and plan.lost:
         raise ContentWouldBeLost(messages.CANNOT_CARRY.format(path=replaced.path.name, what="; ".join(plan.lost)))
 
-    keep = refreshed.reglas.respaldos if keep_backups is None else keep_backups
+    keep = refreshed.parameters.respaldos if keep_backups is None else keep_backups
     with refresh_lock(target), bulk_work():
         write = lambda temp: write_workbook(refreshed, temp, progress, plan)  # noqa: E731
         return atomic_write(target, write, _verifier(refreshed, progress), keep, unchanged)

@@ -139,7 +139,7 @@ class SummaryWriter:
         sheet = self._sheet(RESUMEN)
         figures = self.figures
         title = labels.RESUMEN_TITLE.format(hoy=self._hoy())
-        self._title(sheet, title, labels.RESUMEN_SUBTITLE.format(period=self.refreshed.reglas.periodo))
+        self._title(sheet, title, labels.RESUMEN_SUBTITLE.format(period=self.refreshed.parameters.periodo))
         stamp(sheet, self.formats, 2, 0, self.refreshed.hoy, span=3)
         block = self._indicators(sheet, 3)
         sheet.set_row(3, 62)  # three lines: the period's name and its dates
@@ -196,7 +196,7 @@ class SummaryWriter:
         label = labels.INDICATORS.column(key).label
         followups = self.refreshed.tables.get(SEGUIMIENTO.key)
         if key == "contactos" and followups is not None and "contact_type" in followups.frame:
-            return labels.CONTACTS_LABEL.format(label=label, types=self.refreshed.reglas.tipos_contacto_venta)
+            return labels.CONTACTS_LABEL.format(label=label, types=self.refreshed.parameters.tipos_contacto_venta)
         return label
 
     def _notes(self) -> list[str]:
@@ -386,7 +386,7 @@ class SummaryWriter:
             return sheet
         block = self._table(sheet, 3, 0, figures.products, labels.PRODUCTS, labels.PRODUCTS.label)
         row = block.last_row + 2
-        minimum = int(self.refreshed.reglas.min_clientes_par)
+        minimum = int(self.refreshed.parameters.min_clientes_par)
         sheet.write_string(row, 0, labels.PAIRS_TITLE.format(minimum=minimum), self.section)
         if figures.pairs.empty:
             sheet.write_string(row + 1, 0, labels.NO_PAIRS.format(minimum=minimum), self.note)

@@ -24,7 +24,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.worksheet import Worksheet
 
-from . import __version__, carry
+from . import carry
 from .cell_writing import CellWriter
 from .checks import client_label
 from .data_writing import (
@@ -65,6 +65,7 @@ from .schema.sheets import (
 from .styles import TABLE_STYLE, Formats, colour_follow_up, print_setup
 from .summary_writing import SummaryWriter, stamp
 from .tables import SheetCells, SheetTable, UnknownSheet
+from .version import __version__
 
 DOCUMENT_DATE = dt.datetime(2000, 1, 1)  # fixed, so the same data gives the same bytes
 INSTRUCTIONS_WIDTH = 80  # characters: a portrait A4 page, the text wrapped within it
@@ -95,7 +96,7 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, p
     macros = plan is not None and plan.vba is not None and path.suffix.lower() == ".xlsm"
     if macros and plan is not None and plan.vba is not None:
         _keep_macros(book, plan)
-    formats = Formats(book, refreshed.reglas.moneda)
+    formats = Formats(book, refreshed.parameters.moneda)
     writer = CellWriter(formats, portfolio.date1904)
     lists = _collect_lists(refreshed.tables)
     list_ranges = _list_ranges(lists)
@@ -177,7 +178,7 @@ def write_table(
 
 def warn_days(refreshed: Refreshed) -> str:
     """``dias_aviso`` as the conditional formats read it: the Reglas cell (by its name), or the value in force when it is not a number."""
-    default = int(refreshed.reglas.dias_aviso)
+    default = int(refreshed.parameters.dias_aviso)
     return f"IF(ISNUMBER({WARN_DAYS_NAME}),{WARN_DAYS_NAME},{default})"
 
 
@@ -223,8 +224,8 @@ def write_agenda(book: xlsxwriter.Workbook, writer: CellWriter, refreshed: Refre
     """The follow-up plan: a title with the date, then one row per action."""
     formats = writer.formats
     sheet = book.add_worksheet(AGENDA_SHEET.label)
-    reglas = refreshed.reglas
-    title = messages.AGENDA_TITLE.format(hoy=refreshed.hoy.strftime(DATE_FORMAT), days=int(reglas.dias_agenda))
+    parameters = refreshed.parameters
+    title = messages.AGENDA_TITLE.format(hoy=refreshed.hoy.strftime(DATE_FORMAT), days=int(parameters.dias_agenda))
     sheet.write_string(0, 0, title, formats.title)
     stamp(sheet, formats, 1, 0, refreshed.hoy, span=4)
     plan = refreshed.agenda

@@ -107,3 +107,24 @@ def test_as_of_gives_what_a_fresh_load_gives(tmp_path: Path) -> None:
             else:
                 assert got == value, part
     assert not moved.clientes["Estado"].equals(cartera_xls.load(path, hoy=FIXED_HOY).clientes["Estado"])
+
+
+def test_every_problem_has_a_stable_code_a_notebook_can_filter_by(tmp_path: Path) -> None:
+    from cartera_xls.schema import messages
+
+    from .conftest import make_workbook
+
+    codes = list(messages.PROBLEM_CODES.values())
+    assert len(codes) == len(set(codes)) and "bad-date" in codes and "unknown-client" in codes
+    path = make_workbook(
+        tmp_path / "cartera.xlsx",
+        {
+            "Clientes": [["ID", "Nombre", "Fecha de alta"], ["C1", "Ana", "ayer"], ["C2", "Luis", "mañana"]],
+            "Ventas": [["Fecha", "Cliente", "Importe"], [dt.datetime(2026, 1, 5), "Nadie", 10]],
+        },
+    )
+    cartera = cartera_xls.load(path, hoy=HOY)
+    assert [problem.code for problem in cartera.problems] == ["bad-date", "bad-date", "unknown-client"]
+    revisar = cartera.revisar
+    assert list(revisar.loc[revisar["Código"] == "bad-date", "Fila"]) == [2, 3]
+    assert list(revisar.loc[revisar["Código"] == "unknown-client", "Hoja"]) == ["Ventas"]

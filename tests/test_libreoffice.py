@@ -72,7 +72,7 @@ def test_resaved_by_libreoffice_refreshes_with_nothing_lost(soffice: str, tmp_pa
     again = cartera_xls.load(resaved, hoy=HOY)
     for sheet in ("clientes", "ventas", "seguimiento", "oportunidades", "encuestas", "reclamos"):
         assert again.models(sheet) == original.models(sheet), sheet
-    assert again.refreshed.reglas == original.refreshed.reglas
+    assert again.refreshed.parameters == original.refreshed.parameters
     assert [(p.sheet, p.row, p.message) for p in again.problems] == [(p.sheet, p.row, p.message) for p in original.problems]
     # And the refresh of the re-saved file writes the same data as the original's.
     out = tmp_path / "otra_vez.xlsx"

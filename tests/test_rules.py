@@ -29,7 +29,7 @@ def classify(
     client: dict[str, Any] | None = None,
     complaints: tuple[dict[str, Any], ...] = (),
     others: tuple[tuple[str, tuple[int, ...], float], ...] = (),
-    reglas: dict[str, Any] | None = None,
+    parameters: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Refresh a portfolio around client C1 and return its computed columns (team's labels)."""
     client = {"Nombre": "Ana", **(client or {})}
@@ -57,8 +57,8 @@ def classify(
     sheets: dict[str, list[list[Any]]] = {"Clientes": clients, "Ventas": sales, "Seguimiento": seguimiento}
     if complaints:
         sheets["Reclamos"] = [["Fecha", "Cliente", "Estado"], *([ago(c["days"]), "C1", c["status"]] for c in complaints)]
-    if reglas:
-        sheets["Reglas"] = [["Parámetro", "Valor"], *([k, v] for k, v in reglas.items())]
+    if parameters:
+        sheets["Reglas"] = [["Parámetro", "Valor"], *([k, v] for k, v in parameters.items())]
     path = make_workbook(tmp_path / "cartera.xlsx", sheets)
     cartera = cartera_xls.load(path, hoy=HOY)
     row = cartera.clientes.iloc[0]
@@ -95,7 +95,7 @@ ESTADO_CASES = [
         {"purchases": (30,), "others": (("C2", (20, 40), 5000.0), ("C3", (20, 40), 5000.0), ("C4", (20,), 900.0))},
         "nuevo",
     ),
-    ("dias_inactivo from Reglas", {"purchases": (121,), "reglas": {"dias_inactivo": 120}}, "inactivo"),
+    ("dias_inactivo from Reglas", {"purchases": (121,), "parameters": {"dias_inactivo": 120}}, "inactivo"),
 ]
 
 
@@ -275,7 +275,7 @@ SEMAFORO_CASES = [
     ),
     (
         "dias_aviso from Reglas",
-        {"contacts": ({"days": 5, "action": "Llamar", "action_in": 10},), "reglas": {"dias_aviso": 10}},
+        {"contacts": ({"days": 5, "action": "Llamar", "action_in": 10},), "parameters": {"dias_aviso": 10}},
         "amarillo",
         messages.REASON_COMMITTED.format(date="12/11/2026", action="Llamar"),
     ),
@@ -297,7 +297,7 @@ def test_next_contact_dates(tmp_path: Path) -> None:
     assert red["Acción sugerida"] == messages.ACTION_COMPLAINT[0]
     yellow = classify(tmp_path, contacts=({"days": 31},))
     assert yellow["Próximo contacto"] == FRIDAY_AFTER_HOY  # on the weekly follow-up day
-    monday = classify(tmp_path, contacts=({"days": 31},), reglas={"dia_seguimiento": "lunes"})
+    monday = classify(tmp_path, contacts=({"days": 31},), parameters={"dia_seguimiento": "lunes"})
     assert monday["Próximo contacto"] == ago(0)  # 02/10 + 31 days is Monday 02/11 itself
     overdue = classify(tmp_path, contacts=({"days": 40},))
     assert overdue["Próximo contacto"] == dt.datetime(2026, 10, 30)  # the reminder's own past day: overdue

@@ -12,12 +12,12 @@ import pytest
 from cartera_xls import checks, followup, indicators, pipeline, rules
 from cartera_xls.reading import typed_frame
 from cartera_xls.schema import Sheet
-from cartera_xls.schema.params import Reglas
+from cartera_xls.schema.params import Parameters
 from cartera_xls.schema.sheets import CLIENTES, SEGUIMIENTO, VENTAS
 from cartera_xls.tables import CLIENT_ID, SheetTable
 
 HOY = pd.Timestamp("2026-11-02")  # a Monday
-REGLAS = Reglas()
+REGLAS = Parameters()
 
 
 def day(days_ago: int) -> pd.Timestamp:
@@ -175,7 +175,7 @@ def test_resolve_clients_by_id_or_unambiguous_name() -> None:
 def test_period_values_on_small_frames() -> None:
     clients = pd.DataFrame({"id": ["C1", "C2"], "primera_compra": [day(1), day(100)], "perdido_desde": [pd.NaT, day(3)]})
     sales = resolved(pd.DataFrame({"client": ["C1", "C2", "C2"], "date": [day(1), day(2), day(40)], "amount": [10.0, 5.0, 7.0]}))
-    inputs = indicators.Inputs(clients, rules.Sheets(clients, sales), REGLAS, HOY)
+    inputs = indicators.Inputs(clients, rules.Sheets(clients=clients, sales=sales), REGLAS, HOY)
     figures = indicators.period_values(inputs, day(10), HOY)
     assert figures["ventas"] == 2 and figures["facturacion"] == 15.0
     assert figures["nuevos"] == 1 and figures["perdidos"] == 1 and figures["perdidos_por_nuevo"] == 1.0

@@ -21,7 +21,7 @@ from cartera_xls import indicators, rules
 from cartera_xls.ics import agenda_calendar, read_previous, unfold
 from cartera_xls.schema import Fmt, messages
 from cartera_xls.schema import summary as labels
-from cartera_xls.schema.params import Reglas
+from cartera_xls.schema.params import Parameters
 from cartera_xls.schema.sheets import WARN_DAYS_NAME
 from cartera_xls.tables import CLIENT_ID
 from cartera_xls.template import write_template
@@ -151,7 +151,7 @@ def test_a_time_of_day_is_kept_in_clientes_the_agenda_and_the_calendar(tmp_path:
 
 def test_an_unknown_time_zone_is_reported_and_the_default_kept(tmp_path: Path) -> None:
     cartera = cartera_xls.load(_timed_workbook(tmp_path / "c.xlsx", "Hora de Lima"), hoy=HOY)
-    assert cartera.refreshed.reglas.zona_horaria == Reglas().zona_horaria
+    assert cartera.refreshed.parameters.zona_horaria == Parameters().zona_horaria
     problems = cartera.revisar
     assert ((problems["Hoja"] == "Reglas") & (problems["Valor"] == "Hora de Lima")).any()
 
@@ -359,12 +359,12 @@ def test_days_to_close_over_90_days_and_12_months_from_first_contact(tmp_path: P
 def test_equal_revenue_gets_equal_class_whatever_the_row_order() -> None:
     metrics = pd.DataFrame({"facturacion_12m": [700.0, 100.0, 100.0, 100.0], "compras": [1, 1, 1, 1]})
     # 700 make 70 %; the three tied clients start at 70 % < 80 %: all A (by row order the second and third were B).
-    assert rules.abc(metrics, Reglas()).tolist() == ["A", "A", "A", "A"]
+    assert rules.abc(metrics, Parameters()).tolist() == ["A", "A", "A", "A"]
     swapped = pd.DataFrame({"facturacion_12m": [100.0, 100.0, 700.0, 100.0], "compras": [1, 1, 1, 1]})
-    assert rules.abc(swapped, Reglas()).tolist() == ["A", "A", "A", "A"]
+    assert rules.abc(swapped, Parameters()).tolist() == ["A", "A", "A", "A"]
     metrics = pd.DataFrame({"facturacion_12m": [600.0, 300.0, 50.0, 50.0], "compras": [1, 1, 1, 1]})
     # Ahead of each: 0 % (A), 60 % (A), and 90 % for both tied clients: B for both, never B for one and C for the other.
-    assert rules.abc(metrics, Reglas()).tolist() == ["A", "A", "B", "B"]
+    assert rules.abc(metrics, Parameters()).tolist() == ["A", "A", "B", "B"]
 
 
 def test_pasivo_never_marks_more_than_its_share_with_ties() -> None:
@@ -384,7 +384,7 @@ def test_pasivo_never_marks_more_than_its_share_with_ties() -> None:
             },
             index=clients.index,
         )
-        return rules.estados(clients, metrics, Reglas(), pd.Timestamp(HOY)).tolist()
+        return rules.estados(clients, metrics, Parameters(), pd.Timestamp(HOY)).tolist()
 
     # Distinct values: the bottom quarter of 8 is 2 clients.
     assert estados([10, 20, 30, 40, 50, 60, 70, 80], [1, 2, 3, 4, 5, 6, 7, 8]).count("pasivo") == 2
@@ -404,7 +404,7 @@ def test_pasivo_never_marks_more_than_its_share_with_ties() -> None:
         },
         index=few.index,
     )
-    assert "pasivo" not in rules.estados(few, metrics, Reglas(), pd.Timestamp(HOY)).tolist()
+    assert "pasivo" not in rules.estados(few, metrics, Parameters(), pd.Timestamp(HOY)).tolist()
 
 
 # --- 13, 16: cross-selling with minimum support, in linear memory --------------------------------
@@ -447,7 +447,10 @@ def test_product_pairs_need_no_products_squared_matrix() -> None:
     sales[CLIENT_ID] = sales["client"]
     frame = pd.DataFrame({"id": sorted(set(sales["client"])), "name": "x"})
     inputs = indicators.Inputs(
-        frame.assign(compras=1, facturacion_12m=1.0), rules.Sheets(frame, sales), Reglas(min_clientes_par=1), pd.Timestamp(HOY)
+        frame.assign(compras=1, facturacion_12m=1.0),
+        rules.Sheets(clients=frame, sales=sales),
+        Parameters(min_clientes_par=1),
+        pd.Timestamp(HOY),
     )
     pairs = indicators._pairs(inputs)
     assert pairs is not None
@@ -464,7 +467,7 @@ def test_pairs_and_offers_match_a_plain_dense_computation(minimum: int, chunk: i
     sales = pd.DataFrame({"client": rng.integers(0, 60, 400).astype(str), "product": rng.choice(list("ABCDEFGHIJKLMNO"), 400)})
     sales = sales.assign(date=pd.Timestamp("2026-10-01"), amount=10.0, **{CLIENT_ID: sales["client"]})
     frame = pd.DataFrame({"id": sorted(set(sales["client"])), "name": "x"})
-    inputs = indicators.Inputs(frame, rules.Sheets(frame, sales), Reglas(min_clientes_par=minimum), pd.Timestamp(HOY))
+    inputs = indicators.Inputs(frame, rules.Sheets(clients=frame, sales=sales), Parameters(min_clientes_par=minimum), pd.Timestamp(HOY))
     basket = pd.crosstab(sales[CLIENT_ID], sales["product"]).clip(upper=1).astype(float)
     owned = basket.to_numpy()
     together = owned.T @ owned
@@ -488,7 +491,7 @@ def test_pairs_and_offers_match_a_plain_dense_computation(minimum: int, chunk: i
 
 
 def test_sales_contacts_are_the_types_reglas_lists(tmp_path: Path) -> None:
-    def load(reglas: list[list[Any]]) -> cartera_xls.Cartera:
+    def load(parameters: list[list[Any]]) -> cartera_xls.Cartera:
         sheets: dict[str, list[list[Any]]] = {
             "Clientes": [["ID", "Nombre"], ["C1", "Ana"]],
             "Seguimiento": [
@@ -496,20 +499,20 @@ def test_sales_contacts_are_the_types_reglas_lists(tmp_path: Path) -> None:
                 *([at("01/11/2026"), "C1", kind] for kind in ("llamada", "llamada", "visita", "email")),
             ],
         }
-        if reglas:
-            sheets["Reglas"] = [["Parámetro", "Valor"], *reglas]
-        return cartera_xls.load(make_workbook(tmp_path / f"c{len(reglas)}.xlsx", sheets), hoy=HOY)
+        if parameters:
+            sheets["Reglas"] = [["Parámetro", "Valor"], *parameters]
+        return cartera_xls.load(make_workbook(tmp_path / f"c{len(parameters)}.xlsx", sheets), hoy=HOY)
 
     by_default = load([]).indicadores["periodos"]
     assert by_default.loc["Llamadas y contactos de venta", CURRENT] == 3  # llamada, visita, reunión: not the email
     only_visits = load([["tipos_contacto_venta", "Visita"]])
     assert only_visits.indicadores["periodos"].loc["Llamadas y contactos de venta", CURRENT] == 1
-    assert only_visits.refreshed.reglas.tipos_contacto_venta == "visita"
+    assert only_visits.refreshed.parameters.tipos_contacto_venta == "visita"
     out = tmp_path / "salida.xlsx"
     only_visits.save(out)
     assert labels.CONTACTS_LABEL.format(label="Llamadas y contactos de venta", types="visita") in texts(out, "Resumen")
     unknown = load([["tipos_contacto_venta", "fax"], ["x", 1]])
-    assert unknown.refreshed.reglas.tipos_contacto_venta == Reglas().tipos_contacto_venta
+    assert unknown.refreshed.parameters.tipos_contacto_venta == Parameters().tipos_contacto_venta
     assert (unknown.revisar["Valor"] == "fax").any()
 
 

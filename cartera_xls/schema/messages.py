@@ -339,3 +339,19 @@ LAUNCHER_NAME = "Actualizar {stem}"  # the double-click launcher beside the work
 LAUNCHER_COMMENT = "actualiza el libro de al lado con doble clic (con «auto», sin esperar una tecla)"
 LAUNCHER_PAUSE = "Pulse una tecla para cerrar esta ventana…"
 CLI_LAUNCHER_WRITTEN = "Para actualizar con doble clic: «{path}» (en la misma carpeta que el libro)."
+
+
+def _problem_codes() -> dict[tuple[str, str], str]:
+    """Each problem template's stable code: its name above in lower case with hyphens (``BAD_DATE`` → ``bad-date``).
+
+    The code names the kind of problem whatever the wording, so a notebook can
+    filter ``cartera.revisar`` by ``codigo`` without matching translated text.
+    """
+    return {
+        value: name.lower().replace("_", "-")
+        for name, value in globals().items()
+        if name.isupper() and isinstance(value, tuple) and len(value) == 2 and all(isinstance(part, str) for part in value)
+    }
+
+
+PROBLEM_CODES = _problem_codes()

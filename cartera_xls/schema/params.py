@@ -37,7 +37,7 @@ def contact_types(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Reglas:
+class Parameters:
     """Every threshold of the rules, as the team sets it in the ``Reglas`` sheet (defaults otherwise).
 
     Numbers typed as whole numbers stay ``int`` (``20`` is written back as ``20``).
@@ -141,6 +141,6 @@ PARAMETERS: tuple[Parameter, ...] = tuple(
         f.metadata["check"],
         f.type in ("int", int),
     )
-    for f in fields(Reglas)
+    for f in fields(Parameters)
 )
 PARAMETERS_BY_KEY = {p.key: p for p in PARAMETERS}

@@ -529,6 +529,8 @@ REVISAR_SHEET = Sheet(
         Column("severity", "Gravedad", width=9),
     ),
 )
+# The notebook's ``cartera.revisar`` adds each problem's stable code (``bad-date``) to the columns of the sheet.
+PROBLEM_CODE = Column("code", "Código")
 
 # A computed column whose label the team already uses for a column of its own is written with this suffix.
 CALCULATED_SUFFIX = " (calculado)"
