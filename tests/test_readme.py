@@ -48,3 +48,18 @@ def test_transcript_is_what_the_demo_prints(tmp_path: Path) -> None:
     assert main(["refresh", str(source), "--hoy", hoy], out=out, err=io.StringIO()) == 0
     expected = [line for line in printed.splitlines() if not line.startswith(("Escrito", "Respaldo"))]
     assert out.getvalue().splitlines()[: len(expected)] == expected
+
+
+def test_the_code_map_names_every_module_and_only_modules() -> None:
+    section = README.split("## Para el equipo técnico", 1)[1]
+    table = "\n".join(line for line in section.splitlines() if line.startswith("| ") and "módulos" not in line)
+    named = set(re.findall(r"`(\w+)`", table))
+    modules = {path.stem for path in (ROOT / "cartera_xls").glob("*.py")} - {"__init__", "__main__"}
+    assert named == modules
+
+
+def test_nothing_outside_the_repository_is_needed() -> None:
+    files = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *ROOT.glob("scripts/*"), *ROOT.glob("tests/*.py"), *ROOT.glob(".ci/*")]
+    for path in (path for path in files if path != Path(__file__)):
+        text = path.read_text("utf-8")
+        assert "../shared" not in text and 'parent.parent / "shared"' not in text, path
