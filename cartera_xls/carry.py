@@ -22,6 +22,7 @@ so an in-place refresh can refuse before it starts.
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import re
@@ -37,11 +38,12 @@ from xlsxwriter.packager import Packager
 from xlsxwriter.workbook import Workbook
 
 from . import ooxml
-from .schema import fold, messages
-from .schema.sheets import WARN_DAYS_NAME
+from .schema import messages
+from .schema.sheets import COMPUTED_MARK, WARN_DAYS_NAME
 from .xml_parts import (
     declare_namespaces,
     elements,
+    escape,
     insert,
     mapped,
     merge_styles,
@@ -223,7 +225,7 @@ def plan(
         rels = {rel_id: (kind, target) for rel_id, kind, target, _ in ooxml.relationships(archive, ooxml.WORKBOOK)}
         data = set(data_sheets)
         foreign: dict[str, dict[str, tuple[int, int, int, int]]] = {}
-        generated_keys = {fold(name) for name in generated}
+        generated_names = {name.casefold() for name in generated}  # only our exact names: «Analisis» is the team's
         team: list[TeamSheet] = []
         data_members: dict[str, str] = {}
         owned: set[str] = {ooxml.WORKBOOK}
@@ -246,7 +248,7 @@ def plan(
                         owned.add(target)
                     elif ooxml.kind(rel_type) in DATA_SHEET_CARRIED:
                         carried.update(package.reachable(target))
-            elif ours and fold(name) in generated_keys:
+            elif ours and name.casefold() in generated_names:
                 owned.update(package.reachable(member))  # ours: regenerated
             else:
                 team.append(TeamSheet(renamed.get(name, name), member, ooxml.kind(kind), sheet.get("state", "visible")))
@@ -470,10 +472,27 @@ class _CarryingPackager(Packager):  # type: ignore[misc]
 
 @dataclass
 class _Part:
-    """A part of the package being written: on disk (XlsxWriter's temp files) until zipped."""
+    """A part of the package being written, until zipped: XlsxWriter's temp file, or its buffer (``in_memory``)."""
 
-    path: str
+    where: Any  # a temp file's path, or a StringIO / BytesIO
     binary: bool
+
+    def read(self) -> bytes:
+        if isinstance(self.where, str):
+            return Path(self.where).read_bytes()
+        data = self.where.getvalue()
+        return data if isinstance(data, bytes) else data.encode("utf-8")
+
+    def write(self, data: bytes) -> None:
+        if isinstance(self.where, str):
+            Path(self.where).write_bytes(data)
+        else:
+            self.where = io.BytesIO(data)
+        self.binary = True  # written as bytes: zipped as they are
+
+    def discard(self) -> None:
+        if isinstance(self.where, str):
+            Path(self.where).unlink()
 
 
 class Carrier:
@@ -493,8 +512,6 @@ class _Merge:
     """One merge of a source package into XlsxWriter's parts."""
 
     def __init__(self, plan: Plan, source: _Package, files: list[tuple[Any, str, bool]], book: Workbook, tmpdir: str | None) -> None:
-        if any(not isinstance(path, str) for path, _, _ in files):
-            raise TypeError("the carrier needs XlsxWriter's parts on disk (in_memory off)")
         self.plan = plan
         self.source = source
         self.parts: dict[str, _Part] = {name: _Part(path, binary) for path, name, binary in files}
@@ -529,25 +546,27 @@ class _Merge:
         self._update_content_types()
 
     def files(self) -> list[tuple[Any, str, bool]]:
-        return [(self.parts[name].path, name, self.parts[name].binary) for name in self.order if name in self.parts]
+        return [(self.parts[name].where, name, self.parts[name].binary) for name in self.order if name in self.parts]
 
-    # --- parts on disk ---------------------------------------------------------------------------
+    # --- the parts being written -----------------------------------------------------------------
     def _read(self, name: str) -> bytes:
-        return Path(self.parts[name].path).read_bytes()
+        return self.parts[name].read()
 
     def _write(self, name: str, data: bytes, binary: bool | None = None) -> None:
         if name not in self.parts:
-            descriptor, path = tempfile.mkstemp(dir=self.tmpdir)
-            os.close(descriptor)
-            self.parts[name] = _Part(path, True)
+            if self.book.in_memory:
+                self.parts[name] = _Part(io.BytesIO(), True)
+            else:
+                descriptor, path = tempfile.mkstemp(dir=self.tmpdir)
+                os.close(descriptor)
+                self.parts[name] = _Part(path, True)
             self.order.append(name)
-        Path(self.parts[name].path).write_bytes(data)
-        self.parts[name].binary = True  # written as bytes: zipped as they are
+        self.parts[name].write(data)
 
     def _remove(self, name: str) -> None:
         part = self.parts.pop(name, None)
         if part is not None:
-            Path(part.path).unlink()
+            part.discard()
         self.removed_types.add(name)
 
     def _new_name(self, source_name: str) -> str:
@@ -775,29 +794,36 @@ class _Merge:
         self._write("xl/_rels/workbook.xml.rels", rels.replace(b"</Relationships>", added + b"</Relationships>"))
 
     def _defined_names(self, out_index: Mapping[str, int]) -> list[bytes]:
-        """The source's defined names, each scoped to its sheet's new position; the tool's own built-in names left out."""
+        """The source's defined names, each scoped to its sheet's new position; the tool's own names left out.
+
+        The team's workbook part is read as an XML tree: attribute order is theirs (Google Sheets
+        writes ``<sheet state=… name=…>``), so no pattern over its bytes can be trusted.
+        """
         archive = self.source.archive
-        data = transitional(archive.read(ooxml.WORKBOOK))
-        source_sheets = [unescape(name) for name in re.findall(rb'<sheet name="([^"]*)"', data)]
+        workbook = ooxml.parse(archive.read(ooxml.WORKBOOK))
+        ns = ooxml.namespaces(workbook)
+        source_sheets = [sheet.get("name", "") for sheet in workbook.iter(ns.tag("sheet"))]
         members = dict(ooxml.sheet_members(archive))
         written_as = {team.member: team.name for team in self.plan.team_sheets}
         out_name = {name: written_as.get(members.get(name, ""), name) for name in source_sheets}
         carried_sheets = set(written_as.values())
         found: list[bytes] = []
-        for attributes, body in re.findall(rb"<definedName\b([^>]*)>(.*?)</definedName>", data, re.S):
-            name = re.search(rb'name="([^"]*)"', attributes)
-            scope = re.search(rb'localSheetId="(\d+)"', attributes)
-            if name is None or (scope is None and name.group(1).decode() in TOOL_NAMES):
+        for element in workbook.iter(ns.tag("definedName")):
+            attributes = {key: value for key, value in element.attrib.items() if not key.startswith("{")}  # none is namespaced
+            name = attributes.get("name")
+            scope = attributes.get("localSheetId")
+            if name is None or (scope is None and (name in TOOL_NAMES or name.startswith(COMPUTED_MARK))):
                 continue  # the tool defines its own names again
             if scope is not None:
-                index = int(scope.group(1))
+                index = int(scope) if scope.isdigit() else len(source_sheets)
                 target = out_name.get(source_sheets[index], "") if index < len(source_sheets) else ""
                 if target not in out_index:
                     continue  # scoped to a sheet the tool regenerates
-                if name.group(1).decode() in BUILTIN_NAMES_OF_THE_TOOL and target not in carried_sheets:
+                if name in BUILTIN_NAMES_OF_THE_TOOL and target not in carried_sheets:
                     continue  # the tool's own print titles and filters on the sheets it writes
-                attributes = attributes.replace(scope.group(0), f'localSheetId="{out_index[target]}"'.encode())
-            found.append(b"<definedName" + attributes + b">" + body + b"</definedName>")
+                attributes["localSheetId"] = str(out_index[target])
+            shown = "".join(f' {key}="{escape(value)}"' for key, value in attributes.items())
+            found.append(f"<definedName{shown}>{escape(element.text or '')}</definedName>".encode())
         return found
 
     def _update_content_types(self) -> None:

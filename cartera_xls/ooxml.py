@@ -117,6 +117,26 @@ def sheet_members(archive: zipfile.ZipFile, workbook: Any = None) -> list[tuple[
     return [(sheet.get("name", ""), targets.get(sheet.get(ns.rid), "")) for sheet in workbook.iter(ns.tag("sheet"))]
 
 
+_WHOLE_COLUMN = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3}):\$?([A-Z]{1,3})$")
+
+
+def column_marks(workbook: Any, prefix: str) -> dict[str, dict[str, int]]:
+    """The workbook-wide names ``prefix`` + key that span one whole column: sheet → key → 0-based column.
+
+    A name Excel could not keep (its column was deleted: ``#REF!``) marks nothing.
+    """
+    ns = namespaces(workbook)
+    marks: dict[str, dict[str, int]] = {}
+    for element in workbook.iter(ns.tag("definedName")):
+        name = element.get("name", "")
+        match = _WHOLE_COLUMN.match((element.text or "").strip())
+        if not name.startswith(prefix) or element.get("localSheetId") is not None or match is None or match.group(3) != match.group(4):
+            continue
+        sheet = match.group(1).replace("''", "'") if match.group(1) is not None else match.group(2)
+        marks.setdefault(sheet, {})[name.removeprefix(prefix)] = column_index(match.group(3))
+    return marks
+
+
 def date1904(workbook: Any) -> bool:
     """Whether a parsed workbook uses the 1904 date system."""
     props = workbook.find(namespaces(workbook).tag("workbookPr"))

@@ -78,6 +78,7 @@ class RawWorkbook:
     sheets: list[RawSheet]
     date1904: bool = False
     generated: bool = False  # written by cartera_xls (has our marker property)
+    marks: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet → computed column key → column its mark spans
 
 
 def column_letters(col: int) -> str:

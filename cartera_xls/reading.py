@@ -29,6 +29,7 @@ from .tables import EXTRA_PREFIX, SheetCells, SheetTable, UnknownSheet, is_missi
 HEADER_SEARCH_ROWS = 30
 _KNOWN_SHEETS: tuple[Sheet, ...] = (*DATA_SHEETS, REGLAS)
 _GENERATED_KEYS = {fold(name) for name in GENERATED_SHEETS}
+_GENERATED_NAMES = {name.casefold() for name in GENERATED_SHEETS}
 RESERVED_SUFFIX = " (original)"
 
 
@@ -56,7 +57,7 @@ def read_tables(book: RawWorkbook) -> ReadResult:
     for raw in book.sheets:
         spec = _match_sheet(raw.name)
         if spec is not None and spec.key not in result.tables:
-            table = _read_table(raw, spec, book.date1904, generated, result.problems)
+            table = _read_table(raw, spec, book.date1904, generated, result.problems, book.marks.get(raw.name, {}))
             if table is not None:
                 result.tables[spec.key] = table
                 continue
@@ -65,7 +66,7 @@ def read_tables(book: RawWorkbook) -> ReadResult:
             result.problems.append(
                 Problem.of(messages.SHEET_SAME_ROLE, raw.name, None, "", "", messages.SEVERITY_WARNING, role=spec.label, chosen=chosen)
             )
-        elif fold(raw.name) in _GENERATED_KEYS:
+        elif raw.name.casefold() in _GENERATED_NAMES:  # Excel's sheet names differ only when more than the case differs
             if generated:
                 continue  # ours: regenerated on write
             renamed = _free_sheet_name(raw.name, {fold(other.name) for other in book.sheets} | _GENERATED_KEYS)
@@ -74,6 +75,11 @@ def read_tables(book: RawWorkbook) -> ReadResult:
             )
             result.unknown.append(UnknownSheet(renamed, raw.rows, raw.details, raw.hidden, raw.flagged, raw.name))
             continue
+        elif fold(raw.name) in _GENERATED_KEYS:  # «Analisis» beside our «Análisis»: the team's, kept as it is
+            generated_name = next(name for name in GENERATED_SHEETS if fold(name) == fold(raw.name))
+            result.problems.append(
+                Problem.of(messages.SHEET_LIKE_GENERATED, raw.name, None, "", raw.name, messages.SEVERITY_INFO, generated=generated_name)
+            )
         pending.append(raw)
     read_by_content = _read_by_content(pending, result, book.date1904, generated)
     result.unknown.extend(
@@ -286,7 +292,9 @@ def _find_header(rows: list[list[Any]], lookup: dict[str, Column]) -> tuple[int,
     return best_row, best_hits
 
 
-def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, generated: bool, problems: list[Problem]) -> SheetTable | None:
+def _read_table(
+    raw: RawSheet, spec: Sheet, date1904: bool, generated: bool, problems: list[Problem], marks: Mapping[str, int] | None = None
+) -> SheetTable | None:
     """Parse one known sheet; ``None`` (sheet carried as unknown) when a required column is missing.
 
     Every row keeps its place (the frame's index is the Excel row) and every
@@ -310,7 +318,7 @@ def _read_table(raw: RawSheet, spec: Sheet, date1904: bool, generated: bool, pro
     height = len(raw.rows) - first_data  # rows below the header
     grid = list(zip_longest(*raw.rows[first_data:], fillvalue=None))
     first_col, last_col = _used_columns(header, grid, first_data, raw)
-    columns = _columns(raw, spec, header, header_row, range(first_col, last_col + 1), grid, generated, problems)
+    columns = _columns(raw, spec, header, header_row, range(first_col, last_col + 1), grid, generated, problems, marks or {})
     for key, stand_in in stand_ins.items():  # a client name column serves as the client reference
         columns.positions = {(key if slot == stand_in else slot): col for slot, col in columns.positions.items()}
         columns.labels = {(key if slot == stand_in else slot): label for slot, label in columns.labels.items()}
@@ -419,12 +427,16 @@ def _columns(
     grid: list[tuple[Any, ...]],
     generated: bool,
     problems: list[Problem],
+    marks: Mapping[str, int],
 ) -> _Columns:
     """Which column is which: known columns by header, the team's own, and the computed ones we wrote before.
 
     A computed column is ours when its header is our label with ``(calculado)``,
-    or our plain label in a workbook we wrote that has no such twin; any other
-    column named like a computed one is the team's, and ours takes the suffix.
+    or our plain label where our mark is (``schema.sheets.COMPUTED_MARK``: it
+    moves with the column wherever the team moves it). A workbook written before
+    the marks existed has none: there our plain label is ours unless a twin with
+    the suffix exists. Any other column named like a computed one is the team's,
+    kept and never written, and ours takes the suffix.
     """
     lookup = _header_lookup(spec)
     typed = {col: parse_text(header[col]) if col < len(header) and not is_blank(header[col]) else "" for col in span}
@@ -439,7 +451,8 @@ def _columns(
             result.computed_at.setdefault(suffixed[key].key, col)
             continue
         if column is not None and column.computed:
-            if generated and column.key not in twins and column.key not in result.computed_at:
+            legacy = generated and column.key not in twins and column.key not in result.computed_at  # written before the marks
+            if marks.get(column.key) == col if marks else legacy:
                 result.computed_at[column.key] = col  # ours from the last refresh: recomputed, never read
                 continue
             result.renamed.add(column.key)

@@ -25,7 +25,7 @@ from . import ooxml
 from .errors import PasswordProtected, UnreadableWorkbook
 from .raw import FORMULA_WITHOUT_VALUE, NO_DETAILS, Cell, ExcelError, RawSheet, RawWorkbook, SheetDetails, column_index
 from .schema import messages
-from .schema.sheets import MARKER_PROPERTY
+from .schema.sheets import COMPUTED_MARK, MARKER_PROPERTY
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt")
 TEXT_SUFFIXES = (".csv", ".txt")
@@ -95,15 +95,16 @@ def open_workbook(path: Path) -> RawWorkbook:
         raise UnreadableWorkbook(messages.NOT_A_WORKBOOK.format(path=path.name))
     scanned: dict[str, tuple[dict[Cell, str], SheetDetails]] = {}
     date1904 = generated = False
+    marks: dict[str, dict[str, int]] = {}
     if magic.startswith(ZIP_MAGIC):
         try:
             with zipfile.ZipFile(path) as archive:
                 _check_zip_bounds(archive, path)
                 if suffix in ZIP_SUFFIXES:
-                    scanned, date1904, generated = _scan_xlsx(archive, path)
+                    scanned, date1904, generated, marks = _scan_xlsx(archive, path)
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=exc)) from None
-    return RawWorkbook(path, _read_values(path, scanned), date1904, generated)
+    return RawWorkbook(path, _read_values(path, scanned), date1904, generated, marks)
 
 
 MAX_CSV_BYTES = 2 * 1024**3
@@ -211,8 +212,10 @@ def _check_zip_bounds(archive: zipfile.ZipFile, path: Path) -> None:
         raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=detail))
 
 
-def _scan_xlsx(archive: zipfile.ZipFile, path: Path) -> tuple[dict[str, tuple[dict[Cell, str], SheetDetails]], bool, bool]:
-    """Per sheet, its error cells and uncached formulas and its details; the 1904 flag and our marker."""
+def _scan_xlsx(
+    archive: zipfile.ZipFile, path: Path
+) -> tuple[dict[str, tuple[dict[Cell, str], SheetDetails]], bool, bool, dict[str, dict[str, int]]]:
+    """Per sheet, its error cells and uncached formulas and its details; the 1904 flag, our marker, our column marks."""
     names = set(archive.namelist())
     try:
         workbook = ooxml.parse(archive.read(ooxml.WORKBOOK))
@@ -232,7 +235,7 @@ def _scan_xlsx(archive: zipfile.ZipFile, path: Path) -> tuple[dict[str, tuple[di
     except (KeyError, ValueError, ElementTree.ParseError) as exc:
         raise UnreadableWorkbook(messages.CORRUPT_WORKBOOK.format(path=path.name, detail=exc)) from None
     generated = "docProps/custom.xml" in names and MARKER_PROPERTY.encode() in archive.read("docProps/custom.xml")
-    return scanned, ooxml.date1904(workbook), generated
+    return scanned, ooxml.date1904(workbook), generated, ooxml.column_marks(workbook, COMPUTED_MARK)
 
 
 def _check_dimension(data: bytes, path: Path) -> None:

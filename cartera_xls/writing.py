@@ -32,6 +32,7 @@ from .data_writing import (
     LINE_HEIGHT,
     MIN_WIDTH,
     WRAPPED_WIDTH,
+    Written,
     fit,
     header_width,
     set_header_height,
@@ -50,6 +51,7 @@ from .schema.params import PARAMETERS
 from .schema.sheets import (
     AGENDA_SHEET,
     CLIENTES,
+    COMPUTED_MARK,
     DATA_SHEETS,
     DATE_FORMAT,
     FIXED_LISTS,
@@ -67,6 +69,7 @@ from .summary_writing import SummaryWriter, stamp
 from .tables import SheetCells, SheetTable, UnknownSheet
 from .version import __version__
 
+IN_MEMORY_CELLS = 200_000
 DOCUMENT_DATE = dt.datetime(2000, 1, 1)  # fixed, so the same data gives the same bytes
 INSTRUCTIONS_WIDTH = 80  # characters: a portrait A4 page, the text wrapped within it
 MAX_PAGE_BREAKS = 1023  # Excel's limit of manual page breaks in a sheet
@@ -86,6 +89,9 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, p
         "strings_to_numbers": False,
         "nan_inf_to_errors": True,
         "date_1904": portfolio.date1904,
+        # A small workbook is assembled in memory: its parts' temp files cost more than writing them (a tenth of a
+        # one-client refresh); a large one keeps them on disk, so memory stays within the benchmark's bounds.
+        "in_memory": sum(len(table.frame) * len(table.frame.columns) for table in refreshed.tables.values()) < IN_MEMORY_CELLS,
     }
     book = carry.CarryingWorkbook(str(path), options, carry.Carrier(plan) if plan is not None else None)
     book.set_properties({"created": DOCUMENT_DATE, "title": CLIENTES.label})
@@ -169,11 +175,23 @@ def write_table(
                 column.col,
                 {"validate": "list", "source": list_ranges[column.column.dropdown], "error_type": "warning", "ignore_blank": True},
             )
+    if computed is not None:
+        mark_computed_columns(book, table.name, written)
     semaforo_col, due_col = written.col("semaforo"), written.col("proximo_contacto")
     if computed is not None and len(table.frame) and semaforo_col is not None and due_col is not None:
         rows, cols = (written.first_row, written.last_row), (written.columns[0].col, written.columns[-1].col)
         colour_follow_up(sheet, writer.formats, rows, cols, semaforo_col, due_col, warn_days(refreshed))
     return sheet
+
+
+def mark_computed_columns(book: xlsxwriter.Workbook, sheet_name: str, written: Written) -> None:
+    """A hidden workbook name over each computed column (see ``schema.sheets.COMPUTED_MARK``)."""
+    quoted = sheet_name.replace("'", "''")
+    for column in written.columns:
+        if column.computed:
+            letters = column_letters(column.col)
+            book.define_name(COMPUTED_MARK + column.slot, f"='{quoted}'!${letters}:${letters}")
+            book.defined_names[-1][3] = True  # hidden: XlsxWriter's define_name has no option for it (pinned below 4)
 
 
 def warn_days(refreshed: Refreshed) -> str:

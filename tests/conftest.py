@@ -264,7 +264,19 @@ def _inputs_beside(path: Path, base: Path) -> list[Path]:
 def _excel_opens_what_the_tool_writes(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterable[None]:
     """After each test, validate every workbook the tool wrote during it (``@pytest.mark.damaged`` tests break theirs on purpose)."""
     yield
-    base = tmp_path_factory.getbasetemp()
+    import time
+
+    started = time.perf_counter()
+    try:
+        _validate_fresh(request, tmp_path_factory.getbasetemp())
+    finally:
+        _validation_seconds[0] += time.perf_counter() - started
+
+
+_validation_seconds = [0.0]
+
+
+def _validate_fresh(request: pytest.FixtureRequest, base: Path) -> None:
     fresh = fresh_workbooks(base)
     if request.node.get_closest_marker("damaged") is not None:
         return
@@ -281,13 +293,18 @@ def _excel_opens_what_the_tool_writes(request: pytest.FixtureRequest, tmp_path_f
 def pytest_sessionfinish(session: pytest.Session) -> None:
     output = getattr(session.config, "workeroutput", None)
     if output is not None:  # a pytest-xdist worker: the controller adds the counts up
-        output[VALIDATED_KEY] = len(_validated)
+        output[VALIDATED_KEY] = (len(_validated), _validation_seconds[0])
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: Any) -> None:
-    _validated.extend(Path("-") for _ in range(node.workeroutput.get(VALIDATED_KEY, 0)))
+    count, seconds = node.workeroutput.get(VALIDATED_KEY, (0, 0.0))
+    _validated.extend(Path("-") for _ in range(count))
+    _validation_seconds[0] += seconds
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    terminalreporter.write_line(f"Workbooks written by the tool and validated with Microsoft's Open XML SDK: {len(_validated)}")
+    terminalreporter.write_line(
+        f"Workbooks written by the tool and validated with Microsoft's Open XML SDK: {len(_validated)}"
+        f" ({_validation_seconds[0]:.0f} s of the workers' time)"
+    )

@@ -85,6 +85,10 @@ RESERVED_SHEET = (
     "La hoja «{value}» tiene el nombre de una hoja que genera la herramienta.",
     "Se conserva como «{renamed}»; cámbiele el nombre si quiere.",
 )
+SHEET_LIKE_GENERATED = (
+    "La hoja «{value}» se parece a «{generated}», que genera la herramienta, pero es del equipo.",
+    "Se conserva tal cual; la herramienta escribe la suya como «{generated}».",
+)
 RESERVED_COLUMN = (
     "La columna «{value}» es del equipo y se llama como una que calcula la herramienta.",
     "Se conserva tal cual; la calculada se escribe al final como «{renamed}».",

@@ -535,6 +535,13 @@ PROBLEM_CODE = Column("code", "Código")
 # A computed column whose label the team already uses for a column of its own is written with this suffix.
 CALCULATED_SUFFIX = " (calculado)"
 
+# Each computed column of Clientes is marked by a hidden workbook name over the whole column
+# («_cartera_xls_col_estado» = Clientes!$AZ:$AZ). Excel moves a name with its column when the team
+# inserts, deletes or moves columns, and does not copy it when it inserts a column beside it (it copies
+# the formatting): a column is the tool's only where its mark is. A team column with a computed label
+# anywhere else is the team's, kept and never written.
+COMPUTED_MARK = "_cartera_xls_col_"
+
 # The workbook name of Reglas' dias_aviso cell: the live colours of Clientes and Agenda read it.
 WARN_DAYS_NAME = "cartera_dias_aviso"
 

@@ -1,0 +1,163 @@
+"""What is the tool's and what is the team's: marked computed columns, sheets named like generated ones, names as XML."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.workbook.defined_name import DefinedName
+
+import cartera_xls
+from cartera_xls.schema import messages
+from cartera_xls.schema.sheets import CALCULATED_SUFFIX, CLIENTES, COMPUTED_MARK, MARKER_PROPERTY
+
+from .conftest import HOY, basic_portfolio, cells, make_workbook, sheet_names
+from .test_cli import run
+
+
+def refresh(path: Path) -> None:
+    code, _, err = run("refresh", str(path), "--hoy", HOY.isoformat())
+    assert (code, err) == (0, ""), err
+
+
+def header(path: Path, sheet: str = "Clientes") -> list[Any]:
+    return cells(path, sheet)[0]
+
+
+def column(path: Path, label: str, sheet: str = "Clientes") -> list[Any]:
+    rows = cells(path, sheet)
+    index = rows[0].index(label)
+    return [row[index] for row in rows[1:]]
+
+
+def marks(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as archive:
+        workbook = archive.read("xl/workbook.xml").decode()
+    found = re.findall(r'<definedName name="' + COMPUTED_MARK + r'(\w+)" hidden="1">([^<]*)</definedName>', workbook)
+    return dict(found)
+
+
+def edited_in_excel(path: Path, edit: Any) -> None:
+    """Open the workbook the tool wrote, change it as the team would, save it (openpyxl keeps names and properties)."""
+    book = openpyxl.load_workbook(path)
+    edit(book)
+    book.save(path)
+
+
+def test_each_computed_column_is_marked_by_a_hidden_name_over_it(basic_file: Path) -> None:
+    refresh(basic_file)
+    found = marks(basic_file)
+    titles = header(basic_file)
+    assert {"estado", "semaforo", "proximo_contacto"} <= set(found)
+    for key, reference in found.items():
+        letters = re.fullmatch(r"'Clientes'!\$([A-Z]+):\$\1", reference)
+        assert letters is not None, reference
+        index = openpyxl.utils.column_index_from_string(letters.group(1)) - 1
+        assert titles[index] == CLIENTES.column(key).label
+
+
+def test_a_team_column_named_like_a_computed_one_is_kept_with_its_values(basic_file: Path) -> None:
+    """The team adds «Estado» (VIP, moroso) beside the table of a refreshed workbook: theirs, never overwritten."""
+    refresh(basic_file)
+    width = len(header(basic_file))
+
+    def add_their_estado(book: openpyxl.Workbook) -> None:
+        sheet = book["Clientes"]
+        for row, value in enumerate(["Estado", "VIP", "moroso", "VIP"], start=1):
+            sheet.cell(row, width + 1, value)
+
+    edited_in_excel(basic_file, add_their_estado)
+    for _ in range(2):  # and the next refresh changes nothing of theirs
+        refresh(basic_file)
+        assert column(basic_file, "Estado") == ["VIP", "moroso", "VIP"]
+        assert set(column(basic_file, "Estado" + CALCULATED_SUFFIX)) <= {"activo", "nuevo", "pasivo", "inactivo", "potencial", "perdido"}
+        assert header(basic_file).count("Estado") == 1
+    said = cartera_xls.load(basic_file, hoy=HOY).problems
+    assert any(problem.code == "reserved-column" and problem.value == "Estado" for problem in said)
+
+
+def _ours(path: Path, columns: list[str], rows: list[list[Any]], marked: dict[str, str]) -> Path:
+    """A workbook the tool wrote (its property) and the team then edited in Excel: these Clientes columns, these marks."""
+    make_workbook(path, {"Clientes": [columns, *rows]})
+    book = openpyxl.load_workbook(path)
+    book.custom_doc_props.append(StringProperty(name=MARKER_PROPERTY, value="0.1.0"))
+    for key, letters in marked.items():
+        book.defined_names[COMPUTED_MARK + key] = DefinedName(COMPUTED_MARK + key, attr_text=f"Clientes!${letters}:${letters}", hidden=True)
+    book.save(path)
+    return path
+
+
+def test_a_marked_column_moved_by_the_team_is_still_ours(tmp_path: Path) -> None:
+    """The team inserted «Zona» before the computed columns: Excel moved the marks with them (D, E)."""
+    path = _ours(
+        tmp_path / "cartera.xlsx",
+        ["ID", "Nombre", "Zona", "Estado", "Semáforo"],
+        [["C1", "Ana", "Norte", "lo que había", "rojo"], ["C2", "Luis", "Sur", "lo que había", "rojo"]],
+        {"estado": "D", "semaforo": "E"},
+    )
+    refresh(path)
+    assert column(path, "Zona") == ["Norte", "Sur"]
+    assert column(path, "Estado") == ["potencial", "potencial"]  # recomputed where the mark is
+    assert header(path).count("Estado") == 1 and not any(str(title).endswith(CALCULATED_SUFFIX) for title in header(path))
+
+
+def test_a_computed_label_where_no_mark_is_belongs_to_the_team(tmp_path: Path) -> None:
+    """Their «Estado» in D (typed after ours moved to F): D keeps their values, ours is recomputed in F."""
+    path = _ours(
+        tmp_path / "cartera.xlsx",
+        ["ID", "Nombre", "Notas", "Estado", "Semáforo", "Estado"],
+        [["C1", "Ana", "", "VIP", "rojo", "viejo"], ["C2", "Luis", "", "moroso", "rojo", "viejo"]],
+        {"estado": "F", "semaforo": "E"},
+    )
+    refresh(path)
+    assert column(path, "Estado") == ["VIP", "moroso"]
+    assert column(path, "Estado" + CALCULATED_SUFFIX) == ["potencial", "potencial"]
+
+
+def test_a_workbook_written_before_the_marks_keeps_its_computed_columns_once(tmp_path: Path) -> None:
+    path = _ours(tmp_path / "cartera.xlsx", ["ID", "Nombre", "Estado"], [["C1", "Ana", "viejo"]], {})
+    refresh(path)
+    assert header(path).count("Estado") == 1 and column(path, "Estado") == ["potencial"]
+    assert "estado" in marks(path)  # marked from now on
+
+
+def test_a_team_sheet_named_like_a_generated_one_without_its_accent_is_kept(basic_file: Path) -> None:
+    """«Analisis» and «Geografia» beside the generated «Análisis» and «Geografía»: the team's, never deleted."""
+    refresh(basic_file)
+
+    def add_their_sheets(book: openpyxl.Workbook) -> None:
+        book.create_sheet("Analisis").append(["nuestro análisis", 42])
+        book.create_sheet("GEOGRAFIA").append(["zonas", "Norte"])
+
+    edited_in_excel(basic_file, add_their_sheets)
+    for _ in range(2):
+        refresh(basic_file)
+        names = sheet_names(basic_file)
+        assert {"Analisis", "GEOGRAFIA", "Análisis", "Geografía"} <= set(names)
+        assert cells(basic_file, "Analisis") == [["nuestro análisis", 42]]
+        assert cells(basic_file, "GEOGRAFIA") == [["zonas", "Norte"]]
+    said = [(p.sheet, p.message) for p in cartera_xls.load(basic_file, hoy=HOY).problems]
+    assert ("Analisis", messages.SHEET_LIKE_GENERATED[0].format(value="Analisis", generated="Análisis")) in said
+
+
+def test_sheet_scoped_names_survive_whatever_the_attribute_order(tmp_path: Path) -> None:
+    """Google Sheets writes ``<sheet state="visible" name=…>``: the names scoped to the team's sheets are kept."""
+    path = make_workbook(tmp_path / "cartera.xlsx", {**basic_portfolio(), "Metas": [["Meta", 100]]})
+    book = openpyxl.load_workbook(path)
+    book["Metas"].defined_names["MetaLocal"] = DefinedName("MetaLocal", attr_text="Metas!$B$1")
+    book.save(path)
+    with zipfile.ZipFile(path) as original:
+        parts = {item.filename: original.read(item.filename) for item in original.infolist()}
+    parts["xl/workbook.xml"] = re.sub(rb'<sheet name="([^"]*)" ([^>]*?)(/?)>', rb'<sheet \2 name="\1"\3>', parts["xl/workbook.xml"])
+    assert b"<sheet name=" not in parts["xl/workbook.xml"]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as copy:
+        for name, data in parts.items():
+            copy.writestr(name, data)
+    refresh(path)
+    again = openpyxl.load_workbook(path)
+    assert "MetaLocal" in again["Metas"].defined_names
+    assert again["Metas"].defined_names["MetaLocal"].attr_text == "Metas!$B$1"
