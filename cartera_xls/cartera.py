@@ -238,25 +238,7 @@ class Cartera:
 
 def _labelled(name: str, value: Any) -> Any:
     """A figure as the summary sheets show it: headers and row names in Spanish."""
-    spec = {
-        "periods": labels.PERIODS_TABLE,
-        "trend": labels.TREND,
-        "by_estado": labels.COUNTS,
-        "by_semaforo": labels.COUNTS,
-        "estado_revenue": labels.ESTADO_REVENUE,
-        "origins": labels.ORIGINS,
-        "churn": labels.CHURN,
-        "recommendation": labels.RECOMMENDATION,
-        "pareto": labels.PARETO,
-        "regions": labels.SEGMENTS,
-        "cities": labels.SEGMENTS,
-        "products": labels.PRODUCTS,
-        "pairs": labels.PAIRS,
-        "offers": labels.OFFERS,
-        "salespeople": labels.SALESPEOPLE,
-        "closing": labels.CLOSING,
-        "referrals": labels.REFERRALS,
-    }.get(name)
+    spec = labels.FIGURE_TABLES.get(name)
     if name == "segments":
         return {CLIENTES.column(key).label: _labelled("regions", table) for key, table in value.items()}
     if name == "ranges":

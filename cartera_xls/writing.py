@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ from .schema.sheets import (
     AGENDA_SHEET,
     CLIENTES,
     COMPUTED_MARK,
+    DATA_PLACE,
     DATA_SHEETS,
     DATE_FORMAT,
     FIXED_LISTS,
@@ -61,8 +62,12 @@ from .schema.sheets import (
     LISTAS,
     MARKER_PROPERTY,
     REGLAS,
+    REGLAS_PLACE,
     REVISAR_SHEET,
+    SHEET_ORDER,
+    TEAM_PLACE,
     WARN_DAYS_NAME,
+    GeneratedSheet,
 )
 from .styles import TABLE_STYLE, Formats, colour_follow_up, print_setup
 from .summary_writing import SummaryWriter, stamp
@@ -107,8 +112,47 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, p
     lists = _collect_lists(refreshed.tables)
     list_ranges = _list_ranges(lists)
     summary = SummaryWriter(book, formats, refreshed)
-    summary.resumen()
-    write_agenda(book, writer, refreshed)
+    writers: dict[str, Callable[[], object]] = {
+        "resumen": summary.resumen,
+        "agenda": lambda: write_agenda(book, writer, refreshed),
+        "analisis": summary.analisis,
+        "concentracion": summary.concentracion,
+        "geografia": summary.geografia,
+        "productos": summary.productos,
+        "vendedores": summary.vendedores,
+        "revisar": lambda: write_problems(book, writer, grouped(refreshed.problems), refreshed.hoy),
+        "instrucciones": lambda: write_instructions(book, formats, refreshed.hoy),
+        "listas": lambda: write_lists(book, formats, lists),
+    }
+    for place in SHEET_ORDER:
+        if isinstance(place, GeneratedSheet):
+            writers[place.key]()
+        elif place == DATA_PLACE:
+            _write_data_sheets(book, writer, refreshed, list_ranges, plan, macros, progress)
+        elif place == TEAM_PLACE:
+            _write_team_places(book, writer, portfolio, plan)
+        elif place == REGLAS_PLACE:
+            write_parameters(book, writer, portfolio, refreshed.hoy)
+    if macros and plan is not None:
+        _free_codenames(book, plan)
+    progress(messages.PROGRESS_SAVING, AT_SAVING)
+    try:
+        book.close()
+    except FileCreateError as exc:  # XlsxWriter wraps the disk's own error: hand that on, the caller says it in Spanish
+        cause = exc.args[0] if exc.args else None
+        raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
+
+
+def _write_data_sheets(
+    book: xlsxwriter.Workbook,
+    writer: CellWriter,
+    refreshed: Refreshed,
+    list_ranges: dict[str, str],
+    plan: carry.Plan | None,
+    macros: bool,
+    progress: Report,
+) -> None:
+    """Clientes, Ventas… in the schema's order, the progress line moving by each one's share of the cells."""
     tables = [table for spec in DATA_SHEETS if (table := refreshed.tables.get(spec.key))]
     sizes = [len(table.frame) * (len(table.slots) + (len(refreshed.clients.columns) if table.spec is CLIENTES else 0)) for table in tables]
     done, total = 0, max(sum(sizes), 1)
@@ -121,9 +165,11 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, p
             sheet.set_vba_name(plan.codenames[table.name])
         done += size
         progress(messages.PROGRESS_WRITING, AT_WRITING + (AT_SAVING - AT_WRITING) * done / total)
-    for write_sheet in (summary.analisis, summary.concentracion, summary.geografia, summary.productos, summary.vendedores):
-        write_sheet()
-    if plan is not None:  # the team's sheets are carried whole; here only their places
+
+
+def _write_team_places(book: xlsxwriter.Workbook, writer: CellWriter, portfolio: Portfolio, plan: carry.Plan | None) -> None:
+    """The team's sheets: carried whole from their package (here only their places), or written from their cells."""
+    if plan is not None:
         for team in plan.team_sheets:
             placeholder = book.add_worksheet(team.name)
             if team.state == "hidden":
@@ -133,18 +179,6 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, p
     else:
         for unknown in portfolio.unknown:
             write_unknown(book, writer, unknown)
-    write_problems(book, writer, grouped(refreshed.problems), refreshed.hoy)
-    write_parameters(book, writer, portfolio, refreshed.hoy)
-    write_instructions(book, formats, refreshed.hoy)
-    write_lists(book, formats, lists)
-    if macros and plan is not None:
-        _free_codenames(book, plan)
-    progress(messages.PROGRESS_SAVING, AT_SAVING)
-    try:
-        book.close()
-    except FileCreateError as exc:  # XlsxWriter wraps the disk's own error: hand that on, the caller says it in Spanish
-        cause = exc.args[0] if exc.args else None
-        raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
 
 
 def write_table(

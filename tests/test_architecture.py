@@ -110,3 +110,34 @@ def test_the_pipeline_steps_do_no_io() -> None:
     graph = _imports()
     for step in ("pipeline", "checks", "rules", "followup", "indicators", "parameters"):
         assert not graph[step] & {"sources", "saving", "safety", "writing", "cartera", "cli"}, step
+
+
+def test_each_generated_sheet_and_figure_is_declared_once() -> None:
+    """One declaration per generated sheet (name, writer, figures) drives the write, the reading and the notebook."""
+    import dataclasses
+
+    from cartera_xls.indicators import Indicators
+    from cartera_xls.schema.sheets import GENERATED, GENERATED_SHEETS
+    from cartera_xls.schema.summary import FIGURE_NAMES, FIGURES
+
+    fields = [field.name for field in dataclasses.fields(Indicators)]
+    assert sorted(fields) == sorted(figure.key for figure in FIGURES) == sorted(FIGURE_NAMES)
+    shown = [key for sheet in GENERATED for key in sheet.figures]
+    assert sorted(shown) == sorted(fields)  # every figure on exactly one sheet
+    assert len({sheet.key for sheet in GENERATED}) == len(GENERATED) == len({name.casefold() for name in GENERATED_SHEETS})
+    assert len(set(FIGURE_NAMES.values())) == len(FIGURES)
+
+
+def test_the_workbook_has_its_sheets_in_the_declared_order() -> None:
+    import openpyxl
+
+    from cartera_xls.schema.sheets import DATA_PLACE, DATA_SHEETS, GENERATED_SHEETS, REGLAS, SHEET_ORDER, GeneratedSheet
+
+    book = openpyxl.load_workbook(PACKAGE.parent / "plantillas" / "cartera_demo.xlsx", read_only=True)
+    names = list(book.sheetnames)
+    book.close()
+    assert [name for name in names if name in GENERATED_SHEETS] == list(GENERATED_SHEETS)
+    data = {spec.label for spec in DATA_SHEETS} - {REGLAS.label}
+    first_data = min(names.index(name) for name in names if name in data)
+    before_data = [place.name for place in SHEET_ORDER[: SHEET_ORDER.index(DATA_PLACE)] if isinstance(place, GeneratedSheet)]
+    assert names[:first_data] == before_data

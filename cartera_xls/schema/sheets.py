@@ -6,6 +6,8 @@ the template. Nothing else spells a sheet name or a header.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .structure import Column, Fmt, Kind, Sheet
 
 SI = "sí"
@@ -492,7 +494,44 @@ VENDEDORES = "Vendedores"
 REVISAR = "Revisar"
 LISTAS = "Listas"
 INSTRUCCIONES = "Instrucciones"
-GENERATED_SHEETS = (RESUMEN, AGENDA, ANALISIS, CONCENTRACION, GEOGRAFIA, PRODUCTOS, VENDEDORES, REVISAR, LISTAS, INSTRUCCIONES)
+
+
+@dataclass(frozen=True)
+class GeneratedSheet:
+    """A sheet the tool writes whole at every refresh: the team finds it by ``name``; nothing of it is theirs."""
+
+    key: str  # its writer (``writing.write_workbook``)
+    name: str
+    figures: tuple[str, ...] = ()  # the figures it shows (fields of ``indicators.Indicators``, keys of ``summary.FIGURES``)
+
+
+# Where the sheets that are not generated go among the generated ones.
+DATA_PLACE = "data sheets"  # Clientes, Ventas… in DATA_SHEETS order
+TEAM_PLACE = "team sheets"  # the team's own, in their order
+REGLAS_PLACE = "reglas"  # the team's parameters, written back with what they lack
+
+# The workbook as the team finds it: every generated sheet declared once, in order.
+SHEET_ORDER: tuple[GeneratedSheet | str, ...] = (
+    GeneratedSheet(
+        "resumen",
+        RESUMEN,
+        ("periods", "ranges", "trend", "by_estado", "by_semaforo", "closing", "closing_source", "stale", "uncovered"),
+    ),
+    GeneratedSheet("agenda", AGENDA),
+    DATA_PLACE,
+    GeneratedSheet("analisis", ANALISIS, ("estado_revenue", "segments", "origins", "churn", "recommendation", "referrals")),
+    GeneratedSheet("concentracion", CONCENTRACION, ("pareto", "concentration")),
+    GeneratedSheet("geografia", GEOGRAFIA, ("regions", "cities")),
+    GeneratedSheet("productos", PRODUCTOS, ("products", "pairs", "offers")),
+    GeneratedSheet("vendedores", VENDEDORES, ("salespeople",)),
+    TEAM_PLACE,
+    GeneratedSheet("revisar", REVISAR),
+    REGLAS_PLACE,
+    GeneratedSheet("instrucciones", INSTRUCCIONES),
+    GeneratedSheet("listas", LISTAS),
+)
+GENERATED: tuple[GeneratedSheet, ...] = tuple(sheet for sheet in SHEET_ORDER if isinstance(sheet, GeneratedSheet))
+GENERATED_SHEETS = tuple(sheet.name for sheet in GENERATED)
 
 # The follow-up plan, one row per action (keys are those of ``followup.agenda``).
 AGENDA_SHEET = Sheet(

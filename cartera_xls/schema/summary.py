@@ -8,6 +8,8 @@ indicator is one entry in :data:`INDICATORS` plus its computation.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .structure import Column, Fmt, Kind, Sheet
 
 
@@ -262,29 +264,42 @@ SALESPEOPLE = Sheet(
     ),
 )
 
-# --- Notebooks: ``cartera.indicadores`` keys (Spanish, as the team names the figures) -----
-FIGURE_NAMES = {
-    "periods": "periodos",
-    "ranges": "rangos",
-    "trend": "tendencia",
-    "by_estado": "estados",
-    "by_semaforo": "semaforo",
-    "estado_revenue": "estados_facturacion",
-    "segments": "segmentos",
-    "origins": "origenes",
-    "churn": "bajas",
-    "recommendation": "recomendacion",
-    "pareto": "pareto",
-    "concentration": "concentracion",
-    "regions": "regiones",
-    "cities": "ciudades",
-    "products": "productos",
-    "pairs": "pares",
-    "offers": "ofertas",
-    "salespeople": "vendedores",
-    "closing": "dias_cierre",
-    "closing_source": "fuente_dias_cierre",
-    "uncovered": "sin_datos_antes",
-    "referrals": "referidos",
-    "stale": "datos_hasta",
-}
+# --- The figures: notebook name (``cartera.indicadores``, Spanish as the team names them) and table headers --
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of the summary sheets (a field of ``indicators.Indicators``), as a notebook shows it."""
+
+    key: str
+    name: str  # its key in ``cartera.indicadores``
+    table: Sheet | None = None  # the headers of its table, when it is one
+
+
+FIGURES = (
+    Figure("periods", "periodos", PERIODS_TABLE),
+    Figure("ranges", "rangos"),
+    Figure("trend", "tendencia", TREND),
+    Figure("by_estado", "estados", COUNTS),
+    Figure("by_semaforo", "semaforo", COUNTS),
+    Figure("estado_revenue", "estados_facturacion", ESTADO_REVENUE),
+    Figure("segments", "segmentos", SEGMENTS),
+    Figure("origins", "origenes", ORIGINS),
+    Figure("churn", "bajas", CHURN),
+    Figure("recommendation", "recomendacion", RECOMMENDATION),
+    Figure("pareto", "pareto", PARETO),
+    Figure("concentration", "concentracion"),
+    Figure("regions", "regiones", SEGMENTS),
+    Figure("cities", "ciudades", SEGMENTS),
+    Figure("products", "productos", PRODUCTS),
+    Figure("pairs", "pares", PAIRS),
+    Figure("offers", "ofertas", OFFERS),
+    Figure("salespeople", "vendedores", SALESPEOPLE),
+    Figure("closing", "dias_cierre", CLOSING),
+    Figure("closing_source", "fuente_dias_cierre"),
+    Figure("uncovered", "sin_datos_antes"),
+    Figure("referrals", "referidos", REFERRALS),
+    Figure("stale", "datos_hasta"),
+)
+FIGURE_NAMES = {figure.key: figure.name for figure in FIGURES}
+FIGURE_TABLES = {figure.key: figure.table for figure in FIGURES if figure.table is not None}
