@@ -18,10 +18,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import CellArrayFormulaTuple, CellFormulaTuple, Worksheet
 
 from .ooxml import cell_range
-from .raw import EXCEL_ERRORS, FORMULA_WITHOUT_VALUE, Cell, ExcelError, Formula, NumberFormat
+from .raw import EXCEL_ERRORS, FORMULA_WITHOUT_VALUE, Cell, ExcelError, Formula, NumberFormat, column_letters
 from .schema import Fmt
 from .styles import Formats
 
@@ -112,11 +112,7 @@ class CellWriter:
         fmt = cell_format if cell_format is not None else self.format_for(number_format)
         if formula is not None:
             cached = "" if flag == FORMULA_WITHOUT_VALUE else (flag if flag is not None else self.cached(value))
-            if formula.array is not None:
-                writer = sheet.write_dynamic_array_formula if formula.dynamic else sheet.write_array_formula
-                writer(*_bounds(row, col, formula.array), "=" + formula.text, fmt, cached)
-            else:
-                sheet.write_formula(row, col, "=" + formula.text, fmt, cached)
+            write_stored_formula(sheet, row, col, formula, fmt, cached)
             return len(formula.text)
         if flag is not None and flag != FORMULA_WITHOUT_VALUE:
             # An error value the team's workbook had: written back as the same error, not as text.
@@ -219,6 +215,37 @@ def shown_width(number_format: NumberFormat | None) -> int:
     if not isinstance(number_format, str):
         return 0
     return len(_NOT_SHOWN.sub("", number_format)) + 1
+
+
+def write_stored_formula(sheet: Worksheet, row: int, col: int, formula: Formula, fmt: Format | None, cached: Any) -> None:
+    """A formula of the team's exactly as their file stores it.
+
+    XlsxWriter's ``write_formula`` edits the text it is given: it drops a
+    trailing ``}`` (``=F2+{1}`` → ``=F2+{1``), makes any formula that merely
+    mentions ``FILTER(`` in a string a dynamic array, and prefixes functions
+    inside string literals. The stored text is already what Excel wants, so it
+    goes straight into the cell table (XlsxWriter's own structure: the version
+    is pinned below 4). An array or dynamic array stays one only where the
+    source had it.
+    """
+    if formula.array is None:
+        if sheet._check_dimensions(row, col) == 0:  # the sheet's used area grows to hold it, as write_formula does
+            sheet.table[row][col] = CellFormulaTuple(formula.text, fmt, cached)
+        return
+    first_row, first_col, last_row, last_col = _bounds(row, col, formula.array)
+    if sheet._check_dimensions(first_row, first_col) or sheet._check_dimensions(last_row, last_col):
+        return
+    reference = f"{column_letters(first_col)}{first_row + 1}"
+    if (last_row, last_col) != (first_row, first_col):
+        reference += f":{column_letters(last_col)}{last_row + 1}"
+    kind = "dynamic" if formula.dynamic else "static"
+    sheet.table[first_row][first_col] = CellArrayFormulaTuple(formula.text, fmt, cached, reference, kind)
+    if formula.dynamic:
+        sheet.has_dynamic_arrays = True
+    for other_row in range(first_row, last_row + 1):
+        for other_col in range(first_col, last_col + 1):
+            if (other_row, other_col) != (first_row, first_col):
+                sheet.write_number(other_row, other_col, 0, fmt)  # as XlsxWriter pads the rest of an array's area
 
 
 def _bounds(row: int, col: int, reference: str) -> tuple[int, int, int, int]:

@@ -15,7 +15,7 @@ import cartera_xls
 from cartera_xls.schema import messages
 from cartera_xls.schema.sheets import CALCULATED_SUFFIX, CLIENTES, COMPUTED_MARK, MARKER_PROPERTY
 
-from .conftest import HOY, basic_portfolio, cells, make_workbook, sheet_names
+from .conftest import HOY, Formula, basic_portfolio, cells, make_workbook, sheet_names
 from .test_cli import run
 
 
@@ -161,3 +161,17 @@ def test_sheet_scoped_names_survive_whatever_the_attribute_order(tmp_path: Path)
     again = openpyxl.load_workbook(path)
     assert "MetaLocal" in again["Metas"].defined_names
     assert again["Metas"].defined_names["MetaLocal"].attr_text == "Metas!$B$1"
+
+
+def test_formula_text_comes_back_as_stored(tmp_path: Path) -> None:
+    """XlsxWriter's formula writer edits text: the team's formulas must come back exactly as their file stores them."""
+    sheets = basic_portfolio()
+    sheets["Clientes"][0] = [*sheets["Clientes"][0], "Más uno", "Etiqueta", "Suma"]
+    typed = [Formula("=F2+{1}"), Formula('="FILTER("&A2&")"'), Formula('=SUM(F2:F3)&" UNIQUE(x)"')]
+    sheets["Clientes"][1] = [*sheets["Clientes"][1], *typed]
+    path = make_workbook(tmp_path / "cartera.xlsx", sheets)
+    for _ in range(2):
+        refresh(path)
+        assert [column(path, label)[0] for label in ("Más uno", "Etiqueta", "Suma")] == [str(formula) for formula in typed]
+        with zipfile.ZipFile(path) as archive:
+            assert b'cm="1"' not in archive.read("xl/worksheets/sheet3.xml")  # no dynamic array where there was none
