@@ -22,6 +22,7 @@ so an in-place refresh can refuse before it starts.
 
 from __future__ import annotations
 
+import html
 import io
 import os
 import posixpath
@@ -39,7 +40,8 @@ from xlsxwriter.workbook import Workbook
 
 from . import ooxml
 from .schema import messages
-from .schema.sheets import COMPUTED_MARK, WARN_DAYS_NAME
+from .schema.sheets import COMPUTED_MARK, LISTAS, WARN_DAYS_NAME
+from .styles import is_follow_up_rule
 from .xml_parts import (
     declare_namespaces,
     elements,
@@ -176,7 +178,6 @@ class DataSheet:
     head: bytes  # its XML before the cells (root element, code name)
     tail: bytes  # and after them
     area: tuple[int, int, int, int]  # header row, first and last column, last row (0-based): where the tool writes its table
-    computed: frozenset[int] = frozenset()  # where the tool's computed columns were (their colours are the tool's)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -720,9 +721,9 @@ class _Merge:
         kept: list[tuple[str, bytes]] = []
         for name, text in found:
             if name == "dataValidations":  # the tool's own lists are written again from its Listas sheet
-                text = without_children(text, rb"<dataValidation\b.*?</dataValidation>", lambda v: b"Listas" in v)
-            elif name == "conditionalFormatting" and _on_columns(text, layout.computed):
-                continue  # ours: the colours of the computed columns, written again
+                text = without_children(text, _VALIDATION, _is_our_list)
+            elif name == "conditionalFormatting":  # the live colours of the follow-up are ours, written again; the rest theirs
+                text = without_children(text, rb"<cfRule\b[^>]*?/>|<cfRule\b.*?</cfRule>", _is_follow_up_rule)
             elif name == "tableParts":  # only the team's other tables; the data table is written again
                 text = without_children(text, rb"<tablePart\b[^>]*/>", lambda element: _table_target(element, rels) not in their_tables)
             elif name == "extLst":
@@ -860,11 +861,16 @@ class _Merge:
         self._write("xl/styles.xml", merged)
 
 
-def _on_columns(element: bytes, columns: frozenset[int]) -> bool:
-    """Whether a conditional format covers any of ``columns`` (the computed ones, whose colours are the tool's)."""
-    sqref = re.search(rb'sqref="([^"]+)"', element)
-    for reference in sqref.group(1).decode().split() if sqref else ():
-        span = ooxml.cell_range(reference)
-        if span is not None and any(span[1] <= col <= span[3] for col in columns):
-            return True
-    return False
+# A validation, as Excel writes one with a rule (<dataValidation …>…</dataValidation>) or only an input message (<dataValidation …/>).
+_VALIDATION = rb"<dataValidation\b[^>]*?/>|<dataValidation\b.*?</dataValidation>"
+_OUR_LIST = re.compile(rb"<formula1>\s*=?(?:'" + LISTAS.encode() + rb"'|" + LISTAS.encode() + rb")!")
+
+
+def _is_follow_up_rule(rule: bytes) -> bool:
+    formula = re.search(rb"<(?:\w+:)?formula>(.*?)</(?:\w+:)?formula>", rule, re.S)
+    return formula is not None and is_follow_up_rule(html.unescape(formula.group(1).decode("utf-8")))
+
+
+def _is_our_list(validation: bytes) -> bool:
+    """Whether a validation is one of the tool's dropdowns: a list on its Listas sheet (not the team's «Listas de precios»)."""
+    return _OUR_LIST.search(validation) is not None

@@ -9,6 +9,7 @@ function names (``TODAY``), as Excel stores them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import NamedTuple
 
 from xlsxwriter.format import Format
@@ -17,7 +18,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .schema import Column, Fmt, messages, summary
-from .schema.sheets import AMARILLO, NUMBER_FORMATS, ROJO, SIN_COLOR, VERDE
+from .schema.sheets import AMARILLO, NUMBER_FORMATS, ROJO, SIN_COLOR, VERDE, WARN_DAYS_NAME
 
 TABLE_STYLE = "Table Style Medium 2"
 A4 = 9  # XlsxWriter's paper code
@@ -162,6 +163,22 @@ def colour_follow_up(
             plain, worded = by_colour[colour]
             options = {"type": "formula", "criteria": f"={condition}", "format": worded if word else plain, "stop_if_true": True}
             sheet.conditional_format(*area, options)
+
+
+_CELL = r"\$[A-Z]{1,3}\d+"
+_DATED = rf"AND\(ISNUMBER\({_CELL}\),INT\({_CELL}\)"
+# The conditions :func:`colour_follow_up` writes, whatever the columns and rows: how a refresh tells its own rules
+# from the team's in a conditional format that covers both (Excel keeps rules of one range in one element).
+_FOLLOW_UP_RULE = re.compile(
+    rf"^(?:{_DATED}<TODAY\(\)\)"
+    rf"|{_CELL}=\"(?:{'|'.join(re.escape(word) for word in (ROJO, AMARILLO, VERDE, SIN_COLOR))})\""
+    rf"|{_DATED}<=TODAY\(\)\+.*\b{re.escape(WARN_DAYS_NAME)}\b.*\))$"
+)
+
+
+def is_follow_up_rule(formula: str) -> bool:
+    """Whether a conditional format's formula is one of the live follow-up colours the tool writes."""
+    return _FOLLOW_UP_RULE.match(formula.strip().removeprefix("=")) is not None
 
 
 def print_setup(sheet: Worksheet, hoy: dt.date, *, header_row: int | None = None, landscape: bool = True) -> None:

@@ -175,3 +175,34 @@ def test_formula_text_comes_back_as_stored(tmp_path: Path) -> None:
         assert [column(path, label)[0] for label in ("Más uno", "Etiqueta", "Suma")] == [str(formula) for formula in typed]
         with zipfile.ZipFile(path) as archive:
             assert b'cm="1"' not in archive.read("xl/worksheets/sheet3.xml")  # no dynamic array where there was none
+
+
+def test_the_teams_validations_and_colours_on_clientes_are_kept(basic_file: Path) -> None:
+    """A prompt-only validation (Excel's «any value»), a list on their «Listas de precios», a whole-row colour rule."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    refresh(basic_file)
+
+    def add_theirs(book: openpyxl.Workbook) -> None:
+        prices = book.create_sheet("Listas de precios")
+        for value in ("Mayorista", "Minorista"):
+            prices.append([value])
+        sheet = book["Clientes"]
+        prompt = DataValidation(showInputMessage=True, promptTitle="Ojo", prompt="Escriba el nombre completo", sqref="B2:B4")
+        prices_list = DataValidation(type="list", formula1="'Listas de precios'!$A$1:$A$2", sqref="C2:C4")
+        sheet.data_validations.append(prompt)
+        sheet.data_validations.append(prices_list)
+        whole_row = FormulaRule(formula=['$E2="ana@ejemplo.pe"'], fill=PatternFill("solid", start_color="FFFF00", end_color="FFFF00"))
+        sheet.conditional_formatting.add(f"A2:{openpyxl.utils.get_column_letter(sheet.max_column)}4", whole_row)
+
+    edited_in_excel(basic_file, add_theirs)
+    for _ in range(2):
+        refresh(basic_file)
+        sheet = openpyxl.load_workbook(basic_file)["Clientes"]
+        validations = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
+        assert validations["B2:B4"].prompt == "Escriba el nombre completo"
+        assert validations["C2:C4"].formula1 == "'Listas de precios'!$A$1:$A$2"
+        rules = [rule.formula for area in sheet.conditional_formatting for rule in area.rules]
+        assert ['$E2="ana@ejemplo.pe"'] in rules
