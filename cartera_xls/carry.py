@@ -22,6 +22,7 @@ so an in-place refresh can refuse before it starts.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import os
@@ -33,6 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
+from xml.etree import ElementTree as StdElementTree  # only to write core.xml; parsing goes through defusedxml
 
 from defusedxml import ElementTree
 from xlsxwriter.packager import Packager
@@ -159,6 +161,14 @@ WORKBOOK_ORDER = (
 )
 BUILTIN_NAMES_OF_THE_TOOL = ("_xlnm.Print_Titles", "_xlnm._FilterDatabase", "_xlnm.Print_Area")
 TOOL_NAMES = (WARN_DAYS_NAME,)
+CORE_NAMESPACES = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcmitype": "http://purl.org/dc/dcmitype/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
+MODIFIED_BY = "cartera_xls"  # the program that modified the workbook last, on behalf of whoever refreshed it
 
 
 @dataclass(frozen=True)
@@ -497,14 +507,18 @@ class _Part:
 
 
 class Carrier:
-    """Merges the team's parts of the source package into the package XlsxWriter is about to zip."""
+    """Merges the team's parts of the source package into the package XlsxWriter is about to zip.
 
-    def __init__(self, plan: Plan) -> None:
+    ``written_at`` is the moment the document properties say it was last modified (now, unless given).
+    """
+
+    def __init__(self, plan: Plan, written_at: dt.datetime | None = None) -> None:
         self.plan = plan
+        self.written_at = written_at
 
     def merge(self, files: list[tuple[Any, str, bool]], book: Workbook, tmpdir: str | None) -> list[tuple[Any, str, bool]]:
         with zipfile.ZipFile(self.plan.source) as archive:
-            merge = _Merge(self.plan, _Package(archive), files, book, tmpdir)
+            merge = _Merge(self.plan, _Package(archive), files, book, tmpdir, self.written_at or dt.datetime.now(dt.UTC))
             merge.run()
             return merge.files()
 
@@ -512,8 +526,11 @@ class Carrier:
 class _Merge:
     """One merge of a source package into XlsxWriter's parts."""
 
-    def __init__(self, plan: Plan, source: _Package, files: list[tuple[Any, str, bool]], book: Workbook, tmpdir: str | None) -> None:
+    def __init__(
+        self, plan: Plan, source: _Package, files: list[tuple[Any, str, bool]], book: Workbook, tmpdir: str | None, written_at: dt.datetime
+    ) -> None:
         self.plan = plan
+        self.written_at = written_at
         self.source = source
         self.parts: dict[str, _Part] = {name: _Part(path, binary) for path, name, binary in files}
         self.order = [name for _, name, _ in files]
@@ -544,6 +561,7 @@ class _Merge:
         if "xl/theme/theme1.xml" in self.source.names and "xl/theme/theme1.xml" in self.parts:
             self._write("xl/theme/theme1.xml", transitional(self.source.archive.read("xl/theme/theme1.xml")))
         self._update_workbook()
+        self._carry_document_properties()
         self._update_content_types()
 
     def files(self) -> list[tuple[Any, str, bool]]:
@@ -783,6 +801,7 @@ class _Merge:
         if self.pivot_caches:
             caches = b"".join(f'<pivotCache cacheId="{cache}" r:id="{rel_id}"/>'.encode() for cache, rel_id in self.pivot_caches)
             data = insert(data, "pivotCaches", b"<pivotCaches>" + caches + b"</pivotCaches>", WORKBOOK_ORDER)
+        data = self._workbook_settings(data)
         self._write(ooxml.WORKBOOK, data)
         rels = self._read("xl/_rels/workbook.xml.rels")
         for rel_id, (kind_uri, part) in self.retyped_sheets.items():
@@ -793,6 +812,42 @@ class _Merge:
             )
         added = b"".join(relationship(rel_id, kind, posixpath.relpath(part, "xl")) for kind, part, rel_id in self.workbook_rels)
         self._write("xl/_rels/workbook.xml.rels", rels.replace(b"</Relationships>", added + b"</Relationships>"))
+
+    def _workbook_settings(self, data: bytes) -> bytes:
+        """The team's structure protection and calculation settings (manual, iterative…) on our workbook part.
+
+        Excel still recalculates on opening (``fullCalcOnLoad``): the cached values of the team's formulas are theirs.
+        """
+        workbook = ooxml.parse(self.source.archive.read(ooxml.WORKBOOK))
+        ns = ooxml.namespaces(workbook)
+        protection = workbook.find(ns.tag("workbookProtection"))
+        if protection is not None and b"<workbookProtection" not in data:
+            data = insert(data, "workbookProtection", _empty_element("workbookProtection", protection.attrib), WORKBOOK_ORDER)
+        calculation = workbook.find(ns.tag("calcPr"))
+        if calculation is not None:
+            settings = {**calculation.attrib, "fullCalcOnLoad": "1"}
+            data = re.sub(rb"<calcPr\b[^>]*/>", lambda _: _empty_element("calcPr", settings), data, count=1)  # ours: XlsxWriter's
+        return data
+
+    def _carry_document_properties(self) -> None:
+        """The team's title, author, keywords…: only the modification date and who modified it change."""
+        if "docProps/core.xml" not in self.source.names or "docProps/core.xml" not in self.parts:
+            return
+        properties = ElementTree.fromstring(self.source.archive.read("docProps/core.xml"))
+        for prefix, uri in CORE_NAMESPACES.items():
+            StdElementTree.register_namespace(prefix, uri)
+        for tag, value in (
+            (f"{{{CORE_NAMESPACES['cp']}}}lastModifiedBy", MODIFIED_BY),
+            (f"{{{CORE_NAMESPACES['dcterms']}}}modified", self.written_at.strftime("%Y-%m-%dT%H:%M:%SZ")),
+        ):
+            element = properties.find(tag)
+            if element is None:
+                element = StdElementTree.SubElement(properties, tag)
+            element.text = value
+            if tag.endswith("modified"):
+                element.set(f"{{{CORE_NAMESPACES['xsi']}}}type", "dcterms:W3CDTF")
+        declaration = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        self._write("docProps/core.xml", declaration + StdElementTree.tostring(properties, encoding="unicode").encode("utf-8"))
 
     def _defined_names(self, out_index: Mapping[str, int]) -> list[bytes]:
         """The source's defined names, each scoped to its sheet's new position; the tool's own names left out.
@@ -864,6 +919,12 @@ class _Merge:
 # A validation, as Excel writes one with a rule (<dataValidation …>…</dataValidation>) or only an input message (<dataValidation …/>).
 _VALIDATION = rb"<dataValidation\b[^>]*?/>|<dataValidation\b.*?</dataValidation>"
 _OUR_LIST = re.compile(rb"<formula1>\s*=?(?:'" + LISTAS.encode() + rb"'|" + LISTAS.encode() + rb")!")
+
+
+def _empty_element(tag: str, attributes: Mapping[str, str]) -> bytes:
+    """``<tag a="v" …/>`` from a parsed element's unprefixed attributes."""
+    shown = "".join(f' {key}="{escape(value)}"' for key, value in attributes.items() if not key.startswith("{"))
+    return f"<{tag}{shown}/>".encode()
 
 
 def _is_follow_up_rule(rule: bytes) -> bool:

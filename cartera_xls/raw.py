@@ -68,6 +68,7 @@ class RawSheet:
     # (row, column) → Excel error text such as "#N/A", or FORMULA_WITHOUT_VALUE
     flagged: dict[Cell, str] = field(default_factory=dict)
     details: SheetDetails = NO_DETAILS
+    very_hidden: bool = False  # hidden so that only VBA shows it again (Excel's «veryHidden»)
 
 
 @dataclass

@@ -364,6 +364,7 @@ def _read_table(
         computed_at=columns.computed_at,
         renamed=frozenset(columns.renamed),
         stood_in=frozenset(stand_ins),
+        state="veryHidden" if raw.very_hidden else "hidden" if raw.hidden else "visible",
     )
 
 

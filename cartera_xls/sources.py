@@ -191,7 +191,8 @@ def _read_values(path: Path, scanned: dict[str, tuple[dict[Cell, str], SheetDeta
                 if details is NO_DETAILS and sheet.merged_cell_ranges:  # .xls: calamine knows the merges
                     merged = tuple((r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges)
                     details = SheetDetails(merged=merged)
-                sheets.append(RawSheet(meta.name, rows, hidden, flagged, details))
+                very_hidden = meta.visible == SheetVisibleEnum.VeryHidden
+                sheets.append(RawSheet(meta.name, rows, hidden, flagged, details, very_hidden))
             return sheets
         finally:
             book.close()

@@ -64,6 +64,7 @@ class SheetTable:
     renamed: frozenset[str] = frozenset()  # computed columns whose label the team already uses for a column of its own
     assigned: frozenset[int] = frozenset()  # Excel rows whose ID the tool assigned
     stood_in: frozenset[str] = frozenset()  # required columns the sheet lacks, served by another (a client name as the client)
+    state: str = "visible"  # as the team left the sheet: visible, hidden or veryHidden
 
     def header(self, slot: str) -> str:
         """The header the team sees for a slot: as typed, or the schema's label for a column the tool added."""

@@ -80,10 +80,13 @@ INSTRUCTIONS_WIDTH = 80  # characters: a portrait A4 page, the text wrapped with
 MAX_PAGE_BREAKS = 1023  # Excel's limit of manual page breaks in a sheet
 
 
-def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, plan: carry.Plan | None = None) -> None:
+def write_workbook(
+    refreshed: Refreshed, path: Path, progress: Report = quiet, plan: carry.Plan | None = None, written_at: dt.datetime | None = None
+) -> None:
     """Write ``refreshed`` as a complete workbook at ``path`` (which must not be the original).
 
-    ``plan`` says what of the source package is carried (see :mod:`cartera_xls.carry`);
+    ``plan`` says what of the source package is carried (see :mod:`cartera_xls.carry`); ``written_at`` is the
+    modification time the carried document properties get (now by default);
     ``progress`` hears the data sheets go by (their share of the cells) and the save.
     """
     progress(messages.PROGRESS_WRITING, AT_WRITING)
@@ -98,7 +101,7 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, p
         # one-client refresh); a large one keeps them on disk, so memory stays within the benchmark's bounds.
         "in_memory": sum(len(table.frame) * len(table.frame.columns) for table in refreshed.tables.values()) < IN_MEMORY_CELLS,
     }
-    book = carry.CarryingWorkbook(str(path), options, carry.Carrier(plan) if plan is not None else None)
+    book = carry.CarryingWorkbook(str(path), options, carry.Carrier(plan, written_at) if plan is not None else None)
     book.set_properties({"created": DOCUMENT_DATE, "title": CLIENTES.label})
     for name, value in plan.custom_properties if plan is not None else ():
         if name != MARKER_PROPERTY:
@@ -195,6 +198,10 @@ def write_table(
     A column the team validates with its own list keeps theirs: the tool's dropdown is not added there.
     """
     sheet = book.add_worksheet(table.name)
+    if table.state == "hidden":  # the team hid it: it stays hidden
+        sheet.hide()
+    elif table.state == "veryHidden":
+        sheet.very_hidden()
     print_setup(sheet, refreshed.hoy)
     computed = refreshed.clients if table.spec is CLIENTES else None
     written = write_data_sheet(sheet, writer, table, table_name(table), computed, others=others)

@@ -206,3 +206,34 @@ def test_the_teams_validations_and_colours_on_clientes_are_kept(basic_file: Path
         assert validations["C2:C4"].formula1 == "'Listas de precios'!$A$1:$A$2"
         rules = [rule.formula for area in sheet.conditional_formatting for rule in area.rules]
         assert ['$E2="ana@ejemplo.pe"'] in rules
+
+
+def test_what_the_team_set_for_the_whole_workbook_is_kept(basic_file: Path) -> None:
+    """Hidden and very hidden data sheets, document properties, manual and iterative calculation, structure protection."""
+    from openpyxl.workbook.protection import WorkbookProtection
+
+    refresh(basic_file)
+
+    def set_theirs(book: openpyxl.Workbook) -> None:
+        book["Ventas"].sheet_state = "hidden"
+        book.properties.creator, book.properties.title, book.properties.keywords = "Ana Quispe", "Cartera Norte", "clientes, norte"
+        book.calculation.calcMode, book.calculation.iterate = "manual", True
+        book.security = WorkbookProtection(lockStructure=True)
+
+    edited_in_excel(basic_file, set_theirs)
+    for _ in range(2):
+        refresh(basic_file)
+        book = openpyxl.load_workbook(basic_file)
+        assert book["Ventas"].sheet_state == "hidden"
+        assert (book.properties.creator, book.properties.title, book.properties.keywords) == (
+            "Ana Quispe",
+            "Cartera Norte",
+            "clientes, norte",
+        )
+        assert book.properties.lastModifiedBy == "cartera_xls" and book.properties.modified.year >= 2026
+        assert (book.calculation.calcMode, book.calculation.iterate, book.calculation.fullCalcOnLoad) == ("manual", True, True)
+        assert book.security is not None and book.security.lockStructure
+
+    edited_in_excel(basic_file, lambda book: setattr(book["Ventas"], "sheet_state", "veryHidden"))
+    refresh(basic_file)
+    assert openpyxl.load_workbook(basic_file)["Ventas"].sheet_state == "veryHidden"
