@@ -88,6 +88,22 @@ def layout(table: SheetTable, computed: Sequence[str] = ()) -> tuple[OutputColum
     return tuple(sorted(columns, key=lambda c: c.col))
 
 
+def _table_columns(table: SheetTable, columns: Sequence[OutputColumn]) -> Sequence[OutputColumn]:
+    """The columns the Excel table spans: all of them, or only the team's table's when all that lies beyond it is untitled.
+
+    A note typed in the cell beside the team's table is not a column of it: the table keeps its
+    columns (and every structured reference to it keeps working) and the note stays where it was.
+    """
+    span = table.team_table_columns()
+    if span is None:
+        return columns
+    inside = [c for c in columns if c.col <= span[1] or c.computed]
+    beyond = [c for c in columns if c not in inside]
+    if beyond and all(not c.label.strip() and c.col > max(i.col for i in inside) for c in beyond) and table_possible(inside):
+        return inside
+    return columns
+
+
 def table_possible(columns: Sequence[OutputColumn]) -> bool:
     """An Excel table needs a title on every column, all different, and no empty column between them."""
     labels = [c.label.casefold() for c in columns]
@@ -118,11 +134,12 @@ def write_data_sheet(
     formats_by_col, formulas_by_col, flags_by_col = details.formats, by_column(details.formulas), by_column(cells.flagged)
 
     _write_top(sheet, writer, table)
-    left, right = columns[0].col, columns[-1].col
+    in_table = _table_columns(table, columns)
+    left, right = in_table[0].col, in_table[-1].col
     overlapped = any(r0 <= last_row and r1 >= top and c0 <= right and c1 >= left for r0, c0, r1, c1 in others)
-    if table_possible(columns) and not overlapped:
-        header_formats = [formats.computed_header if c.computed else formats.header for c in columns]
-        columns_options = [{"header": c.label, "header_format": f} for c, f in zip(columns, header_formats, strict=True)]
+    if table_possible(in_table) and not overlapped:
+        header_formats = [formats.computed_header if c.computed else formats.header for c in in_table]
+        columns_options = [{"header": c.label, "header_format": f} for c, f in zip(in_table, header_formats, strict=True)]
         add_table(sheet, top, left, last_row, right, {"name": table_name, "style": TABLE_STYLE, "columns": columns_options})
     else:
         for c in columns:

@@ -237,3 +237,23 @@ def test_what_the_team_set_for_the_whole_workbook_is_kept(basic_file: Path) -> N
     edited_in_excel(basic_file, lambda book: setattr(book["Ventas"], "sheet_state", "veryHidden"))
     refresh(basic_file)
     assert openpyxl.load_workbook(basic_file)["Ventas"].sheet_state == "veryHidden"
+
+
+def test_a_note_beside_the_teams_table_leaves_their_table_alone(tmp_path: Path) -> None:
+    """A note typed in the cell right of TablaVentas: the table keeps its columns, and =SUM(TablaVentas[Importe]) its table."""
+    from openpyxl.worksheet.table import Table
+
+    sheets = basic_portfolio()
+    sheets["Resumen del equipo"] = [["Total", Formula("=SUM(TablaVentas[Importe])")]]
+    path = make_workbook(tmp_path / "cartera.xlsx", sheets)
+    book = openpyxl.load_workbook(path)
+    book["Ventas"].add_table(Table(displayName="TablaVentas", ref="A1:D4"))
+    book["Ventas"]["F2"] = "ojo: revisar el precio"
+    book.save(path)
+    for _ in range(2):
+        refresh(path)
+        again = openpyxl.load_workbook(path)
+        assert dict(again["Ventas"].tables.items()) == {"TablaVentas": "A1:D4"}
+        assert again["Ventas"]["F2"].value == "ojo: revisar el precio"
+        assert again["Resumen del equipo"]["B1"].value == "=SUM(TablaVentas[Importe])"
+        assert not [p for p in cartera_xls.load(path, hoy=HOY).problems if p.code == "untitled-column"]
