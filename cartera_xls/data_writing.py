@@ -178,9 +178,18 @@ def write_data_sheet(
                     if isinstance(text, str):
                         tall[row] = max(tall.get(row, 1), text_lines(text, fixed))
         hidden = {"hidden": True} if c.col in details.hidden_columns else None
-        widths[c.col] = fixed or fit(max(width, header_width(c.label)))
+        # The width the sheet had wins (the team's, or ours from the last refresh); a new column is fitted to its content.
+        stored = details.widths.get(c.col)
+        widths[c.col] = (characters(stored) if stored else None) or fixed or fit(max(width, header_width(c.label)))
         sheet.set_column(c.col, c.col, widths[c.col], wrap, hidden)
     set_header_height(sheet, top, [(c.label, widths[c.col]) for c in columns])
+    for row, row_height in details.heights.items():  # the heights the team gave rows by hand
+        if row > top:
+            sheet.set_row(row, row_height)
+    if details.tab_color is not None:
+        sheet.set_tab_color(details.tab_color)
+    if details.right_to_left:
+        sheet.right_to_left()
     for row, lines in tall.items():
         if lines > 1:
             sheet.set_row(row, LINE_HEIGHT * lines, formats.wrap)  # a row format wins over the column's: the same wrap, all at the top
@@ -190,6 +199,15 @@ def write_data_sheet(
     sheet.freeze_panes(top + 1, left + frozen)
     sheet.repeat_rows(top)  # printed one page wide: the header on every page, no columns to repeat
     return Written(columns, top + 1, last_row)
+
+
+def characters(stored: float) -> float:
+    """A column width as stored in the file (pixels of Calibri 11 over 7, padding included) as ``set_column`` takes it.
+
+    The inverse of XlsxWriter's conversion, so a column the team set to 60 is written back as 60, not 60.71.
+    """
+    pixels = round(stored * 7)
+    return (pixels - 5) / 7 if pixels >= 12 else pixels / 12
 
 
 def add_table(sheet: Worksheet, top: int, left: int, bottom: int, right: int, options: dict[str, Any]) -> None:

@@ -181,6 +181,10 @@ def sheet_details(data: bytes, formats: list[NumberFormat | None], tables: tuple
         hidden_columns=_hidden_columns(data),
         merged=tuple(_merges(data)) if b"<mergeCell " in data else (),
         tables=tables,
+        widths=_widths(data),
+        heights=_heights(data) if b"customHeight" in data else {},
+        tab_color=_tab_color(data[: max(start, 0)]),
+        right_to_left=_RIGHT_TO_LEFT.search(data, 0, max(start, 0)) is not None,
     )
 
 
@@ -245,6 +249,45 @@ def _hidden_columns(data: bytes) -> frozenset[int]:
         if attrs.get(b"hidden") in (b"1", b"true"):
             hidden.update(range(int(attrs.get(b"min", b"1")) - 1, int(attrs.get(b"max", b"1"))))
     return frozenset(hidden)
+
+
+_ROW = re.compile(rb"<row\b([^>]*)>")
+_TAB_COLOR = re.compile(rb'<tabColor\b[^>]*?\brgb="(?:[0-9A-Fa-f]{2})?([0-9A-Fa-f]{6})"')
+_RIGHT_TO_LEFT = re.compile(rb'<sheetView\b[^>]*?\brightToLeft="(?:1|true)"')
+
+
+def _widths(data: bytes) -> dict[int, float]:
+    """Column → width, for the columns whose width the file sets (``<col width=…>``)."""
+    match = _COLUMNS.search(data, 0, data.find(b"<sheetData"))
+    if match is None or b"width" not in match.group(1):
+        return {}
+    widths: dict[int, float] = {}
+    for attributes in _COLUMN.findall(match.group(1)):
+        attrs = dict(_ATTRIBUTE.findall(attributes))
+        if b"width" in attrs and int(attrs.get(b"max", b"1")) - int(attrs.get(b"min", b"1")) < MAX_WIDTH_SPAN:
+            for col in range(int(attrs.get(b"min", b"1")) - 1, int(attrs.get(b"max", b"1"))):
+                widths[col] = float(attrs[b"width"])
+    return widths
+
+
+MAX_WIDTH_SPAN = 1024  # a <col> over the whole sheet (min 1, max 16384) is a default, not a width of the team's columns
+
+
+def _heights(data: bytes) -> dict[int, float]:
+    """Row → height, for the rows given one by hand (``customHeight``)."""
+    heights: dict[int, float] = {}
+    for attributes in _ROW.findall(data):
+        if b"customHeight" not in attributes:
+            continue
+        attrs = dict(_ATTRIBUTE.findall(attributes))
+        if attrs.get(b"customHeight") in (b"1", b"true") and b"ht" in attrs and b"r" in attrs:
+            heights[int(attrs[b"r"]) - 1] = float(attrs[b"ht"])
+    return heights
+
+
+def _tab_color(head: bytes) -> str | None:
+    match = _TAB_COLOR.search(head)
+    return "#" + match.group(1).decode().upper() if match else None
 
 
 def _merges(data: bytes) -> Iterable[tuple[int, int, int, int]]:

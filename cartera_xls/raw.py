@@ -46,6 +46,10 @@ class SheetDetails:
     hidden_columns: frozenset[int] = frozenset()
     merged: tuple[tuple[int, int, int, int], ...] = ()  # (first row, first col, last row, last col)
     tables: tuple[tuple[str, str], ...] = ()  # (name, range) of the sheet's Excel tables
+    widths: Mapping[int, float] = field(default_factory=dict)  # column → width the file sets for it
+    heights: Mapping[int, float] = field(default_factory=dict)  # row → height set by hand (customHeight)
+    tab_color: str | None = None  # #RRGGBB of the sheet's tab
+    right_to_left: bool = False
     head: bytes = b""  # the sheet's XML before its cells (root, sheetPr…), kept for carrying what the team added
     tail: bytes = b""  # and after them (validation, conditional formats, links, drawings…)
 

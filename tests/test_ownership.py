@@ -257,3 +257,24 @@ def test_a_note_beside_the_teams_table_leaves_their_table_alone(tmp_path: Path) 
         assert again["Ventas"]["F2"].value == "ojo: revisar el precio"
         assert again["Resumen del equipo"]["B1"].value == "=SUM(TablaVentas[Importe])"
         assert not [p for p in cartera_xls.load(path, hoy=HOY).problems if p.code == "untitled-column"]
+
+
+def test_the_look_the_team_gave_a_data_sheet_comes_back(basic_file: Path) -> None:
+    """A column widened to 60, a row made taller, a red tab, right-to-left: as they were, refresh after refresh."""
+    refresh(basic_file)
+
+    def set_theirs(book: openpyxl.Workbook) -> None:
+        sheet = book["Ventas"]
+        sheet.column_dimensions["C"].width = 60
+        sheet.row_dimensions[3].height = 42
+        sheet.sheet_properties.tabColor = "FFC00000"
+        sheet.sheet_view.rightToLeft = True
+
+    edited_in_excel(basic_file, set_theirs)
+    for _ in range(2):
+        refresh(basic_file)
+        sheet = openpyxl.load_workbook(basic_file)["Ventas"]
+        assert sheet.column_dimensions["C"].width == 60
+        assert sheet.row_dimensions[3].height == 42
+        assert sheet.sheet_properties.tabColor is not None and sheet.sheet_properties.tabColor.rgb == "FFC00000"
+        assert sheet.sheet_view.rightToLeft
