@@ -159,7 +159,8 @@ WORKBOOK_ORDER = (
     "webPublishObjects",
     "extLst",
 )
-BUILTIN_NAMES_OF_THE_TOOL = ("_xlnm.Print_Titles", "_xlnm._FilterDatabase", "_xlnm.Print_Area")
+PRINT_AREA = "_xlnm.Print_Area"
+BUILTIN_NAMES_OF_THE_TOOL = ("_xlnm.Print_Titles", "_xlnm._FilterDatabase", PRINT_AREA)
 TOOL_NAMES = (WARN_DAYS_NAME,)
 CORE_NAMESPACES = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
@@ -875,7 +876,8 @@ class _Merge:
                 target = out_name.get(source_sheets[index], "") if index < len(source_sheets) else ""
                 if target not in out_index:
                     continue  # scoped to a sheet the tool regenerates
-                if name in BUILTIN_NAMES_OF_THE_TOOL and target not in carried_sheets:
+                theirs = target in carried_sheets or (name == PRINT_AREA and target in self.plan.data_sheets)  # it sets none
+                if name in BUILTIN_NAMES_OF_THE_TOOL and not theirs:
                     continue  # the tool's own print titles and filters on the sheets it writes
                 attributes["localSheetId"] = str(out_index[target])
             shown = "".join(f' {key}="{escape(value)}"' for key, value in attributes.items())

@@ -39,8 +39,8 @@ def assign_ids(clients: SheetTable) -> tuple[SheetTable, list[Problem]]:
     """
     ids = clients.frame["id"] if "id" in clients.frame else pd.Series(None, index=clients.frame.index, dtype="object")
     missing = ids.isna()
-    if not missing.any():
-        return clients, []
+    if not missing.any() and "id" in clients.frame:
+        return clients, []  # (a sheet without an ID column, even with no rows yet, gets one below)
     prefix, digits, start = _id_pattern([str(v) for v in ids.dropna()])
     taken = set(ids.dropna().astype(str))
     new_ids, number = [], start

@@ -278,3 +278,25 @@ def test_the_look_the_team_gave_a_data_sheet_comes_back(basic_file: Path) -> Non
         assert sheet.row_dimensions[3].height == 42
         assert sheet.sheet_properties.tabColor is not None and sheet.sheet_properties.tabColor.rgb == "FFC00000"
         assert sheet.sheet_view.rightToLeft
+
+
+def test_the_print_area_the_team_set_on_a_data_sheet_is_kept(basic_file: Path) -> None:
+    refresh(basic_file)
+    edited_in_excel(basic_file, lambda book: setattr(book["Ventas"], "print_area", "A1:C4"))
+    for _ in range(2):
+        refresh(basic_file)
+        assert openpyxl.load_workbook(basic_file)["Ventas"].print_area == "'Ventas'!$A$1:$C$4"
+
+
+def test_a_clientes_sheet_with_headers_and_no_rows_yet_refreshes(tmp_path: Path) -> None:
+    """The very start of a workbook: «Nombre | Email | Teléfono», no ID column, nobody yet."""
+    path = make_workbook(tmp_path / "cartera.xlsx", {"Clientes": [["Nombre", "Email", "Teléfono"]]})
+    code, out, err = run("refresh", str(path), "--hoy", HOY.isoformat())
+    assert (code, err) == (0, "") and "Clientes: 0" in out
+    assert header(path)[:3] == ["Nombre", "Email", "Teléfono"] and "ID" in header(path)
+
+
+def test_an_untitled_column_is_named_by_its_letter(tmp_path: Path) -> None:
+    path = make_workbook(tmp_path / "cartera.xlsx", {"Clientes": [["Nombre", "Email"], ["Ana", "a@b.pe", "nota"]]})
+    said = [p.message for p in cartera_xls.load(path, hoy=HOY).problems if p.code == "untitled-column"]
+    assert said == [messages.UNTITLED_COLUMN[0].format(column="C")] == ["La columna C tiene datos pero no tiene título."]

@@ -94,7 +94,7 @@ RESERVED_COLUMN = (
     "Se conserva tal cual; la calculada se escribe al final como «{renamed}».",
 )
 UNTITLED_COLUMN = (
-    "La columna {value} tiene datos pero no tiene título.",
+    "La columna {column} tiene datos pero no tiene título.",
     "Escriba un título en la fila de títulos; mientras tanto la hoja se escribe sin tabla de Excel, con filtros.",
 )
 REPEATED_HEADER = (
