@@ -177,11 +177,13 @@ def write_data_sheet(
                 for row, text in (*zip(rows, values, strict=True), *extras):
                     if isinstance(text, str):
                         tall[row] = max(tall.get(row, 1), text_lines(text, fixed))
-        hidden = {"hidden": True} if c.col in details.hidden_columns else None
+        hidden: dict[str, Any] = {"hidden": True} if c.col in details.hidden_columns else {}
+        if details.column_levels.get(c.col):
+            hidden["level"] = details.column_levels[c.col]  # grouped by the team
         # The width the sheet had wins (the team's, or ours from the last refresh); a new column is fitted to its content.
         stored = details.widths.get(c.col)
         widths[c.col] = (characters(stored) if stored else None) or fixed or fit(max(width, header_width(c.label)))
-        sheet.set_column(c.col, c.col, widths[c.col], wrap, hidden)
+        sheet.set_column(c.col, c.col, widths[c.col], wrap, hidden or None)
     set_header_height(sheet, top, [(c.label, widths[c.col]) for c in columns])
     for row, row_height in details.heights.items():  # the heights the team gave rows by hand
         if row > top:
@@ -193,12 +195,19 @@ def write_data_sheet(
     for row, lines in tall.items():
         if lines > 1:
             sheet.set_row(row, LINE_HEIGHT * lines, formats.wrap)  # a row format wins over the column's: the same wrap, all at the top
-    for row in sorted(details.hidden_rows):
-        sheet.set_row(row, None, None, {"hidden": True})
+    for row in sorted(details.hidden_rows | set(details.row_levels)):  # hidden or grouped by the team
+        options = {"hidden": row in details.hidden_rows, "level": details.row_levels.get(row, 0)}
+        wrapped = formats.wrap if tall.get(row, 1) > 1 else None
+        sheet.set_row(row, details.heights.get(row) or tall_height(tall, row), wrapped, options)
     frozen = _frozen_columns(table, columns)
     sheet.freeze_panes(top + 1, left + frozen)
     sheet.repeat_rows(top)  # printed one page wide: the header on every page, no columns to repeat
     return Written(columns, top + 1, last_row)
+
+
+def tall_height(tall: Mapping[int, int], row: int) -> float | None:
+    """The height of a row whose wrapped text needs more than one line, if it does."""
+    return LINE_HEIGHT * tall[row] if tall.get(row, 1) > 1 else None
 
 
 def characters(stored: float) -> float:

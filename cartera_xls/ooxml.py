@@ -14,9 +14,9 @@ import html
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from defusedxml import ElementTree
 
@@ -182,7 +182,9 @@ def sheet_details(data: bytes, formats: list[NumberFormat | None], tables: tuple
         merged=tuple(_merges(data)) if b"<mergeCell " in data else (),
         tables=tables,
         widths=_widths(data),
-        heights=_heights(data) if b"customHeight" in data else {},
+        heights=_row_attribute(data, b"ht", float, _by_hand) if b"customHeight" in data else {},
+        row_levels=_row_attribute(data, b"outlineLevel", int, lambda _: True) if b"outlineLevel" in data else {},
+        column_levels=_column_levels(data),
         tab_color=_tab_color(data[: max(start, 0)]),
         right_to_left=_RIGHT_TO_LEFT.search(data, 0, max(start, 0)) is not None,
     )
@@ -252,6 +254,7 @@ def _hidden_columns(data: bytes) -> frozenset[int]:
 
 
 _ROW = re.compile(rb"<row\b([^>]*)>")
+T = TypeVar("T")
 _TAB_COLOR = re.compile(rb'<tabColor\b[^>]*?\brgb="(?:[0-9A-Fa-f]{2})?([0-9A-Fa-f]{6})"')
 _RIGHT_TO_LEFT = re.compile(rb'<sheetView\b[^>]*?\brightToLeft="(?:1|true)"')
 
@@ -273,16 +276,34 @@ def _widths(data: bytes) -> dict[int, float]:
 MAX_WIDTH_SPAN = 1024  # a <col> over the whole sheet (min 1, max 16384) is a default, not a width of the team's columns
 
 
-def _heights(data: bytes) -> dict[int, float]:
-    """Row → height, for the rows given one by hand (``customHeight``)."""
-    heights: dict[int, float] = {}
+def _row_attribute(data: bytes, name: bytes, kind: Callable[[str], T], when: Callable[[dict[bytes, bytes]], bool]) -> dict[int, T]:
+    """Row → its attribute ``name`` (0-based rows), for the rows that have it and for which ``when`` holds."""
+    found: dict[int, T] = {}
     for attributes in _ROW.findall(data):
-        if b"customHeight" not in attributes:
+        if name not in attributes:
             continue
         attrs = dict(_ATTRIBUTE.findall(attributes))
-        if attrs.get(b"customHeight") in (b"1", b"true") and b"ht" in attrs and b"r" in attrs:
-            heights[int(attrs[b"r"]) - 1] = float(attrs[b"ht"])
-    return heights
+        if name in attrs and b"r" in attrs and when(attrs):
+            found[int(attrs[b"r"]) - 1] = kind(attrs[name].decode())
+    return found
+
+
+def _by_hand(attrs: dict[bytes, bytes]) -> bool:
+    return attrs.get(b"customHeight") in (b"1", b"true")
+
+
+def _column_levels(data: bytes) -> dict[int, int]:
+    """Column → outline level, for grouped columns."""
+    match = _COLUMNS.search(data, 0, data.find(b"<sheetData"))
+    if match is None or b"outlineLevel" not in match.group(1):
+        return {}
+    levels: dict[int, int] = {}
+    for attributes in _COLUMN.findall(match.group(1)):
+        attrs = dict(_ATTRIBUTE.findall(attributes))
+        if int(attrs.get(b"outlineLevel", b"0")) > 0:
+            for col in range(int(attrs.get(b"min", b"1")) - 1, int(attrs.get(b"max", b"1"))):
+                levels[col] = int(attrs[b"outlineLevel"])
+    return levels
 
 
 def _tab_color(head: bytes) -> str | None:

@@ -48,6 +48,8 @@ class SheetDetails:
     tables: tuple[tuple[str, str], ...] = ()  # (name, range) of the sheet's Excel tables
     widths: Mapping[int, float] = field(default_factory=dict)  # column → width the file sets for it
     heights: Mapping[int, float] = field(default_factory=dict)  # row → height set by hand (customHeight)
+    row_levels: Mapping[int, int] = field(default_factory=dict)  # row → outline level (grouped rows)
+    column_levels: Mapping[int, int] = field(default_factory=dict)  # column → outline level (grouped columns)
     tab_color: str | None = None  # #RRGGBB of the sheet's tab
     right_to_left: bool = False
     head: bytes = b""  # the sheet's XML before its cells (root, sheetPr…), kept for carrying what the team added

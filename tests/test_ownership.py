@@ -300,3 +300,24 @@ def test_an_untitled_column_is_named_by_its_letter(tmp_path: Path) -> None:
     path = make_workbook(tmp_path / "cartera.xlsx", {"Clientes": [["Nombre", "Email"], ["Ana", "a@b.pe", "nota"]]})
     said = [p.message for p in cartera_xls.load(path, hoy=HOY).problems if p.code == "untitled-column"]
     assert said == [messages.UNTITLED_COLUMN[0].format(column="C")] == ["La columna C tiene datos pero no tiene título."]
+
+
+def test_rows_and_columns_the_team_grouped_stay_grouped(basic_file: Path) -> None:
+    refresh(basic_file)
+
+    def group(book: openpyxl.Workbook) -> None:
+        sheet = book["Ventas"]
+        sheet.row_dimensions.group(3, 4, outline_level=1, hidden=True)
+        sheet.column_dimensions.group("C", "D", outline_level=1)
+
+    edited_in_excel(basic_file, group)
+    for _ in range(2):
+        refresh(basic_file)
+        sheet = openpyxl.load_workbook(basic_file)["Ventas"]
+        assert [(sheet.row_dimensions[row].outlineLevel, sheet.row_dimensions[row].hidden) for row in (2, 3, 4)] == [
+            (0, False),
+            (1, True),
+            (1, True),
+        ]
+        levels = {col: dim.outlineLevel for dim in sheet.column_dimensions.values() for col in range(dim.min, dim.max + 1)}
+        assert [levels.get(col, 0) for col in (2, 3, 4)] == [0, 1, 1]  # B, C, D
