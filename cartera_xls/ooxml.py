@@ -181,10 +181,10 @@ def sheet_details(data: bytes, formats: list[NumberFormat | None], tables: tuple
         hidden_columns=_hidden_columns(data),
         merged=tuple(_merges(data)) if b"<mergeCell " in data else (),
         tables=tables,
-        widths=_widths(data),
+        widths=_column_attribute(data, b"width", float, lambda _: True),
         heights=_row_attribute(data, b"ht", float, _by_hand) if b"customHeight" in data else {},
         row_levels=_row_attribute(data, b"outlineLevel", int, lambda _: True) if b"outlineLevel" in data else {},
-        column_levels=_column_levels(data),
+        column_levels=_column_attribute(data, b"outlineLevel", int, lambda attrs: attrs[b"outlineLevel"] != b"0"),
         tab_color=_tab_color(data[: max(start, 0)]),
         right_to_left=_RIGHT_TO_LEFT.search(data, 0, max(start, 0)) is not None,
     )
@@ -241,39 +241,38 @@ def _cell_name(cell: Cell) -> str:
     return f"{column_letters(cell[1])}{cell[0] + 1}"
 
 
-def _hidden_columns(data: bytes) -> frozenset[int]:
-    match = _COLUMNS.search(data, 0, data.find(b"<sheetData"))
-    if match is None or b"hidden" not in match.group(1):
-        return frozenset()
-    hidden: set[int] = set()
-    for attributes in _COLUMN.findall(match.group(1)):
-        attrs = dict(_ATTRIBUTE.findall(attributes))
-        if attrs.get(b"hidden") in (b"1", b"true"):
-            hidden.update(range(int(attrs.get(b"min", b"1")) - 1, int(attrs.get(b"max", b"1"))))
-    return frozenset(hidden)
-
-
 _ROW = re.compile(rb"<row\b([^>]*)>")
 T = TypeVar("T")
 _TAB_COLOR = re.compile(rb'<tabColor\b[^>]*?\brgb="(?:[0-9A-Fa-f]{2})?([0-9A-Fa-f]{6})"')
 _RIGHT_TO_LEFT = re.compile(rb'<sheetView\b[^>]*?\brightToLeft="(?:1|true)"')
 
 
-def _widths(data: bytes) -> dict[int, float]:
-    """Column → width, for the columns whose width the file sets (``<col width=…>``)."""
+MAX_COLUMN_SPAN = 1024
+MAX_COLUMNS = 16_384  # Excel's
+
+
+def _hidden_columns(data: bytes) -> frozenset[int]:
+    return frozenset(_column_attribute(data, b"hidden", str, lambda attrs: attrs[b"hidden"] in (b"1", b"true"), widest=MAX_COLUMNS))
+
+
+def _column_attribute(
+    data: bytes, name: bytes, kind: Callable[[str], T], when: Callable[[dict[bytes, bytes]], bool], widest: int = MAX_COLUMN_SPAN
+) -> dict[int, T]:
+    """Column → its attribute ``name`` (0-based columns), from the ``<col>`` ranges that have it and for which ``when`` holds.
+
+    A range wider than ``widest`` columns is left out (a width over the whole sheet is a default, not a column's).
+    """
     match = _COLUMNS.search(data, 0, data.find(b"<sheetData"))
-    if match is None or b"width" not in match.group(1):
+    if match is None or name not in match.group(1):
         return {}
-    widths: dict[int, float] = {}
+    found: dict[int, T] = {}
     for attributes in _COLUMN.findall(match.group(1)):
         attrs = dict(_ATTRIBUTE.findall(attributes))
-        if b"width" in attrs and int(attrs.get(b"max", b"1")) - int(attrs.get(b"min", b"1")) < MAX_WIDTH_SPAN:
-            for col in range(int(attrs.get(b"min", b"1")) - 1, int(attrs.get(b"max", b"1"))):
-                widths[col] = float(attrs[b"width"])
-    return widths
-
-
-MAX_WIDTH_SPAN = 1024  # a <col> over the whole sheet (min 1, max 16384) is a default, not a width of the team's columns
+        first, last = int(attrs.get(b"min", b"1")) - 1, int(attrs.get(b"max", b"1"))
+        if name in attrs and last - first <= widest and when(attrs):
+            for col in range(first, last):
+                found[col] = kind(attrs[name].decode())
+    return found
 
 
 def _row_attribute(data: bytes, name: bytes, kind: Callable[[str], T], when: Callable[[dict[bytes, bytes]], bool]) -> dict[int, T]:
@@ -290,20 +289,6 @@ def _row_attribute(data: bytes, name: bytes, kind: Callable[[str], T], when: Cal
 
 def _by_hand(attrs: dict[bytes, bytes]) -> bool:
     return attrs.get(b"customHeight") in (b"1", b"true")
-
-
-def _column_levels(data: bytes) -> dict[int, int]:
-    """Column → outline level, for grouped columns."""
-    match = _COLUMNS.search(data, 0, data.find(b"<sheetData"))
-    if match is None or b"outlineLevel" not in match.group(1):
-        return {}
-    levels: dict[int, int] = {}
-    for attributes in _COLUMN.findall(match.group(1)):
-        attrs = dict(_ATTRIBUTE.findall(attributes))
-        if int(attrs.get(b"outlineLevel", b"0")) > 0:
-            for col in range(int(attrs.get(b"min", b"1")) - 1, int(attrs.get(b"max", b"1"))):
-                levels[col] = int(attrs[b"outlineLevel"])
-    return levels
 
 
 def _tab_color(head: bytes) -> str | None:
