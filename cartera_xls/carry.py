@@ -510,7 +510,7 @@ class _Part:
 class Carrier:
     """Merges the team's parts of the source package into the package XlsxWriter is about to zip.
 
-    ``written_at`` is the moment the document properties say it was last modified (now, unless given).
+    ``written_at`` is when the document properties say it was last modified (now, unless given).
     """
 
     def __init__(self, plan: Plan, written_at: dt.datetime | None = None) -> None:

@@ -409,8 +409,7 @@ def build_plantillas(folder: str | Path) -> list[Path]:
         write_input(generate(FIXED_HOY), source)
         cartera = load(source, FIXED_HOY)
         assert cartera.source is not None
-        written_at = dt.datetime.combine(FIXED_HOY, dt.time(), dt.UTC)  # the same bytes at every build
-        write_workbook(cartera.refreshed, demo, plan=carry_plan(cartera.refreshed, cartera.source), written_at=written_at)
+        write_workbook(cartera.refreshed, demo, plan=carry_plan(cartera.refreshed, cartera.source))  # the team's sheet carried
     return [template, demo]
 
 

@@ -80,13 +80,10 @@ INSTRUCTIONS_WIDTH = 80  # characters: a portrait A4 page, the text wrapped with
 MAX_PAGE_BREAKS = 1023  # Excel's limit of manual page breaks in a sheet
 
 
-def write_workbook(
-    refreshed: Refreshed, path: Path, progress: Report = quiet, plan: carry.Plan | None = None, written_at: dt.datetime | None = None
-) -> None:
+def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, plan: carry.Plan | None = None) -> None:
     """Write ``refreshed`` as a complete workbook at ``path`` (which must not be the original).
 
-    ``plan`` says what of the source package is carried (see :mod:`cartera_xls.carry`); ``written_at`` is the
-    modification time the carried document properties get (now by default);
+    ``plan`` says what of the source package is carried (see :mod:`cartera_xls.carry`);
     ``progress`` hears the data sheets go by (their share of the cells) and the save.
     """
     progress(messages.PROGRESS_WRITING, AT_WRITING)
@@ -101,7 +98,10 @@ def write_workbook(
         # one-client refresh); a large one keeps them on disk, so memory stays within the benchmark's bounds.
         "in_memory": sum(len(table.frame) * len(table.frame.columns) for table in refreshed.tables.values()) < IN_MEMORY_CELLS,
     }
-    book = carry.CarryingWorkbook(str(path), options, carry.Carrier(plan, written_at) if plan is not None else None)
+    # The team's document properties say it was modified on the day of the refresh (its «hoy»): by day, so the
+    # same data refreshed twice that day gives the same bytes.
+    modified = dt.datetime.combine(refreshed.hoy, dt.time(), dt.UTC)
+    book = carry.CarryingWorkbook(str(path), options, carry.Carrier(plan, modified) if plan is not None else None)
     book.set_properties({"created": DOCUMENT_DATE, "title": CLIENTES.label})
     for name, value in plan.custom_properties if plan is not None else ():
         if name != MARKER_PROPERTY:
