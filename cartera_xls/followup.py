@@ -110,9 +110,15 @@ class _Builder:
         self.visit = visit.astype("boolean").eq(False).fillna(False).astype(bool)  # «compra por iniciativa propia» = no
 
     def by_date(self, dates: pd.Series) -> np.ndarray:
-        """Overdue red, due within dias_aviso yellow, further ahead no light (by day: a time of day does not make it overdue)."""
+        """Due today or overdue red, due within dias_aviso yellow, further ahead no light (by day, whatever the time of day)."""
         days = dates.dt.normalize()
-        return np.select([days < self.hoy, days <= self.hoy + self.warn], [ROJO, AMARILLO], SIN_ALERTA)
+        return np.select([days <= self.hoy, days <= self.hoy + self.warn], [ROJO, AMARILLO], SIN_ALERTA)
+
+    def reason(self, colour: str, day_due: pd.Timestamp, templates: tuple[str, str, str], **fields: Any) -> str:
+        """A reason in the words of its colour: (ahead, due today, overdue) templates, filled with ``fields``."""
+        ahead, today, late = templates
+        template = (today if day_due.normalize() == self.hoy else late) if colour == ROJO else ahead
+        return template.format(**fields)
 
     def verb(self, rows: pd.Index, texts: tuple[str, str]) -> list[str]:
         """The suggested action: called, or visited when the client does not buy on its own initiative."""
@@ -160,8 +166,9 @@ def actions(
         dates = pd.to_datetime(mine["fecha"])
         colours = built.by_date(dates)
         texts = [text if isinstance(text, str) and text.strip() else messages.NO_ACTION_TEXT for text in mine["texto"]]
+        committed_texts = (messages.REASON_COMMITTED, messages.REASON_COMMITTED_TODAY, messages.REASON_COMMITTED_OVERDUE)
         reasons = [
-            (messages.REASON_COMMITTED_OVERDUE if colour == ROJO else messages.REASON_COMMITTED).format(date=when(day), action=text)
+            built.reason(colour, day, committed_texts, date=when(day), action=text)
             for colour, day, text in zip(colours, dates, texts, strict=True)
         ]
         built.add(COMMITTED, pd.Index(mine["fila"]), colours, dates, reasons, texts, [f"{COMMITTED}-{key}" for key in mine["clave"]])
@@ -219,8 +226,9 @@ def _repurchase(built: _Builder, parameters: Parameters) -> None:
     rows = candidates[~contacted.to_numpy()]
     due, expected = due.loc[rows], expected.loc[rows]
     colours = built.by_date(due)
+    texts = (messages.REASON_REPURCHASE, messages.REASON_REPURCHASE_TODAY, messages.REASON_REPURCHASE_OVERDUE)
     reasons = [
-        (messages.REASON_REPURCHASE_OVERDUE if colour == ROJO else messages.REASON_REPURCHASE).format(date=when(day), due=when(reminder))
+        built.reason(colour, reminder, texts, date=when(day), due=when(reminder))
         for colour, day, reminder in zip(colours, expected, due, strict=True)
     ]
     built.add(REPURCHASE, rows, colours, due, reasons, built.verb(rows, messages.ACTION_REPURCHASE), REPURCHASE)
@@ -236,10 +244,17 @@ def _answers(built: _Builder, parameters: Parameters) -> None:
     since = frame.loc[rows, "esperando_desde"]
     due = _next_weekdays(since + pd.Timedelta(days=wait + 1), parameters.dia_seguimiento)
     waited = (built.hoy - since).dt.days
-    colours = np.select([waited <= wait, due < built.hoy], [VERDE, ROJO], AMARILLO)
-    templates = {VERDE: messages.REASON_WAITING, ROJO: messages.REASON_WAITING_OVERDUE, AMARILLO: messages.REASON_WAITING_LONG}
+    colours = np.select([waited <= wait, due <= built.hoy], [VERDE, ROJO], AMARILLO)
+    ahead = {VERDE: messages.REASON_WAITING, AMARILLO: messages.REASON_WAITING_LONG, ROJO: ""}
     reasons = [
-        templates[colour].format(date=when(day), due=when(reminder)) for colour, day, reminder in zip(colours, since, due, strict=True)
+        built.reason(
+            colour,
+            reminder,
+            (ahead[colour], messages.REASON_WAITING_TODAY, messages.REASON_WAITING_OVERDUE),
+            date=when(day),
+            due=when(reminder),
+        )
+        for colour, day, reminder in zip(colours, since, due, strict=True)
     ]
     waiting, reminding = built.verb(rows, messages.ACTION_WAITING), built.verb(rows, messages.ACTION_WAITING_LONG)
     suggested = [wait_text if colour == VERDE else remind for colour, wait_text, remind in zip(colours, waiting, reminding, strict=True)]
@@ -274,12 +289,10 @@ def _periodic(built: _Builder, parameters: Parameters, found: pd.DataFrame) -> p
     colours = built.by_date(due)
     never = last.loc[rows].isna()
     reasons = []
+    never_texts = (messages.REASON_NEVER_CONTACTED, messages.REASON_NEVER_CONTACTED_TODAY, messages.REASON_NEVER_CONTACTED_OVERDUE)
+    since_texts = (messages.REASON_NO_CONTACT, messages.REASON_NO_CONTACT_TODAY, messages.REASON_NO_CONTACT_OVERDUE)
     for colour, reminder, day, unseen in zip(colours, due, anchor.loc[rows], never, strict=True):
-        if colour == ROJO:
-            template = messages.REASON_NEVER_CONTACTED_OVERDUE if unseen else messages.REASON_NO_CONTACT_OVERDUE
-        else:
-            template = messages.REASON_NEVER_CONTACTED if unseen else messages.REASON_NO_CONTACT
-        reasons.append(template.format(date=when(day), due=when(reminder)))
+        reasons.append(built.reason(colour, reminder, never_texts if unseen else since_texts, date=when(day), due=when(reminder)))
     built.parts = [found]
     built.add(PERIODIC, rows, colours, due, reasons, built.verb(rows, messages.ACTION_NO_CONTACT), PERIODIC)
     return built.result()

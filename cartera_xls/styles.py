@@ -143,7 +143,7 @@ def colour_follow_up(
     first_col, last_col = cols
     light = f"${xl_col_to_name(semaforo_col)}{first_row + 1}"
     date = f"${xl_col_to_name(date_col)}{first_row + 1}"
-    overdue = f"AND(ISNUMBER({date}),INT({date})<TODAY())"
+    overdue = f"AND(ISNUMBER({date}),INT({date})<=TODAY())"  # red from the day it is due: «es para hoy o ya venció»
     soon = f"AND(ISNUMBER({date}),INT({date})<=TODAY()+{warn_days})"
     rules = (  # first true wins: (condition, colour, the word the Semáforo cell then shows)
         (overdue, ROJO, ROJO),
@@ -170,7 +170,7 @@ _DATED = rf"AND\(ISNUMBER\({_CELL}\),INT\({_CELL}\)"
 # The conditions :func:`colour_follow_up` writes, whatever the columns and rows: how a refresh tells its own rules
 # from the team's in a conditional format that covers both (Excel keeps rules of one range in one element).
 _FOLLOW_UP_RULE = re.compile(
-    rf"^(?:{_DATED}<TODAY\(\)\)"
+    rf"^(?:{_DATED}<=?TODAY\(\)\)"
     rf"|{_CELL}=\"(?:{'|'.join(re.escape(word) for word in (ROJO, AMARILLO, VERDE, SIN_COLOR))})\""
     rf"|{_DATED}<=TODAY\(\)\+.*\b{re.escape(WARN_DAYS_NAME)}\b.*\))$"
 )

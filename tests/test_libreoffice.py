@@ -126,7 +126,7 @@ def _fill_pixels(ppm: bytes, colour: tuple[int, int, int]) -> int:
 @pytest.mark.libreoffice
 @pytest.mark.parametrize(
     ("days_from_today", "red", "yellow", "word"),
-    [(-1, True, False, "rojo"), (3, False, True, "amarillo"), (30, False, False, "sin alerta")],
+    [(-1, True, False, "rojo"), (0, True, False, "rojo"), (3, False, True, "amarillo"), (30, False, False, "sin alerta")],
 )
 def test_libreoffice_colours_next_contact_against_its_own_today(
     soffice: str, tmp_path: Path, days_from_today: int, red: bool, yellow: bool, word: str

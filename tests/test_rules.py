@@ -125,10 +125,25 @@ SEMAFORO_CASES = [
         messages.REASON_COMMITTED_OVERDUE.format(date="01/11/2026", action="Llamar"),
     ),
     (
+        # «rojo = es para hoy o ya venció»: due today is red, and said as today's, not as late.
         "committed action due today",
         {"contacts": ({"days": 5, "action": "Llamar", "action_in": 0},)},
-        "amarillo",
-        messages.REASON_COMMITTED.format(date="02/11/2026", action="Llamar"),
+        "rojo",
+        "Para hoy: Llamar.",
+    ),
+    (
+        # Follow-up day Monday; last contact 02/10, 31 days later is Monday 02/11: today.
+        "periodic contact due today",
+        {"contacts": ({"days": 31},), "parameters": {"dia_seguimiento": "lunes"}},
+        "rojo",
+        "Para hoy: contacto periódico (último contacto el 02/10/2026).",
+    ),
+    (
+        # Waiting since Thursday 22/10; 11 days later is Monday 02/11, the follow-up day: the reminder is today.
+        "answer reminder due today",
+        {"contacts": ({"days": 11, "waiting": "sí"},), "parameters": {"dia_seguimiento": "lunes"}},
+        "rojo",
+        "Para hoy: recordarle (sin respuesta desde el 22/10/2026).",
     ),
     (
         "committed action in 7 days",
