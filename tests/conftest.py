@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -169,7 +170,7 @@ def with_clientes(source: Path, target: Path, rows: Sequence[Sequence[str]] = ((
 
 # Every workbook the tool writes during the tests is checked as Excel would check it: Microsoft's Open XML SDK
 # validator, then the cross-part checks the SDK leaves out (tests/package_checks.py). A test fails on any error
-# that the workbooks it started from (the unmarked ones beside the output) did not already have.
+# that the workbooks it started from (those in its temporary folder the tool did not write) did not already have.
 
 VALIDATED_KEY = "validated_workbooks"
 _seen: dict[Path, tuple[int, int]] = {}
@@ -237,14 +238,11 @@ def new_excel_problems(written: Path, inputs: Iterable[Path]) -> list[str]:
     return [f"{where}: {what}" for where, what in problems if what not in known]
 
 
-BACKUPS = BACKUP_DIR
-
-
 def fresh_workbooks(base: Path) -> list[Path]:
     """The workbooks under ``base`` written or changed since the last look (the tool's temp files left out)."""
     fresh = []
     for path in sorted([*base.rglob("*.xlsx"), *base.rglob("*.xlsm")]):
-        if path.name.startswith((".", "~$")) or BACKUPS in path.parts or not path.is_file():
+        if path.name.startswith((".", "~$")) or BACKUP_DIR in path.parts or not path.is_file():
             continue  # temp files; backups are copies of workbooks already looked at
         status = path.stat()
         stamp = (status.st_mtime_ns, status.st_size)
@@ -264,8 +262,6 @@ def _inputs_beside(path: Path, base: Path) -> list[Path]:
 def _excel_opens_what_the_tool_writes(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterable[None]:
     """After each test, validate every workbook the tool wrote during it (``@pytest.mark.damaged`` tests break theirs on purpose)."""
     yield
-    import time
-
     started = time.perf_counter()
     try:
         _validate_fresh(request, tmp_path_factory.getbasetemp())
