@@ -94,10 +94,10 @@ def _table_columns(table: SheetTable, columns: Sequence[OutputColumn]) -> Sequen
     A note typed in the cell beside the team's table is not a column of it: the table keeps its
     columns (and every structured reference to it keeps working) and the note stays where it was.
     """
-    span = table.team_table_columns()
-    if span is None:
+    theirs = table.team_table()
+    if theirs is None:
         return columns
-    inside = [c for c in columns if c.col <= span[1] or c.computed]
+    inside = [c for c in columns if c.col <= theirs[1][3] or c.computed]
     beyond = [c for c in columns if c not in inside]
     if beyond and all(not c.label.strip() and c.col > max(i.col for i in inside) for c in beyond) and table_possible(inside):
         return inside

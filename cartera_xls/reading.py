@@ -24,7 +24,7 @@ from .problems import Problem, row_ranges
 from .raw import FORMULA_WITHOUT_VALUE, Formula, RawSheet, RawWorkbook, SheetDetails, column_letters
 from .schema import Column, Kind, Sheet, fold, header_key, messages, within_dates
 from .schema.sheets import CALCULATED_SUFFIX, CLIENTES, DATA_SHEETS, GENERATED_SHEETS, INSTRUCCIONES, REGLAS, VENTAS
-from .tables import EXTRA_PREFIX, SheetCells, SheetTable, UnknownSheet, is_missing, table_columns
+from .tables import EXTRA_PREFIX, SheetCells, SheetTable, UnknownSheet, is_missing, team_table
 
 HEADER_SEARCH_ROWS = 30
 _KNOWN_SHEETS: tuple[Sheet, ...] = (*DATA_SHEETS, REGLAS)
@@ -440,7 +440,7 @@ def _columns(
     kept and never written, and ours takes the suffix.
     """
     lookup = _header_lookup(spec)
-    beside = table_columns(raw.details.tables, header_row)  # the team's Excel table of this header, if any
+    theirs = team_table(raw.details.tables, header_row)  # the team's Excel table of this header, if any
     typed = {col: parse_text(header[col]) if col < len(header) and not is_blank(header[col]) else "" for col in span}
     suffixed = {header_key(column.label + CALCULATED_SUFFIX): column for column in spec.computed_columns}
     twins = {suffixed[header_key(text)].key for text in typed.values() if header_key(text) in suffixed}
@@ -480,7 +480,7 @@ def _columns(
         twice = header_key(result.labels[column.key]) == key if column is not None else bool(text) and key in seen_extra
         if twice:
             problems.append(Problem.of(messages.DUPLICATE_COLUMN, raw.name, header_row + 1, text, "", messages.SEVERITY_WARNING))
-        elif not text and not (beside is not None and col > beside[1]):  # a note beside the team's table is no column of it
+        elif not text and not (theirs is not None and col > theirs[1][3]):  # a note beside the team's table is no column of it
             problems.append(
                 Problem.of(messages.UNTITLED_COLUMN, raw.name, header_row + 1, column_letters(col), "", messages.SEVERITY_WARNING)
             )

@@ -14,14 +14,14 @@ when a notebook asks for them (a refresh never needs pydantic).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from .raw import NO_DETAILS, Cell, SheetDetails, column_index
+from .ooxml import cell_range
+from .raw import NO_DETAILS, Cell, SheetDetails
 from .schema import Sheet
 
 EXTRA_PREFIX = "extra:"  # slot name of a user column inside a SheetTable frame
@@ -81,9 +81,9 @@ class SheetTable:
         last_data = int(self.frame.index.max()) if len(self.frame) else 0
         return max(self.header_row + 1 + self.cells.height, last_data)
 
-    def team_table_columns(self) -> tuple[int, int] | None:
-        """First and last column (0-based) of the team's Excel table whose header row is this sheet's, if it has one."""
-        return table_columns(self.cells.details.tables, self.header_row)
+    def team_table(self) -> tuple[str, tuple[int, int, int, int]] | None:
+        """The team's Excel table whose header row is this sheet's: its name and cells, if it has one."""
+        return team_table(self.cells.details.tables, self.header_row)
 
     def position(self, slot: str) -> int:
         """The sheet column of a slot: where it was read, or in slot order from the table's first column."""
@@ -120,13 +120,10 @@ def is_missing(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-_CORNER = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?\d+$")
-
-
-def table_columns(tables: tuple[tuple[str, str], ...], header_row: int) -> tuple[int, int] | None:
-    """First and last column (0-based) of the table, among ``(name, ref)``, whose header is ``header_row`` (0-based)."""
-    for _, reference in tables:
-        match = _CORNER.match(reference)
-        if match is not None and int(match.group(2)) - 1 == header_row:
-            return column_index(match.group(1)), column_index(match.group(3))
+def team_table(tables: tuple[tuple[str, str], ...], header_row: int) -> tuple[str, tuple[int, int, int, int]] | None:
+    """Among a sheet's tables ``(name, ref)``, the one whose header is ``header_row`` (0-based): its name and cells (0-based)."""
+    for name, reference in tables:
+        span = cell_range(reference)
+        if span is not None and span[0] == header_row:
+            return name, span
     return None

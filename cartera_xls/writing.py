@@ -40,7 +40,6 @@ from .data_writing import (
     write_data_sheet,
     write_typed,
 )
-from .ooxml import cell_range
 from .parsing import is_blank
 from .pipeline import Portfolio, Refreshed
 from .problems import Problem, grouped
@@ -272,11 +271,8 @@ def _free_codenames(book: xlsxwriter.Workbook, plan: carry.Plan) -> None:
 
 def table_name(table: SheetTable) -> str:
     """The Excel table of a data sheet keeps the team's table name (their structured references keep working)."""
-    for name, reference in table.cells.details.tables:
-        span = cell_range(reference)
-        if span is not None and span[0] == table.header_row and name:
-            return name
-    return f"Tabla{table.spec.key.capitalize()}"
+    theirs = table.team_table()
+    return theirs[0] if theirs is not None and theirs[0] else f"Tabla{table.spec.key.capitalize()}"
 
 
 def write_agenda(book: xlsxwriter.Workbook, writer: CellWriter, refreshed: Refreshed) -> None:
