@@ -232,8 +232,7 @@ def plan(
         return None
     with zipfile.ZipFile(source) as archive:
         package = _Package(archive)
-        workbook = ooxml.parse(archive.read(ooxml.WORKBOOK))
-        ns = ooxml.namespaces(workbook)
+        workbook, ns = package.workbook, package.ns
         rels = {rel_id: (kind, target) for rel_id, kind, target, _ in ooxml.relationships(archive, ooxml.WORKBOOK)}
         data = set(data_sheets)
         foreign: dict[str, dict[str, tuple[int, int, int, int]]] = {}
@@ -410,6 +409,8 @@ class _Package:
             elif tag == "Default":
                 self.defaults[item.get("Extension", "").lower()] = item.get("ContentType", "")
         self._reachable: dict[str, list[str]] = {}
+        self.workbook = ooxml.parse(archive.read(ooxml.WORKBOOK))  # read once: the merge looks at it several times
+        self.ns = ooxml.namespaces(self.workbook)
 
     def content_type(self, part: str) -> tuple[str, bool]:
         """A part's content type, and whether the package gives it by its extension (a default) rather than by name."""
@@ -510,16 +511,16 @@ class _Part:
 class Carrier:
     """Merges the team's parts of the source package into the package XlsxWriter is about to zip.
 
-    ``written_at`` is when the document properties say it was last modified (now, unless given).
+    ``written_at`` is when the document properties say it was last modified.
     """
 
-    def __init__(self, plan: Plan, written_at: dt.datetime | None = None) -> None:
+    def __init__(self, plan: Plan, written_at: dt.datetime) -> None:
         self.plan = plan
         self.written_at = written_at
 
     def merge(self, files: list[tuple[Any, str, bool]], book: Workbook, tmpdir: str | None) -> list[tuple[Any, str, bool]]:
         with zipfile.ZipFile(self.plan.source) as archive:
-            merge = _Merge(self.plan, _Package(archive), files, book, tmpdir, self.written_at or dt.datetime.now(dt.UTC))
+            merge = _Merge(self.plan, _Package(archive), files, book, tmpdir, self.written_at)
             merge.run()
             return merge.files()
 
@@ -757,8 +758,7 @@ class _Merge:
     def _carry_workbook_parts(self) -> None:
         """Pivot caches, external links, connections, custom XML, people of threaded comments, cell metadata."""
         archive = self.source.archive
-        workbook = ooxml.parse(archive.read(ooxml.WORKBOOK))
-        ns = ooxml.namespaces(workbook)
+        workbook, ns = self.source.workbook, self.source.ns
         rels = ooxml.relationships(archive, ooxml.WORKBOOK)
         by_id = {rel_id: (rel_type, target) for rel_id, rel_type, target, _ in rels}
         caches = [(cache.get(ns.rid, ""), cache.get("cacheId", "")) for cache in workbook.iter(ns.tag("pivotCache"))]
@@ -819,8 +819,7 @@ class _Merge:
 
         Excel still recalculates on opening (``fullCalcOnLoad``): the cached values of the team's formulas are theirs.
         """
-        workbook = ooxml.parse(self.source.archive.read(ooxml.WORKBOOK))
-        ns = ooxml.namespaces(workbook)
+        workbook, ns = self.source.workbook, self.source.ns
         protection = workbook.find(ns.tag("workbookProtection"))
         if protection is not None and b"<workbookProtection" not in data:
             data = insert(data, "workbookProtection", _empty_element("workbookProtection", protection.attrib), WORKBOOK_ORDER)
@@ -857,8 +856,7 @@ class _Merge:
         writes ``<sheet state=… name=…>``), so no pattern over its bytes can be trusted.
         """
         archive = self.source.archive
-        workbook = ooxml.parse(archive.read(ooxml.WORKBOOK))
-        ns = ooxml.namespaces(workbook)
+        workbook, ns = self.source.workbook, self.source.ns
         source_sheets = [sheet.get("name", "") for sheet in workbook.iter(ns.tag("sheet"))]
         members = dict(ooxml.sheet_members(archive))
         written_as = {team.member: team.name for team in self.plan.team_sheets}
@@ -866,7 +864,7 @@ class _Merge:
         carried_sheets = set(written_as.values())
         found: list[bytes] = []
         for element in workbook.iter(ns.tag("definedName")):
-            attributes = {key: value for key, value in element.attrib.items() if not key.startswith("{")}  # none is namespaced
+            attributes = dict(element.attrib)
             name = attributes.get("name")
             scope = attributes.get("localSheetId")
             if name is None or (scope is None and (name in TOOL_NAMES or name.startswith(COMPUTED_MARK))):
@@ -880,8 +878,7 @@ class _Merge:
                 if name in BUILTIN_NAMES_OF_THE_TOOL and not theirs:
                     continue  # the tool's own print titles and filters on the sheets it writes
                 attributes["localSheetId"] = str(out_index[target])
-            shown = "".join(f' {key}="{escape(value)}"' for key, value in attributes.items())
-            found.append(f"<definedName{shown}>{escape(element.text or '')}</definedName>".encode())
+            found.append(f"<definedName{_attributes(attributes)}>{escape(element.text or '')}</definedName>".encode())
         return found
 
     def _update_content_types(self) -> None:
@@ -923,10 +920,14 @@ _VALIDATION = rb"<dataValidation\b[^>]*?/>|<dataValidation\b.*?</dataValidation>
 _OUR_LIST = re.compile(rb"<formula1>\s*=?(?:'" + LISTAS.encode() + rb"'|" + LISTAS.encode() + rb")!")
 
 
+def _attributes(attributes: Mapping[str, str]) -> str:
+    """A parsed element's unprefixed attributes as XML (`` a="v" b="w"``); SpreadsheetML's own are never namespaced."""
+    return "".join(f' {key}="{escape(value)}"' for key, value in attributes.items() if not key.startswith("{"))
+
+
 def _empty_element(tag: str, attributes: Mapping[str, str]) -> bytes:
-    """``<tag a="v" …/>`` from a parsed element's unprefixed attributes."""
-    shown = "".join(f' {key}="{escape(value)}"' for key, value in attributes.items() if not key.startswith("{"))
-    return f"<{tag}{shown}/>".encode()
+    """``<tag a="v" …/>`` from a parsed element's attributes."""
+    return f"<{tag}{_attributes(attributes)}/>".encode()
 
 
 def _is_follow_up_rule(rule: bytes) -> bool:
