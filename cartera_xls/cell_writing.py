@@ -18,10 +18,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_range
 from xlsxwriter.worksheet import CellArrayFormulaTuple, CellFormulaTuple, Worksheet
 
 from .ooxml import cell_range
-from .raw import EXCEL_ERRORS, FORMULA_WITHOUT_VALUE, Cell, ExcelError, Formula, NumberFormat, column_letters
+from .raw import EXCEL_ERRORS, FORMULA_WITHOUT_VALUE, Cell, ExcelError, Formula, NumberFormat
 from .schema import Fmt
 from .styles import Formats
 
@@ -235,10 +236,8 @@ def write_stored_formula(sheet: Worksheet, row: int, col: int, formula: Formula,
     first_row, first_col, last_row, last_col = _bounds(row, col, formula.array)
     if sheet._check_dimensions(first_row, first_col) or sheet._check_dimensions(last_row, last_col):
         return
-    reference = f"{column_letters(first_col)}{first_row + 1}"
-    if (last_row, last_col) != (first_row, first_col):
-        reference += f":{column_letters(last_col)}{last_row + 1}"
     kind = "dynamic" if formula.dynamic else "static"
+    reference = xl_range(first_row, first_col, last_row, last_col)  # one cell's is «A1», as XlsxWriter writes it
     sheet.table[first_row][first_col] = CellArrayFormulaTuple(formula.text, fmt, cached, reference, kind)
     if formula.dynamic:
         sheet.has_dynamic_arrays = True

@@ -183,8 +183,8 @@ def sheet_details(data: bytes, formats: list[NumberFormat | None], tables: tuple
         tables=tables,
         widths=_column_attribute(data, b"width", float, lambda _: True),
         heights=_row_attribute(data, b"ht", float, _by_hand) if b"customHeight" in data else {},
-        row_levels=_row_attribute(data, b"outlineLevel", int, lambda _: True) if b"outlineLevel" in data else {},
-        column_levels=_column_attribute(data, b"outlineLevel", int, lambda attrs: attrs[b"outlineLevel"] != b"0"),
+        row_levels=_row_attribute(data, b"outlineLevel", int, _grouped) if b"outlineLevel" in data else {},
+        column_levels=_column_attribute(data, b"outlineLevel", int, _grouped),
         tab_color=_tab_color(data[: max(start, 0)]),
         right_to_left=_RIGHT_TO_LEFT.search(data, 0, max(start, 0)) is not None,
     )
@@ -289,6 +289,10 @@ def _row_attribute(data: bytes, name: bytes, kind: Callable[[str], T], when: Cal
 
 def _by_hand(attrs: dict[bytes, bytes]) -> bool:
     return attrs.get(b"customHeight") in (b"1", b"true")
+
+
+def _grouped(attrs: dict[bytes, bytes]) -> bool:
+    return attrs[b"outlineLevel"] != b"0"
 
 
 def _tab_color(head: bytes) -> str | None:

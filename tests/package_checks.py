@@ -265,9 +265,7 @@ def _cells(part: str, sheet: Any, cell_formats: int, strings: int) -> Iterator[s
         if number <= previous_row:
             yield f"{part}: row {number} comes after row {previous_row}"
         previous_row = number
-        style = row.get("s")
-        if style is not None and int(style) >= cell_formats:
-            yield f"{part}: row {number} has style {style}, past the {cell_formats} cell formats"
+        yield from _past_styles(part, f"row {number}", row.get("s"), cell_formats)
         previous_column = 0
         for cell in row.iter(MAIN + "c"):
             reference = cell.get("r")
@@ -282,13 +280,16 @@ def _cells(part: str, sheet: Any, cell_formats: int, strings: int) -> Iterator[s
             if column <= previous_column:
                 yield f"{part}: the cell {reference} comes after column {previous_column} of row {number}"
             previous_column = column
-            style = cell.get("s")
-            if style is not None and int(style) >= cell_formats:
-                yield f"{part}: the cell {reference} has style {style}, past the {cell_formats} cell formats"
+            yield from _past_styles(part, f"the cell {reference}", cell.get("s"), cell_formats)
             if cell.get("t") == "s":
                 value = cell.find(MAIN + "v")
                 if value is None or value.text is None or not 0 <= int(value.text) < strings:
                     yield f"{part}: the cell {reference} points at shared string {value.text if value is not None else None}, of {strings}"
+
+
+def _past_styles(part: str, what: str, style: str | None, cell_formats: int) -> Iterator[str]:
+    if style is not None and int(style) >= cell_formats:
+        yield f"{part}: {what} has style {style}, past the {cell_formats} cell formats"
 
 
 def _conditional_formats(part: str, sheet: Any, differential_formats: int) -> Iterator[str]:
