@@ -41,6 +41,7 @@ from xlsxwriter.packager import Packager
 from xlsxwriter.workbook import Workbook
 
 from . import ooxml
+from .patching import extended_table, patch_sheet
 from .schema import messages
 from .schema.sheets import COMPUTED_MARK, LISTAS, WARN_DAYS_NAME
 from .styles import is_follow_up_rule
@@ -48,27 +49,21 @@ from .xml_parts import (
     declare_namespaces,
     elements,
     escape,
+    fonts_in_order,
     insert,
     mapped,
     merge_styles,
-    merge_tail,
-    only_extensions,
     relationship,
     relationships,
-    renamed_ids,
     renumber,
     transitional,
     unescape,
-    without_children,
 )
 
 OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 SHEET_FOLDERS = {"chartsheet": "xl/chartsheets", "dialogsheet": "xl/dialogsheets", "xlMacrosheet": "xl/macrosheets"}
 
-# Relationships of a team's sheet (any kind) are carried whole; on a data sheet only these, the rest is the tool's.
-DATA_SHEET_CARRIED = {"comments", "vmlDrawing", "drawing", "hyperlink", "threadedComment", "pivotTable"}
-DATA_SHEET_OWNED = {"table", "printerSettings"}
 # Workbook-level relationships: carried with an element of workbook.xml, carried alone, or the tool's own.
 WORKBOOK_WITH_ELEMENT = {"externalLink", "pivotCacheDefinition"}
 WORKBOOK_CARRIED = {
@@ -94,49 +89,6 @@ NOT_CARRIED = {
     "powerPivotData": messages.CONTENT_DATA_MODEL,
     "queryTable": messages.CONTENT_QUERIES,
 }
-# CT_Worksheet's elements after <sheetData>, in the order the schema requires them.
-SHEET_TAIL_ORDER = (
-    "sheetCalcPr",
-    "sheetProtection",
-    "protectedRanges",
-    "scenarios",
-    "autoFilter",
-    "sortState",
-    "dataConsolidate",
-    "customSheetViews",
-    "mergeCells",
-    "phoneticPr",
-    "conditionalFormatting",
-    "dataValidations",
-    "hyperlinks",
-    "printOptions",
-    "pageMargins",
-    "pageSetup",
-    "headerFooter",
-    "rowBreaks",
-    "colBreaks",
-    "customProperties",
-    "cellWatches",
-    "ignoredErrors",
-    "smartTags",
-    "drawing",
-    "legacyDrawing",
-    "legacyDrawingHF",
-    "drawingHF",
-    "picture",
-    "oleObjects",
-    "controls",
-    "webPublishItems",
-    "tableParts",
-    "extLst",
-)
-DATA_SHEET_TAIL = {"conditionalFormatting", "dataValidations", "hyperlinks", "drawing", "legacyDrawing", "tableParts", "extLst"}
-# extLst entries of a data sheet that are the team's: x14 conditional formats and validation, sparklines.
-DATA_SHEET_EXTENSIONS = (
-    b"{78C0D931-6437-407d-A8EE-F0AAD7539E65}",
-    b"{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}",
-    b"{05C60535-1F16-4fd2-B633-F4F36F0B64E0}",
-)
 # CT_Workbook's elements, in order (where the carried pivot caches and external references go).
 WORKBOOK_ORDER = (
     "fileVersion",
@@ -183,6 +135,14 @@ class TeamSheet:
 
 
 @dataclass(frozen=True)
+class Owned:
+    """The columns of a data sheet that are the tool's, from the header row (0-based) down: column → its header."""
+
+    header_row: int
+    columns: Mapping[int, str]
+
+
+@dataclass(frozen=True)
 class DataSheet:
     """A data sheet the tool rewrites, as the scan found it: what the team may have added around its cells."""
 
@@ -206,8 +166,6 @@ class Plan:
     team_codenames: frozenset[str] = frozenset()  # the code names the team's carried sheets keep (casefolded)
     custom_properties: tuple[tuple[str, Any], ...] = ()
     validated_columns: Mapping[str, frozenset[int]] = field(default_factory=dict)  # data sheet → columns with the team's own lists
-    # data sheet → the team's other tables there (not the data table): their part in the source and their cells
-    foreign_tables: Mapping[str, Mapping[str, tuple[int, int, int, int]]] = field(default_factory=dict)
 
     @property
     def macros(self) -> bool:
@@ -235,7 +193,6 @@ def plan(
         workbook, ns = package.workbook, package.ns
         rels = {rel_id: (kind, target) for rel_id, kind, target, _ in ooxml.relationships(archive, ooxml.WORKBOOK)}
         data = set(data_sheets)
-        foreign: dict[str, dict[str, tuple[int, int, int, int]]] = {}
         generated_names = {name.casefold() for name in generated}  # only our exact names: «Analisis» is the team's
         team: list[TeamSheet] = []
         data_members: dict[str, str] = {}
@@ -245,20 +202,9 @@ def plan(
         for sheet in workbook.iter(ns.tag("sheet")):
             name = sheet.get("name", "")
             kind, member = rels.get(sheet.get(ns.rid, ""), ("", ""))
-            if name in data:
+            if name in data:  # the team's, patched: only the tool's cells and ranges change
                 data_members[name] = member
-                owned.add(member)
-                for _, rel_type, target, mode in ooxml.relationships(archive, member):
-                    if mode:
-                        continue
-                    span = _table_span(archive, target) if ooxml.kind(rel_type) == "table" else None
-                    if span is not None and not _is_data_table(span, data_sheets[name].area):
-                        foreign.setdefault(name, {})[target] = span  # another table of the team's on the sheet: theirs
-                        carried.update(package.reachable(target))
-                    elif ooxml.kind(rel_type) in DATA_SHEET_OWNED:
-                        owned.add(target)
-                    elif ooxml.kind(rel_type) in DATA_SHEET_CARRIED:
-                        carried.update(package.reachable(target))
+                carried.update(package.reachable(member))
             elif ours and name.casefold() in generated_names:
                 owned.update(package.reachable(member))  # ours: regenerated
             else:
@@ -302,7 +248,6 @@ def plan(
             else frozenset(),
             custom_properties=_custom_properties(archive),
             validated_columns={name: _validated_columns(layout.tail) for name, layout in data_sheets.items()},
-            foreign_tables=foreign,
         )
 
 
@@ -339,11 +284,10 @@ def _sheet_codename(archive: zipfile.ZipFile, member: str) -> str | None:
     return None
 
 
-def _table_span(archive: zipfile.ZipFile, part: str) -> tuple[int, int, int, int] | None:
-    if part not in archive.NameToInfo:
-        return None
-    match = re.search(rb'<(?:\w+:)?table\b[^>]*? ref="([^"]+)"', archive.read(part)[:4096])
-    return ooxml.cell_range(match.group(1).decode()) if match else None
+def _table_span_of(data: bytes) -> tuple[int, int, int, int] | None:
+    """The cells a table part spans (its ``ref``)."""
+    root = ooxml.parse(data)
+    return ooxml.cell_range(root.get("ref", "")) if root.get("ref") else None
 
 
 def _is_data_table(span: tuple[int, int, int, int], area: tuple[int, int, int, int]) -> bool:
@@ -462,6 +406,7 @@ class CarryingWorkbook(Workbook):  # type: ignore[misc]  # XlsxWriter ships no t
     def __init__(self, filename: str, options: dict[str, Any], carrier: Carrier | None) -> None:
         super().__init__(filename, options)
         self.carrier = carrier
+        self.owned: dict[str, Owned] = {}  # data sheet → its columns that are the tool's (the writer says which)
 
     def _get_packager(self) -> Packager:
         packager = _CarryingPackager(self.carrier, self)
@@ -550,15 +495,18 @@ class _Merge:
         self.dxf_map: list[int] = []
         self.retyped_sheets: dict[str, tuple[str, str]] = {}  # workbook rel id → (kind URI, part) of a sheet that is not a worksheet
         self._strings: list[bytes] | None = None
+        self._strings_based = False  # the team's shared strings are the package's: their cells keep their indices
 
     # --- the whole merge ---------------------------------------------------------------------
     def run(self) -> None:
+        self._on_the_team_styles()
+        self._on_the_team_strings()
         sheet_parts = self._sheet_parts()
         for team in self.plan.team_sheets:
             self._carry_sheet(team, sheet_parts[team.name])
         for name, member in self.plan.data_sheets.items():
             if name in sheet_parts:
-                self._carry_onto_data_sheet(name, member, sheet_parts[name][0])
+                self._patch_data_sheet(name, member, sheet_parts[name][0])
         self._carry_workbook_parts()
         if "xl/theme/theme1.xml" in self.source.names and "xl/theme/theme1.xml" in self.parts:
             self._write("xl/theme/theme1.xml", transitional(self.source.archive.read("xl/theme/theme1.xml")))
@@ -632,13 +580,20 @@ class _Merge:
         self._write_rels(part, team.member, None)
 
     def _sheet_xml(self, data: bytes) -> bytes:
-        """A sheet's XML as the new package needs it: styles and strings remapped, not selected, Transitional."""
+        """A sheet's XML as the new package needs it: not selected, Transitional; styles and strings remapped only if need be.
+
+        The team's styles and shared strings are normally the package's own (ours appended), so their cells
+        keep every index; a package whose parts could not be used as the base has them remapped here.
+        """
         data = transitional(data)
-        data = re.sub(rb' tabSelected="(?:1|true)"', b"", data)
-        data = renumber(data, rb'(<(?:c|row)\b[^>]*? s=")(\d+)(")', self._style)
-        data = renumber(data, rb'(<col\b[^>]*? style=")(\d+)(")', self._style)
-        data = self._dxf(data, rb'(<cfRule\b[^>]*? dxfId=")(\d+)(")')
-        if b't="s"' in data:
+        head_end = data.find(b"<sheetData")
+        head = re.sub(rb' tabSelected="(?:1|true)"', b"", data[:head_end])
+        data = head + data[head_end:]
+        if not self._styles_merged:
+            data = renumber(data, rb'(<(?:c|row)\b[^>]*? s=")(\d+)(")', self._style)
+            data = renumber(data, rb'(<col\b[^>]*? style=")(\d+)(")', self._style)
+            data = self._dxf(data, rb'(<cfRule\b[^>]*? dxfId=")(\d+)(")')
+        if not self._strings_based and b't="s"' in data:
             strings = self._shared_strings()
             data = re.sub(
                 rb'<c((?: [^>]*?)?) t="s"((?: [^>]*?)?)><v>(\d+)</v></c>',
@@ -726,33 +681,33 @@ class _Merge:
                 largest = max(largest, int(match.group(1)) if match else 0)
         return largest
 
-    # --- what the team put on a data sheet ---------------------------------------------------
-    def _carry_onto_data_sheet(self, sheet: str, source_member: str, part: str) -> None:
-        """Comments, links, drawings, pivot tables, the team's other tables, validation and colours, onto the regenerated sheet."""
+    # --- the data sheets: the team's, patched ------------------------------------------------
+    def _patch_data_sheet(self, sheet: str, source_member: str, part: str) -> None:
+        """The team's data sheet with everything it points to, the tool's cells, dropdowns and colours put in."""
+        owned = self.book.owned.get(sheet, Owned(0, {}))
+        team = self._sheet_xml(self.source.archive.read(source_member))
+        patched = patch_sheet(team, self._read(part), owned.header_row, sorted(owned.columns), _is_follow_up_rule, _is_our_list)
+        self._write(part, patched)
+        if ooxml.rels_name(part) in self.parts:  # XlsxWriter's own for the sheet: the team's replace them
+            self._remove(ooxml.rels_name(part))
+        self._write_rels(part, source_member, None)
         layout = self.plan.layouts.get(sheet)
-        if layout is None:
+        for _, rel_type, target, mode in ooxml.relationships(self.source.archive, source_member):
+            if not mode and ooxml.kind(rel_type) == "table" and layout is not None and target in self.carried:
+                self._extend_table(self.carried[target], layout.area, owned)
+
+    def _extend_table(self, part: str, area: tuple[int, int, int, int], owned: Owned) -> None:
+        """The team's data table grown over the tool's columns that follow it (a first refresh adds them there)."""
+        data = self._read(part)
+        span = _table_span_of(data)
+        if span is None or not _is_data_table(span, area):
             return
-        found = [(name, text) for name, text in elements(transitional(layout.tail)) if name in DATA_SHEET_TAIL]
-        rels = ooxml.relationships(self.source.archive, source_member)
-        if not found and not any(ooxml.kind(rel_type) in DATA_SHEET_CARRIED for _, rel_type, _, _ in rels):
+        added: list[str] = []
+        while span[3] + 1 + len(added) in owned.columns:
+            added.append(owned.columns[span[3] + 1 + len(added)])
+        if not added:
             return
-        rel_ids = {rel_id: f"rIdEquipo{number}" for number, (rel_id, _, _, _) in enumerate(rels, start=1)}
-        their_tables = self.plan.foreign_tables.get(sheet, {})
-        kept: list[tuple[str, bytes]] = []
-        for name, text in found:
-            if name == "dataValidations":  # the tool's own lists are written again from its Listas sheet
-                text = without_children(text, _VALIDATION, _is_our_list)
-            elif name == "conditionalFormatting":  # the live colours of the follow-up are ours, written again; the rest theirs
-                text = without_children(text, rb"<cfRule\b[^>]*?/>|<cfRule\b.*?</cfRule>", _is_follow_up_rule)
-            elif name == "tableParts":  # only the team's other tables; the data table is written again
-                text = without_children(text, rb"<tablePart\b[^>]*/>", lambda element: _table_target(element, rels) not in their_tables)
-            elif name == "extLst":
-                text = only_extensions(text, DATA_SHEET_EXTENSIONS)
-            if text:
-                kept.append((name, self._dxf(renamed_ids(text, rel_ids))))
-        merged = merge_tail(self._read(part), kept, SHEET_TAIL_ORDER, ("dataValidations", "hyperlinks", "extLst", "tableParts"))
-        self._write(part, declare_namespaces(merged, transitional(layout.head)))
-        self._write_rels(part, source_member, DATA_SHEET_CARRIED, rel_ids, set(their_tables))
+        self._write(part, extended_table(data, span, added))
 
     # --- workbook-level parts ------------------------------------------------------------------
     def _carry_workbook_parts(self) -> None:
@@ -874,7 +829,7 @@ class _Merge:
                 target = out_name.get(source_sheets[index], "") if index < len(source_sheets) else ""
                 if target not in out_index:
                     continue  # scoped to a sheet the tool regenerates
-                theirs = target in carried_sheets or (name == PRINT_AREA and target in self.plan.data_sheets)  # it sets none
+                theirs = target in carried_sheets or target in self.plan.data_sheets  # patched: the team's print settings
                 if name in BUILTIN_NAMES_OF_THE_TOOL and not theirs:
                     continue  # the tool's own print titles and filters on the sheets it writes
                 attributes["localSheetId"] = str(out_index[target])
@@ -903,9 +858,98 @@ class _Merge:
                 added.append(f'<Override PartName="/{name}" ContentType="{content_type}"/>'.encode())
         self._write("[Content_Types].xml", data.replace(b"</Types>", b"".join(added) + b"</Types>"))
 
-    # --- styles --------------------------------------------------------------------------------
+    # --- styles and shared strings: the team's, ours appended ------------------------------------
+    def _written_by_xlsxwriter(self, folder: str) -> list[str]:
+        return [name for name in self.order if name.startswith(folder) and name.endswith(".xml")]
+
+    def _on_the_team_styles(self) -> None:
+        """The team's ``styles.xml`` as the package's, XlsxWriter's formats appended and its parts renumbered to them.
+
+        Every cell, row and column of the team's keeps its style index: their sheets need no rewriting.
+        """
+        if "xl/styles.xml" not in self.source.names or "xl/styles.xml" not in self.parts:
+            return
+        theirs = transitional(self.source.archive.read("xl/styles.xml"))
+        if re.search(rb"<styleSheet\b", theirs) is None:  # a prefixed part (<x:styleSheet>): ours stays the base
+            return
+        theirs = fonts_in_order(theirs)  # a script's fonts (openpyxl's name, family, color, sz…) in the order Excel requires
+        merged, xf_map, dxf_map = merge_styles(theirs, self._read("xl/styles.xml"))
+        self._write("xl/styles.xml", merged)
+        self._styles_merged = True  # the team's indices are the package's: nothing of theirs to remap
+
+        def xf(value: bytes) -> bytes:
+            return mapped(xf_map, value)
+
+        def dxf(value: bytes) -> bytes:
+            return mapped(dxf_map, value)
+
+        for name in self._written_by_xlsxwriter("xl/worksheets/"):
+            data = renumber(self._read(name), rb'(<(?:c|row)\b[^>]*? s=")(\d+)(")', xf)
+            data = renumber(data, rb'(<col\b[^>]*? style=")(\d+)(")', xf)
+            self._write(name, renumber(data, rb'( dxfId=")(\d+)(")', dxf))
+        for name in self._written_by_xlsxwriter("xl/tables/"):
+            self._write(name, renumber(self._read(name), rb'(DxfId=")(\d+)(")', dxf))
+
+    def _on_the_team_strings(self) -> None:
+        """The team's shared strings as the package's, XlsxWriter's put in and its cells pointed at them.
+
+        The team's cells keep every index. A string of theirs no carried sheet uses any more (last
+        refresh's Resumen…) gives its place to one of ours, so refreshing again and again does not grow
+        the part; one of ours they already have is not repeated.
+        """
+        name = next((n for n in ("xl/sharedStrings.xml", "xl/SharedStrings.xml") if n in self.source.names), None)
+        if name is None or "xl/sharedStrings.xml" not in self.parts:
+            return
+        theirs = transitional(self.source.archive.read(name))
+        root = re.search(rb"<sst\b[^>]*?(/?)>", theirs)
+        ours = self._read("xl/sharedStrings.xml")
+        our_root = re.search(rb"<sst\b[^>]*>", ours)
+        if root is None or our_root is None:  # a prefixed part (<x:sst>): their strings are inlined instead
+            return
+        items = [] if root.group(1) else [text for tag, text in elements(theirs[root.end() : theirs.rfind(b"</")]) if tag == "si"]
+        our_items = [text for tag, text in elements(ours[our_root.end() : ours.rfind(b"</sst>")]) if tag == "si"]
+        used = self._strings_in_use()
+        free = [index for index in range(len(items)) if used is not None and index not in used]
+        for index in free:
+            items[index] = _EMPTY_STRING
+        at = {item: index for index, item in reversed(list(enumerate(items))) if used is None or index in used}
+        placed: list[int] = []
+        free.reverse()  # the lowest free place first
+        for item in our_items:
+            if item not in at:
+                if free:
+                    at[item] = free.pop()
+                    items[at[item]] = item
+                else:
+                    at[item] = len(items)
+                    items.append(item)
+            placed.append(at[item])
+        total = str(len(items)).encode()
+        opening = re.sub(rb'\s(?:count|uniqueCount)="\d*"', b"", root.group(0).rstrip(b"/>").rstrip(b">"))
+        opening += b' count="' + total + b'" uniqueCount="' + total + b'">'
+        declaration = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        self._write("xl/sharedStrings.xml", declaration + opening + b"".join(items) + b"</sst>")
+        self._strings_based = True
+        if placed != list(range(len(placed))):
+            for part in self._written_by_xlsxwriter("xl/worksheets/"):
+                self._write(part, renumber(self._read(part), rb'(<c\b[^>]*? t="s"[^>]*><v>)(\d+)(</v>)', lambda v: mapped(placed, v)))
+
+    def _strings_in_use(self) -> set[int] | None:
+        """The shared strings the sheets the package carries use; ``None`` when a sheet's cells cannot be read for sure."""
+        used: set[int] = set()
+        members = [team.member for team in self.plan.team_sheets if team.kind == "worksheet"] + list(self.plan.data_sheets.values())
+        for member in members:
+            if member not in self.source.names:
+                continue
+            data = self.source.archive.read(member)
+            found = _SHARED_CELL.findall(data)
+            if len(found) != data.count(b't="s"'):  # a cell written some other way (a prefix, a formula…): keep every string
+                return None
+            used.update(map(int, found))
+        return used
+
     def _merge_styles(self) -> None:
-        """The team's cell styles and differential formats merged into ours (once, and only when something carried uses them)."""
+        """The team's cell styles and differential formats merged into ours, when theirs could not be the base."""
         if self._styles_merged or "xl/styles.xml" not in self.source.names or "xl/styles.xml" not in self.parts:
             return
         self._styles_merged = True
@@ -914,6 +958,9 @@ class _Merge:
         merged = declare_namespaces(merged, theirs)
         self._write("xl/styles.xml", merged)
 
+
+_SHARED_CELL = re.compile(rb'<c\b[^>]*?\st="s"[^>]*>\s*<v>(\d+)</v>')
+_EMPTY_STRING = b"<si><t></t></si>"  # the place of a string no sheet uses any more
 
 # A validation, as Excel writes one with a rule (<dataValidation …>…</dataValidation>) or only an input message (<dataValidation …/>).
 _VALIDATION = rb"<dataValidation\b[^>]*?/>|<dataValidation\b.*?</dataValidation>"

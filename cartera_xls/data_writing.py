@@ -60,6 +60,7 @@ class Written:
     columns: tuple[OutputColumn, ...]
     first_row: int  # first data row (0-based)
     last_row: int  # last data row (0-based)
+    owned: tuple[OutputColumn, ...] = ()  # the columns whose every cell from the header down is the tool's
 
     def col(self, key: str) -> int | None:
         return next((c.col for c in self.columns if c.slot == key), None)
@@ -118,12 +119,12 @@ def write_data_sheet(
     table_name: str,
     computed: pd.DataFrame | None = None,
     appended: Sequence[Mapping[str, Any]] = (),
-    others: Sequence[tuple[int, int, int, int]] = (),
+    patched: bool = False,
 ) -> Written:
     """Write one data sheet; ``computed`` are Clientes' computed columns, ``appended`` rows the tool adds below the team's.
 
-    ``others`` are the cells of the team's own other tables on the sheet: where one overlaps the
-    data, the tool writes neither its table nor filters (two tables, or a table and filters, cannot overlap).
+    ``patched``: the sheet is the team's, patched when the package is zipped (see :mod:`cartera_xls.patching`):
+    only the cells the tool owns are written.
     """
     formats = writer.formats
     cells, details, top = table.cells, table.cells.details, table.header_row
@@ -131,13 +132,14 @@ def write_data_sheet(
     frame_rows = table.frame.index.to_numpy(dtype="int64") - 1  # 0-based sheet rows of the data rows
     height = max(cells.height, int(frame_rows.max()) - top if len(frame_rows) else 0) + len(appended)
     last_row = top + max(height, 1)
+    if patched:
+        return _write_owned(sheet, writer, table, columns, computed, appended, frame_rows, last_row)
     formats_by_col, formulas_by_col, flags_by_col = details.formats, by_column(details.formulas), by_column(cells.flagged)
 
     _write_top(sheet, writer, table)
     in_table = _table_columns(table, columns)
     left, right = in_table[0].col, in_table[-1].col
-    overlapped = any(r0 <= last_row and r1 >= top and c0 <= right and c1 >= left for r0, c0, r1, c1 in others)
-    if table_possible(in_table) and not overlapped:
+    if table_possible(in_table):
         header_formats = [formats.computed_header if c.computed else formats.header for c in in_table]
         columns_options = [{"header": c.label, "header_format": f} for c, f in zip(in_table, header_formats, strict=True)]
         add_table(sheet, top, left, last_row, right, {"name": table_name, "style": TABLE_STYLE, "columns": columns_options})
@@ -145,8 +147,7 @@ def write_data_sheet(
         for c in columns:
             if c.label:
                 sheet.write_string(top, c.col, c.label, formats.computed_header if c.computed else formats.header)
-        if not overlapped:
-            sheet.autofilter(top, left, last_row, right)
+        sheet.autofilter(top, left, last_row, right)
 
     invalid_by_slot: dict[str, dict[int, Any]] = {}
     for (row, slot), value in table.invalid.items():
@@ -203,6 +204,66 @@ def write_data_sheet(
     sheet.freeze_panes(top + 1, left + frozen)
     sheet.repeat_rows(top)  # printed one page wide: the header on every page, no columns to repeat
     return Written(columns, top + 1, last_row)
+
+
+def owned_columns(table: SheetTable, columns: Sequence[OutputColumn]) -> tuple[OutputColumn, ...]:
+    """The columns that are the tool's from the header down: the computed ones, and those it adds (no header in the sheet).
+
+    An ID column for a sheet that had none, an Importe made of quantity and price, the description of the parameters.
+    """
+    header = table.cells.top[table.header_row] if len(table.cells.top) > table.header_row else ()
+    titled = {col for col, value in enumerate(header) if not is_blank(value)}
+    return tuple(c for c in columns if c.computed or c.col not in titled)
+
+
+def _write_owned(
+    sheet: Worksheet,
+    writer: CellWriter,
+    table: SheetTable,
+    columns: Sequence[OutputColumn],
+    computed: pd.DataFrame | None,
+    appended: Sequence[Mapping[str, Any]],
+    frame_rows: np.ndarray,
+    last_row: int,
+) -> Written:
+    """Only what the tool owns on a sheet of the team's: its columns (header and cells), the IDs it assigned, the rows it adds.
+
+    Everything else (the team's cells, widths, filters, tables, panes, print settings) stays as the team left it.
+    """
+    formats, top = writer.formats, table.header_row
+    owned = owned_columns(table, columns)
+    formulas_by_col = by_column(table.cells.details.formulas)
+    for c in owned:
+        sheet.write_string(top, c.col, c.label, formats.computed_header if c.computed else formats.header)
+        if c.computed:
+            assert computed is not None
+            width = write_typed(sheet, writer, frame_rows, c.col, c.column, computed[c.slot])
+        else:
+            rows, values = _team_values(table, c, frame_rows, {})
+            width = writer.column(sheet, c.col, rows, values, None, formats_default(c.column), formulas_by_col.get(c.col))
+        fixed = c.column.width if c.column is not None else None
+        sheet.set_column(c.col, c.col, fixed or fit(max(width, header_width(c.label))))
+    if "id" in table.slots and table.assigned and all(c.slot != "id" for c in owned):
+        ids = dict(zip(table.frame.index.tolist(), table.frame["id"].tolist(), strict=True))
+        numeric = any(type(value) in (int, float) for value in table.cells.column(table.position("id")))
+        for row in sorted(table.assigned):  # a number among numbers, as the team types its IDs
+            value = int(ids[row]) if numeric and str(ids[row]).isdigit() else ids[row]
+            writer.write(sheet, row - 1, table.position("id"), value)
+    appended_from = top + 1 + table.cells.height
+    for offset, extra in enumerate(appended):  # the rows the tool adds are its own, heights included
+        lines = 1
+        for c in columns:
+            if c.slot not in extra:
+                continue
+            fixed = c.column.width if c.column is not None else None
+            wrapped = fixed is not None and fixed >= WRAPPED_WIDTH and isinstance(extra[c.slot], str)
+            writer.write(sheet, appended_from + offset, c.col, extra[c.slot], None, None, None, formats.wrap if wrapped else None)
+            if wrapped and fixed is not None:  # as wide as the team made the column
+                stored = table.cells.details.widths.get(c.col)
+                lines = max(lines, text_lines(extra[c.slot], (characters(stored) if stored else None) or fixed))
+        if lines > 1:
+            sheet.set_row(appended_from + offset, LINE_HEIGHT * lines, formats.wrap)
+    return Written(tuple(columns), top + 1, last_row, owned)
 
 
 def tall_height(tall: Mapping[int, int], row: int) -> float | None:

@@ -293,7 +293,10 @@ def _followups(
 
 
 def write_input(sheets: dict[Sheet, list[list[Any]]], path: Path, title: str | None = DEMO_TITLE) -> None:
-    """Write the rows as a team would keep them: plain sheets, a title above Clientes."""
+    """Write the rows as a team would keep them: a title above Clientes, each sheet an Excel table set up to print.
+
+    The data sheets are the team's: a refresh adds the tool's columns and colours and keeps the rest as made here.
+    """
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"created": dt.datetime(2000, 1, 1)})
     date_format = book.add_format({"num_format": "dd/mm/yyyy"})
@@ -314,13 +317,46 @@ def write_input(sheets: dict[Sheet, list[list[Any]]], path: Path, title: str | N
                     sheet.write_string(r + offset, c, value, bold if r == 0 else None)
                 elif value is not None:
                     sheet.write_number(r + offset, c, value)
+        if rows:
+            _as_a_team_table(sheet, spec, rows, offset, book.add_format({"bold": True, "text_wrap": True, "valign": "top"}))
     parameters = book.add_worksheet(REGLAS.label)
     for c, column in enumerate(REGLAS.columns):
         parameters.write_string(0, c, column.label, bold)
     parameters.write_row(1, 0, ["moneda", "S/", "Soles peruanos"])
+    parameters.set_column(0, 0, 22)
+    parameters.set_column(1, 1, 12)
+    parameters.set_column(2, 2, 90)
+    _printed_by_the_team(parameters, 0)
     if title:
         _team_goals(book)
     book.close()
+
+
+TEAM_FOOTER = "&L&A&CPágina &P de &N"  # the team's own footer: the sheet, the page
+
+
+def _as_a_team_table(sheet: Any, spec: Sheet, rows: list[list[Any]], top: int, header_format: Any) -> None:
+    """A data sheet formatted as a team does in Excel: «Dar formato como tabla», widths, the header wrapped and frozen, one page wide."""
+    header = [str(label) for label in rows[0]]
+    last = top + max(len(rows) - 1, 1)
+    name = f"Tabla{spec.key.capitalize()}"
+    columns = [{"header": h, "header_format": header_format} for h in header]
+    sheet.add_table(top, 0, last, len(header) - 1, {"name": name, "style": "Table Style Medium 2", "columns": columns})
+    for c, label in enumerate(header):
+        longest = max((len(str(row[c])) for row in rows[1:] if c < len(row) and row[c] is not None), default=0)
+        sheet.set_column(c, c, min(max(longest, *(len(word) for word in label.split()), 6) + 2, 18))
+    sheet.set_row(top, 45)
+    sheet.freeze_panes(top + 1, 0)
+    _printed_by_the_team(sheet, top)
+
+
+def _printed_by_the_team(sheet: Any, header_row: int) -> None:
+    """The team's print set-up: A4 landscape, one page wide, the header on every page, their footer."""
+    sheet.set_paper(9)  # A4
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header_row)
+    sheet.set_footer(TEAM_FOOTER)
 
 
 GOALS = (("Carla Núñez", 6000, 5400), ("Óscar Lima", 5000, 5600), ("Fiorella Soto", 4500, 3100))

@@ -609,6 +609,9 @@ def _parse_column(
                 problems.append(Problem.of(bad.template, raw.name, index + 1, label, value, **bad.fields))
                 invalid[(index + 1, column.key)] = value
                 parsed[offset] = None
+        if column.kind is Kind.DATE and type(value) is str and parsed[offset] is not None:  # kept as typed: worth converting
+            shown = parsed[offset].strftime("%d/%m/%Y")
+            problems.append(Problem.of(messages.TEXT_DATE, raw.name, index + 1, label, value, messages.SEVERITY_INFO, date=shown))
     if uncalculated:
         rows = row_ranges(uncalculated)
         problems.append(Problem.of(messages.FORMULA_WITHOUT_VALUE, raw.name, uncalculated[0], label, count=len(uncalculated), rows=rows))

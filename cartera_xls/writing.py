@@ -134,7 +134,7 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, p
         elif place == TEAM_PLACE:
             _write_team_places(book, writer, portfolio, plan)
         elif place == REGLAS_PLACE:
-            write_parameters(book, writer, portfolio, refreshed.hoy)
+            write_parameters(book, writer, portfolio, refreshed.hoy, plan)
     if macros and plan is not None:
         _free_codenames(book, plan)
     progress(messages.PROGRESS_SAVING, AT_SAVING)
@@ -159,10 +159,9 @@ def _write_data_sheets(
     sizes = [len(table.frame) * (len(table.slots) + (len(refreshed.clients.columns) if table.spec is CLIENTES else 0)) for table in tables]
     done, total = 0, max(sum(sizes), 1)
     validated = plan.validated_columns if plan is not None else {}
-    foreign = plan.foreign_tables if plan is not None else {}
     for table, size in zip(tables, sizes, strict=True):
-        others = tuple(foreign.get(table.name, {}).values())
-        sheet = write_table(book, writer, table, list_ranges, refreshed, validated.get(table.name, frozenset()), others)
+        patched = plan is not None and table.name in plan.data_sheets
+        sheet = write_table(book, writer, table, list_ranges, refreshed, validated.get(table.name, frozenset()), patched)
         if macros and plan is not None and table.name in plan.codenames:
             sheet.set_vba_name(plan.codenames[table.name])
         done += size
@@ -190,20 +189,23 @@ def write_table(
     list_ranges: dict[str, str],
     refreshed: Refreshed,
     validated: frozenset[int] = frozenset(),
-    others: tuple[tuple[int, int, int, int], ...] = (),
+    patched: bool = False,
 ) -> Worksheet:
     """One data sheet as the team keeps it, with its dropdowns and, on Clientes, the computed columns and their colours.
 
     A column the team validates with its own list keeps theirs: the tool's dropdown is not added there.
+    ``patched``: only what the tool owns is written; the rest of the sheet is the team's, as it was (see ``carry``).
     """
     sheet = book.add_worksheet(table.name)
     if table.state == "hidden":  # the team hid it: it stays hidden
         sheet.hide()
     elif table.state == "veryHidden":
         sheet.very_hidden()
-    print_setup(sheet, refreshed.hoy)
+    if not patched:
+        print_setup(sheet, refreshed.hoy)
     computed = refreshed.clients if table.spec is CLIENTES else None
-    written = write_data_sheet(sheet, writer, table, table_name(table), computed, others=others)
+    written = write_data_sheet(sheet, writer, table, table_name(table), computed, patched=patched)
+    _declare_owned(book, table, written, patched)
     for column in written.columns:
         if column.col in validated:
             continue
@@ -222,6 +224,12 @@ def write_table(
         rows, cols = (written.first_row, written.last_row), (written.columns[0].col, written.columns[-1].col)
         colour_follow_up(sheet, writer.formats, rows, cols, semaforo_col, due_col, warn_days(refreshed))
     return sheet
+
+
+def _declare_owned(book: xlsxwriter.Workbook, table: SheetTable, written: Written, patched: bool) -> None:
+    """Tell the carrier which columns of a patched sheet are the tool's (their header and every cell below it)."""
+    if patched and isinstance(book, carry.CarryingWorkbook):
+        book.owned[table.name] = carry.Owned(table.header_row, {c.col: c.label for c in written.owned})
 
 
 def mark_computed_columns(book: xlsxwriter.Workbook, sheet_name: str, written: Written) -> None:
@@ -339,7 +347,9 @@ def write_problems(book: xlsxwriter.Workbook, writer: CellWriter, problems: Sequ
     _plain_table(sheet, writer, "TablaRevisar", REVISAR_SHEET, rows)
 
 
-def write_parameters(book: xlsxwriter.Workbook, writer: CellWriter, portfolio: Portfolio, hoy: dt.date) -> None:
+def write_parameters(
+    book: xlsxwriter.Workbook, writer: CellWriter, portfolio: Portfolio, hoy: dt.date, plan: carry.Plan | None = None
+) -> None:
     """The Reglas sheet: the team's as it was, with the parameters it lacks added below; every parameter when it had none."""
     table = portfolio.tables.get(REGLAS.key) or _reglas_table()
     if "description" not in table.slots:  # every parameter says what it does, in a column after the team's
@@ -352,8 +362,11 @@ def write_parameters(book: xlsxwriter.Workbook, writer: CellWriter, portfolio: P
     missing = [p for p in PARAMETERS if fold(p.key) not in listed]
     appended = [{"parameter": p.key, "value": p.default, "description": p.description} for p in missing]
     sheet = book.add_worksheet(table.name)
-    print_setup(sheet, hoy)
-    write_data_sheet(sheet, writer, table, table_name(table), appended=appended)
+    patched = plan is not None and table.name in plan.data_sheets
+    if not patched:
+        print_setup(sheet, hoy)
+    written = write_data_sheet(sheet, writer, table, table_name(table), appended=appended, patched=patched)
+    _declare_owned(book, table, written, patched)
     rows = [row - 1 for row, name in zip(table.frame.index, table.frame["parameter"], strict=True) if isinstance(name, str)]
     names = [fold(name) for name in table.frame["parameter"] if isinstance(name, str)]
     names += [fold(extra["parameter"]) for extra in appended]

@@ -87,7 +87,7 @@ def merge_styles(ours: bytes, theirs: bytes) -> tuple[bytes, list[int], list[int
     def formats(child: bytes) -> bytes:
         return renumber(child, rb'(numFmtId=")(\d+)(")', lambda value: number_ids.get(value, value))
 
-    fonts = [place("fonts", child) for child in collections["fonts"]]
+    fonts = [place("fonts", font_in_order(child)) for child in collections["fonts"]]
     fills = [place("fills", child) for child in collections["fills"]]
     borders = [place("borders", child) for child in collections["borders"]]
 
@@ -101,7 +101,7 @@ def merge_styles(ours: bytes, theirs: bytes) -> tuple[bytes, list[int], list[int
         place("cellXfs", renumber(indices(child), rb'(xfId=")(\d+)(")', lambda value: mapped(style_xfs, value)))
         for child in collections["cellXfs"]
     ]
-    dxf_map = [place("dxfs", formats(child)) for child in collections["dxfs"]]
+    dxf_map = [place("dxfs", fonts_in_order(formats(child))) for child in collections["dxfs"]]
     names = {_style_name(child) for child in present["cellStyles"]}
     for child in collections["cellStyles"]:
         if _style_name(child) not in names:
@@ -116,6 +116,29 @@ def merge_styles(ours: bytes, theirs: bytes) -> tuple[bytes, list[int], list[int
     for name in STYLE_COLLECTIONS:
         merged = _append_children(merged, name, appended[name])
     return merged, xf_map, dxf_map
+
+
+# CT_Font's children in the order the schema requires (openpyxl writes name, family, color, sz…: Excel minds).
+FONT_ORDER = (
+    *("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign"),
+    *("sz", "color", "name", "family", "charset", "scheme"),
+)
+_FONT = re.compile(rb"<font\b[^>]*?(?:/>|>.*?</font>)", re.S)
+
+
+def fonts_in_order(styles: bytes) -> bytes:
+    """Every ``<font>`` of a styles part (cell fonts and differential formats' fonts) with its children in schema order."""
+    return _FONT.sub(lambda match: font_in_order(match.group(0)), styles)
+
+
+def font_in_order(font: bytes) -> bytes:
+    """A ``<font>`` with its children in schema order (a font already in order comes back as it was)."""
+    children = elements(inner(font)) if not font.endswith(b"/>") else []
+    rank = {name: index for index, name in enumerate(FONT_ORDER)}
+    ordered = sorted(children, key=lambda child: rank.get(child[0], len(rank)))
+    if ordered == children:
+        return font
+    return font[: font.find(b">") + 1] + b"".join(text for _, text in ordered) + font[font.rfind(b"</") :]
 
 
 def _number_format(child: bytes) -> tuple[bytes, bytes]:

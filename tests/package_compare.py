@@ -104,6 +104,8 @@ def canonical(element: Any, package: Package | None = None, drop: tuple[str, ...
             attributes.pop("tabSelected", None)
     if tag == MAIN + "si":
         tag = MAIN + "is"
+    if tag == MAIN + "font":  # the order of a font's children means nothing (the tool puts a script's in schema order)
+        children.sort(key=lambda child: child.tag)
     return (
         tag,
         tuple(sorted((key, value if isinstance(value, tuple) else str(value)) for key, value in attributes.items())),

@@ -67,6 +67,8 @@ def test_messy_workbook_read_and_reported(messy: Path, tmp_path: Path) -> None:
     found = {(p.sheet, p.row, p.column, p.message) for p in cartera.problems}
     assert ("  CLIENTES ", 5, "FECHA DE ALTA", messages.EXCEL_ERROR[0].format(value="#N/A")) in found
     assert ("  CLIENTES ", 9, "FECHA DE ALTA", messages.BAD_DATE[0].format(value="31/02/2024")) in found
+    text_date = messages.TEXT_DATE[0].format(value="05/03/2024", date="05/03/2024")
+    assert ("  CLIENTES ", 4, "FECHA DE ALTA", text_date) in found  # read, kept as typed, and worth converting
     assert ("ventas", 4, "CLIENTE", messages.UNKNOWN_CLIENT[0].format(value="Cliente Fantasma")) in found
     duplicate = messages.SUSPECTED_DUPLICATE[0].format(other=4, other_client="C0001 · Ana Quispe", reason=messages.DUPLICATE_REASON_EMAIL)
     assert ("  CLIENTES ", 9, "E-MAIL", duplicate) in found
@@ -90,11 +92,11 @@ def test_messy_workbook_read_and_reported(messy: Path, tmp_path: Path) -> None:
     assert clientes.row_dimensions[8].hidden  # the hidden row stays hidden
     assert "A1:D1" in {str(merged) for merged in clientes.merged_cells.ranges}  # and the title stays merged
     assert column_values(out, "  CLIENTES ", "FECHA DE ALTA", header_row=3) == [
-        dt.datetime(2024, 3, 5),
-        "=#N/A",  # the same error the user had (an error constant), listed in Revisar
+        "05/03/2024",  # a date typed as text stays as typed (read as 5 March 2024; Revisar suggests converting it)
+        "#N/A",  # the error cell the user had, as it was; listed in Revisar
         None,
         dt.datetime(2025, 1, 10),
-        dt.datetime(2025, 2, 1),
+        "2025-02-01",  # text too, as typed
         "31/02/2024",
     ]
     assert column_values(out, "  CLIENTES ", "Cumpleaños", header_row=3) == ["12 de mayo", None, None, "3 de junio"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -20,23 +21,53 @@ TABLE_SHEETS = {"Agenda", "Clientes", "Ventas", "Seguimiento", "Oportunidades", 
 
 
 def _one_client(tmp_path: Path) -> Path:
-    source = make_workbook(tmp_path / "uno.xlsx", {"Clientes": [["Nombre"], ["Ana"]]})
-    return cartera_xls.refresh(source, tmp_path / "uno_out.xlsx", hoy=FIXED_HOY).written
+    return make_workbook(tmp_path / "uno.xlsx", {"Clientes": [["Nombre"], ["Ana"]]})
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """What the team had before the refresh (the empty template has nothing before it)."""
+    folder = tmp_path_factory.mktemp("antes")
+    demo = folder / "demo.xlsx"
+    write_input(generate(FIXED_HOY), demo)  # what build_plantillas refreshes
+    return {"demo": demo, "un cliente": _one_client(folder)}
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory, inputs: dict[str, Path]) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("print")
     template, demo = build_plantillas(folder)
-    return {"demo": demo, "vacía": template, "un cliente": _one_client(folder)}
+    one = cartera_xls.refresh(inputs["un cliente"], folder / "uno_out.xlsx", hoy=FIXED_HOY).written
+    return {"demo": demo, "vacía": template, "un cliente": one}
+
+
+def _print_settings(sheet: Any) -> tuple[Any, ...]:
+    setup, fit = sheet.page_setup, sheet.sheet_properties.pageSetUpPr
+    footer = f"&L{sheet.oddFooter.left.text}&C{sheet.oddFooter.center.text}&R{sheet.oddFooter.right.text}"
+    return (
+        fit.fitToPage if fit else None,
+        setup.fitToWidth,
+        setup.fitToHeight,
+        setup.paperSize,
+        setup.orientation,
+        footer,
+        sheet.print_title_rows,
+    )
 
 
 @pytest.mark.parametrize("which", ["demo", "vacía", "un cliente"])
-def test_every_sheet_prints_one_page_wide_with_its_header_and_a_footer(printed: dict[str, Path], which: str) -> None:
+def test_every_sheet_prints_one_page_wide_with_its_header_and_a_footer(
+    printed: dict[str, Path], inputs: dict[str, Path], which: str
+) -> None:
+    """The tool's sheets print like a report; the team's data sheets print as the team set them up (the tool owns cells)."""
     book = openpyxl.load_workbook(printed[which])
+    before = openpyxl.load_workbook(inputs[which]) if which in inputs else None
     footer = messages.PRINT_FOOTER.format(hoy=FIXED_HOY.strftime("%d/%m/%Y"))
     for sheet in book.worksheets:
         if sheet.title in (LISTAS, TEAM_SHEET):
+            continue
+        if before is not None and sheet.title in before.sheetnames:
+            assert _print_settings(sheet) == _print_settings(before[sheet.title]), sheet.title
             continue
         setup = sheet.page_setup
         assert sheet.sheet_properties.pageSetUpPr is not None and sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title

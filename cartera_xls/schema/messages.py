@@ -12,6 +12,10 @@ MISSING_REQUIRED = (
     "Complete la celda; la fila se conserva pero no se usa en los cálculos.",
 )
 BAD_DATE = ("«{value}» no es una fecha reconocible.", "Escriba la fecha como dd/mm/aaaa, por ejemplo 05/03/2024.")
+TEXT_DATE = (
+    "«{value}» es texto, no una fecha: se lee como {date} y la celda se conserva tal cual.",
+    "Para que Excel la ordene y filtre como fecha, vuelva a escribirla en la celda (o use Datos › Texto en columnas).",
+)
 BAD_NUMBER = ("«{value}» no es un número reconocible.", "Escriba solo el número, por ejemplo 1.234,56.")
 BAD_INTEGER = ("«{value}» no es un número entero.", "Escriba un número entero, por ejemplo 4.")
 BAD_BOOL = ("«{value}» no es sí ni no.", "Escriba «sí» o «no».")

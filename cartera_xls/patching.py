@@ -1,0 +1,278 @@
+"""Patching one of the team's data sheets: their sheet as it was, with the cells and ranges the tool owns put in.
+
+The tool owns cells, not sheets. On Clientes, Ventas, Seguimiento… XlsxWriter
+writes only what is the tool's (its columns with their headers, the IDs it
+assigned, the rows it adds, its dropdowns and live colours); here that is laid
+over the team's own sheet part:
+
+- every row keeps its attributes and the team's cells; the tool's cells go in
+  at their places, and what the team's sheet had in the tool's columns (last
+  refresh's values) goes;
+- the team's column widths win; a column of the tool's the sheet has no width
+  for takes the tool's;
+- after the cells, everything is the team's (merges, protection, filters,
+  print settings, links, drawings, tables…) except the tool's own dropdowns
+  and live colours, which are replaced by this refresh's.
+
+The team's sheet arrives already remapped to the new package (styles, shared
+strings as inline strings, Transitional namespaces); XlsxWriter's part is
+regular, so its rows and cells are picked out by pattern.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_range
+
+from . import ooxml
+from .xml_parts import elements, merge_tail, without_children
+
+_ROW = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
+_CELL = re.compile(rb"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
+_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+_CELL_REF = re.compile(rb'\sr="([A-Za-z]+\d+)"')
+_SPANS = re.compile(rb'\sspans="[^"]*"')
+_COL = re.compile(rb"<col\b[^>]*/>")
+_COL_SPAN = re.compile(rb'\smin="(\d+)"[^>]*?\smax="(\d+)"|\smax="(\d+)"[^>]*?\smin="(\d+)"')
+_DIMENSION = re.compile(rb'<dimension\b[^>]*?\sref="([^"]*)"[^>]*/>')
+_RULE = rb"<cfRule\b[^>]*?/>|<cfRule\b.*?</cfRule>"
+_VALIDATION = rb"<dataValidation\b[^>]*?/>|<dataValidation\b.*?</dataValidation>"
+# CT_Worksheet's elements after <sheetData>, in the order the schema requires them.
+TAIL_ORDER = (
+    "sheetCalcPr",
+    "sheetProtection",
+    "protectedRanges",
+    "scenarios",
+    "autoFilter",
+    "sortState",
+    "dataConsolidate",
+    "customSheetViews",
+    "mergeCells",
+    "phoneticPr",
+    "conditionalFormatting",
+    "dataValidations",
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+    "pageSetup",
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+)
+OURS_IN_TAIL = ("conditionalFormatting", "dataValidations")  # what of XlsxWriter's part, after the cells, is the tool's
+
+
+def patch_sheet(
+    team: bytes,
+    ours: bytes,
+    header_row: int,
+    owned_columns: Sequence[int],
+    is_our_rule: Callable[[bytes], bool],
+    is_our_validation: Callable[[bytes], bool],
+) -> bytes:
+    """The team's sheet with what XlsxWriter wrote in ``ours`` laid over it.
+
+    Every cell of ``ours`` is the tool's; so is every cell of ``owned_columns``
+    (0-based) from ``header_row`` (0-based) down: the team's sheet loses what it
+    had there. ``is_our_rule`` and ``is_our_validation`` pick the tool's
+    conditional format rules and dropdowns of the last refresh out of the team's sheet.
+    """
+    owned = frozenset(owned_columns)
+    our_head, our_data, our_tail = _split(ours)
+    our_rows = dict(_our_rows(our_data))
+    head, data, tail = _split(team)
+    rows = _patched_rows(data, our_rows, header_row, owned)
+    head = _merged_columns(head, our_head, owned)
+    head = _dimension(head, our_head)
+    kept: list[tuple[str, bytes]] = []
+    for name, text in elements(tail):
+        if name == "conditionalFormatting":
+            text = without_children(text, _RULE, is_our_rule)
+        elif name == "dataValidations":
+            text = without_children(text, _VALIDATION, is_our_validation)
+        if text:
+            kept.append((name, text))
+    added = [(name, text) for name, text in elements(our_tail) if name in OURS_IN_TAIL]
+    sheet = head + b"<sheetData>" + rows + b"</sheetData>" + b"".join(text for _, text in kept) + _closing(team)
+    return merge_tail(sheet, added, TAIL_ORDER, ("dataValidations",))
+
+
+def _split(sheet: bytes) -> tuple[bytes, bytes, bytes]:
+    """A worksheet part as (everything before ``<sheetData>``, the rows, the elements after ``</sheetData>``)."""
+    start = sheet.find(b"<sheetData")
+    opening_end = sheet.find(b">", start) + 1
+    if sheet[opening_end - 2 : opening_end] == b"/>":  # <sheetData/>
+        return sheet[:start], b"", sheet[opening_end : sheet.rfind(b"</")]
+    end = sheet.find(b"</sheetData>", opening_end)
+    return sheet[:start], sheet[opening_end:end], sheet[end + len(b"</sheetData>") : sheet.rfind(b"</")]
+
+
+def _closing(sheet: bytes) -> bytes:
+    return sheet[sheet.rfind(b"</") :]
+
+
+def _our_rows(data: bytes) -> Iterator[tuple[int, tuple[bytes, list[tuple[int, bytes]]]]]:
+    """XlsxWriter's rows: 1-based row → (its opening tag, its cells by 0-based column)."""
+    for match in _ROW.finditer(data):
+        row = match.group(0)
+        number = _ROW_NUMBER.search(row)
+        if number is None:
+            continue
+        yield int(number.group(1)), (_opening(row), [(col, cell) for col, cell in _cells(row)])
+
+
+def _opening(row: bytes) -> bytes:
+    """A row's opening tag, without ``spans`` (a hint the patched row's cells may no longer fit)."""
+    end = row.find(b">") + 1
+    opening = row[:end]
+    if opening.endswith(b"/>"):
+        opening = opening[:-2] + b">"
+    return _SPANS.sub(b"", opening)
+
+
+def _cells(row: bytes) -> Iterator[tuple[int, bytes]]:
+    """A row's cells with their 0-based columns (a cell without a reference follows the one before it)."""
+    col = -1
+    for match in _CELL.finditer(row, row.find(b">") + 1):
+        cell = match.group(0)
+        ref = _CELL_REF.search(cell[: cell.find(b">") + 1])
+        col = xl_cell_to_rowcol(ref.group(1).decode())[1] if ref else col + 1
+        yield col, cell
+
+
+def _patched_rows(data: bytes, ours: Mapping[int, tuple[bytes, list[tuple[int, bytes]]]], header_row: int, owned: frozenset[int]) -> bytes:
+    """The team's rows with the tool's cells in; rows only the tool writes go in at their places."""
+    if not ours and not owned:
+        return data
+    pending = sorted(ours)
+    out: list[bytes] = []
+    number = 0
+    for match in _ROW.finditer(data):
+        row = match.group(0)
+        found = _ROW_NUMBER.search(row[: row.find(b">") + 1])
+        number = int(found.group(1)) if found else number + 1
+        while pending and pending[0] < number:  # a row only the tool writes, before this one
+            out.append(_row(*ours[pending.pop(0)]))
+        here = ours[pending.pop(0)][1] if pending and pending[0] == number else []
+        drop = {col for col, _ in here} | (owned if number - 1 >= header_row else set())
+        if not drop:
+            out.append(row)
+            continue
+        cells = list(_cells(row))
+        kept = [(col, cell) for col, cell in cells if col not in drop]
+        if not here and len(kept) == len(cells):
+            out.append(row)  # nothing of the tool's on this row
+            continue
+        merged = sorted([*kept, *here], key=lambda item: item[0])
+        out.append(_opening(row) + b"".join(cell for _, cell in merged) + b"</row>")
+    out.extend(_row(*ours[number]) for number in pending)
+    return b"".join(out)
+
+
+def _row(opening: bytes, cells: list[tuple[int, bytes]]) -> bytes:
+    return opening + b"".join(cell for _, cell in cells) + b"</row>"
+
+
+def _merged_columns(head: bytes, our_head: bytes, owned: frozenset[int]) -> bytes:
+    """The team's ``<cols>`` with the tool's widths for its columns the team gave none."""
+    theirs = [(match, _span(match.group(0))) for match in _COL.finditer(head)]
+    covered = {col for _, (first, last) in theirs for col in range(first, last + 1)}
+    added = [
+        col
+        for col in (match.group(0) for match in _COL.finditer(our_head))
+        if (span := _span(col)) and all(c in owned and c not in covered for c in range(span[0], span[1] + 1))
+    ]
+    if not added:
+        return head
+    if not theirs:  # <cols> is the last element before <sheetData>
+        return head + b"<cols>" + b"".join(added) + b"</cols>"
+    every = sorted([*(match.group(0) for match, _ in theirs), *added], key=lambda col: _span(col)[0])
+    start = head.find(b"<cols")
+    end = head.find(b"</cols>", start) + len(b"</cols>")
+    return head[:start] + b"<cols>" + b"".join(every) + b"</cols>" + head[end:]
+
+
+def _span(col: bytes) -> tuple[int, int]:
+    """A ``<col>``'s 0-based first and last column."""
+    match = _COL_SPAN.search(col)
+    if match is None:
+        return (0, -1)
+    first, last = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+    return int(first) - 1, int(last) - 1
+
+
+def _dimension(head: bytes, our_head: bytes) -> bytes:
+    """The sheet's used range, grown over the tool's cells."""
+    theirs, ours = _DIMENSION.search(head), _DIMENSION.search(our_head)
+    if theirs is None or ours is None:
+        return head
+    spans = [span for ref in (theirs.group(1), ours.group(1)) if (span := ooxml.cell_range(html.unescape(ref.decode())))]
+    if not spans:
+        return head
+    r0, c0 = min(s[0] for s in spans), min(s[1] for s in spans)
+    r1, c1 = max(s[2] for s in spans), max(s[3] for s in spans)
+    return head[: theirs.start(1)] + str(xl_range(r0, c0, r1, c1)).encode() + head[theirs.end(1) :]
+
+
+_TABLE = re.compile(rb"<(?:\w+:)?table\b[^>]*>")
+_AUTO_FILTER = re.compile(rb"<(?:\w+:)?autoFilter\b[^>]*?>")
+_TABLE_COLUMNS = re.compile(rb"<((?:\w+:)?)tableColumns\b[^>]*?>(.*?)</(?:\w+:)?tableColumns>", re.S)
+_REF = re.compile(rb'(\sref=")([^"]*)(")')
+_COUNT = re.compile(rb'(\scount=")(\d*)(")')
+_COLUMN_ID = re.compile(rb'<(?:\w+:)?tableColumn\b[^>]*?\sid="(\d+)"')
+
+
+def extended_table(data: bytes, span: tuple[int, int, int, int], labels: Sequence[str]) -> bytes:
+    """A table part grown by columns after its last one, titled ``labels`` (their header cells say the same)."""
+    first_row, first_col, last_row, last_col = span
+    right = last_col + len(labels)
+
+    def reference(match: re.Match[bytes]) -> bytes:
+        found = ooxml.cell_range(match.group(2).decode())
+        rows = (found[0], found[2]) if found else (first_row, last_row)
+        return match.group(1) + str(xl_range(rows[0], first_col, rows[1], right)).encode() + match.group(3)
+
+    table = _TABLE.search(data)
+    if table is None:
+        return data
+    data = data[: table.start()] + _REF.sub(reference, table.group(0), count=1) + data[table.end() :]
+    data = _AUTO_FILTER.sub(lambda m: _REF.sub(reference, m.group(0), count=1), data, count=1)
+    columns = _TABLE_COLUMNS.search(data)
+    if columns is None:
+        return data
+    prefix = columns.group(1)
+    next_id = max((int(found) for found in _COLUMN_ID.findall(columns.group(2))), default=0) + 1
+    new = b"".join(
+        b"<" + prefix + b'tableColumn id="' + str(next_id + offset).encode() + b'" name="' + _attribute(label) + b'"/>'
+        for offset, label in enumerate(labels)
+    )
+    closing = b"</" + prefix + b"tableColumns>"
+    whole = columns.group(0)
+    grown = whole.replace(closing, new + closing)
+    count = str(len(_COLUMN_ID.findall(grown))).encode()
+    opening_end = grown.find(b">") + 1
+    grown = _COUNT.sub(lambda m: m.group(1) + count + m.group(3), grown[:opening_end], count=1) + grown[opening_end:]
+    return data[: columns.start()] + grown + data[columns.end() :]
+
+
+def _attribute(text: str) -> bytes:
+    """Text as an XML attribute value (a table column's name: line breaks kept as Excel writes them)."""
+    escaped = text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;").encode("utf-8")
