@@ -41,7 +41,7 @@ from xlsxwriter.packager import Packager
 from xlsxwriter.workbook import Workbook
 
 from . import ooxml
-from .patching import extended_table, patch_sheet
+from .patching import Ours, extended_table, patch_sheet, whole_rows
 from .schema import messages
 from .schema.sheets import COMPUTED_MARK, LISTAS, WARN_DAYS_NAME
 from .styles import is_follow_up_rule
@@ -532,6 +532,16 @@ class _Merge:
             self.order.append(name)
         self.parts[name].write(data)
 
+    def _write_pieces(self, name: str, pieces: Iterable[bytes]) -> None:
+        """Write a part given piece by piece: straight to its temp file, or joined in memory (``in_memory``)."""
+        if self.book.in_memory or name not in self.parts or not isinstance(self.parts[name].where, str):
+            self._write(name, b"".join(pieces))
+            return
+        with Path(self.parts[name].where).open("wb") as target:
+            for piece in pieces:
+                target.write(piece)
+        self.parts[name].binary = True
+
     def _remove(self, name: str) -> None:
         part = self.parts.pop(name, None)
         if part is not None:
@@ -586,9 +596,7 @@ class _Merge:
         keep every index; a package whose parts could not be used as the base has them remapped here.
         """
         data = transitional(data)
-        head_end = data.find(b"<sheetData")
-        head = re.sub(rb' tabSelected="(?:1|true)"', b"", data[:head_end])
-        data = head + data[head_end:]
+        data = _TAB_SELECTED.sub(b"", data)
         if not self._styles_merged:
             data = renumber(data, rb'(<(?:c|row)\b[^>]*? s=")(\d+)(")', self._style)
             data = renumber(data, rb'(<col\b[^>]*? style=")(\d+)(")', self._style)
@@ -683,11 +691,14 @@ class _Merge:
 
     # --- the data sheets: the team's, patched ------------------------------------------------
     def _patch_data_sheet(self, sheet: str, source_member: str, part: str) -> None:
-        """The team's data sheet with everything it points to, the tool's cells, dropdowns and colours put in."""
+        """The team's data sheet with everything it points to, the tool's cells, dropdowns and colours put in.
+
+        The team's part is read and written piece by piece: a sheet of 200,000 sales never sits whole in memory.
+        """
         owned = self.book.owned.get(sheet, Owned(0, {}))
-        team = self._sheet_xml(self.source.archive.read(source_member))
-        patched = patch_sheet(team, self._read(part), owned.header_row, sorted(owned.columns), _is_follow_up_rule, _is_our_list)
-        self._write(part, patched)
+        ours = Ours(self._read(part), owned.header_row, frozenset(owned.columns), _is_follow_up_rule, _is_our_list)
+        with self.source.archive.open(source_member) as team:
+            self._write_pieces(part, patch_sheet(team.read, ours, self._sheet_xml))
         if ooxml.rels_name(part) in self.parts:  # XlsxWriter's own for the sheet: the team's replace them
             self._remove(ooxml.rels_name(part))
         self._write_rels(part, source_member, None)
@@ -941,11 +952,12 @@ class _Merge:
         for member in members:
             if member not in self.source.names:
                 continue
-            data = self.source.archive.read(member)
-            found = _SHARED_CELL.findall(data)
-            if len(found) != data.count(b't="s"'):  # a cell written some other way (a prefix, a formula…): keep every string
-                return None
-            used.update(map(int, found))
+            with self.source.archive.open(member) as stream:
+                for piece in whole_rows(stream.read):
+                    found = _SHARED_CELL.findall(piece)
+                    if len(found) != piece.count(b't="s"'):  # a cell written some other way (a prefix…): keep every string
+                        return None
+                    used.update(map(int, found))
         return used
 
     def _merge_styles(self) -> None:
@@ -959,6 +971,7 @@ class _Merge:
         self._write("xl/styles.xml", merged)
 
 
+_TAB_SELECTED = re.compile(rb' tabSelected="(?:1|true)"')  # a sheet selected in the team's workbook (the tool selects its own)
 _SHARED_CELL = re.compile(rb'<c\b[^>]*?\st="s"[^>]*>\s*<v>(\d+)</v>')
 _EMPTY_STRING = b"<si><t></t></si>"  # the place of a string no sheet uses any more
 

@@ -213,7 +213,11 @@ def owned_columns(table: SheetTable, columns: Sequence[OutputColumn]) -> tuple[O
     """
     header = table.cells.top[table.header_row] if len(table.cells.top) > table.header_row else ()
     titled = {col for col, value in enumerate(header) if not is_blank(value)}
-    return tuple(c for c in columns if c.computed or c.col not in titled)
+
+    def added(c: OutputColumn) -> bool:  # a column of the schema's the sheet has nothing in: the tool's (not a note of the team's)
+        return c.column is not None and c.col not in titled and all(is_blank(value) for value in table.cells.column(c.col))
+
+    return tuple(c for c in columns if c.computed or added(c))
 
 
 def _write_owned(

@@ -24,6 +24,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_range
 
@@ -79,39 +80,106 @@ TAIL_ORDER = (
 OURS_IN_TAIL = ("conditionalFormatting", "dataValidations")  # what of XlsxWriter's part, after the cells, is the tool's
 
 
-def patch_sheet(
-    team: bytes,
-    ours: bytes,
-    header_row: int,
-    owned_columns: Sequence[int],
-    is_our_rule: Callable[[bytes], bool],
-    is_our_validation: Callable[[bytes], bool],
-) -> bytes:
-    """The team's sheet with what XlsxWriter wrote in ``ours`` laid over it.
+CHUNK = 4 << 20  # bytes of the team's sheet read at a time: a sheet of any size is patched in little memory
 
-    Every cell of ``ours`` is the tool's; so is every cell of ``owned_columns``
-    (0-based) from ``header_row`` (0-based) down: the team's sheet loses what it
-    had there. ``is_our_rule`` and ``is_our_validation`` pick the tool's
-    conditional format rules and dropdowns of the last refresh out of the team's sheet.
+
+@dataclass(frozen=True)
+class Ours:
+    """What XlsxWriter wrote on a data sheet (all of it the tool's), and what else on the sheet is the tool's."""
+
+    sheet: bytes  # XlsxWriter's part
+    header_row: int  # 0-based
+    owned_columns: frozenset[int]  # 0-based: every cell from the header row down is the tool's
+    is_our_rule: Callable[[bytes], bool]  # the tool's live colours of the last refresh, among the team's rules
+    is_our_validation: Callable[[bytes], bool]  # and its dropdowns
+
+
+def patch_sheet(read: Callable[[int], bytes], ours: Ours, edit: Callable[[bytes], bytes] = lambda data: data) -> Iterator[bytes]:
+    """The team's sheet, read piece by piece with ``read`` (a file's), with what is the tool's laid over it.
+
+    Every cell of ``ours.sheet`` is the tool's, and so is every cell of ``ours.owned_columns``
+    from the header row down: the team's sheet loses what it had there. ``edit`` is applied to
+    each piece of the team's XML first (whole rows, or the parts before and after them).
+    Yields the new part piece by piece; only whole rows are ever held, a few megabytes at a time.
     """
-    owned = frozenset(owned_columns)
-    our_head, our_data, our_tail = _split(ours)
+    our_head, our_data, our_tail = _split(ours.sheet)
     our_rows = dict(_our_rows(our_data))
-    head, data, tail = _split(team)
-    rows = _patched_rows(data, our_rows, header_row, owned)
-    head = _merged_columns(head, our_head, owned)
-    head = _dimension(head, our_head)
+    pending = sorted(our_rows)
+    buffer = b""
+    while (start := buffer.find(b"<sheetData")) < 0 or buffer.find(b">", start) < 0:
+        chunk = read(CHUNK)
+        if not chunk:
+            raise ValueError("a worksheet without <sheetData>")
+        buffer += chunk
+    opening_end = buffer.find(b">", start) + 1
+    empty = buffer[opening_end - 2 : opening_end] == b"/>"  # <sheetData/>: no rows of the team's
+    head = edit(buffer[:start])
+    yield _dimension(_merged_columns(head, our_head, ours.owned_columns), our_head) + b"<sheetData>"
+    buffer = buffer[opening_end:]
+    if empty:
+        buffer = b"</sheetData>" + buffer
+    number = 0
+    while True:
+        closed = buffer.find(b"</sheetData>")
+        if closed >= 0:
+            region, buffer, last = buffer[:closed], buffer[closed + len(b"</sheetData>") :], True
+        else:
+            chunk = read(CHUNK)
+            if not chunk:
+                raise ValueError("a worksheet whose <sheetData> does not close")
+            buffer += chunk
+            cut = buffer.rfind(b"<row")
+            if cut > 0 and buffer.find(b">", cut) < 0:  # the next row's number is not read yet: cut before the row before it
+                cut = buffer.rfind(b"<row", 0, cut)
+            if cut <= 0:
+                continue
+            region, buffer, last = buffer[:cut], buffer[cut:], False
+        following = 0 if last else _row_number(buffer, number)
+        here = [row for row in pending if last or row < following]
+        pending = pending[len(here) :]
+        rows, number = _patched_rows(edit(region), {row: our_rows[row] for row in here}, ours.header_row, ours.owned_columns, number)
+        yield rows
+        if last:
+            break
+    while chunk := read(CHUNK):
+        buffer += chunk
+    tail = edit(buffer)
+    closing = tail.rfind(b"</")
+    yield b"</sheetData>" + _patched_tail(tail[:closing], our_tail, ours) + tail[closing:]
+
+
+def whole_rows(read: Callable[[int], bytes]) -> Iterator[bytes]:
+    """A sheet part read with ``read``, in pieces that each end before a row starts (no cell is ever cut)."""
+    buffer = b""
+    while chunk := read(CHUNK):
+        buffer += chunk
+        cut = buffer.rfind(b"<row")
+        if cut > 0:
+            yield buffer[:cut]
+            buffer = buffer[cut:]
+    yield buffer
+
+
+def _row_number(data: bytes, previous: int) -> int:
+    """The number of the row ``data`` starts with (the one after ``previous`` when it does not say)."""
+    found = _ROW_NUMBER.search(data[: data.find(b">") + 1])
+    return int(found.group(1)) if found else previous + 1
+
+
+def _patched_tail(tail: bytes, our_tail: bytes, ours: Ours) -> bytes:
+    """What follows the cells: the team's, less the tool's colours and dropdowns of the last refresh, plus this refresh's."""
     kept: list[tuple[str, bytes]] = []
     for name, text in elements(tail):
         if name == "conditionalFormatting":
-            text = without_children(text, _RULE, is_our_rule)
+            text = without_children(text, _RULE, ours.is_our_rule)
         elif name == "dataValidations":
-            text = without_children(text, _VALIDATION, is_our_validation)
+            text = without_children(text, _VALIDATION, ours.is_our_validation)
         if text:
             kept.append((name, text))
     added = [(name, text) for name, text in elements(our_tail) if name in OURS_IN_TAIL]
-    sheet = head + b"<sheetData>" + rows + b"</sheetData>" + b"".join(text for _, text in kept) + _closing(team)
-    return merge_tail(sheet, added, TAIL_ORDER, ("dataValidations",))
+    sheet = b"<sheetData></sheetData>" + b"".join(text for _, text in kept) + b"</worksheet>"
+    merged = merge_tail(sheet, added, TAIL_ORDER, ("dataValidations",))
+    return merged[len(b"<sheetData></sheetData>") : -len(b"</worksheet>")]
 
 
 def _split(sheet: bytes) -> tuple[bytes, bytes, bytes]:
@@ -122,10 +190,6 @@ def _split(sheet: bytes) -> tuple[bytes, bytes, bytes]:
         return sheet[:start], b"", sheet[opening_end : sheet.rfind(b"</")]
     end = sheet.find(b"</sheetData>", opening_end)
     return sheet[:start], sheet[opening_end:end], sheet[end + len(b"</sheetData>") : sheet.rfind(b"</")]
-
-
-def _closing(sheet: bytes) -> bytes:
-    return sheet[sheet.rfind(b"</") :]
 
 
 def _our_rows(data: bytes) -> Iterator[tuple[int, tuple[bytes, list[tuple[int, bytes]]]]]:
@@ -157,13 +221,22 @@ def _cells(row: bytes) -> Iterator[tuple[int, bytes]]:
         yield col, cell
 
 
-def _patched_rows(data: bytes, ours: Mapping[int, tuple[bytes, list[tuple[int, bytes]]]], header_row: int, owned: frozenset[int]) -> bytes:
-    """The team's rows with the tool's cells in; rows only the tool writes go in at their places."""
-    if not ours and not owned:
-        return data
+def _patched_rows(
+    data: bytes, ours: Mapping[int, tuple[bytes, list[tuple[int, bytes]]]], header_row: int, owned: frozenset[int], number: int = 0
+) -> tuple[bytes, int]:
+    """Whole rows of the team's with the tool's cells in, and the number of the last (``number``: the one before them).
+
+    Rows only the tool writes go in at their places; ``ours`` holds those up to the next rows of the team's.
+    """
+    if not ours and not owned:  # nothing of the tool's here: the rows as they are, only the last one's number read
+        at = data.rfind(b"<row")
+        if at < 0:
+            return data, number
+        found = _ROW_NUMBER.search(data[at : data.find(b">", at) + 1])
+        if found:
+            return data, int(found.group(1))
     pending = sorted(ours)
     out: list[bytes] = []
-    number = 0
     for match in _ROW.finditer(data):
         row = match.group(0)
         found = _ROW_NUMBER.search(row[: row.find(b">") + 1])
@@ -182,8 +255,8 @@ def _patched_rows(data: bytes, ours: Mapping[int, tuple[bytes, list[tuple[int, b
             continue
         merged = sorted([*kept, *here], key=lambda item: item[0])
         out.append(_opening(row) + b"".join(cell for _, cell in merged) + b"</row>")
-    out.extend(_row(*ours[number]) for number in pending)
-    return b"".join(out)
+    out.extend(_row(*ours[row]) for row in pending)
+    return b"".join(out), number
 
 
 def _row(opening: bytes, cells: list[tuple[int, bytes]]) -> bytes:

@@ -13,7 +13,8 @@ from openpyxl.workbook.defined_name import DefinedName
 
 import cartera_xls
 from cartera_xls.schema import messages
-from cartera_xls.schema.sheets import CALCULATED_SUFFIX, CLIENTES, COMPUTED_MARK, MARKER_PROPERTY
+from cartera_xls.schema.sheets import CALCULATED_SUFFIX, CLIENTES, COMPUTED_MARK, LISTAS, MARKER_PROPERTY
+from cartera_xls.styles import is_follow_up_rule
 
 from .conftest import HOY, Formula, basic_portfolio, cells, make_workbook, sheet_names
 from .test_cli import run
@@ -321,3 +322,103 @@ def test_rows_and_columns_the_team_grouped_stay_grouped(basic_file: Path) -> Non
         ]
         levels = {col: dim.outlineLevel for dim in sheet.column_dimensions.values() for col in range(dim.min, dim.max + 1)}
         assert [levels.get(col, 0) for col in (2, 3, 4)] == [0, 1, 1]  # B, C, D
+
+
+# --- the team's sheet, as it was, outside what the tool owns ----------------------------------------
+
+
+def outside_owned(path: Path, sheet: str) -> Any:
+    """A data sheet and what it points to, as the team sees them, less the tool's columns (marked) and the rows' ``spans``."""
+    from openpyxl.utils import column_index_from_string
+
+    from .package_compare import MAIN, Package, canonical_sheet
+
+    owned = {column_index_from_string(ref.split("!$")[1].split(":")[0]) for ref in marks(path).values() if sheet in ref}
+
+    def ours(node: Any) -> bool:
+        """The tool's live colours and dropdowns (written again by every refresh), and what is left empty without them."""
+        tag, _, _, children = node
+        if tag == MAIN + "cfRule":
+            return any(child[0] == MAIN + "formula" and is_follow_up_rule(child[2]) for child in children)
+        if tag == MAIN + "dataValidation":
+            return any(child[0] == MAIN + "formula1" and LISTAS in child[2] for child in children)
+        if tag in (MAIN + "conditionalFormatting", MAIN + "dataValidations"):
+            return all(ours(child) for child in children)
+        return False
+
+    def strip(node: Any) -> Any:
+        tag, attributes, text, children = node
+        if tag == MAIN + "row":
+            attributes = tuple(item for item in attributes if item[0] != "spans")
+            children = tuple(child for child in children if column_index_from_string(_letters(child)) not in owned)
+        if tag == MAIN + "dimension":
+            attributes = ()
+        if tag == MAIN + "dataValidations":
+            attributes = tuple(item for item in attributes if item[0] != "count")
+        return tag, attributes, text, tuple(strip(child) for child in children if not ours(child))
+
+    tree, related = canonical_sheet(Package(path), sheet)
+    return strip(tree), related
+
+
+def _letters(cell: Any) -> str:
+    reference = dict(cell[1])["r"]
+    return re.match(r"[A-Z]+", reference).group(0)  # type: ignore[union-attr]
+
+
+def test_everyday_edits_of_the_team_come_back_after_two_refreshes(basic_file: Path) -> None:
+    """Fills, fonts, borders, rich text, merges, protection with a password, links, notes, zoom, frozen panes,
+    print settings, an «any value» validation with a message, a whole-row colour: every one as the team left it."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.comments import Comment
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    refresh(basic_file)
+
+    def edit(book: openpyxl.Workbook) -> None:
+        clientes, ventas = book["Clientes"], book["Ventas"]
+        clientes["B2"].fill = PatternFill("solid", fgColor="FFFFFF00")
+        clientes["B3"].font = Font(bold=True, italic=True, color="FF0000FF", name="Arial", size=13)
+        clientes["C2"].border = Border(bottom=Side(style="thick", color="FF00B050"))
+        clientes["C3"].alignment = Alignment(horizontal="center", wrap_text=True, vertical="top")
+        clientes["C4"] = CellRichText("Panadería ", TextBlock(InlineFont(b=True, color="FFC00000"), "Rosa"))
+        clientes["D2"].hyperlink = "https://ejemplo.pe/ana"
+        clientes["E3"].comment = Comment("Prefiere correo por la tarde.", "Carla")
+        clientes.freeze_panes = "C2"
+        clientes.sheet_view.zoomScale = 85
+        clientes.conditional_formatting.add("A2:F4", FormulaRule(formula=['$F2="Carla"'], fill=PatternFill("solid", bgColor="FFDDEBF7")))
+        note = DataValidation(type=None, allow_blank=True, showInputMessage=True, promptTitle="Teléfono", prompt="Con el prefijo +51")
+        note.add("D2:D100")
+        clientes.add_data_validation(note)
+        ventas["G2"] = "Revisado por gerencia"
+        ventas.merge_cells("G2:H3")
+        ventas.protection.sheet = True
+        ventas.protection.password = "clave"
+        ventas.page_setup.orientation = "landscape"
+        ventas.oddFooter.center.text = "Ventas del equipo"
+        ventas.print_title_rows = "1:1"
+
+    edited_in_excel(basic_file, edit)
+    before = {sheet: outside_owned(basic_file, sheet) for sheet in ("Clientes", "Ventas")}
+    for _ in range(2):
+        refresh(basic_file)
+        for sheet, expected in before.items():
+            assert outside_owned(basic_file, sheet) == expected, sheet
+    book = openpyxl.load_workbook(basic_file)
+    assert book["Ventas"].protection.sheet and book["Ventas"].protection.password  # the password with it
+    assert book["Clientes"]["C4"].value == "Panadería Rosa"  # and the computed columns still there
+    assert "Estado" in header(basic_file)
+
+
+def test_a_sheet_read_in_small_pieces_is_patched_the_same(basic_file: Path, tmp_path: Path, monkeypatch: Any) -> None:
+    """A sheet of 200,000 rows is read a few megabytes at a time; a piece never cuts a row, so the result is the same."""
+    from cartera_xls import patching
+
+    cartera_xls.refresh(basic_file, tmp_path / "una.xlsx", hoy=HOY)  # the team's Reglas, computed columns, rows of the tool's
+    whole = cartera_xls.refresh(tmp_path / "una.xlsx", tmp_path / "entero.xlsx", hoy=HOY).written
+    monkeypatch.setattr(patching, "CHUNK", 37)
+    pieces = cartera_xls.refresh(tmp_path / "una.xlsx", tmp_path / "trozos.xlsx", hoy=HOY).written
+    assert pieces.read_bytes() == whole.read_bytes()
