@@ -26,15 +26,15 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_range
+from xlsxwriter.utility import xl_range
 
 from . import ooxml
 from .xml_parts import elements, merge_tail, without_children
 
 _ROW = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
-_CELL = re.compile(rb"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
+_CELL = re.compile(rb'<c(?=[\s/>])(?:[^>]*?\sr="([A-Za-z]{1,3})\d+")?[^>]*?(?:/>|>.*?</c>)', re.S)  # group 1: its column
+_OUR_REFERENCE = re.compile(rb'<c r="([A-Z]{1,3})\d+"')  # XlsxWriter's cells all start so
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
-_CELL_REF = re.compile(rb'\sr="([A-Za-z]+\d+)"')
 _SPANS = re.compile(rb'\sspans="[^"]*"')
 _COL = re.compile(rb"<col\b[^>]*/>")
 _COL_SPAN = re.compile(rb'\smin="(\d+)"[^>]*?\smax="(\d+)"|\smax="(\d+)"[^>]*?\smin="(\d+)"')
@@ -192,14 +192,31 @@ def _split(sheet: bytes) -> tuple[bytes, bytes, bytes]:
     return sheet[:start], sheet[opening_end:end], sheet[end + len(b"</sheetData>") : sheet.rfind(b"</")]
 
 
-def _our_rows(data: bytes) -> Iterator[tuple[int, tuple[bytes, list[tuple[int, bytes]]]]]:
-    """XlsxWriter's rows: 1-based row → (its opening tag, its cells by 0-based column)."""
+@dataclass(frozen=True)
+class _OurRow:
+    """A row XlsxWriter wrote: its opening tag, its cells as written, and their 0-based columns (in order)."""
+
+    opening: bytes
+    cells: bytes
+    cols: tuple[int, ...]
+
+    def split(self) -> list[tuple[int, bytes]]:
+        return list(_cells(b"<row>" + self.cells))
+
+    def whole(self) -> bytes:
+        return self.opening + self.cells + b"</row>"
+
+
+def _our_rows(data: bytes) -> Iterator[tuple[int, _OurRow]]:
+    """XlsxWriter's rows by their 1-based number."""
     for match in _ROW.finditer(data):
         row = match.group(0)
         number = _ROW_NUMBER.search(row)
         if number is None:
             continue
-        yield int(number.group(1)), (_opening(row), [(col, cell) for col, cell in _cells(row)])
+        start = row.find(b">") + 1
+        cells = row[start : -len(b"</row>")] if row.endswith(b"</row>") else b""
+        yield int(number.group(1)), _OurRow(_opening(row), cells, tuple(map(_column, _OUR_REFERENCE.findall(cells))))
 
 
 def _opening(row: bytes) -> bytes:
@@ -215,15 +232,26 @@ def _cells(row: bytes) -> Iterator[tuple[int, bytes]]:
     """A row's cells with their 0-based columns (a cell without a reference follows the one before it)."""
     col = -1
     for match in _CELL.finditer(row, row.find(b">") + 1):
-        cell = match.group(0)
-        ref = _CELL_REF.search(cell[: cell.find(b">") + 1])
-        col = xl_cell_to_rowcol(ref.group(1).decode())[1] if ref else col + 1
-        yield col, cell
+        letters = match.group(1)
+        col = _column(letters) if letters else col + 1
+        yield col, match.group(0)
 
 
-def _patched_rows(
-    data: bytes, ours: Mapping[int, tuple[bytes, list[tuple[int, bytes]]]], header_row: int, owned: frozenset[int], number: int = 0
-) -> tuple[bytes, int]:
+_COLUMNS: dict[bytes, int] = {}
+
+
+def _column(letters: bytes) -> int:
+    """A column's letters (``AB``) as its 0-based index."""
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = 0
+        for letter in letters.upper():
+            col = col * 26 + letter - 64
+        col = _COLUMNS[letters] = col - 1
+    return col
+
+
+def _patched_rows(data: bytes, ours: Mapping[int, _OurRow], header_row: int, owned: frozenset[int], number: int = 0) -> tuple[bytes, int]:
     """Whole rows of the team's with the tool's cells in, and the number of the last (``number``: the one before them).
 
     Rows only the tool writes go in at their places; ``ours`` holds those up to the next rows of the team's.
@@ -242,25 +270,26 @@ def _patched_rows(
         found = _ROW_NUMBER.search(row[: row.find(b">") + 1])
         number = int(found.group(1)) if found else number + 1
         while pending and pending[0] < number:  # a row only the tool writes, before this one
-            out.append(_row(*ours[pending.pop(0)]))
-        here = ours[pending.pop(0)][1] if pending and pending[0] == number else []
-        drop = {col for col, _ in here} | (owned if number - 1 >= header_row else set())
+            out.append(ours[pending.pop(0)].whole())
+        here = ours[pending.pop(0)] if pending and pending[0] == number else None
+        drop = (owned if number - 1 >= header_row else frozenset()).union(here.cols if here is not None else ())
         if not drop:
             out.append(row)
             continue
         cells = list(_cells(row))
         kept = [(col, cell) for col, cell in cells if col not in drop]
-        if not here and len(kept) == len(cells):
+        if here is None and len(kept) == len(cells):
             out.append(row)  # nothing of the tool's on this row
             continue
-        merged = sorted([*kept, *here], key=lambda item: item[0])
-        out.append(_opening(row) + b"".join(cell for _, cell in merged) + b"</row>")
-    out.extend(_row(*ours[row]) for row in pending)
+        if here is None:
+            inside = b"".join(cell for _, cell in kept)
+        elif not here.cols or not kept or kept[-1][0] < here.cols[0]:  # the common case: the tool's cells after the team's
+            inside = b"".join(cell for _, cell in kept) + here.cells
+        else:
+            inside = b"".join(cell for _, cell in sorted([*kept, *here.split()], key=lambda item: item[0]))
+        out.append(_opening(row) + inside + b"</row>")
+    out.extend(ours[row].whole() for row in pending)
     return b"".join(out), number
-
-
-def _row(opening: bytes, cells: list[tuple[int, bytes]]) -> bytes:
-    return opening + b"".join(cell for _, cell in cells) + b"</row>"
 
 
 def _merged_columns(head: bytes, our_head: bytes, owned: frozenset[int]) -> bytes:

@@ -23,7 +23,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError, Shee
 
 from . import ooxml
 from .errors import PasswordProtected, UnreadableWorkbook
-from .raw import FORMULA_WITHOUT_VALUE, NO_DETAILS, Cell, ExcelError, RawSheet, RawWorkbook, SheetDetails, column_index
+from .raw import FORMULA_WITHOUT_VALUE, NO_DETAILS, Cell, ExcelError, NumberFormat, RawSheet, RawWorkbook, SheetDetails, column_index
 from .schema import messages
 from .schema.sheets import COMPUTED_MARK, MARKER_PROPERTY
 
@@ -221,7 +221,9 @@ def _scan_xlsx(
     try:
         workbook = ooxml.parse(archive.read(ooxml.WORKBOOK))
         members = ooxml.sheet_members(archive, workbook)
-        formats = ooxml.style_formats(archive)
+        # A workbook of this kind is patched, not rewritten (see carry): the team's cells are copied with their own
+        # formats, so the number format of every cell (a fifth of the scan of a large sheet) is not collected.
+        formats: list[NumberFormat | None] = []
         scanned: dict[str, tuple[dict[Cell, str], SheetDetails]] = {}
         for sheet_name, member in members:
             if member not in names:
