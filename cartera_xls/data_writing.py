@@ -1,15 +1,16 @@
-"""Writing a data sheet back (Clientes, Ventas, Seguimiento…): every cell the team typed as it was typed.
+"""Writing a data sheet (Clientes, Ventas, Seguimiento…).
 
-The team's columns stay at their positions under their own headers, every row
-stays on its row (blank rows, hidden rows and the title rows above the header
-included), and every cell keeps its value, type, number format and formula.
-What the tool changes is documented: the computed columns (grey, where they
-were last time, else after the team's), assigned IDs, Spanish text parsed in
-known columns (``05/03/2024`` becomes a date), cells that could not be read
-(orange), its table style, filters, widths and dropdowns. When the headers
-cannot make an Excel table (repeated or missing titles, empty columns between
-them) the sheet gets filters on the range instead: a header is never invented
-nor emptied.
+A sheet of the team's workbook (.xlsx, .xlsm) is patched (``patched=True``):
+only what the tool owns is written here, and :mod:`cartera_xls.carry` lays it
+over the team's own sheet part, which keeps everything else. The tool owns its
+computed columns (grey headers, where they were last time, else after the
+team's), the columns it adds because the sheet lacks them (an ID, an Importe
+made of quantity × price, the parameters' descriptions), the IDs it assigns and
+the rows it adds to Reglas, plus its dropdowns and live colours.
+
+A workbook that is not an OOXML package (.xls, .ods, a CSV) or a new one is
+written whole: every value where it was, its formulas, the computed columns, a
+table (or filters when the headers cannot make one), widths and dropdowns.
 """
 
 from __future__ import annotations
@@ -134,7 +135,7 @@ def write_data_sheet(
     last_row = top + max(height, 1)
     if patched:
         return _write_owned(sheet, writer, table, columns, computed, appended, frame_rows, last_row)
-    formats_by_col, formulas_by_col, flags_by_col = details.formats, by_column(details.formulas), by_column(cells.flagged)
+    formulas_by_col, flags_by_col = by_column(details.formulas), by_column(cells.flagged)
 
     _write_top(sheet, writer, table)
     in_table = _table_columns(table, columns)
@@ -165,9 +166,7 @@ def write_data_sheet(
         else:
             rows, values = _team_values(table, c, frame_rows, invalid_by_slot.get(c.slot, {}))
             default = formats_default(c.column)
-            width = writer.column(
-                sheet, c.col, rows, values, formats_by_col.get(c.col), default, formulas_by_col.get(c.col), flags_by_col.get(c.col)
-            )
+            width = writer.column(sheet, c.col, rows, values, None, default, formulas_by_col.get(c.col), flags_by_col.get(c.col))
             formulas, flags = formulas_by_col.get(c.col, {}), flags_by_col.get(c.col, {})
             for row, value in invalid_by_slot.get(c.slot, {}).items():  # in orange, a formula kept as a formula
                 width = max(width, writer.write(sheet, row, c.col, value, None, formulas.get(row), flags.get(row), formats.invalid))
@@ -318,14 +317,14 @@ def _write_top(sheet: Worksheet, writer: CellWriter, table: SheetTable) -> None:
             formula = details.formulas.get((r, c))
             flag = table.cells.flagged.get((r, c))
             if formula is not None or flag is not None or not is_blank(value):
-                writer.write(sheet, r, c, value, details.format_at(r, c), formula, flag)
+                writer.write(sheet, r, c, value, None, formula, flag)
         if r == 0 and any(not is_blank(value) for value in row):
             sheet.set_row(0, None, writer.formats.title)
     for first_row, first_col, last_row, last_col in details.merged:
         if last_row < top and (first_row, first_col) != (last_row, last_col):
             value = table.cells.top[first_row][first_col] if first_col < len(table.cells.top[first_row]) else None
             sheet.merge_range(first_row, first_col, last_row, last_col, None)
-            writer.write(sheet, first_row, first_col, value, details.format_at(first_row, first_col))
+            writer.write(sheet, first_row, first_col, value)
 
 
 def _team_values(table: SheetTable, c: OutputColumn, frame_rows: np.ndarray, invalid: Mapping[int, Any]) -> tuple[range, list[Any]]:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from defusedxml import ElementTree
 
-from .raw import Cell, Formula, NumberFormat, SheetDetails, column_index, column_letters
+from .raw import Cell, Formula, SheetDetails, column_index, column_letters
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 MAIN_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -29,7 +29,6 @@ RELATIONSHIPS_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 WORKBOOK = "xl/workbook.xml"
 
-_STYLED_CELL = rb'<c r="([A-Z]+)(\d+)"[^>]*? s="(%s)"'
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*)>(?:<f([^>]*)/>|<f([^>]*)>([^<]*)</f>)')
 _HIDDEN_ROW = re.compile(rb'<row r="(\d+)"[^>]*? hidden="(?:1|true)"')
 _COLUMNS = re.compile(rb"<cols>(.*?)</cols>", re.S)
@@ -143,22 +142,6 @@ def date1904(workbook: Any) -> bool:
     return props is not None and props.get("date1904", "0").lower() in ("1", "true")
 
 
-def style_formats(archive: zipfile.ZipFile) -> list[NumberFormat | None]:
-    """The number format of each cell style (``s=``), ``None`` for General."""
-    if "xl/styles.xml" not in archive.NameToInfo:
-        return []
-    styles = parse(archive.read("xl/styles.xml"))
-    main = styles.tag[1 : styles.tag.index("}")] if styles.tag.startswith("{") else ""
-    tag = (lambda name: f"{{{main}}}{name}") if main else (lambda name: name)
-    codes = {int(fmt.get("numFmtId", "0")): fmt.get("formatCode", "") for fmt in styles.iter(tag("numFmt"))}
-    cell_xfs = styles.find(tag("cellXfs"))
-    formats: list[NumberFormat | None] = []
-    for xf in cell_xfs.iter(tag("xf")) if cell_xfs is not None else ():
-        number = int(xf.get("numFmtId", "0"))
-        formats.append(None if number == 0 else codes.get(number, number))
-    return formats
-
-
 def sheet_tables(archive: zipfile.ZipFile, member: str) -> tuple[tuple[str, str], ...]:
     """(name, range) of the Excel tables of one sheet."""
     found = []
@@ -169,13 +152,12 @@ def sheet_tables(archive: zipfile.ZipFile, member: str) -> tuple[tuple[str, str]
     return tuple(found)
 
 
-def sheet_details(data: bytes, formats: list[NumberFormat | None], tables: tuple[tuple[str, str], ...] = ()) -> SheetDetails:
+def sheet_details(data: bytes, tables: tuple[tuple[str, str], ...] = ()) -> SheetDetails:
     """Number formats, formulas, hidden rows and columns and merged cells of one sheet's XML."""
     start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
     return SheetDetails(
         head=data[: max(start, 0)],
         tail=data[end + len(b"</sheetData>") :] if end >= 0 else b"",
-        formats=_cell_formats(data, formats),
         formulas=_formulas(data) if b"<f" in data else {},
         hidden_rows=frozenset(int(row) - 1 for row in _HIDDEN_ROW.findall(data)) if b"hidden=" in data else frozenset(),
         hidden_columns=_hidden_columns(data),
@@ -188,22 +170,6 @@ def sheet_details(data: bytes, formats: list[NumberFormat | None], tables: tuple
         tab_color=_tab_color(data[: max(start, 0)]),
         right_to_left=_RIGHT_TO_LEFT.search(data, 0, max(start, 0)) is not None,
     )
-
-
-def _cell_formats(data: bytes, formats: list[NumberFormat | None]) -> dict[int, dict[int, NumberFormat]]:
-    """The cells whose style has a number format other than General (only those cost a match), by column and row."""
-    wanted = [str(index).encode() for index, number_format in enumerate(formats) if number_format is not None]
-    if not wanted:
-        return {}
-    pattern = re.compile(_STYLED_CELL % b"|".join(wanted))
-    by_letters: dict[bytes, dict[int, NumberFormat]] = {}
-    styles = {str(index).encode(): number_format for index, number_format in enumerate(formats) if number_format is not None}
-    for letters, row, style in pattern.findall(data):
-        column = by_letters.get(letters)
-        if column is None:
-            column = by_letters[letters] = {}
-        column[int(row) - 1] = styles[style]
-    return {column_index(letters): rows for letters, rows in by_letters.items()}
 
 
 def _formulas(data: bytes) -> dict[Cell, Formula]:

@@ -37,10 +37,11 @@ class Formula:
 
 @dataclass(frozen=True)
 class SheetDetails:
-    """What a sheet holds beyond its values: number formats, formulas and layout the team chose."""
+    """What a sheet holds beyond its values: formulas and the layout the team chose.
 
-    # column → row → number format, for the cells with a format other than General (grouped as the writer reads them)
-    formats: Mapping[int, Mapping[int, NumberFormat]] = field(default_factory=dict)
+    Number formats are not collected: a workbook that has them (.xlsx) is patched, its cells copied with their own.
+    """
+
     formulas: Mapping[Cell, Formula] = field(default_factory=dict)
     hidden_rows: frozenset[int] = frozenset()
     hidden_columns: frozenset[int] = frozenset()
@@ -54,11 +55,6 @@ class SheetDetails:
     right_to_left: bool = False
     head: bytes = b""  # the sheet's XML before its cells (root, sheetPr…), kept for carrying what the team added
     tail: bytes = b""  # and after them (validation, conditional formats, links, drawings…)
-
-    def format_at(self, row: int, col: int) -> NumberFormat | None:
-        """A cell's number format, ``None`` for General."""
-        column = self.formats.get(col)
-        return column.get(row) if column is not None else None
 
 
 NO_DETAILS = SheetDetails()

@@ -23,7 +23,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError, Shee
 
 from . import ooxml
 from .errors import PasswordProtected, UnreadableWorkbook
-from .raw import FORMULA_WITHOUT_VALUE, NO_DETAILS, Cell, ExcelError, NumberFormat, RawSheet, RawWorkbook, SheetDetails, column_index
+from .raw import FORMULA_WITHOUT_VALUE, NO_DETAILS, Cell, ExcelError, RawSheet, RawWorkbook, SheetDetails, column_index
 from .schema import messages
 from .schema.sheets import COMPUTED_MARK, MARKER_PROPERTY
 
@@ -221,16 +221,13 @@ def _scan_xlsx(
     try:
         workbook = ooxml.parse(archive.read(ooxml.WORKBOOK))
         members = ooxml.sheet_members(archive, workbook)
-        # A workbook of this kind is patched, not rewritten (see carry): the team's cells are copied with their own
-        # formats, so the number format of every cell (a fifth of the scan of a large sheet) is not collected.
-        formats: list[NumberFormat | None] = []
         scanned: dict[str, tuple[dict[Cell, str], SheetDetails]] = {}
         for sheet_name, member in members:
             if member not in names:
                 continue
             data = archive.read(member)
             _check_dimension(data, path)
-            scanned[sheet_name] = (_flag_cells(data), ooxml.sheet_details(data, formats, ooxml.sheet_tables(archive, member)))
+            scanned[sheet_name] = (_flag_cells(data), ooxml.sheet_details(data, ooxml.sheet_tables(archive, member)))
     except UnreadableWorkbook:
         raise
     except DefusedXmlException:

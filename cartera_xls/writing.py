@@ -334,7 +334,7 @@ def write_unknown(book: xlsxwriter.Workbook, writer: CellWriter, unknown: Unknow
             formula = details.formulas.get((r, c))
             flag = unknown.flagged.get((r, c))
             if formula is not None or flag is not None or not is_blank(value):
-                writer.write(sheet, r, c, value, details.format_at(r, c), formula, flag)
+                writer.write(sheet, r, c, value, None, formula, flag)
     if unknown.hidden:
         sheet.hide()
 
