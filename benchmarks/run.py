@@ -4,7 +4,10 @@
 
 The floor is measured on the workbook the refresh produces: python-calamine reads every cell of it
 and XlsxWriter writes every one back with its typed writers, nothing else. That is what any tool
-producing that workbook with this stack must at least spend.
+producing that workbook with this stack must at least spend when it regenerates every sheet. Since
+the refresh patches the team's sheets instead, it is held to a fraction of that floor (≤ 0.7) and
+compared with a second one, «floor_owned»: every cell read, only the tool's cells written (the
+sheets it generates, its computed columns), the team's other sheets copied.
 
 Each contender runs as its own process (the refresh through the command line, as the team runs it);
 wall time, CPU time (user + system) and peak memory (max RSS) are taken per process. Prints medians
@@ -33,9 +36,9 @@ sys.path.insert(0, str(HERE))
 
 from generate import HOY, SIZES, workbook  # noqa: E402
 
-TARGET_REFRESH_OVER_FLOOR = 1.3
+TARGET_REFRESH_OVER_FLOOR = 0.7  # a refresh that patches beats the floor that rewrites every cell (issue 20)
 TARGET_PEER_OVER_REFRESH = 2.5
-TARGET_MEMORY_OVER_FLOOR = 3.0
+TARGET_MEMORY_OVER_FLOOR = 1.5
 
 
 def commands(source: Path, produced: Path, folder: Path) -> dict[str, list[str]]:
@@ -44,6 +47,7 @@ def commands(source: Path, produced: Path, folder: Path) -> dict[str, list[str]]
     return {
         "refresh": [python, "-m", "cartera_xls", "refresh", str(source), "-o", str(folder / "refresh.xlsx"), "--hoy", HOY.isoformat()],
         "floor": [python, str(HERE / "floor.py"), str(produced), str(folder / "floor.xlsx")],
+        "floor_owned": [python, str(HERE / "floor_owned.py"), str(produced), str(folder / "floor_owned.xlsx")],
         "peer": [python, str(HERE / "peer.py"), str(source), str(folder / "peer.xlsx")],
     }
 
@@ -71,7 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=list(SIZES), default="S")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--only", nargs="*", choices=["refresh", "floor", "peer"], help="run only these contenders")
+    parser.add_argument("--only", nargs="*", choices=["refresh", "floor", "floor_owned", "peer"], help="run only these contenders")
     args = parser.parse_args()
     source = workbook(args.size)
     clients, sales, followups = SIZES[args.size]
@@ -91,8 +95,8 @@ def main() -> None:
     medians = {name: tuple(statistics.median(run[i] for run in runs) for i in range(3)) for name, runs in results.items()}
     print(f"\n{'':10s}{'tiempo (mediana)':>18s}{'CPU (mediana)':>16s}{'memoria pico':>16s}")
     for name, (seconds, cpu, megabytes) in medians.items():
-        print(f"{name:10s}{seconds:16.2f} s{cpu:14.2f} s{megabytes:13.0f} MB")
-    print(f"\n{'':28s}{'de medianas':>12s}{'mediana por ronda':>20s}{'CPU':>8s}   objetivo")
+        print(f"{name:12s}{seconds:14.2f} s{cpu:14.2f} s{megabytes:13.0f} MB")
+    print(f"\n{'':31s}{'de medianas':>12s}{'mediana por ronda':>20s}{'CPU':>8s}   objetivo")
 
     def ratio(top: str, bottom: str, measure: int = 0) -> tuple[float, float]:
         paired = [a[measure] / b[measure] for a, b in zip(results[top], results[bottom], strict=True)]
@@ -100,12 +104,14 @@ def main() -> None:
 
     def line(label: str, top: str, bottom: str, target: str) -> None:
         (of_medians, per_round), (cpu, _) = ratio(top, bottom), ratio(top, bottom, 1)
-        print(f"{label:28s}{of_medians:12.2f}{per_round:20.2f}{cpu:8.2f}   {target}")
+        print(f"{label:31s}{of_medians:12.2f}{per_round:20.2f}{cpu:8.2f}   {target}")
 
     if {"refresh", "floor"} <= medians.keys():
         line("refresh / floor (tiempo)", "refresh", "floor", f"≤ {TARGET_REFRESH_OVER_FLOOR}")
         of_medians, per_round = ratio("refresh", "floor", 2)
-        print(f"{'refresh / floor (memoria)':28s}{of_medians:12.2f}{per_round:20.2f}{'':8s}   ≤ {TARGET_MEMORY_OVER_FLOOR}")
+        print(f"{'refresh / floor (memoria)':31s}{of_medians:12.2f}{per_round:20.2f}{'':8s}   ≤ {TARGET_MEMORY_OVER_FLOOR}")
+    if {"refresh", "floor_owned"} <= medians.keys():
+        line("refresh / floor_owned (tiempo)", "refresh", "floor_owned", "(informativo)")
     if {"refresh", "peer"} <= medians.keys():
         line("peer / refresh (tiempo)", "peer", "refresh", f"≥ {TARGET_PEER_OVER_REFRESH}")
 

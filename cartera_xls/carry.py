@@ -51,6 +51,7 @@ from .xml_parts import (
     escape,
     fonts_in_order,
     insert,
+    main_prefix,
     mapped,
     merge_styles,
     relationship,
@@ -58,6 +59,8 @@ from .xml_parts import (
     renumber,
     transitional,
     unescape,
+    unprefixed,
+    unprefixed_reader,
 )
 
 OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -577,7 +580,7 @@ class _Merge:
     def _carry_sheet(self, team: TeamSheet, placeholder: tuple[str, str]) -> None:
         """Replace a placeholder by the team's sheet as it was, with everything it points to."""
         part, rel_id = placeholder
-        data = self._sheet_xml(self.source.archive.read(team.member))
+        data = self._sheet_xml(self.source.archive.read(team.member), self._main_prefix(team.member))
         if team.kind != "worksheet":  # a chart sheet, a dialog sheet: its own part name, type and kind
             self._remove(part)
             folder = {"chartsheet": "xl/chartsheets", "dialogsheet": "xl/dialogsheets", "xlMacrosheet": "xl/macrosheets"}.get(
@@ -589,13 +592,18 @@ class _Merge:
         self._write(part, data)
         self._write_rels(part, team.member, None)
 
-    def _sheet_xml(self, data: bytes) -> bytes:
+    def _main_prefix(self, member: str) -> bytes | None:
+        """The prefix a team's part gives the main namespace, read from its root (its first kilobytes)."""
+        with self.source.archive.open(member) as stream:
+            return main_prefix(transitional(stream.read(1 << 16)))
+
+    def _sheet_xml(self, data: bytes, prefix: bytes | None = None) -> bytes:
         """A sheet's XML as the new package needs it: not selected, Transitional; styles and strings remapped only if need be.
 
         The team's styles and shared strings are normally the package's own (ours appended), so their cells
         keep every index; a package whose parts could not be used as the base has them remapped here.
         """
-        data = transitional(data)
+        data = unprefixed(transitional(data), prefix)
         data = _TAB_SELECTED.sub(b"", data)
         if not self._styles_merged:
             data = renumber(data, rb'(<(?:c|row)\b[^>]*? s=")(\d+)(")', self._style)
@@ -698,7 +706,8 @@ class _Merge:
         owned = self.book.owned.get(sheet, Owned(0, {}))
         ours = Ours(self._read(part), owned.header_row, frozenset(owned.columns), _is_follow_up_rule, _is_our_list)
         with self.source.archive.open(source_member) as team:
-            self._write_pieces(part, patch_sheet(team.read, ours, self._sheet_xml))
+            read = unprefixed_reader(team.read, self._main_prefix(source_member))  # <x:row> as Excel writes it
+            self._write_pieces(part, patch_sheet(read, ours, self._sheet_xml))
         if ooxml.rels_name(part) in self.parts:  # XlsxWriter's own for the sheet: the team's replace them
             self._remove(ooxml.rels_name(part))
         self._write_rels(part, source_member, None)
@@ -881,7 +890,8 @@ class _Merge:
         if "xl/styles.xml" not in self.source.names or "xl/styles.xml" not in self.parts:
             return
         theirs = transitional(self.source.archive.read("xl/styles.xml"))
-        if re.search(rb"<styleSheet\b", theirs) is None:  # a prefixed part (<x:styleSheet>): ours stays the base
+        theirs = unprefixed(theirs, main_prefix(theirs))  # <x:styleSheet> as Excel writes it
+        if re.search(rb"<styleSheet\b", theirs) is None:  # not a styles part we can read: ours stays the base
             return
         theirs = fonts_in_order(theirs)  # a script's fonts (openpyxl's name, family, color, sz…) in the order Excel requires
         merged, xf_map, dxf_map = merge_styles(theirs, self._read("xl/styles.xml"))
@@ -912,10 +922,11 @@ class _Merge:
         if name is None or "xl/sharedStrings.xml" not in self.parts:
             return
         theirs = transitional(self.source.archive.read(name))
+        theirs = unprefixed(theirs, main_prefix(theirs))  # <x:sst> as Excel writes it
         root = re.search(rb"<sst\b[^>]*?(/?)>", theirs)
         ours = self._read("xl/sharedStrings.xml")
         our_root = re.search(rb"<sst\b[^>]*>", ours)
-        if root is None or our_root is None:  # a prefixed part (<x:sst>): their strings are inlined instead
+        if root is None or our_root is None:  # not a part we can read: their strings are inlined instead
             return
         items = [] if root.group(1) else [text for tag, text in elements(theirs[root.end() : theirs.rfind(b"</")]) if tag == "si"]
         our_items = [text for tag, text in elements(ours[our_root.end() : ours.rfind(b"</sst>")]) if tag == "si"]
@@ -953,7 +964,7 @@ class _Merge:
             if member not in self.source.names:
                 continue
             with self.source.archive.open(member) as stream:
-                for piece in whole_rows(stream.read):
+                for piece in whole_rows(unprefixed_reader(stream.read, self._main_prefix(member))):
                     found = _SHARED_CELL.findall(piece)
                     if len(found) != piece.count(b't="s"'):  # a cell written some other way (a prefix…): keep every string
                         return None

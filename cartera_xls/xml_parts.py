@@ -35,6 +35,63 @@ def transitional(data: bytes) -> bytes:
     return data
 
 
+MAIN_NAMESPACE = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_ROOT = re.compile(rb"<(?![?!])(?:([\w.-]+):)?([\w.-]+)\b([^>]*)>")
+
+
+def main_prefix(data: bytes) -> bytes | None:
+    """The prefix a part's root gives SpreadsheetML's main namespace (``x`` of ``<x:worksheet xmlns:x=…>``); None if none.
+
+    Excel writes the namespace as the default one; libraries built on Microsoft's SDK often write ``x:``.
+    """
+    root = _ROOT.search(data)
+    if root is None or root.group(1) is None:
+        return None
+    prefix = root.group(1)
+    declared = re.search(rb"\sxmlns:" + re.escape(prefix) + rb'="([^"]*)"', root.group(3))
+    default = re.search(rb'\sxmlns="([^"]*)"', root.group(3))
+    if declared is None or declared.group(1) != MAIN_NAMESPACE or (default is not None and default.group(1) != MAIN_NAMESPACE):
+        return None
+    return prefix
+
+
+def unprefixed(data: bytes, prefix: bytes | None) -> bytes:
+    """A part (or a piece of one) with its main-namespace elements written without ``prefix``, as Excel writes them.
+
+    The same XML: the root declares the namespace as the default one too. Text never holds a raw ``<``.
+    """
+    if prefix is None:
+        return data
+    data = data.replace(b"<" + prefix + b":", b"<").replace(b"</" + prefix + b":", b"</")
+    declaration = b" xmlns:" + prefix + b'="' + MAIN_NAMESPACE + b'"'
+    if declaration in data and b' xmlns="' + MAIN_NAMESPACE + b'"' not in data:
+        data = data.replace(declaration, b' xmlns="' + MAIN_NAMESPACE + b'"' + declaration, 1)
+    return data
+
+
+def unprefixed_reader(read: Callable[[int], bytes], prefix: bytes | None) -> Callable[[int], bytes]:
+    """``read`` (a file's) giving the part :func:`unprefixed`: a tag cut between two reads is completed by the next."""
+    if prefix is None:
+        return read
+    pending = b""
+
+    def read_unprefixed(size: int) -> bytes:
+        nonlocal pending
+        while True:
+            chunk = read(size)
+            if not chunk:
+                rest, pending = pending, b""
+                return unprefixed(rest, prefix)
+            data = pending + chunk
+            cut = data.rfind(b"<")  # what follows may be a tag not whole yet
+            if cut > 0:
+                pending = data[cut:]
+                return unprefixed(data[:cut], prefix)
+            pending = data
+
+    return read_unprefixed
+
+
 def shift(data: bytes, pattern: bytes, offset: int) -> bytes:
     """Every number captured by ``pattern`` (prefix, number, suffix) moved by ``offset``."""
     if not offset:

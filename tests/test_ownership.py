@@ -422,3 +422,39 @@ def test_a_sheet_read_in_small_pieces_is_patched_the_same(basic_file: Path, tmp_
     monkeypatch.setattr(patching, "CHUNK", 37)
     pieces = cartera_xls.refresh(tmp_path / "una.xlsx", tmp_path / "trozos.xlsx", hoy=HOY).written
     assert pieces.read_bytes() == whole.read_bytes()
+
+
+def _prefixed(path: Path) -> Path:
+    """The workbook as libraries built on Microsoft's SDK write it: SpreadsheetML under an ``x:`` prefix."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    with zipfile.ZipFile(path) as original:
+        parts = {item.filename: original.read(item.filename) for item in original.infolist()}
+    for name, data in parts.items():
+        if name.startswith(("xl/worksheets/sheet", "xl/sharedStrings", "xl/styles", "xl/workbook.xml")) and name.endswith(".xml"):
+            text = data.decode("utf-8").replace(f'xmlns="{main}"', f'xmlns:x="{main}"')
+            parts[name] = re.sub(r"<(/?)([A-Za-z]\w*)(?=[\s/>])", r"<\1x:\2", text).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for name, data in parts.items():
+            rewritten.writestr(name, data)
+    return path
+
+
+def test_a_workbook_written_with_a_namespace_prefix_keeps_every_cell(tmp_path: Path) -> None:
+    """<x:row><x:c t="s">: the team's cells, their shared strings and styles come back, and the computed columns go in."""
+    from openpyxl.styles import PatternFill
+
+    source = make_workbook(tmp_path / "cartera.xlsx", basic_portfolio())
+    book = openpyxl.load_workbook(source)
+    book["Clientes"]["B2"].fill = PatternFill("solid", fgColor="FFFFFF00")
+    book.save(source)
+    before = {sheet: cells(source, sheet) for sheet in ("Clientes", "Ventas")}
+    _prefixed(source)
+    assert b"<x:row" in zipfile.ZipFile(source).read("xl/worksheets/sheet1.xml")
+    for _ in range(2):
+        refresh(source)
+        after = cells(source, "Clientes")
+        assert [row[:6] for row in after] == [row[:6] for row in before["Clientes"]]
+        assert cells(source, "Ventas") == before["Ventas"]
+        assert "Estado" in after[0]
+        fill = openpyxl.load_workbook(source)["Clientes"]["B2"].fill
+        assert fill.fgColor.rgb == "FFFFFF00"
