@@ -37,7 +37,9 @@ from typing import Any
 from xml.etree import ElementTree as StdElementTree  # only to write core.xml; parsing goes through defusedxml
 
 from defusedxml import ElementTree
+from xlsxwriter.format import Format
 from xlsxwriter.packager import Packager
+from xlsxwriter.styles import Styles
 from xlsxwriter.workbook import Workbook
 
 from . import ooxml
@@ -407,13 +409,38 @@ class CarryingWorkbook(Workbook):  # type: ignore[misc]  # XlsxWriter ships no t
     """An XlsxWriter workbook whose package also carries the team's parts (see :class:`Carrier`)."""
 
     def __init__(self, filename: str, options: dict[str, Any], carrier: Carrier | None) -> None:
+        self.placement: list[int] = []  # XlsxWriter's cell format index → its place in the team's styles (set before cells)
         super().__init__(filename, options)
         self.carrier = carrier
         self.owned: dict[str, Owned] = {}  # data sheet → its columns that are the tool's (the writer says which)
 
+    def add_format(self, properties: dict[str, Any] | None = None) -> Format:
+        """XlsxWriter's ``add_format``, making formats that write their place in the team's styles (see :class:`_PlacedFormat`)."""
+        format_properties = self.default_format_properties.copy()
+        if properties:
+            format_properties.update(properties)
+        placed = _PlacedFormat(format_properties, self.xf_format_indices, self.dxf_format_indices)
+        placed.placement = self.placement
+        self.formats.append(placed)
+        return placed
+
     def _get_packager(self) -> Packager:
         packager = _CarryingPackager(self.carrier, self)
         return packager
+
+
+class _PlacedFormat(Format):  # type: ignore[misc]
+    """A cell format whose cells say where it sits in the package's styles: the team's, with XlsxWriter's appended.
+
+    XlsxWriter numbers its formats as it writes cells; the carrier numbers them all before the first cell
+    (:meth:`Carrier.place_styles`) and fills ``placement``, so no cell of the tool's is renumbered afterwards.
+    """
+
+    placement: list[int]
+
+    def _get_xf_index(self) -> int:
+        index: int = super()._get_xf_index()
+        return self.placement[index] if index < len(self.placement) else index
 
 
 class _CarryingPackager(Packager):  # type: ignore[misc]
@@ -423,6 +450,11 @@ class _CarryingPackager(Packager):  # type: ignore[misc]
         super().__init__()
         self.carrier = carrier
         self.book = book
+
+    def _write_worksheet_files(self) -> None:
+        if self.carrier is not None:
+            self.carrier.place_styles(self.book)
+        super()._write_worksheet_files()
 
     def _create_package(self) -> list[tuple[Any, str, bool]]:
         files: list[tuple[Any, str, bool]] = super()._create_package()
@@ -465,21 +497,77 @@ class Carrier:
     def __init__(self, plan: Plan, written_at: dt.datetime) -> None:
         self.plan = plan
         self.written_at = written_at
+        self.placed_styles: tuple[bytes, list[int]] | None = None  # the merged styles.xml, and where XlsxWriter's dxfs went
+
+    def place_styles(self, book: Workbook) -> None:
+        """Before XlsxWriter writes a cell: the team's ``styles.xml`` with XlsxWriter's formats appended, and each format's place.
+
+        Every format is numbered now (XlsxWriter would number them as cells come), XlsxWriter's
+        styles part is written as it will be, merged into the team's, and each format learns its
+        place (``CarryingWorkbook.placement``): the team's cells keep their indices, the tool's are
+        written with theirs. A styles part that cannot be read leaves XlsxWriter's numbering (the
+        merge remaps then).
+        """
+        with zipfile.ZipFile(self.plan.source) as archive:
+            if "xl/styles.xml" not in archive.NameToInfo:
+                return
+            theirs = transitional(archive.read("xl/styles.xml"))
+        theirs = fonts_in_order(unprefixed(theirs, main_prefix(theirs)))
+        if re.search(rb"<styleSheet\b", theirs) is None:
+            return
+        for cell_format in book.formats:
+            Format._get_xf_index(cell_format)  # XlsxWriter's own number, in the order the formats were made
+        book._prepare_format_properties()
+        written = _KeptOpen()
+        styles = Styles()
+        styles._set_style_properties(
+            [
+                book.xf_formats,
+                book.palette,
+                book.font_count,
+                book.num_formats,
+                book.border_count,
+                book.fill_count,
+                book.custom_colors,
+                book.dxf_formats,
+                book.has_comments,
+            ]
+        )
+        styles._set_filehandle(written)
+        styles._assemble_xml_file()
+        merged, xf_map, dxf_map = merge_styles(theirs, written.getvalue().encode("utf-8"))
+        book.placement[:] = xf_map
+        self.placed_styles = (merged, dxf_map)
 
     def merge(self, files: list[tuple[Any, str, bool]], book: Workbook, tmpdir: str | None) -> list[tuple[Any, str, bool]]:
         with zipfile.ZipFile(self.plan.source) as archive:
-            merge = _Merge(self.plan, _Package(archive), files, book, tmpdir, self.written_at)
+            merge = _Merge(self.plan, _Package(archive), files, book, tmpdir, self.written_at, self.placed_styles)
             merge.run()
             return merge.files()
+
+
+class _KeptOpen(io.StringIO):
+    """A buffer XlsxWriter's writers can close: what they wrote stays readable."""
+
+    def close(self) -> None:
+        pass
 
 
 class _Merge:
     """One merge of a source package into XlsxWriter's parts."""
 
     def __init__(
-        self, plan: Plan, source: _Package, files: list[tuple[Any, str, bool]], book: Workbook, tmpdir: str | None, written_at: dt.datetime
+        self,
+        plan: Plan,
+        source: _Package,
+        files: list[tuple[Any, str, bool]],
+        book: Workbook,
+        tmpdir: str | None,
+        written_at: dt.datetime,
+        placed_styles: tuple[bytes, list[int]] | None = None,
     ) -> None:
         self.plan = plan
+        self.placed_styles = placed_styles
         self.written_at = written_at
         self.source = source
         self.parts: dict[str, _Part] = {name: _Part(path, binary) for path, name, binary in files}
@@ -888,6 +976,15 @@ class _Merge:
         Every cell, row and column of the team's keeps its style index: their sheets need no rewriting.
         """
         if "xl/styles.xml" not in self.source.names or "xl/styles.xml" not in self.parts:
+            return
+        if self.placed_styles is not None:  # XlsxWriter wrote its cells with their places already: only its dxfs move
+            merged, dxf_map = self.placed_styles
+            self._write("xl/styles.xml", merged)
+            self._styles_merged = True
+            for name in self._written_by_xlsxwriter("xl/worksheets/") + self._written_by_xlsxwriter("xl/tables/"):
+                data = self._read(name)
+                if b"DxfId=" in data or b"dxfId=" in data:  # a conditional format's, a table column's
+                    self._write(name, renumber(data, rb'((?:dxfId|DxfId)=")(\d+)(")', lambda value: mapped(dxf_map, value)))
             return
         theirs = transitional(self.source.archive.read("xl/styles.xml"))
         theirs = unprefixed(theirs, main_prefix(theirs))  # <x:styleSheet> as Excel writes it
