@@ -17,10 +17,16 @@ import pytest
 import xlsxwriter
 
 import cartera_xls
+from cartera_xls import ooxml
+from cartera_xls.schema.sheets import DATA_SHEETS
+from cartera_xls.xml_parts import transitional
 
 from .conftest import CORPUS, HOY, make_workbook, with_clientes
 from .package_compare import Package, canonical_sheet
 from .test_cli import run
+from .test_ownership import outside_owned
+
+DATA_SHEET_NAMES = {sheet.label for sheet in DATA_SHEETS}
 
 DATA = Path(__file__).parent / "data"
 # One Excel-saved file per kind of feature of the corpus (charts, images, comments, tables, sparklines, validation,
@@ -67,6 +73,20 @@ def assert_sheets_come_back(source: Path, refreshed: Path, data_sheets: tuple[st
         assert canonical_sheet(after, name) == canonical_sheet(before, name), f"{source.name}: sheet {name} differs"
 
 
+def assert_team_sheets_identical(source: Path, refreshed: Path) -> None:
+    """Each of the team's sheets in ``refreshed`` is its part in ``source`` byte for byte (only no longer the selected tab).
+
+    The package's styles and shared strings are the team's (the tool's appended), so nothing of theirs is renumbered.
+    """
+    with zipfile.ZipFile(source) as before, zipfile.ZipFile(refreshed) as after:
+        old, new = dict(ooxml.sheet_members(before)), dict(ooxml.sheet_members(after))
+        for name, member in old.items():
+            if name in DATA_SHEET_NAMES or name not in new:
+                continue
+            expected = re.sub(rb' tabSelected="(?:1|true)"', b"", transitional(before.read(member)))
+            assert after.read(new[name]) == expected, f"{source.name}: sheet {name} is not byte for byte the team's"
+
+
 @pytest.mark.parametrize("source", SAMPLE, ids=lambda path: path.name)
 def test_excel_saved_workbooks_come_back_part_by_part(source: Path, tmp_path: Path) -> None:
     original = tmp_path / "original" / source.name
@@ -99,7 +119,10 @@ def test_the_corpus_comes_back(tmp_path: Path, chunk: int) -> None:
         folder.mkdir()
         original = with_clientes(source, folder / ("original" + source.suffix))
         try:
-            assert_sheets_come_back(original, refreshed_in_place(source, folder))
+            refreshed = refreshed_in_place(source, folder)
+            assert_sheets_come_back(original, refreshed)
+            assert_team_sheets_identical(original, refreshed)
+            assert outside_owned(refreshed, "Clientes", original) == outside_owned(original, "Clientes", original)
         except AssertionError as failure:
             failures.append(f"{source.name}: {failure}")
     assert failures == [], f"{len(failures)} of the corpus differ"

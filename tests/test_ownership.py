@@ -12,6 +12,7 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.workbook.defined_name import DefinedName
 
 import cartera_xls
+from cartera_xls import ooxml
 from cartera_xls.schema import messages
 from cartera_xls.schema.sheets import CALCULATED_SUFFIX, CLIENTES, COMPUTED_MARK, LISTAS, MARKER_PROPERTY
 from cartera_xls.styles import is_follow_up_rule
@@ -327,13 +328,22 @@ def test_rows_and_columns_the_team_grouped_stay_grouped(basic_file: Path) -> Non
 # --- the team's sheet, as it was, outside what the tool owns ----------------------------------------
 
 
-def outside_owned(path: Path, sheet: str) -> Any:
-    """A data sheet and what it points to, as the team sees them, less the tool's columns (marked) and the rows' ``spans``."""
+def outside_owned(path: Path, sheet: str, before: Path | None = None) -> Any:
+    """A data sheet and what it points to, as the team sees them, less the tool's columns and the rows' ``spans``.
+
+    The tool's columns are the marked ones and, given the workbook ``before`` the refresh, those it had no cell in
+    (an ID column the tool added).
+    """
     from openpyxl.utils import column_index_from_string
 
     from .package_compare import MAIN, Package, canonical_sheet
 
     owned = {column_index_from_string(ref.split("!$")[1].split(":")[0]) for ref in marks(path).values() if sheet in ref}
+    if before is not None:
+        with zipfile.ZipFile(before) as archive:
+            part = archive.read(dict(ooxml.sheet_members(archive))[sheet])
+        used = {column_index_from_string(letters.decode()) for letters in re.findall(rb'<c r="([A-Z]+)\d+"', part)}
+        owned |= set(range(1, 16385)) - used
 
     def ours(node: Any) -> bool:
         """The tool's live colours and dropdowns (written again by every refresh), and what is left empty without them."""
@@ -353,12 +363,23 @@ def outside_owned(path: Path, sheet: str) -> Any:
             children = tuple(child for child in children if column_index_from_string(_letters(child)) not in owned)
         if tag == MAIN + "dimension":
             attributes = ()
+        if tag == MAIN + "cols":  # a width the tool gives its own column (the team's widths are compared)
+            children = tuple(child for child in children if not _only_owned(child, owned))
+            if not children:
+                return None
         if tag == MAIN + "dataValidations":
             attributes = tuple(item for item in attributes if item[0] != "count")
-        return tag, attributes, text, tuple(strip(child) for child in children if not ours(child))
+        kept = (strip(child) for child in children if not ours(child))
+        return tag, attributes, text, tuple(child for child in kept if child is not None)
 
     tree, related = canonical_sheet(Package(path), sheet)
     return strip(tree), related
+
+
+def _only_owned(col: Any, owned: set[int]) -> bool:
+    """Whether a ``<col>`` spans only columns of the tool's (1-based, as ``min`` and ``max`` count)."""
+    span = dict(col[1])
+    return set(range(int(span["min"]), int(span["max"]) + 1)) <= owned
 
 
 def _letters(cell: Any) -> str:
