@@ -142,6 +142,19 @@ def date1904(workbook: Any) -> bool:
     return props is not None and props.get("date1904", "0").lower() in ("1", "true")
 
 
+def totals_rows(archive: zipfile.ZipFile, member: str) -> frozenset[int]:
+    """The 0-based rows of one sheet that are its Excel tables' totals rows (``totalsRowCount``): not data."""
+    rows: set[int] = set()
+    for _, rel_type, target, _ in relationships(archive, member):
+        if kind(rel_type) == "table" and target in archive.NameToInfo:
+            table = parse(archive.read(target))
+            count = int(table.get("totalsRowCount") or 0)  # 0 when the totals row is off (totalsRowShown="0")
+            span = cell_range(table.get("ref", ""))
+            if count and span is not None:
+                rows.update(range(span[2] - count + 1, span[2] + 1))
+    return frozenset(rows)
+
+
 def sheet_tables(archive: zipfile.ZipFile, member: str) -> tuple[tuple[str, str], ...]:
     """(name, range) of the Excel tables of one sheet."""
     found = []
@@ -152,7 +165,7 @@ def sheet_tables(archive: zipfile.ZipFile, member: str) -> tuple[tuple[str, str]
     return tuple(found)
 
 
-def sheet_details(data: bytes, tables: tuple[tuple[str, str], ...] = ()) -> SheetDetails:
+def sheet_details(data: bytes, tables: tuple[tuple[str, str], ...] = (), totals: frozenset[int] = frozenset()) -> SheetDetails:
     """Number formats, formulas, hidden rows and columns and merged cells of one sheet's XML."""
     start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
     return SheetDetails(
@@ -163,6 +176,7 @@ def sheet_details(data: bytes, tables: tuple[tuple[str, str], ...] = ()) -> Shee
         hidden_columns=_hidden_columns(data),
         merged=tuple(_merges(data)) if b"<mergeCell " in data else (),
         tables=tables,
+        totals_rows=totals,
         widths=_column_attribute(data, b"width", float, lambda _: True),
         heights=_row_attribute(data, b"ht", float, _by_hand) if b"customHeight" in data else {},
         row_levels=_row_attribute(data, b"outlineLevel", int, _grouped) if b"outlineLevel" in data else {},

@@ -47,6 +47,7 @@ class SheetDetails:
     hidden_columns: frozenset[int] = frozenset()
     merged: tuple[tuple[int, int, int, int], ...] = ()  # (first row, first col, last row, last col)
     tables: tuple[tuple[str, str], ...] = ()  # (name, range) of the sheet's Excel tables
+    totals_rows: frozenset[int] = frozenset()  # rows that are a table's totals row («Total»): not data
     widths: Mapping[int, float] = field(default_factory=dict)  # column → width the file sets for it
     heights: Mapping[int, float] = field(default_factory=dict)  # row → height set by hand (customHeight)
     row_levels: Mapping[int, int] = field(default_factory=dict)  # row → outline level (grouped rows)

@@ -325,6 +325,8 @@ def _read_table(
     used = [*columns.positions.values(), *columns.computed_at.values()]
     kept = _rows_with_content([grid[col] for col in sorted(used) if col < len(grid)], height, first_data, used, raw)
     kept = _without_repeated_headers(kept, grid, header, columns, first_data, raw.name, problems)
+    if raw.details.totals_rows:  # a table's totals row («Total», =SUBTOTAL…) sums the data: it is not a row of it
+        kept = [offset for offset in kept if first_data + offset not in raw.details.totals_rows]
     indices = [first_data + offset for offset in kept]
     every_row = len(kept) == height
     values: dict[str, list[Any]] = {}

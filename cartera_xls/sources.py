@@ -227,7 +227,8 @@ def _scan_xlsx(
                 continue
             data = archive.read(member)
             _check_dimension(data, path)
-            scanned[sheet_name] = (_flag_cells(data), ooxml.sheet_details(data, ooxml.sheet_tables(archive, member)))
+            details = ooxml.sheet_details(data, ooxml.sheet_tables(archive, member), ooxml.totals_rows(archive, member))
+            scanned[sheet_name] = (_flag_cells(data), details)
     except UnreadableWorkbook:
         raise
     except DefusedXmlException:

@@ -479,3 +479,34 @@ def test_a_workbook_written_with_a_namespace_prefix_keeps_every_cell(tmp_path: P
         assert "Estado" in after[0]
         fill = openpyxl.load_workbook(source)["Clientes"]["B2"].fill
         assert fill.fgColor.rgb == "FFFFFF00"
+
+
+def test_a_tables_totals_row_is_not_a_sale(tmp_path: Path) -> None:
+    """Ventas as an Excel table with its totals row («Total», =SUBTOTAL(109,…)): not read as a sale, kept as it was."""
+    path = _with_totals_row(tmp_path / "cartera.xlsx")
+    before = cells(path, "Ventas")
+    assert before[3][0] == "Total" and str(before[3][2]).startswith("=SUBTOTAL(109,")
+    for _ in range(2):
+        refresh(path)
+        cartera = cartera_xls.load(path, hoy=HOY)
+        assert cartera.ventas["Importe"].tolist() == [120.5, 80.0]
+        assert not [p for p in cartera.problems if p.sheet == "Ventas"]  # «Total» is no bad date nor unknown client
+        table = openpyxl.load_workbook(path)["Ventas"].tables["TablaVentas"]
+        assert (table.ref, table.totalsRowCount) == ("A1:C4", 1)
+        assert cells(path, "Ventas") == before
+
+
+def _with_totals_row(path: Path) -> Path:
+    import datetime as dt
+
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Clientes").write_column(0, 0, ["Nombre", "Ana Quispe"])
+    ventas = book.add_worksheet("Ventas")
+    columns = [{"header": "Fecha", "total_string": "Total"}, {"header": "Cliente"}, {"header": "Importe", "total_function": "sum"}]
+    data = [[dt.datetime(2026, 10, 1), "Ana Quispe", 120.5], [dt.datetime(2026, 9, 1), "Ana Quispe", 80]]
+    ventas.add_table("A1:C4", {"name": "TablaVentas", "total_row": True, "columns": columns, "data": data})
+    ventas.set_column(0, 0, 12, book.add_format({"num_format": "dd/mm/yyyy"}))
+    book.close()
+    return path
