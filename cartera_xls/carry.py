@@ -45,7 +45,7 @@ from xlsxwriter.workbook import Workbook
 from . import ooxml
 from .patching import Ours, extended_table, patch_sheet, whole_rows
 from .schema import messages
-from .schema.sheets import COMPUTED_MARK, LISTAS, WARN_DAYS_NAME
+from .schema.sheets import COMPUTED_MARK, LISTAS, WAIT_DAYS_NAME, WARN_DAYS_NAME
 from .styles import is_follow_up_rule
 from .xml_parts import (
     declare_namespaces,
@@ -118,7 +118,7 @@ WORKBOOK_ORDER = (
 )
 PRINT_AREA = "_xlnm.Print_Area"
 BUILTIN_NAMES_OF_THE_TOOL = ("_xlnm.Print_Titles", "_xlnm._FilterDatabase", PRINT_AREA)
-TOOL_NAMES = (WARN_DAYS_NAME,)
+TOOL_NAMES = (WARN_DAYS_NAME, WAIT_DAYS_NAME)
 CORE_NAMESPACES = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
     "dc": "http://purl.org/dc/elements/1.1/",

@@ -18,7 +18,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .schema import Column, Fmt, messages, summary
-from .schema.sheets import AMARILLO, NUMBER_FORMATS, ROJO, SIN_COLOR, VERDE, WARN_DAYS_NAME
+from .schema.sheets import AMARILLO, NUMBER_FORMATS, ROJO, SIN_COLOR, VERDE, WAIT_DAYS_NAME, WARN_DAYS_NAME
 
 TABLE_STYLE = "Table Style Medium 2"
 A4 = 9  # XlsxWriter's paper code
@@ -130,6 +130,7 @@ def colour_follow_up(
     semaforo_col: int,
     date_col: int,
     warn_days: str,
+    waiting: tuple[int, str] | None = None,
 ) -> None:
     """The Semáforo cell, the date and the row tint, live against ``TODAY()`` between refreshes.
 
@@ -137,7 +138,10 @@ def colour_follow_up(
     turns the row red (overdue), and an unlit row whose date comes within
     ``warn_days`` (a formula: the Reglas cell) turns yellow; the Semáforo cell
     then also reads «rojo» or «amarillo» (a number format over its text), so the
-    word never contradicts the colour. Lost clients are grey.
+    word never contradicts the colour. Lost clients are grey. The most urgent
+    wins: a green row (waiting for the client's answer) turns yellow once its
+    wait is over (``waiting``: the «Esperando respuesta desde» column and the
+    days of wait, a formula), as the next refresh would say.
     """
     first_row, last_row = rows
     first_col, last_col = cols
@@ -145,9 +149,14 @@ def colour_follow_up(
     date = f"${xl_col_to_name(date_col)}{first_row + 1}"
     overdue = f"AND(ISNUMBER({date}),INT({date})<=TODAY())"  # red from the day it is due: «es para hoy o ya venció»
     soon = f"AND(ISNUMBER({date}),INT({date})<=TODAY()+{warn_days})"
+    lapsed: tuple[tuple[str, str, str | None], ...] = ()
+    if waiting is not None:
+        since = f"${xl_col_to_name(waiting[0])}{first_row + 1}"
+        lapsed = ((f'AND({light}="{VERDE}",ISNUMBER({since}),TODAY()-INT({since})>{waiting[1]})', AMARILLO, AMARILLO),)
     rules = (  # first true wins: (condition, colour, the word the Semáforo cell then shows)
         (overdue, ROJO, ROJO),
         (f'{light}="{ROJO}"', ROJO, None),
+        *lapsed,
         (f'{light}="{AMARILLO}"', AMARILLO, None),
         (f'{light}="{VERDE}"', VERDE, None),
         (f'{light}="{SIN_COLOR}"', SIN_COLOR, None),
@@ -172,7 +181,8 @@ _DATED = rf"AND\(ISNUMBER\({_CELL}\),INT\({_CELL}\)"
 _FOLLOW_UP_RULE = re.compile(
     rf"^(?:{_DATED}<=?TODAY\(\)\)"
     rf"|{_CELL}=\"(?:{'|'.join(re.escape(word) for word in (ROJO, AMARILLO, VERDE, SIN_COLOR))})\""
-    rf"|{_DATED}<=TODAY\(\)\+.*\b{re.escape(WARN_DAYS_NAME)}\b.*\))$"
+    rf"|{_DATED}<=TODAY\(\)\+.*\b{re.escape(WARN_DAYS_NAME)}\b.*\)"
+    rf"|AND\({_CELL}=\"{re.escape(VERDE)}\",ISNUMBER\({_CELL}\),TODAY\(\)-INT\({_CELL}\)>.*\b{re.escape(WAIT_DAYS_NAME)}\b.*\))$"
 )
 
 

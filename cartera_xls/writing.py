@@ -65,6 +65,7 @@ from .schema.sheets import (
     REVISAR_SHEET,
     SHEET_ORDER,
     TEAM_PLACE,
+    WAIT_DAYS_NAME,
     WARN_DAYS_NAME,
     GeneratedSheet,
 )
@@ -219,10 +220,11 @@ def write_table(
             )
     if computed is not None:
         mark_computed_columns(book, table.name, written)
-    semaforo_col, due_col = written.col("semaforo"), written.col("proximo_contacto")
+    semaforo_col, due_col, since_col = written.col("semaforo"), written.col("proximo_contacto"), written.col("esperando_desde")
     if computed is not None and len(table.frame) and semaforo_col is not None and due_col is not None:
         rows, cols = (written.first_row, written.last_row), (written.columns[0].col, written.columns[-1].col)
-        colour_follow_up(sheet, writer.formats, rows, cols, semaforo_col, due_col, warn_days(refreshed))
+        waiting = (since_col, wait_days(refreshed)) if since_col is not None else None
+        colour_follow_up(sheet, writer.formats, rows, cols, semaforo_col, due_col, warn_days(refreshed), waiting)
     return sheet
 
 
@@ -240,6 +242,12 @@ def mark_computed_columns(book: xlsxwriter.Workbook, sheet_name: str, written: W
             letters = column_letters(column.col)
             book.define_name(COMPUTED_MARK + column.slot, f"='{quoted}'!${letters}:${letters}")
             book.defined_names[-1][3] = True  # hidden: XlsxWriter's define_name has no option for it (pinned below 4)
+
+
+def wait_days(refreshed: Refreshed) -> str:
+    """``dias_espera_respuesta`` as the conditional formats read it: the Reglas cell, or the value in force."""
+    default = int(refreshed.parameters.dias_espera_respuesta)
+    return f"IF(ISNUMBER({WAIT_DAYS_NAME}),{WAIT_DAYS_NAME},{default})"
 
 
 def warn_days(refreshed: Refreshed) -> str:
@@ -371,10 +379,11 @@ def write_parameters(
     names = [fold(name) for name in table.frame["parameter"] if isinstance(name, str)]
     names += [fold(extra["parameter"]) for extra in appended]
     rows += [table.header_row + 1 + table.cells.height + offset for offset in range(len(appended))]
-    row = rows[names.index(fold("dias_aviso"))]
     quoted = table.name.replace("'", "''")
     column = column_letters(table.position("value"))
-    book.define_name(WARN_DAYS_NAME, f"='{quoted}'!${column}${row + 1}")
+    for parameter, name in (("dias_aviso", WARN_DAYS_NAME), ("dias_espera_respuesta", WAIT_DAYS_NAME)):
+        row = rows[names.index(fold(parameter))]
+        book.define_name(name, f"='{quoted}'!${column}${row + 1}")
 
 
 DESCRIPTIONS = {fold(p.key): p.description for p in PARAMETERS}

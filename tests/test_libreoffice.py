@@ -241,3 +241,45 @@ def test_a_small_workbook_prints_like_a_report(soffice: str, tmp_path: Path) -> 
     for sheet, first, last in (("Clientes", "Nombre", "ofrecer"), ("Ventas", "Fecha", "Importe"), ("Agenda", "Fecha", "Estado")):
         for text in by_sheet[sheet]:
             assert first in text and last in text, sheet  # never a page of the right-hand columns alone
+
+
+@pytest.mark.libreoffice
+def test_a_lapsed_wait_turns_yellow_when_opened_later(soffice: str, tmp_path: Path) -> None:
+    """Issue 24, point 2: green while the client has time to answer; opened after the wait, the row is yellow, not green.
+
+    Refreshed the day after the client was asked (waited 1 of 10 days: verde), opened today, 11 days after: the
+    wait is over and the reminder falls on the follow-up day, 4 days ahead (not overdue). LibreOffice's TODAY() decides.
+    """
+    import datetime as dt
+
+    from cartera_xls.schema.params import WEEKDAYS
+    from cartera_xls.styles import SEMAFORO_COLOURS
+
+    from .conftest import make_workbook
+
+    today = dt.date.today()
+    asked = dt.datetime.combine(today - dt.timedelta(days=11), dt.time())
+    follow_up_day = WEEKDAYS[(today + dt.timedelta(days=4)).weekday()]
+    source = make_workbook(
+        tmp_path / "c.xlsx",
+        {
+            "Clientes": [["ID", "Nombre"], ["C1", "Ana"]],
+            "Seguimiento": [["Fecha", "Cliente", "Esperando respuesta"], [asked, "C1", "sí"]],
+            "Reglas": [["Parámetro", "Valor"], ["dia_seguimiento", follow_up_day], ["dias_espera_respuesta", 10]],
+        },
+    )
+    out = tmp_path / "salida.xlsx"
+    refreshed = cartera_xls.refresh(source, out, hoy=asked.date() + dt.timedelta(days=1))
+    assert refreshed.cartera.clientes["Semáforo"].tolist() == ["verde"]
+    assert refreshed.cartera.clientes["Próximo contacto"].tolist() == [dt.datetime.combine(today + dt.timedelta(days=4), dt.time())]
+    pdf = convert(soffice, out, "pdf", tmp_path / "pdf")
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
+    texts = {n: _page_text(pdf, n) for n in range(1, pages + 1)}
+    page = next(n for n, text in texts.items() if {"Ana", "Semáforo"} <= set(text.split("\n")) and "Agenda" not in text)
+    lines = _page_text(pdf, page).split("\n")  # Clientes, as the team prints it: the Semáforo cell reads the live word
+    assert "amarillo" in lines and "verde" not in lines
+    prefix = tmp_path / "pagina"
+    subprocess.run(["pdftoppm", "-r", "100", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(prefix)], check=True)
+    ppm = prefix.with_suffix(".ppm").read_bytes()
+    assert _fill_pixels(ppm, _rgb(SEMAFORO_COLOURS["amarillo"].fill)) > 0
+    assert _fill_pixels(ppm, _rgb(SEMAFORO_COLOURS["verde"].fill)) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from pathlib import Path
@@ -510,3 +511,26 @@ def _with_totals_row(path: Path) -> Path:
     ventas.set_column(0, 0, 12, book.add_format({"num_format": "dd/mm/yyyy"}))
     book.close()
     return path
+
+
+def test_the_live_colours_are_written_again_not_piled_up(tmp_path: Path) -> None:
+    """Every rule of the tool's (the lapsed wait's too) is known as the tool's: the next refresh replaces it, never adds a copy."""
+    import datetime as dt
+
+    asked = dt.datetime.combine(HOY - dt.timedelta(days=2), dt.time())
+    path = make_workbook(
+        tmp_path / "cartera.xlsx",
+        {"Clientes": [["ID", "Nombre"], ["C1", "Ana"]], "Seguimiento": [["Fecha", "Cliente", "Esperando respuesta"], [asked, "C1", "sí"]]},
+    )
+
+    def rules() -> list[str]:
+        with zipfile.ZipFile(path) as archive:
+            sheet = archive.read(dict(ooxml.sheet_members(archive))["Clientes"]).decode()
+        return [html.unescape(rule) for rule in re.findall(r"<formula>([^<]*)</formula>", sheet)]
+
+    refresh(path)
+    first = rules()
+    assert any("cartera_dias_espera" in rule for rule in first)  # the wait, read from Reglas
+    assert all(is_follow_up_rule(rule) for rule in first)
+    refresh(path)
+    assert rules() == first

@@ -583,6 +583,7 @@ COMPUTED_MARK = "_cartera_xls_col_"
 
 # The workbook name of Reglas' dias_aviso cell: the live colours of Clientes and Agenda read it.
 WARN_DAYS_NAME = "cartera_dias_aviso"
+WAIT_DAYS_NAME = "cartera_dias_espera"  # the Reglas cell of dias_espera_respuesta, as the live colours read it
 
 # Marker stored as a custom document property in every workbook we write, so a
 # sheet named like a generated one is only regenerated when we made it.
