@@ -20,7 +20,7 @@ import pandas as pd
 from . import pipeline
 from .data_writing import layout
 from .errors import UnreadableWorkbook, WriteFailed
-from .ics import write_calendar
+from .ics import agenda_path, write_calendar
 from .problems import LISTED, Problem, grouped
 from .progress import AT_RULES, Report, quiet
 from .reading import with_sales
@@ -170,8 +170,8 @@ class Cartera:
         return [p for p in grouped(self.refreshed.problems, listed) if p.severity != messages.SEVERITY_INFO]
 
     def export_agenda(self, path: str | Path) -> int:
-        """Write the agenda as calendar events (.ics); return how many. Never over a workbook."""
-        path = Path(path)
+        """Write the agenda as calendar events (.ics; added to a name without an extension); return how many. Never over a workbook."""
+        path = agenda_path(path)
         workbooks = {real_path(p).resolve() for p in (self.source.path,) if p.exists()} if self.source is not None else set()
         if path.suffix.lower() in WORKBOOK_SUFFIXES or (path.exists() and real_path(path).resolve() in workbooks):
             raise WriteFailed(messages.ICS_ON_WORKBOOK.format(path=path.name))

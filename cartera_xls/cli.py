@@ -185,7 +185,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
                 print(line.format(path=result.backup, written=result.written.name), file=out)
             if args.ics is not None:
                 count = result.cartera.export_agenda(args.ics)
-                print(messages.CLI_AGENDA_WRITTEN.format(path=args.ics, count=count), file=out)
+                from .ics import agenda_path  # pandas is loaded by now: the help stays quick
+
+                print(messages.CLI_AGENDA_WRITTEN.format(path=agenda_path(args.ics), count=count), file=out)
             return EXIT_OK
         if args.command == "validate":
             cartera = api.load(args.archivo, args.hoy, args.ventas)

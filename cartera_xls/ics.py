@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -82,19 +83,33 @@ def _text(value: object) -> str:
     return "" if is_missing(value) else str(value)
 
 
+def _description(row: Mapping[Hashable, Any], client: str) -> str:
+    """Who, how to reach them, why and the light: one line each, a line without its value left out."""
+    company = _text(row["empresa"]).strip()
+    lines = [messages.ICS_CLIENT.format(client=client) + (messages.ICS_COMPANY.format(company=company) if company else "")]
+    for template, field, value in (
+        (messages.ICS_PHONE, "phone", row["telefono"]),
+        (messages.ICS_EMAIL, "email", row["email"]),
+        (messages.ICS_REASON, "reason", row["motivo"]),
+        (messages.ICS_COLOUR, "colour", row["semaforo"]),
+    ):
+        if _text(value).strip():
+            lines.append(template.format(**{field: _text(value)}))
+    return "\n".join(lines)
+
+
+def agenda_path(path: str | Path) -> Path:
+    """Where ``--ics agenda`` writes: ``agenda.ics`` (a name without an extension gets .ics, as ``-o`` gets .xlsx)."""
+    path = Path(path)
+    return path if path.suffix else path.with_name(path.name + messages.ICS_SUFFIX)
+
+
 def _events(plan: pd.DataFrame, hoy: dt.date, zone: str) -> Iterator[Event]:
     for row in plan.to_dict("records"):
         moment = pd.Timestamp(row["fecha"])
         client = _text(row["cliente"])
         summary = messages.ICS_SUMMARY.format(action=_text(row["accion"]), client=client)
-        description = messages.ICS_DESCRIPTION.format(
-            client=client,
-            company=_text(row["empresa"]),
-            phone=_text(row["telefono"]),
-            email=_text(row["email"]),
-            reason=_text(row["motivo"]),
-            colour=_text(row["semaforo"]),
-        )
+        description = _description(row, client)
         if row[AGENDA_OVERDUE]:  # on today's date, where someone sees it, marked as overdue
             summary = messages.ICS_OVERDUE.format(date=moment.strftime(DATE_FORMAT), summary=summary)
             day, timed = hoy, False

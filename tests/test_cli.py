@@ -160,8 +160,21 @@ def test_refresh_exports_the_agenda_as_ics(tmp_path: Path) -> None:
     unfolded = text.replace("\r\n ", "")
     assert "DTSTART;VALUE=DATE:20261102\r\n" in unfolded
     assert "SUMMARY:Llamar al prospecto y proponer una reunión — Ana\\; Pérez\\, hija\r\n" in unfolded
-    assert "Cliente: Ana\\; Pérez\\, hija (=HYPERLINK(1))\\nTeléfono: +51 900" in unfolded
+    assert "Cliente: Ana\\; Pérez\\, hija (=HYPERLINK(1))\\nTeléfono: +51 900\\nMotivo: " in unfolded  # no «Email:» without one
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+def test_an_event_says_only_what_is_known_and_the_file_is_an_ics(tmp_path: Path) -> None:
+    """Issue 24, point 14: «Cliente: Juan ()» and empty «Teléfono:»/«Email:» lines are gone; «--ics agenda» writes agenda.ics."""
+    source = make_workbook(tmp_path / "c.xlsx", {"Clientes": [["ID", "Nombre", "Probabilidad de compra"], ["C1", "Juan Martínez", "90%"]]})
+    code, out, _ = run("refresh", str(source), "--hoy", "2026-11-02", "--ics", str(tmp_path / "agenda"))
+    written = tmp_path / "agenda.ics"
+    assert code == 0 and written.exists() and not (tmp_path / "agenda").exists()
+    assert messages.CLI_AGENDA_WRITTEN.format(path=written, count=1) in out
+    unfolded = written.read_bytes().decode("utf-8").replace("\r\n ", "")
+    description = next(line for line in unfolded.split("\r\n") if line.startswith("DESCRIPTION:"))
+    assert description.startswith("DESCRIPTION:Cliente: Juan Martínez\\nMotivo: ")
+    assert "()" not in description and "Teléfono" not in description and "Email" not in description
 
 
 def test_argparse_speaks_spanish(capsys: pytest.CaptureFixture[str]) -> None:

@@ -298,7 +298,14 @@ CLI_AGENDA_WRITTEN = "Agenda exportada: {path} ({count} acciones)"
 CLI_ICS_HELP = "exportar la agenda como eventos de calendario (.ics)"
 ICS_SUMMARY = "{action} — {client}"
 ICS_OVERDUE = "VENCIDA ({date}): {summary}"
-ICS_DESCRIPTION = "Cliente: {client} ({company})\nTeléfono: {phone}\nEmail: {email}\nMotivo: {reason}\nSemáforo: {colour}"
+# The lines of an event's description; a line whose field is empty is left out («Teléfono:» with nothing after it).
+ICS_CLIENT = "Cliente: {client}"
+ICS_COMPANY = " ({company})"
+ICS_PHONE = "Teléfono: {phone}"
+ICS_EMAIL = "Email: {email}"
+ICS_REASON = "Motivo: {reason}"
+ICS_COLOUR = "Semáforo: {colour}"
+ICS_SUFFIX = ".ics"
 
 # --- The Agenda sheet -------------------------------------------------------------
 AGENDA_TITLE = "Agenda de seguimiento al {hoy}: acciones vencidas y de los próximos {days} días"
