@@ -118,7 +118,7 @@ STAMP_STALE = '"Actualizado el "dd/mm/yyyy" — hace más de {days} días: actua
 STALE_DAYS = 7
 
 # --- Análisis ----------------------------------------------------------------------------
-ANALISIS_TITLE = "Análisis de la cartera en 5 ejes"
+ANALISIS_TITLE = "Análisis de la cartera en 5 ejes, y los referidos"
 AXIS_SEGMENTS = "1. Segmentos de clientes"
 AXIS_ESTADOS = "2. Estados de clientes"
 AXIS_ORIGIN = "3. Razones de alta: origen de los clientes"
