@@ -421,6 +421,9 @@ def _spec(key: str) -> Sheet:
     return next(spec for spec in DATA_SHEETS if spec.key == key)
 
 
+STAMP_WIDTH = 80  # characters the stamp's longest words take in its bold italic («… actualice la cartera»)
+
+
 def stamp(sheet: Worksheet, formats: Formats, row: int, col: int, hoy: dt.date, span: int = 1) -> None:
     """«Actualizado el dd/mm/aaaa», turning orange with «actualice la cartera» when the file is over a week old.
 

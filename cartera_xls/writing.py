@@ -70,7 +70,7 @@ from .schema.sheets import (
     GeneratedSheet,
 )
 from .styles import TABLE_STYLE, Formats, colour_follow_up, print_setup
-from .summary_writing import SummaryWriter, stamp
+from .summary_writing import STAMP_WIDTH, SummaryWriter, stamp
 from .tables import SheetCells, SheetTable, UnknownSheet
 from .version import __version__
 
@@ -298,7 +298,6 @@ def write_agenda(book: xlsxwriter.Workbook, writer: CellWriter, refreshed: Refre
     parameters = refreshed.parameters
     title = messages.AGENDA_TITLE.format(hoy=refreshed.hoy.strftime(DATE_FORMAT), days=int(parameters.dias_agenda))
     sheet.write_string(0, 0, title, formats.title)
-    stamp(sheet, formats, 1, 0, refreshed.hoy, span=4)
     plan = refreshed.agenda
     columns = AGENDA_SHEET.columns
     top = 3
@@ -321,6 +320,9 @@ def write_agenda(book: xlsxwriter.Workbook, writer: CellWriter, refreshed: Refre
         widths.append(fit(max(width, header_width(column.label))))
         sheet.set_column(col, col, widths[-1])
     set_header_height(sheet, top, [(column.label, width) for column, width in zip(columns, widths, strict=True)])
+    # Merged over as many columns as «… hace más de 7 días: actualice la cartera» needs (a number never spills over).
+    room = next((count for count in range(1, len(widths) + 1) if sum(widths[:count]) >= STAMP_WIDTH), len(widths))
+    stamp(sheet, formats, 1, 0, refreshed.hoy, span=room)
     if len(plan):
         span = (top + 1, top + len(plan))
         colour_follow_up(sheet, formats, span, (0, len(keys) - 1), keys.index("semaforo"), keys.index("fecha"), warn_days(refreshed))

@@ -212,6 +212,8 @@ def test_libreoffice_shows_a_stale_refresh_in_orange_words(soffice: str, tmp_pat
     first_page = _page_text(pdf, 1)
     assert f"Actualizado el {hoy:%d/%m/%Y}" in first_page
     assert ("actualice la cartera" in first_page) is stale  # 10 days > summary.STALE_DAYS
+    agenda = _page_text(pdf, _page_with(pdf, "Fecha", "Vendedor"))
+    assert ("actualice la cartera" in agenda) is stale and "###" not in agenda  # the long words have room in Agenda too
 
 
 @pytest.mark.libreoffice
