@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Container
+from typing import Any
 
 import xlsxwriter
 from python_calamine import CalamineWorkbook
@@ -17,19 +19,25 @@ def main(source: str, target: str) -> None:
     out = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False})
     date_format = out.add_format({"num_format": "dd/mm/yyyy"})
     for name in book.sheet_names:
-        sheet = out.add_worksheet(name)
-        for r, row in enumerate(book.get_sheet_by_name(name).to_python()):
-            for c, value in enumerate(row):
-                if type(value) is str:
-                    if value:
-                        sheet.write_string(r, c, value)
-                elif type(value) in (float, int):
-                    sheet.write_number(r, c, value)
-                elif isinstance(value, dt.date):
-                    sheet.write_datetime(r, c, value, date_format)
-                elif type(value) is bool:
-                    sheet.write_boolean(r, c, value)
+        write_cells(out.add_worksheet(name), book.get_sheet_by_name(name).to_python(), date_format)
     out.close()
+
+
+def write_cells(sheet: Any, rows: list[list[Any]], date_format: Any, columns: Container[int] | None = None) -> None:
+    """Every cell of ``rows`` (of ``columns`` only, when given) with XlsxWriter's typed writers."""
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if columns is not None and c not in columns:
+                continue
+            if type(value) is str:
+                if value:
+                    sheet.write_string(r, c, value)
+            elif type(value) in (float, int):
+                sheet.write_number(r, c, value)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(r, c, value, date_format)
+            elif type(value) is bool:
+                sheet.write_boolean(r, c, value)
 
 
 if __name__ == "__main__":

@@ -8,16 +8,16 @@ the package as stored. Usage: python benchmarks/floor_owned.py IN.xlsx OUT.xlsx
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from floor import write_cells
 
 from cartera_xls import ooxml
 from cartera_xls.schema.sheets import COMPUTED_MARK, GENERATED_SHEETS, LISTAS, REGLAS
@@ -36,27 +36,14 @@ def main(source: str, target: str) -> None:
     for name in book.sheet_names:
         rows = book.get_sheet_by_name(name).to_python()  # every cell is read
         if name in generated:
-            columns: Any = None  # all of them
+            columns: set[int] | None = None  # all of them
         elif name in marks:
             columns = set(marks[name].values())
         else:
             if name != REGLAS.label:
                 copied.append(members[name])
             continue
-        sheet = out.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if columns is not None and c not in columns:
-                    continue
-                if type(value) is str:
-                    if value:
-                        sheet.write_string(r, c, value)
-                elif type(value) in (float, int):
-                    sheet.write_number(r, c, value)
-                elif isinstance(value, dt.date):
-                    sheet.write_datetime(r, c, value, date_format)
-                elif type(value) is bool:
-                    sheet.write_boolean(r, c, value)
+        write_cells(out.add_worksheet(name), rows, date_format, columns)
     out.close()
     with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "a", zipfile.ZIP_DEFLATED) as package:
         for member in copied:  # the team's sheets, as stored (decompressed and compressed again, as a zip library does)

@@ -39,7 +39,6 @@ from .xml_parts import (
     declare_namespaces,
     elements,
     escape,
-    fonts_in_order,
     insert,
     main_prefix,
     mapped,
@@ -242,7 +241,7 @@ class Merge:
             self.retyped_sheets[rel_id] = (f"{OFFICE_DOCUMENT}/{team.kind}", part)
             self.new_types[part] = (self.source.content_type(team.member)[0], False)
         self._write(part, data)
-        self._write_rels(part, team.member, None)
+        self._write_rels(part, team.member)
 
     def _main_prefix(self, member: str) -> bytes | None:
         """The prefix a team's part gives the main namespace, read from its root (its first kilobytes)."""
@@ -295,32 +294,19 @@ class Merge:
             self._strings = [item if not prefix else item.replace(b"<" + prefix, b"<").replace(b"</" + prefix, b"</") for item in items]
         return self._strings
 
-    def _write_rels(
-        self, part: str, source_part: str, keep: set[str] | None, rel_ids: dict[str, str] | None = None, also: set[str] | None = None
-    ) -> None:
-        """Write the relationships of a carried part; its targets carried too.
-
-        ``keep`` limits the kinds (on a data sheet), ``also`` adds particular targets (the team's other tables there).
-        """
-        rels = ooxml.relationships(self.source.archive, source_part)
+    def _write_rels(self, part: str, source_part: str) -> None:
+        """Write the relationships of a carried part; its targets carried too."""
         entries: list[bytes] = []
-        for rel_id, rel_type, target, mode in rels:
-            if keep is not None and ooxml.kind(rel_type) not in keep and target not in (also or set()):
-                continue
-            new_id = (rel_ids or {}).get(rel_id, rel_id)
+        for rel_id, rel_type, target, mode in ooxml.relationships(self.source.archive, source_part):
             kind_uri = transitional(rel_type.encode()).decode()
             if mode:  # a link outside the package, or a place in the document
-                entries.append(relationship(new_id, kind_uri, target, external=mode == "External"))
+                entries.append(relationship(rel_id, kind_uri, target, external=mode == "External"))
                 continue
             carried = self._carry_part(target)
             relative = posixpath.relpath(carried, posixpath.dirname(part) or ".")
-            entries.append(relationship(new_id, kind_uri, relative))
-        rels_part = ooxml.rels_name(part)
-        if keep is not None and rels_part in self.parts:  # a data sheet: added to XlsxWriter's own relationships
-            existing = self._read(rels_part)
-            self._write(rels_part, existing.replace(b"</Relationships>", b"".join(entries) + b"</Relationships>"))
-        elif entries:
-            self._write(rels_part, relationships(entries))
+            entries.append(relationship(rel_id, kind_uri, relative))
+        if entries:
+            self._write(ooxml.rels_name(part), relationships(entries))
 
     def _carry_part(self, source_part: str) -> str:
         """Copy one part (and what it points to) into the new package; return its new name."""
@@ -338,7 +324,7 @@ class Merge:
         if "/pivotTables/" in name:
             data = self._dxf(data)
         self._write(name, data)
-        self._write_rels(name, source_part, None)
+        self._write_rels(name, source_part)
         return name
 
     def _largest_table_id(self) -> int:
@@ -362,7 +348,7 @@ class Merge:
             self._write_pieces(part, patch_sheet(read, ours, self._sheet_xml))
         if ooxml.rels_name(part) in self.parts:  # XlsxWriter's own for the sheet: the team's replace them
             self._remove(ooxml.rels_name(part))
-        self._write_rels(part, source_member, None)
+        self._write_rels(part, source_member)
         layout = self.plan.layouts.get(sheet)
         for _, rel_type, target, mode in ooxml.relationships(self.source.archive, source_member):
             if not mode and ooxml.kind(rel_type) == "table" and layout is not None and target in self.carried:
@@ -535,42 +521,21 @@ class Merge:
         return [name for name in self.order if name.startswith(folder) and name.endswith(".xml")]
 
     def _on_the_team_styles(self) -> None:
-        """The team's ``styles.xml`` as the package's, XlsxWriter's formats appended and its parts renumbered to them.
+        """The team's ``styles.xml`` with XlsxWriter's formats appended, as :meth:`Carrier.place_styles` merged it.
 
-        Every cell, row and column of the team's keeps its style index: their sheets need no rewriting.
+        XlsxWriter wrote its cells with their places in it already; only its differential formats move. Every
+        cell, row and column of the team's keeps its style index: their sheets need no rewriting. Without a
+        placement (no styles part the tool can read) XlsxWriter's styles stay the base and the team's are remapped.
         """
-        if "xl/styles.xml" not in self.source.names or "xl/styles.xml" not in self.parts:
+        if self.placed_styles is None or "xl/styles.xml" not in self.parts:
             return
-        if self.placed_styles is not None:  # XlsxWriter wrote its cells with their places already: only its dxfs move
-            merged, dxf_map = self.placed_styles
-            self._write("xl/styles.xml", merged)
-            self._styles_merged = True
-            for name in self._written_by_xlsxwriter("xl/worksheets/") + self._written_by_xlsxwriter("xl/tables/"):
-                data = self._read(name)
-                if b"DxfId=" in data or b"dxfId=" in data:  # a conditional format's, a table column's
-                    self._write(name, renumber(data, rb'((?:dxfId|DxfId)=")(\d+)(")', lambda value: mapped(dxf_map, value)))
-            return
-        theirs = transitional(self.source.archive.read("xl/styles.xml"))
-        theirs = unprefixed(theirs, main_prefix(theirs))  # <x:styleSheet> as Excel writes it
-        if re.search(rb"<styleSheet\b", theirs) is None:  # not a styles part we can read: ours stays the base
-            return
-        theirs = fonts_in_order(theirs)  # a script's fonts (openpyxl's name, family, color, sz…) in the order Excel requires
-        merged, xf_map, dxf_map = merge_styles(theirs, self._read("xl/styles.xml"))
+        merged, dxf_map = self.placed_styles
         self._write("xl/styles.xml", merged)
-        self._styles_merged = True  # the team's indices are the package's: nothing of theirs to remap
-
-        def xf(value: bytes) -> bytes:
-            return mapped(xf_map, value)
-
-        def dxf(value: bytes) -> bytes:
-            return mapped(dxf_map, value)
-
-        for name in self._written_by_xlsxwriter("xl/worksheets/"):
-            data = renumber(self._read(name), rb'(<(?:c|row)\b[^>]*? s=")(\d+)(")', xf)
-            data = renumber(data, rb'(<col\b[^>]*? style=")(\d+)(")', xf)
-            self._write(name, renumber(data, rb'( dxfId=")(\d+)(")', dxf))
-        for name in self._written_by_xlsxwriter("xl/tables/"):
-            self._write(name, renumber(self._read(name), rb'(DxfId=")(\d+)(")', dxf))
+        self._styles_merged = True
+        for name in self._written_by_xlsxwriter("xl/worksheets/") + self._written_by_xlsxwriter("xl/tables/"):
+            data = self._read(name)
+            if b"DxfId=" in data or b"dxfId=" in data:  # a conditional format's, a table column's
+                self._write(name, renumber(data, rb'((?:dxfId|DxfId)=")(\d+)(")', lambda value: mapped(dxf_map, value)))
 
     def _on_the_team_strings(self) -> None:
         """The team's shared strings as the package's, XlsxWriter's put in and its cells pointed at them.

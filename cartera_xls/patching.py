@@ -21,6 +21,7 @@ regular, so its rows and cells are picked out by pattern.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from xlsxwriter.utility import xl_range
 
 from . import ooxml
+from .raw import column_index
 from .xml_parts import elements, merge_tail, without_children
 
 _ROW = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
@@ -237,18 +239,10 @@ def _cells(row: bytes) -> Iterator[tuple[int, bytes]]:
         yield col, match.group(0)
 
 
-_COLUMNS: dict[bytes, int] = {}
-
-
+@functools.cache
 def _column(letters: bytes) -> int:
-    """A column's letters (``AB``) as its 0-based index."""
-    col = _COLUMNS.get(letters)
-    if col is None:
-        col = 0
-        for letter in letters.upper():
-            col = col * 26 + letter - 64
-        col = _COLUMNS[letters] = col - 1
-    return col
+    """A column's letters (``AB``, ``ab``) as its 0-based index: a few hundred letters, met again in every row."""
+    return column_index(letters.upper())
 
 
 def _patched_rows(data: bytes, ours: Mapping[int, _OurRow], header_row: int, owned: frozenset[int], number: int = 0) -> tuple[bytes, int]:

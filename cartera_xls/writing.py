@@ -161,8 +161,7 @@ def _write_data_sheets(
     done, total = 0, max(sum(sizes), 1)
     validated = plan.validated_columns if plan is not None else {}
     for table, size in zip(tables, sizes, strict=True):
-        patched = plan is not None and table.name in plan.data_sheets
-        sheet = write_table(book, writer, table, list_ranges, refreshed, validated.get(table.name, frozenset()), patched)
+        sheet = write_table(book, writer, table, list_ranges, refreshed, validated.get(table.name, frozenset()), _patched(plan, table))
         if macros and plan is not None and table.name in plan.codenames:
             sheet.set_vba_name(plan.codenames[table.name])
         done += size
@@ -226,6 +225,11 @@ def write_table(
         waiting = (since_col, wait_days(refreshed)) if since_col is not None else None
         colour_follow_up(sheet, writer.formats, rows, cols, semaforo_col, due_col, warn_days(refreshed), waiting)
     return sheet
+
+
+def _patched(plan: carry.Plan | None, table: SheetTable) -> bool:
+    """Whether a data sheet is the team's part, patched (not written whole): it is in the package the plan carries."""
+    return plan is not None and table.name in plan.data_sheets
 
 
 def _declare_owned(book: xlsxwriter.Workbook, table: SheetTable, written: Written, patched: bool) -> None:
@@ -372,7 +376,7 @@ def write_parameters(
     missing = [p for p in PARAMETERS if fold(p.key) not in listed]
     appended = [{"parameter": p.key, "value": p.default, "description": p.description} for p in missing]
     sheet = book.add_worksheet(table.name)
-    patched = plan is not None and table.name in plan.data_sheets
+    patched = _patched(plan, table)
     if not patched:
         print_setup(sheet, hoy)
     written = write_data_sheet(sheet, writer, table, table_name(table), appended=appended, patched=patched)
