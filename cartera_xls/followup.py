@@ -179,7 +179,9 @@ def actions(
     reasons = [messages.REASON_COMPLAINT.format(date=when(day)) for day in frame.loc[rows, "reclamo_desde"]]
     built.add(COMPLAINT, rows, ROJO, today.loc[rows], reasons, built.verb(rows, messages.ACTION_COMPLAINT), COMPLAINT)
 
-    key_inactive = (estado == ESTADO_INACTIVO) & ((frame["abc"] == ABC_A) | (frame["volumen"] == VOLUMEN_ALTO))
+    key_inactive = (
+        (estado == ESTADO_INACTIVO) & ((frame["abc"] == ABC_A) | (frame["volumen"] == VOLUMEN_ALTO)) & frame["dias_sin_comprar"].notna()
+    )
     rows = frame.index[key_inactive]
     reasons = [
         messages.REASON_KEY_INACTIVE.format(who=messages.REASON_KEY_A if abc == ABC_A else messages.REASON_KEY_HIGH, days=days)
@@ -264,17 +266,17 @@ def _answers(built: _Builder, parameters: Parameters) -> None:
 def _periodic(built: _Builder, parameters: Parameters, found: pd.DataFrame) -> pd.DataFrame:
     """The periodic contact of active and new clients, on the follow-up day after ``dias_sin_contacto`` days without one.
 
-    Counted from the last contact logged (or, for a client never contacted, from
-    its alta or first purchase); left out when another action of the client
-    comes first, since that contact restarts the count.
+    Counted from the latest of the last contact logged, the last purchase (a
+    client who bought two weeks ago was in touch) and the Fecha de alta; left
+    out when another action of the client comes first, since that contact
+    restarts the count.
     """
     frame = built.frame
     candidates = frame.index[frame["estado"].isin(PERIODIC_ESTADOS)]
     last = frame.loc[candidates, "ultimo_contacto"]
-    start = frame.loc[candidates, "primera_compra"]
-    if "signup_date" in frame:
-        start = pd.concat([start, frame.loc[candidates, "signup_date"]], axis=1).max(axis=1)
-    anchor = last.fillna(start).dropna()
+    bought = frame.loc[candidates, "ultima_compra"]
+    signup = frame.loc[candidates, "signup_date"] if "signup_date" in frame else pd.Series(pd.NaT, index=candidates)
+    anchor = pd.concat([last, bought, signup.astype("datetime64[ns]")], axis=1).max(axis=1).dropna()
     if anchor.empty:
         return found
     due = _next_weekdays(anchor + pd.Timedelta(days=int(parameters.dias_sin_contacto) + 1), parameters.dia_seguimiento)
@@ -287,12 +289,17 @@ def _periodic(built: _Builder, parameters: Parameters, found: pd.DataFrame) -> p
     due = due[~(first_other <= due).to_numpy()]
     rows = due.index
     colours = built.by_date(due)
-    never = last.loc[rows].isna()
-    reasons = []
-    never_texts = (messages.REASON_NEVER_CONTACTED, messages.REASON_NEVER_CONTACTED_TODAY, messages.REASON_NEVER_CONTACTED_OVERDUE)
-    since_texts = (messages.REASON_NO_CONTACT, messages.REASON_NO_CONTACT_TODAY, messages.REASON_NO_CONTACT_OVERDUE)
-    for colour, reminder, day, unseen in zip(colours, due, anchor.loc[rows], never, strict=True):
-        reasons.append(built.reason(colour, reminder, never_texts if unseen else since_texts, date=when(day), due=when(reminder)))
+    texts = {
+        "contact": (messages.REASON_NO_CONTACT, messages.REASON_NO_CONTACT_TODAY, messages.REASON_NO_CONTACT_OVERDUE),
+        "purchase": (messages.REASON_AFTER_PURCHASE, messages.REASON_AFTER_PURCHASE_TODAY, messages.REASON_AFTER_PURCHASE_OVERDUE),
+        "signup": (messages.REASON_AFTER_SIGNUP, messages.REASON_AFTER_SIGNUP_TODAY, messages.REASON_AFTER_SIGNUP_OVERDUE),
+    }
+    since = anchor.loc[rows]
+    kinds = np.select([last.loc[rows].eq(since).to_numpy(), bought.loc[rows].eq(since).to_numpy()], ["contact", "purchase"], "signup")
+    reasons = [
+        built.reason(colour, reminder, texts[kind], date=when(day), due=when(reminder))
+        for colour, reminder, day, kind in zip(colours, due, since, kinds, strict=True)
+    ]
     built.parts = [found]
     built.add(PERIODIC, rows, colours, due, reasons, built.verb(rows, messages.ACTION_NO_CONTACT), PERIODIC)
     return built.result()

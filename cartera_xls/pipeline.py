@@ -144,6 +144,7 @@ def compute(portfolio: Portfolio, hoy: dt.date, parameters: Parameters | None = 
     )
     metrics["estado"] = rules.estados(clients, metrics, parameters, day)
     metrics["perdido_desde"] = rules.lost_since(clients, metrics, parameters, day)
+    metrics.loc[metrics["estado"] == ESTADO_PERDIDO, "compra_esperada"] = pd.NaT  # a lost client is not expected back
     metrics["volumen"] = rules.volumen(metrics, parameters)
     metrics["abc"] = rules.abc(metrics, parameters)
     metrics = metrics.join(rules.rfm(metrics, metrics["estado"]))

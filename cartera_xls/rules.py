@@ -88,7 +88,10 @@ def purchase_metrics(clients: pd.DataFrame, sales: pd.DataFrame | None, hoy: pd.
 
     A purchase is a day with positive sales for the client (several invoice
     lines on one day are one purchase); credit notes lower revenue but are not
-    purchases.
+    purchases. The usual interval is the median of the gaps between purchases,
+    kept exact (``intervalo_exacto``: 126.5 days doubled is 253) and shown
+    rounded; the next purchase is expected only from a habit, three purchases
+    or more. ``ultima_linea`` is the last day with any line, a credit note too.
     """
     ids = clients["id"]
     result = pd.DataFrame(index=clients.index)
@@ -96,12 +99,13 @@ def purchase_metrics(clients: pd.DataFrame, sales: pd.DataFrame | None, hoy: pd.
     if usable is None or usable.empty:
         for column in ("compras", "compras_12m", "productos"):
             result[column] = pd.array([0] * len(clients), dtype="Int64")
-        for column in ("primera_compra", "ultima_compra", "compra_esperada"):
+        for column in ("primera_compra", "ultima_compra", "compra_esperada", "ultima_linea"):
             result[column] = pd.Series(pd.NaT, index=clients.index, dtype="datetime64[ns]")
         for column in ("facturacion", "facturacion_12m"):
             result[column] = 0.0
         result["dias_sin_comprar"] = pd.array([pd.NA] * len(clients), dtype="Int64")
         result["intervalo"] = pd.array([pd.NA] * len(clients), dtype="Int64")
+        result["intervalo_exacto"] = np.nan
         result["ticket_medio"] = np.nan
         result["lista_productos"] = pd.Series(None, index=clients.index, dtype="object")
         return result
@@ -115,6 +119,7 @@ def purchase_metrics(clients: pd.DataFrame, sales: pd.DataFrame | None, hoy: pd.
     purchases = purchase_days.size()
     purchases_12m = days[days["date"] > since_12m].groupby(CLIENT_ID).size()
     first, last = purchase_days.min(), purchase_days.max()
+    last_line = by_client["date"].max()
     gaps = days.assign(gap=purchase_days.diff().dt.days).dropna(subset=["gap"])
     interval = gaps.groupby(CLIENT_ID)["gap"].median()
     products, product_list = _products_bought(usable)
@@ -124,8 +129,12 @@ def purchase_metrics(clients: pd.DataFrame, sales: pd.DataFrame | None, hoy: pd.
     result["primera_compra"] = per_client(ids, first).astype("datetime64[ns]")
     result["ultima_compra"] = per_client(ids, last).astype("datetime64[ns]")
     result["dias_sin_comprar"] = _days(hoy, result["ultima_compra"])
-    result["intervalo"] = per_client(ids, interval).round().astype("Int64")
-    result["compra_esperada"] = plus_days(result["ultima_compra"], result["intervalo"].astype("float64"))
+    exact = per_client(ids, interval).astype("float64")
+    result["intervalo_exacto"] = exact
+    result["intervalo"] = np.floor(exact + 0.5).astype("Int64")  # as Excel rounds: 126.5 is 127
+    habit = result["compras"].astype("float64") >= MIN_PURCHASES_FOR_INTERVAL
+    result["compra_esperada"] = plus_days(result["ultima_compra"], exact.where(habit))
+    result["ultima_linea"] = per_client(ids, last_line).astype("datetime64[ns]")
     result["facturacion"] = per_client(ids, revenue).fillna(0.0).astype("float64").round(2)
     result["facturacion_12m"] = per_client(ids, revenue_12m).fillna(0.0).astype("float64").round(2)
     ticket = result["facturacion"] / result["compras"].astype("float64").replace(0, np.nan)
@@ -283,12 +292,19 @@ def open_complaints(complaints: pd.DataFrame, hoy: pd.Timestamp) -> pd.Series:
 
 
 def _thresholds(metrics: pd.DataFrame, parameters: Parameters) -> tuple[pd.Series, pd.Series]:
-    """Each client's inactivity threshold and the days without buying after which it is lost."""
+    """Each client's inactivity threshold and the days without buying after which it is lost.
+
+    A regular buyer's threshold follows its own rhythm, but never passes a year
+    (or ``dias_inactivo``, if longer): a client with no purchase in the twelve
+    months the pasivo percentile measures has stopped buying (seed 000:
+    «no han hecho compras recientes»), it is not a client who buys little.
+    """
     purchases = metrics["compras"].astype("float64")
-    interval = metrics["intervalo"].astype("float64")
+    interval = metrics["intervalo_exacto"].astype("float64")
     threshold = pd.Series(float(parameters.dias_inactivo), index=metrics.index)
     regular = purchases >= MIN_PURCHASES_FOR_INTERVAL
-    threshold[regular] = np.maximum(float(parameters.dias_inactivo_min), parameters.factor_intervalo * interval[regular])
+    rhythm = np.maximum(float(parameters.dias_inactivo_min), parameters.factor_intervalo * interval[regular])
+    threshold[regular] = np.minimum(rhythm, float(max(parameters.dias_inactivo, DAYS_12M - 1)))
     return threshold, (2 * threshold).clip(lower=float(parameters.dias_perdido))
 
 
@@ -307,9 +323,15 @@ def _churned(clients: pd.DataFrame, metrics: pd.DataFrame, hoy: pd.Timestamp) ->
 
 
 def estados(clients: pd.DataFrame, metrics: pd.DataFrame, parameters: Parameters, hoy: pd.Timestamp) -> pd.Series:
-    """Estado of every client, first match wins (SPEC §2)."""
-    days = metrics["dias_sin_comprar"].astype("float64")
+    """Estado of every client, first match wins (SPEC §2).
+
+    A client whose only lines are credit notes bought before the data begin: it
+    is not a prospect (potencial) but a client who has not bought since, so
+    inactivo, or perdido once its last line is older than the lost threshold.
+    """
     purchases = metrics["compras"].astype("float64")
+    credit_only = (purchases == 0) & metrics["ultima_linea"].notna()
+    days = metrics["dias_sin_comprar"].astype("float64").fillna(_days(hoy, metrics["ultima_linea"]).astype("float64"))
     threshold, lost_after = _thresholds(metrics, parameters)
     churned = _churned(clients, metrics, hoy)
     since_first = _days(hoy, metrics["primera_compra"]).astype("float64")
@@ -318,6 +340,7 @@ def estados(clients: pd.DataFrame, metrics: pd.DataFrame, parameters: Parameters
     decided = pd.Series(False, index=clients.index)
     for mask, value in (
         (churned | (days > lost_after), ESTADO_PERDIDO),
+        (credit_only, ESTADO_INACTIVO),
         (purchases == 0, ESTADO_POTENCIAL),
         (since_first <= parameters.dias_cliente_nuevo, ESTADO_NUEVO),
         (days > threshold, ESTADO_INACTIVO),
@@ -346,7 +369,7 @@ def _bottom(values: pd.Series, share: float) -> pd.Series:
 def lost_since(clients: pd.DataFrame, metrics: pd.DataFrame, parameters: Parameters, hoy: pd.Timestamp) -> pd.Series:
     """The day each lost client became lost: its Fecha de baja, or the first day past its threshold."""
     _, lost_after = _thresholds(metrics, parameters)
-    by_silence = plus_days(metrics["ultima_compra"], lost_after + 1)
+    by_silence = plus_days(metrics["ultima_compra"].fillna(metrics["ultima_linea"]), lost_after + 1)
     since = by_silence.where(metrics["estado"] == ESTADO_PERDIDO)
     if "churn_date" in clients:
         since = clients["churn_date"].where(_churned(clients, metrics, hoy), since)

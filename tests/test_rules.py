@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 import cartera_xls
@@ -68,7 +69,9 @@ def classify(
 ESTADO_CASES = [
     # (case, keyword arguments, expected estado)
     ("never bought", {"purchases": ()}, "potencial"),
-    ("only a credit note", {"purchases": (10,), "amounts": (-50.0,)}, "potencial"),
+    # A credit note is a return of something bought before the data begin: a client who has not bought since, not a prospect.
+    ("only a credit note", {"purchases": (10,), "amounts": (-50.0,)}, "inactivo"),
+    ("only a credit note, 366 days ago", {"purchases": (366,), "amounts": (-50.0,)}, "perdido"),
     ("first purchase 89 days ago", {"purchases": (89,)}, "nuevo"),
     ("first purchase 90 days ago", {"purchases": (90,)}, "nuevo"),
     ("first purchase 91 days ago", {"purchases": (91,)}, "activo"),
@@ -80,6 +83,13 @@ ESTADO_CASES = [
     ("regular every 10 days, last 61 ago", {"purchases": (61, 71, 81, 91, 101)}, "inactivo"),
     ("regular every 100 days, last 200 ago", {"purchases": (200, 300, 400)}, "activo"),
     ("regular every 100 days, last 201 ago", {"purchases": (201, 301, 401)}, "inactivo"),
+    # Gaps of 126 and 127 days: the usual interval is 126.5, twice that 253 (rounding first gave 252).
+    ("median interval 126.5, last 253 ago", {"purchases": (253, 379, 506)}, "activo"),
+    ("median interval 126.5, last 254 ago", {"purchases": (254, 380, 507)}, "inactivo"),
+    # Every 300 days would allow 600 without buying, but a year without a purchase is inactive whatever the rhythm
+    # (no purchase in the 12 months the pasivo percentile measures).
+    ("regular every 300 days, last 364 ago", {"purchases": (364, 664, 964)}, "activo"),
+    ("regular every 300 days, last 365 ago", {"purchases": (365, 665, 965)}, "inactivo"),
     ("one purchase 364 days ago", {"purchases": (364,)}, "inactivo"),
     ("one purchase 365 days ago", {"purchases": (365,)}, "inactivo"),
     ("one purchase 366 days ago", {"purchases": (366,)}, "perdido"),
@@ -249,11 +259,32 @@ SEMAFORO_CASES = [
         messages.REASON_NO_CONTACT_OVERDUE.format(due="30/10/2026", date="23/09/2026"),
     ),
     (
-        # Client since its first purchase on 25/07; 31 days later is 25/08, the reminder Friday 28/08.
+        # Never contacted, bought once on 25/07; 31 days later is 25/08, the reminder Friday 28/08.
         "never contacted active client",
         {"contacts": ()},
         "rojo",
-        messages.REASON_NEVER_CONTACTED_OVERDUE.format(due="28/08/2026", date="25/07/2026"),
+        messages.REASON_AFTER_PURCHASE_OVERDUE.format(due="28/08/2026", date="25/07/2026"),
+    ),
+    (
+        # First purchase 300 days ago, the last 14 days ago (19/10), never contacted: the purchase was a contact;
+        # 31 days after it is 19/11, the reminder Friday 20/11 (not red since the first purchase).
+        "client who bought two weeks ago",
+        {"purchases": (14, 300), "contacts": ()},
+        "sin alerta",
+        messages.REASON_AFTER_PURCHASE.format(due="20/11/2026", date="19/10/2026"),
+    ),
+    (
+        "a purchase after the last contact",
+        {"purchases": (14, 300), "contacts": ({"days": 50},)},
+        "sin alerta",
+        messages.REASON_AFTER_PURCHASE.format(due="20/11/2026", date="19/10/2026"),
+    ),
+    (
+        # Fecha de alta 23/10, after the only purchase (25/07): 31 days later is Monday 23/11, the reminder Friday 27/11.
+        "signed up after the last purchase",
+        {"contacts": (), "client": {"Fecha de alta": ago(10)}},
+        "sin alerta",
+        messages.REASON_AFTER_SIGNUP.format(due="27/11/2026", date="23/10/2026"),
     ),
     (
         "waiting for their answer 11 days",
@@ -320,6 +351,21 @@ def test_next_contact_dates(tmp_path: Path) -> None:
     assert repurchase["Próximo contacto"] == dt.datetime(2026, 11, 13)  # before the repurchase of 17/11, not at 04/12
     lost = classify(tmp_path, purchases=(500,))
     assert lost["Próximo contacto"] is None or str(lost["Próximo contacto"]) == "NaT"
+
+
+def expected_purchase(tmp_path: Path, purchases: tuple[int, ...], client: dict[str, Any] | None = None) -> Any:
+    classify(tmp_path, purchases=purchases, client=client)
+    cartera = cartera_xls.load(tmp_path / "cartera.xlsx", hoy=HOY)
+    return cartera.clientes.iloc[0]["Próxima compra esperada"]
+
+
+def test_the_next_purchase_is_expected_from_a_habit_only(tmp_path: Path) -> None:
+    # Three purchases 30 days apart, the last 10/10: expected 09/11.
+    assert expected_purchase(tmp_path, (23, 53, 83)) == dt.datetime(2026, 11, 9)
+    # Two purchases are one gap, not a habit: no date (two years apart it said 2028).
+    assert pd.isna(expected_purchase(tmp_path, (23, 753)))
+    # A lost client is not expected back, even with a habit.
+    assert pd.isna(expected_purchase(tmp_path, (23, 53, 83), {"Fecha de baja": ago(3)}))
 
 
 def test_a_client_who_is_not_a_self_buyer_is_visited(tmp_path: Path) -> None:

@@ -58,7 +58,9 @@ def test_purchase_metrics_count_days_not_lines() -> None:
     c1 = metrics.loc[2]
     assert c1["compras"] == 2  # two days with positive sales; the credit note is no purchase
     assert c1["ultima_compra"] == day(20) and c1["dias_sin_comprar"] == 20
-    assert c1["intervalo"] == 10 and c1["compra_esperada"] == day(10)
+    assert c1["intervalo"] == 10 and c1["intervalo_exacto"] == 10.0
+    assert pd.isna(c1["compra_esperada"])  # two purchases are one gap, not a habit: nothing expected
+    assert c1["ultima_linea"] == day(10)  # the credit note is the last line
     assert c1["facturacion"] == pytest.approx(180.0) and c1["productos"] == 2
     assert metrics.loc[3, "facturacion_12m"] == 0.0 and metrics.loc[3, "facturacion"] == 10.0
 
@@ -83,8 +85,10 @@ def test_estados_first_match_wins() -> None:
             "dias_sin_comprar": pd.array([10, pd.NA, 200, 10, 10], dtype="Int64"),
             "compras": pd.array([5, 0, 1, 5, 5], dtype="Int64"),
             "intervalo": pd.array([20, pd.NA, pd.NA, 20, 20], dtype="Int64"),
+            "intervalo_exacto": [20.0, np.nan, np.nan, 20.0, 20.0],
             "primera_compra": [day(300), pd.NaT, day(200), day(300), day(300)],
             "ultima_compra": [day(10), pd.NaT, day(200), day(10), day(10)],
+            "ultima_linea": [day(10), pd.NaT, day(200), day(10), day(10)],
             "facturacion_12m": [100.0, 0.0, 10.0, 100.0, 100.0],
             "compras_12m": pd.array([5, 0, 1, 5, 5], dtype="Int64"),
         },

@@ -54,7 +54,9 @@ class Parameters:
         60, "Mínimo de días sin comprar para considerar inactivo a un cliente con 3 o más compras.", minimum=1
     )
     factor_intervalo: float = parameter(
-        2, "Un cliente con 3 o más compras está inactivo si pasa este múltiplo de su intervalo habitual sin comprar.", minimum=1
+        2,
+        "Con 3 o más compras, inactivo tras este múltiplo de su intervalo habitual sin comprar (nunca más de un año).",
+        minimum=1,
     )
     percentil_pasivo: float = parameter(
         25,
