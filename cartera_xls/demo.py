@@ -32,9 +32,12 @@ from .schema.sheets import (
     SI,
     VENTAS,
 )
+from .styles import money_format
 
 DEMO_TITLE = "Cartera de clientes — Distribuidora Andina"
 FIXED_HOY = dt.date(2026, 11, 18)  # the date of the committed demo in plantillas/
+DEMO_CURRENCY = "S/"  # a Peruvian distributor's soles, set in its Reglas and on its amounts
+MONEY_KEYS = frozenset({"amount", "unit_price", "estimated_amount"})
 FIRST_NAMES = (
     "Ana",
     "Luis",
@@ -302,11 +305,13 @@ def write_input(sheets: dict[Sheet, list[list[Any]]], path: Path, title: str | N
     date_format = book.add_format({"num_format": "dd/mm/yyyy"})
     time_format = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
     bold = book.add_format({"bold": True})
+    money = book.add_format({"num_format": money_format(DEMO_CURRENCY)})  # the team's amounts show their currency
     for spec, rows in sheets.items():
         sheet = book.add_worksheet(spec.label)
         offset = 2 if spec is CLIENTES and title else 0
         if offset and title:
             sheet.write_string(0, 0, title, bold)
+        amounts = {c for c, label in enumerate(rows[0] if rows else []) if label in _money_labels(spec)}
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 if isinstance(value, dt.datetime):
@@ -316,13 +321,13 @@ def write_input(sheets: dict[Sheet, list[list[Any]]], path: Path, title: str | N
                 elif isinstance(value, str):
                     sheet.write_string(r + offset, c, value, bold if r == 0 else None)
                 elif value is not None:
-                    sheet.write_number(r + offset, c, value)
+                    sheet.write_number(r + offset, c, value, money if c in amounts else None)
         if rows:
             _as_a_team_table(sheet, spec, rows, offset, book.add_format({"bold": True, "text_wrap": True, "valign": "top"}))
     parameters = book.add_worksheet(REGLAS.label)
     for c, column in enumerate(REGLAS.columns):
         parameters.write_string(0, c, column.label, bold)
-    parameters.write_row(1, 0, ["moneda", "S/", "Soles peruanos"])
+    parameters.write_row(1, 0, ["moneda", DEMO_CURRENCY, "Soles peruanos"])
     parameters.set_column(0, 0, 22)
     parameters.set_column(1, 1, 12)
     parameters.set_column(2, 2, 90)
@@ -330,6 +335,11 @@ def write_input(sheets: dict[Sheet, list[list[Any]]], path: Path, title: str | N
     if title:
         _team_goals(book)
     book.close()
+
+
+def _money_labels(spec: Sheet) -> set[str]:
+    """The headers of a sheet's amounts (Importe, Precio unitario, Importe estimado)."""
+    return {column.label for column in spec.columns if column.key in MONEY_KEYS}
 
 
 TEAM_FOOTER = "&L&A&CPágina &P de &N"  # the team's own footer: the sheet, the page

@@ -297,3 +297,61 @@ def cell_range(reference: str) -> tuple[int, int, int, int] | None:
         return None
     (first_col, first_row), (last_col, last_row) = cells[0], cells[-1]
     return int(first_row) - 1, column_index(first_col), int(last_row) - 1, column_index(last_col)
+
+
+_BRACKETED_CURRENCY = re.compile(r"\[\$([^\]\-]*)(?:-[0-9A-Fa-f]+)?\]")  # [$€-C0A], [$USD], [$-409] (a locale, no symbol)
+_QUOTED = re.compile(r'"([^"]*)"')
+_CURRENCY_SIGN = re.compile(r"[€£$¥₹₽₩₪₫₱₲₴₡₦]")
+_STYLE_ATTRIBUTE = re.compile(rb'\ss="(\d+)"')
+_STYLED_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)\d+"([^>]*)>')
+CURRENCY_SCAN_BYTES = 1 << 20  # the first rows of a sheet say how the team formats the column
+CURRENCY_SAMPLE = 50
+
+
+def currency_symbol(number_format: str) -> str | None:
+    """The currency a number format shows (``#,##0.00 [$€-C0A]`` → ``€``, ``"S/" #,##0.00`` → ``S/``), or ``None``."""
+    positive = number_format.split(";", 1)[0]
+    bracketed = [symbol.strip() for symbol in _BRACKETED_CURRENCY.findall(positive) if symbol.strip()]
+    if bracketed:
+        return str(bracketed[0])
+    quoted = [text.strip() for text in _QUOTED.findall(positive) if text.strip() and not any(ch.isdigit() for ch in text)]
+    if quoted:
+        return str(quoted[0])
+    sign = _CURRENCY_SIGN.search(_BRACKETED_CURRENCY.sub("", _QUOTED.sub("", positive)).replace("\\", ""))
+    return sign.group(0) if sign else None
+
+
+def cell_formats(archive: zipfile.ZipFile) -> list[str]:
+    """The number format code of every cell style (``cellXfs``), by index; empty when the package has no styles."""
+    member = next((target for _, rel_type, target, _ in relationships(archive, WORKBOOK) if kind(rel_type) == "styles"), None)
+    if not member or member not in archive.NameToInfo:
+        return []
+    styles = parse(archive.read(member))
+    ns = Namespaces(strict=styles.tag.startswith(f"{{{MAIN_STRICT}}}"))
+    codes = {element.get("numFmtId"): element.get("formatCode", "") for element in styles.iter(ns.tag("numFmt"))}
+    cell_xfs = next(styles.iter(ns.tag("cellXfs")), None)
+    return [codes.get(xf.get("numFmtId", "0"), "") for xf in cell_xfs.iter(ns.tag("xf"))] if cell_xfs is not None else []
+
+
+def column_currencies(data: bytes, formats: list[str]) -> dict[int, str]:
+    """Column → the currency the style most of its first cells carry shows (``formats``: :func:`cell_formats`).
+
+    Only the sheet's first megabyte is looked at: a team formats a column as a
+    whole, so its first rows tell.
+    """
+    if not formats:
+        return {}
+    used: dict[int, dict[int, int]] = {}
+    for match in _STYLED_CELL.finditer(data, 0, CURRENCY_SCAN_BYTES):
+        counts = used.setdefault(column_index(match.group(1)), {})
+        if sum(counts.values()) < CURRENCY_SAMPLE:
+            style = _STYLE_ATTRIBUTE.search(match.group(2))
+            index = int(style.group(1)) if style else 0
+            counts[index] = counts.get(index, 0) + 1
+    found = {}
+    for column, counts in used.items():
+        index = max(counts, key=counts.__getitem__)
+        symbol = currency_symbol(formats[index]) if index < len(formats) else None
+        if symbol:
+            found[column] = symbol
+    return found

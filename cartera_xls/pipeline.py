@@ -24,8 +24,8 @@ from .problems import Problem, named
 from .raw import RawWorkbook
 from .reading import read_tables, typed_frame
 from .schema import FIRST_DAY, LAST_DAY, messages, within_dates
-from .schema.params import Parameters
-from .schema.sheets import CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADO_PERDIDO, REGLAS
+from .schema.params import TEMPLATE_CURRENCY, Parameters
+from .schema.sheets import CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADO_PERDIDO, REGLAS, VENTAS
 from .tables import CLIENT_ID, SheetTable, UnknownSheet
 
 
@@ -64,7 +64,7 @@ class Portfolio:
             if spec is not CLIENTES:
                 frame = frame.assign(**{CLIENT_ID: pd.Series([], dtype="object")})
             tables[spec.key] = SheetTable(spec, spec.label, frame, slots)
-        return cls(tables)
+        return cls(tables, parameters=ParametersRead(Parameters(moneda=TEMPLATE_CURRENCY)))
 
 
 @dataclass(frozen=True)
@@ -106,13 +106,24 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfo
             problems.extend(found)
             table = dataclasses.replace(table, frame=table.frame.assign(**{CLIENT_ID: client_ids}))
         tables[key] = table
-    parameters = read_parameters(tables.get(REGLAS.key))
+    parameters = _with_the_teams_currency(read_parameters(tables.get(REGLAS.key)), book, tables.get(VENTAS.key))
     problems.extend(parameters.problems)
     problems.extend(extra_problems)
     problems = named(problems, checks.client_rows(tables, ((p.sheet, p.row) for p in problems if p.row is not None)))
     sheet_order = tuple(raw.name for raw in book.sheets)
     portfolio = Portfolio(tables, tuple(read.unknown), (), parameters, read.generated, book.date1904, sheet_order)
     return dataclasses.replace(portfolio, problems=tuple(sorted(problems, key=portfolio.problem_order)))
+
+
+def _with_the_teams_currency(read: ParametersRead, book: RawWorkbook, sales: SheetTable | None) -> ParametersRead:
+    """The currency Reglas names or, when it names none, the one the team's own Importe cells in Ventas show."""
+    if read.parameters.moneda or sales is None or "amount" not in sales.positions:
+        return read
+    raw = next((sheet for sheet in book.sheets if sheet.name == sales.name), None)
+    found = raw.details.currencies.get(sales.positions["amount"]) if raw is not None else None
+    if not found:
+        return read
+    return dataclasses.replace(read, parameters=dataclasses.replace(read.parameters, moneda=found))
 
 
 def compute(portfolio: Portfolio, hoy: dt.date, parameters: Parameters | None = None) -> Refreshed:

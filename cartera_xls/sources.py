@@ -10,6 +10,7 @@ number format and formula, hidden rows and columns, the sheet's tables.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -222,12 +223,14 @@ def _scan_xlsx(
         workbook = ooxml.parse(archive.read(ooxml.WORKBOOK))
         members = ooxml.sheet_members(archive, workbook)
         scanned: dict[str, tuple[dict[Cell, str], SheetDetails]] = {}
+        formats = ooxml.cell_formats(archive)
         for sheet_name, member in members:
             if member not in names:
                 continue
             data = archive.read(member)
             _check_dimension(data, path)
             details = ooxml.sheet_details(data, ooxml.sheet_tables(archive, member), ooxml.totals_rows(archive, member))
+            details = dataclasses.replace(details, currencies=ooxml.column_currencies(data, formats))
             scanned[sheet_name] = (_flag_cells(data), details)
     except UnreadableWorkbook:
         raise

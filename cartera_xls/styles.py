@@ -48,9 +48,11 @@ STALE_COLOUR = "#F4B183"
 
 
 def money_format(currency: str) -> str:
-    """Amounts with the team's currency: ``"S/" #,##0.00``; the euro goes after the number."""
-    symbol = currency.replace('"', "")
-    return f'#,##0.00 "{symbol}"' if symbol == "€" else f'"{symbol}" #,##0.00'
+    """Amounts with the team's currency: ``"S/" #,##0.00``; the euro and codes (``USD``) after the number; none, no symbol."""
+    symbol = currency.replace('"', "").strip()
+    if not symbol:
+        return "#,##0.00"
+    return f'#,##0.00 "{symbol}"' if symbol == "€" or symbol.isalpha() else f'"{symbol}" #,##0.00'
 
 
 class Formats:

@@ -365,7 +365,8 @@ def write_parameters(
     book: xlsxwriter.Workbook, writer: CellWriter, portfolio: Portfolio, hoy: dt.date, plan: carry.Plan | None = None
 ) -> None:
     """The Reglas sheet: the team's as it was, with the parameters it lacks added below; every parameter when it had none."""
-    table = portfolio.tables.get(REGLAS.key) or _reglas_table()
+    in_force = portfolio.parameters.shown()  # the defaults, or what the workbook said (its currency, guessed from Ventas)
+    table = portfolio.tables.get(REGLAS.key) or _reglas_table(in_force)
     if "description" not in table.slots:  # every parameter says what it does, in a column after the team's
         described = table.frame["parameter"].map(lambda name: DESCRIPTIONS.get(fold(name)) if isinstance(name, str) else None)
         positions = {**table.positions, "description": max(table.position(slot) for slot in table.slots) + 1}
@@ -374,7 +375,7 @@ def write_parameters(
         )
     listed = {fold(name) for name in table.frame["parameter"] if isinstance(name, str)}
     missing = [p for p in PARAMETERS if fold(p.key) not in listed]
-    appended = [{"parameter": p.key, "value": p.default, "description": p.description} for p in missing]
+    appended = [{"parameter": p.key, "value": in_force[p.key], "description": p.description} for p in missing]
     sheet = book.add_worksheet(table.name)
     patched = _patched(plan, table)
     if not patched:
@@ -395,10 +396,10 @@ def write_parameters(
 DESCRIPTIONS = {fold(p.key): p.description for p in PARAMETERS}
 
 
-def _reglas_table() -> SheetTable:
-    """The Reglas sheet of a workbook that had none: every parameter at its default, as a team's sheet would read."""
+def _reglas_table(values: Mapping[str, Any]) -> SheetTable:
+    """The Reglas sheet of a workbook that had none: every parameter in force, as a team's sheet would read."""
     slots = tuple(column.key for column in REGLAS.columns)
-    rows = [(p.key, p.default, p.description) for p in PARAMETERS]
+    rows = [(p.key, values[p.key], p.description) for p in PARAMETERS]
     index = pd.Index(range(2, len(rows) + 2), dtype="int64")
     frame = pd.DataFrame(dict(zip(slots, zip(*rows, strict=True), strict=True)), index=index)
     cells = SheetCells(top=(tuple(column.label for column in REGLAS.columns),), below=tuple(zip(*rows, strict=True)))

@@ -14,6 +14,7 @@ PERIOD_MONTH = "mes"
 PERIOD_QUARTER = "trimestre"
 PERIOD_YEAR = "año"
 PERIODS = (PERIOD_MONTH, PERIOD_QUARTER, PERIOD_YEAR)
+TEMPLATE_CURRENCY = "€"  # what ``init`` writes in Reglas: a new workbook says its currency, the team changes it
 _LIST_SEPARATORS = re.compile(r"\s*[,;]\s*")
 
 
@@ -123,7 +124,10 @@ class Parameters:
         50, "Aviso de concentración si los cinco primeros clientes superan este porcentaje.", minimum=0, maximum=100
     )
     periodo: str = parameter("mes", "Periodo de los indicadores del Resumen.", choices=PERIODS)
-    moneda: str = parameter("€", "Símbolo de moneda de los importes.")
+    moneda: str = parameter(
+        "",
+        "Moneda de los importes: su símbolo (€, S/, $) o su código (USD, COP). Vacío: la del formato de los importes de Ventas, o ninguna.",
+    )
     respaldos: int = parameter(10, "Cuántos respaldos del libro se guardan en la carpeta «respaldos».", minimum=0)
 
     @property

@@ -467,7 +467,7 @@ REGLAS = Sheet(
     description="Cada parámetro de las reglas, editable.",
     columns=(
         Column("parameter", "Parámetro", Kind.TEXT, required=True, width=24),
-        Column("value", "Valor", Kind.ANY, required=True, width=12),
+        Column("value", "Valor", Kind.ANY, width=12),  # blank: the default (no currency for «moneda»)
         Column("description", "Descripción", Kind.TEXT, width=100),
     ),
 )
