@@ -54,6 +54,25 @@ class Inputs:
         return positive.loc[positive["amount"] > 0, [CLIENT_ID, "date"]].drop_duplicates()
 
     @cached_property
+    def sales_made(self) -> pd.DataFrame | None:
+        """One row per sale, dated: an invoice (its first day) where the line has a number, else a client's day of purchase.
+
+        What «Número de ventas» counts: invoices when the team keeps them, never
+        the lines of one invoice; a credit note (negative) is no sale.
+        """
+        sales = self.known_sales
+        if sales is None or "amount" not in sales:
+            return None
+        positive = sales.loc[sales["amount"] > 0]
+        invoice = positive["invoice"] if "invoice" in positive else pd.Series(None, index=positive.index, dtype="object")
+        numbered = invoice.astype("string").str.strip()
+        has_number = (numbered.notna() & numbered.ne("")).fillna(False).to_numpy(dtype=bool)
+        by_invoice = positive.loc[has_number].assign(_venta=numbered[has_number]).sort_values("date", kind="stable")
+        invoices = by_invoice.drop_duplicates("_venta")[[CLIENT_ID, "date"]]
+        days = positive.loc[~has_number, [CLIENT_ID, "date"]].drop_duplicates()
+        return pd.concat([invoices, days], ignore_index=True)
+
+    @cached_property
     def product_sales(self) -> pd.DataFrame | None:
         """Known sales naming a product, the product's name trimmed."""
         sales = self.known_sales
@@ -183,6 +202,7 @@ def period_values(inputs: Inputs, start: pd.Timestamp, end: pd.Timestamp) -> dic
     """The eight sales indicators of the seeds over one stretch of days, by indicator key."""
     sales = inputs.known_sales
     purchases = _in(inputs.purchases, "date", start, end)
+    made = _in(inputs.sales_made, "date", start, end)
     clients = inputs.clients
     new = int(clients["primera_compra"].between(start, end).sum())
     lost = int(clients["perdido_desde"].between(start, end).sum())
@@ -192,7 +212,7 @@ def period_values(inputs: Inputs, start: pd.Timestamp, end: pd.Timestamp) -> dic
     complaints = _in(_dated(sheets.complaints, inputs.hoy), "date", start, end)
     revenue = _in(sales, "date", start, end)
     return {
-        "ventas": float(len(purchases)) if purchases is not None else np.nan,
+        "ventas": float(len(made)) if made is not None else np.nan,
         "facturacion": float(revenue["amount"].sum()) if revenue is not None and "amount" in revenue else np.nan,
         "nuevos": float(new) if purchases is not None else np.nan,  # without Ventas nobody is known to have bought
         "perdidos": float(lost),
@@ -276,7 +296,7 @@ def monthly_trend(inputs: Inputs) -> pd.DataFrame:
         {
             "mes": [month_label(month.start_time) for month in months],
             "facturacion": since_first(per_month(sales, values="amount"), "facturacion") if has_amount else np.nan,
-            "ventas": since_first(per_month(inputs.purchases), "ventas") if has_amount else np.nan,
+            "ventas": since_first(per_month(inputs.sales_made), "ventas") if has_amount else np.nan,
             "nuevos": since_first(per_month(inputs.clients, "primera_compra"), "nuevos") if inputs.purchases is not None else np.nan,
             "perdidos": since_first(per_month(inputs.clients, "perdido_desde"), "perdidos"),
             "contactos": since_first(per_month(sales_contacts(inputs)), "contactos"),
@@ -480,9 +500,11 @@ class Pairs:
     products: np.ndarray  # product name of each product code (sorted: ties break alphabetically)
     owner: np.ndarray  # client code of each (client, product) bought with a positive amount
     owned: np.ndarray  # product code of each of those
-    a: np.ndarray  # product codes of each pair (a < b), and its lift
+    a: np.ndarray  # product codes of each pair (a < b), its clients and its lift
     b: np.ndarray
+    both: np.ndarray
     lift: np.ndarray
+    buyers: np.ndarray  # clients of each product code
     table: pd.DataFrame  # the pairs as Productos shows them, strongest first
 
 
@@ -524,7 +546,7 @@ def _pairs(inputs: Inputs) -> Pairs | None:
         }
     )
     table = table.sort_values(["lift", "clientes", "producto_a", "producto_b"], ascending=[False, False, True, True])
-    return Pairs(np.asarray(client_ids), np.asarray(names), owner, owned, a, b, lift, table)
+    return Pairs(np.asarray(client_ids), np.asarray(names), owner, owned, a, b, both, lift, buyers, table)
 
 
 def product_pairs(pairs: Pairs | None) -> pd.DataFrame:
@@ -553,46 +575,49 @@ def _client_chunks(owner: np.ndarray, counts: np.ndarray) -> list[slice]:
 
 
 def best_offers(inputs: Inputs, pairs: Pairs | None) -> pd.DataFrame:
-    """For each buying client, the product it does not buy yet with the highest average lift to what it buys (same pairs as above).
+    """For each buying client, the product to offer: the one it does not buy yet in its strongest pair with one it buys.
 
-    In integer codes and sorted arrays: each product a client owns hands its
-    partners their lift; the sums are grouped by (client, product offered).
+    The pair is that of the table above (bought by at least ``min_clientes_par``
+    clients) and a real association (lift above 1). Its lift, support and
+    confidence (of «buys X» → «buys Y») are shown with it, and the product X it
+    comes from. The strongest pair has the highest lift, then confidence, then
+    the first products by name. In integer codes and sorted arrays, a few
+    million (client, partner) rows at a time.
     """
     keys = [c.key for c in labels.OFFERS.columns]
     if pairs is None or not len(pairs.a):
         return pd.DataFrame(columns=keys)
     products = len(pairs.products)
-    source = np.concatenate([pairs.a, pairs.b])  # both ways: a→b and b→a
-    target = np.concatenate([pairs.b, pairs.a])
-    lift = np.concatenate([pairs.lift, pairs.lift])
+    associated = pairs.lift > 1 + 1e-12
+    source = np.concatenate([pairs.a[associated], pairs.b[associated]])  # both ways: a→b and b→a
+    target = np.concatenate([pairs.b[associated], pairs.a[associated]])
+    lift = np.concatenate([pairs.lift[associated]] * 2)
+    both = np.concatenate([pairs.both[associated]] * 2)
     order = np.argsort(source, kind="stable")
-    target, lift = target[order], lift[order]
-    starts = np.searchsorted(source[order], np.arange(products))
+    source, target, lift, both = source[order], target[order], lift[order], both[order]
+    confidence = both / pairs.buyers[source]
+    starts = np.searchsorted(source, np.arange(products))
     counts = np.bincount(source, minlength=products)[pairs.owned]  # partners of each product each client owns
-    bought = np.bincount(pairs.owner, minlength=len(pairs.clients))
-    chosen: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    chosen: list[np.ndarray] = []
     for rows in _client_chunks(pairs.owner, counts):  # bounded memory: a few million partners at a time
         chunk = counts[rows]
         if not chunk.sum():
             continue
         client = np.repeat(pairs.owner[rows], chunk)
         position = np.repeat(starts[pairs.owned[rows]] - np.cumsum(chunk) + chunk, chunk) + np.arange(chunk.sum())
-        unique_keys, inverse = np.unique(client.astype("int64") * products + target[position], return_inverse=True)
-        sums = np.bincount(inverse, weights=lift[position])
-        fresh = ~np.isin(unique_keys, pairs.owner[rows].astype("int64") * products + pairs.owned[rows])
-        if not fresh.any():
+        fresh = ~np.isin(
+            client.astype("int64") * products + target[position], pairs.owner[rows].astype("int64") * products + pairs.owned[rows]
+        )
+        client, position = client[fresh], position[fresh]
+        if not len(client):
             continue  # every partner already bought: nothing to offer in this chunk
-        client_of, offer = unique_keys[fresh] // products, unique_keys[fresh] % products
-        score = sums[fresh] / bought[client_of]
-        best = np.lexsort((offer, -score, client_of))  # per client: highest score, then the first product by name
-        best = best[np.r_[True, client_of[best][1:] != client_of[best][:-1]]]
-        best = best[score[best] > 0]
-        chosen.append((client_of[best], offer[best], score[best]))
+        best = np.lexsort((source[position], target[position], -confidence[position], -lift[position], client))
+        best = best[np.r_[True, client[best][1:] != client[best][:-1]]]  # per client, its strongest pair
+        chosen.append(np.column_stack([client[best], position[best]]))
     if not chosen:
         return pd.DataFrame(columns=keys)
-    client_of, offer, score = (np.concatenate(parts) for parts in zip(*chosen, strict=True))
-    best = np.arange(len(client_of))
-    ids = pd.Series(pairs.clients[client_of[best]])
+    client_of, position = np.concatenate(chosen).T
+    ids = pd.Series(pairs.clients[client_of])
     clients = inputs.clients.drop_duplicates("id").set_index("id")
     salesperson = clients["salesperson"] if "salesperson" in clients else pd.Series(None, index=clients.index, dtype="object")
     return pd.DataFrame(
@@ -600,8 +625,11 @@ def best_offers(inputs: Inputs, pairs: Pairs | None) -> pd.DataFrame:
             "id": ids,
             "cliente": ids.map(clients["name"]),
             "vendedor": ids.map(salesperson),
-            "producto": pairs.products[offer[best]],
-            "lift": score[best],
+            "producto": pairs.products[target[position]],
+            "porque": pairs.products[source[position]],
+            "lift": lift[position],
+            "soporte": both[position] / len(pairs.clients),
+            "confianza": confidence[position],
         }
     )
 

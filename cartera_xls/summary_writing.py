@@ -337,7 +337,13 @@ class SummaryWriter:
             keys = list(figures.pareto.columns)
             client, revenue, cumulative_col = keys.index("cliente"), keys.index("facturacion_12m"), keys.index("acumulada")
             last = min(block.last_row, block.first_row + PARETO_CHART_CLIENTS - 1)
-            chart = self._chart("column", labels.CHART_PARETO)
+            total = len(figures.pareto)
+            title = (
+                labels.CHART_PARETO_TOP.format(count=PARETO_CHART_CLIENTS, total=total)
+                if total > PARETO_CHART_CLIENTS
+                else labels.CHART_PARETO
+            )
+            chart = self._chart("column", title)
             chart.add_series(
                 {
                     "name": labels.PARETO.column("facturacion_12m").label,

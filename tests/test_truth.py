@@ -483,12 +483,23 @@ def test_pairs_and_offers_match_a_plain_dense_computation(minimum: int, chunk: i
     assert pairs is not None
     got = {(a, b): value for a, b, value in pairs.table[["producto_a", "producto_b", "lift"]].itertuples(index=False)}
     assert got.keys() == expected.keys() and all(got[k] == pytest.approx(v) for k, v in expected.items())
-    kept = np.where(together >= minimum, lift, 0.0)
-    np.fill_diagonal(kept, 0.0)
-    scores = np.where(owned > 0, -np.inf, (owned @ kept) / owned.sum(axis=1, keepdims=True))
-    best = {client: names[int(np.argmax(row))] for client, row in zip(basket.index, scores, strict=True) if row.max() > 0}
+    # Each client's offer: over (X it buys, Y it does not) of a kept pair with lift > 1, the highest lift,
+    # then confidence X→Y, then Y and X by name.
+    best = {}
+    for client, row in zip(basket.index, owned, strict=True):
+        candidates = [
+            (-lift[x, y], -together[x, y] / together[x, x], names[y], names[x], lift[x, y], together[x, y] / together[x, x])
+            for x in np.flatnonzero(row)
+            for y in np.flatnonzero(row == 0)
+            if together[x, y] >= minimum and lift[x, y] > 1
+        ]
+        if candidates:
+            _, _, y_name, x_name, pair_lift, confidence = min(candidates)
+            best[client] = (y_name, x_name, pytest.approx(pair_lift), pytest.approx(confidence))
     offers = indicators.best_offers(inputs, pairs)
-    assert dict(zip(offers["id"], offers["producto"], strict=True)) == best
+    got_offers = offers[["id", "producto", "porque", "lift", "confianza"]].itertuples(index=False)
+    assert {client: (y, x, value, confidence) for client, y, x, value, confidence in got_offers} == best
+    assert (offers["lift"] > 1).all()
 
 
 # --- 14, 15: Productos over 12 months; the contact types that count ----------------------------------

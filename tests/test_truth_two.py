@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +111,72 @@ def test_init_and_demo_say_their_currency(tmp_path: Path) -> None:
     ventas = book["Ventas"]
     header = [cell.value for cell in ventas[1]]
     assert ventas.cell(2, header.index("Importe") + 1).number_format == '"S/" #,##0.00'  # Ventas shows the currency too
+
+
+# --- 7: a lift that is a lift ----------------------------------------------------------------------
+
+
+def test_the_offer_shows_the_pair_behind_it_and_only_pairs_that_lift(tmp_path: Path) -> None:
+    bought = {"C1": "AB", "C2": "AB", "C3": "AB", "C4": "A", "C5": "BC", "C6": "C"}
+    sales: list[list[Any]] = [["Fecha", "Cliente", "Producto", "Importe"]]
+    sales += [[ago(30), client, product, 10] for client, products in bought.items() for product in products]
+    source = make_workbook(
+        tmp_path / "c.xlsx",
+        {
+            "Clientes": [["ID", "Nombre"], *([c, c] for c in bought)],
+            "Ventas": sales,
+            "Reglas": [["Parámetro", "Valor"], ["min_clientes_par", 1]],
+        },
+    )
+    offers = cartera_xls.load(source, hoy=HOY).indicadores["ofertas"].set_index("ID")
+    # 6 buying clients; A bought by 4, B by 4, C by 2. A–B: 3 clients, lift 3·6 / (4·4) = 1.125, support 3/6,
+    # confidence A→B 3/4. B–C: 1 client, lift 1·6 / (4·2) = 0.75: buying one makes the other less likely, never offered.
+    assert sorted(offers.index) == ["C4", "C5"]  # C6 (only C) and C1–C3 (A, B: only C is left) get nothing
+    c4, c5 = offers.loc["C4"], offers.loc["C5"]
+    assert (c4["Producto a ofrecer"], c4["Porque compra"]) == ("B", "A")
+    assert (c5["Producto a ofrecer"], c5["Porque compra"]) == ("A", "B")
+    for offer in (c4, c5):
+        assert offer["Lift del par"] == pytest.approx(1.125)
+        assert offer["Soporte"] == pytest.approx(0.5)
+        assert offer["Confianza"] == pytest.approx(0.75)
+
+
+# --- 8: periods that say what they hold ------------------------------------------------------------
+
+
+def _number_of_sales(path: Path, header: list[str], lines: list[list[Any]]) -> float:
+    source = make_workbook(path, {"Clientes": [["ID", "Nombre"], ["C1", "Ana"]], "Ventas": [header, *lines]})
+    periods = cartera_xls.load(source, hoy=HOY).indicadores["periodos"]
+    return float(periods.loc["Número de ventas"].iloc[0])  # this month's
+
+
+def test_a_sale_is_an_invoice_when_the_team_numbers_them(tmp_path: Path) -> None:
+    day = ago(1)
+    # Invoice F1 has two lines, F2 one, all the same day; a line with no number counts as its day of purchase,
+    # and a credit note is no sale: 3 sales (client-days would say 1).
+    lines = [[day, "C1", 10, "F1"], [day, "C1", 10, "F1"], [day, "C1", 5, "F2"], [day, "C1", 5, None], [day, "C1", -5, "C9"]]
+    assert _number_of_sales(tmp_path / "a.xlsx", ["Fecha", "Cliente", "Importe", "Factura"], lines) == 3
+    # Without invoice numbers a sale is a client's day of purchase: 2 days.
+    plain = [[day, "C1", 10], [day, "C1", 10], [ago(0), "C1", 5]]
+    assert _number_of_sales(tmp_path / "b.xlsx", ["Fecha", "Cliente", "Importe"], plain) == 2
+
+
+def test_the_pareto_chart_says_it_shows_the_first_30(tmp_path: Path) -> None:
+    clients = [f"C{n}" for n in range(1, 36)]
+    sales: list[list[Any]] = [["Fecha", "Cliente", "Importe"], *([ago(20), c, 100 + n] for n, c in enumerate(clients))]
+    source = make_workbook(tmp_path / "c.xlsx", {"Clientes": [["ID", "Nombre"], *([c, c] for c in clients)], "Ventas": sales})
+    out = tmp_path / "salida.xlsx"
+    cartera_xls.refresh(source, out, hoy=HOY)
+    with zipfile.ZipFile(out) as archive:
+        charts = "".join(archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/charts/chart"))
+    assert "Concentración de la facturación (Pareto): los 30 primeros de 35 clientes" in charts
+
+
+def test_cross_selling_covers_the_whole_history_as_its_title_says(tmp_path: Path) -> None:
+    # A and B bought together two years ago only: the pair is listed (all history), Productos (12 months) lists neither.
+    sales: list[list[Any]] = [["Fecha", "Cliente", "Producto", "Importe"], *([ago(700), c, p, 10] for c in ("C1", "C2", "C3") for p in "AB")]
+    sales.append([ago(10), "C1", "Z", 10])
+    source = make_workbook(tmp_path / "c.xlsx", {"Clientes": [["ID", "Nombre"], ["C1", "a"], ["C2", "b"], ["C3", "c"]], "Ventas": sales})
+    figures = cartera_xls.load(source, hoy=HOY).indicadores
+    assert figures["pares"][["Producto A", "Producto B"]].values.tolist()[0] == ["A", "B"]
+    assert list(figures["productos"].index) == ["Z"]

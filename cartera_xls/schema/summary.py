@@ -111,6 +111,7 @@ CHART_NEW_LOST = "Clientes nuevos y perdidos por mes"
 CHART_ESTADOS = "Clientes por estado"
 CHART_SEMAFORO = "Semáforo"
 CHART_PARETO = "Concentración de la facturación (Pareto)"
+CHART_PARETO_TOP = "Concentración de la facturación (Pareto): los {count} primeros de {total} clientes"
 STALE_DATA = "Los datos terminan el {date}: use --hoy {iso} para analizarlos a esa fecha (hoy casi todos aparecen como perdidos)."
 STALE_AFTER_DAYS = 365
 STAMP = '"Actualizado el "dd/mm/yyyy'  # the refresh date, as a number format over the date itself
@@ -210,7 +211,7 @@ BY_REGION = "Por región"
 BY_CITY = "Por ciudad"
 
 # --- Productos -----------------------------------------------------------------------------
-PRODUCTOS_TITLE = "Productos, venta cruzada y próximo producto a ofrecer (últimos 12 meses)"
+PRODUCTOS_TITLE = "Productos (últimos 12 meses), venta cruzada y próximo producto a ofrecer (todo el historial)"
 PRODUCTS = Sheet(
     key="productos",
     label="Producto",
@@ -221,7 +222,7 @@ PRODUCTS = Sheet(
         _number("participacion", "Participación", Fmt.PERCENT),
     ),
 )
-PAIRS_TITLE = "Se compran juntos (clientes que compran ambos; solo pares de {minimum} clientes o más)"
+PAIRS_TITLE = "Se compran juntos, en todo el historial (clientes que compran ambos; solo pares de {minimum} clientes o más)"
 NO_PAIRS = "Ningún par de productos lo compran {minimum} clientes o más (min_clientes_par en Reglas)."
 PAIRS = Sheet(
     key="pares",
@@ -235,7 +236,7 @@ PAIRS = Sheet(
         _number("lift", "Lift", Fmt.RATIO),
     ),
 )
-OFFER_TITLE = "Producto a ofrecer a cada cliente"
+OFFER_TITLE = "Producto a ofrecer a cada cliente: el de su par más fuerte con algo que ya compra (solo pares con lift mayor que 1)"
 OFFERS = Sheet(
     key="ofertas",
     label="Ofertas",
@@ -244,7 +245,10 @@ OFFERS = Sheet(
         _text("cliente", "Cliente"),
         _text("vendedor", "Vendedor"),
         _text("producto", "Producto a ofrecer"),
-        _number("lift", "Lift", Fmt.RATIO),
+        _text("porque", "Porque compra"),
+        _number("lift", "Lift del par", Fmt.RATIO),
+        _number("soporte", "Soporte", Fmt.PERCENT),
+        _number("confianza", "Confianza", Fmt.PERCENT),
     ),
 )
 NO_SALES = "Sin hoja Ventas: no hay datos de productos."
