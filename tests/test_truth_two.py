@@ -174,7 +174,10 @@ def test_the_pareto_chart_says_it_shows_the_first_30(tmp_path: Path) -> None:
 
 def test_cross_selling_covers_the_whole_history_as_its_title_says(tmp_path: Path) -> None:
     # A and B bought together two years ago only: the pair is listed (all history), Productos (12 months) lists neither.
-    sales: list[list[Any]] = [["Fecha", "Cliente", "Producto", "Importe"], *([ago(700), c, p, 10] for c in ("C1", "C2", "C3") for p in "AB")]
+    sales: list[list[Any]] = [
+        ["Fecha", "Cliente", "Producto", "Importe"],
+        *([ago(700), c, p, 10] for c in ("C1", "C2", "C3") for p in "AB"),
+    ]
     sales.append([ago(10), "C1", "Z", 10])
     source = make_workbook(tmp_path / "c.xlsx", {"Clientes": [["ID", "Nombre"], ["C1", "a"], ["C2", "b"], ["C3", "c"]], "Ventas": sales})
     figures = cartera_xls.load(source, hoy=HOY).indicadores
