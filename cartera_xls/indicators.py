@@ -685,6 +685,20 @@ class Indicators:
     uncovered: dict[str, pd.Timestamp]  # data sheet key → its first day, when after the start of a reference period
     referrals: pd.DataFrame  # per client who brought others: clients brought, buyers among them, their revenue
     stale: pd.Timestamp | None = None  # the last sale, when it is over a year before hoy (an old export)
+    left_out: dict[str, float] | None = None  # Ventas lines naming no known client: how many, their amount, its share
+
+
+def left_out_sales(inputs: Inputs) -> dict[str, float] | None:
+    """The sales lines up to ``hoy`` that no figure counts because their client is not in Clientes (Revisar lists them)."""
+    sales = _dated(inputs.sheets.sales, inputs.hoy)
+    if sales is None or CLIENT_ID not in sales:
+        return None
+    unknown = sales[CLIENT_ID].isna()
+    if not unknown.any():
+        return None
+    amounts = sales["amount"].astype("float64").fillna(0.0) if "amount" in sales else pd.Series(0.0, index=sales.index)
+    total, outside = float(amounts.sum()), float(amounts[unknown].sum())
+    return {"lineas": float(unknown.sum()), "importe": outside, "participacion": outside / total if total > 0 else np.nan}
 
 
 def compute(inputs: Inputs) -> Indicators:
@@ -716,5 +730,6 @@ def compute(inputs: Inputs) -> Indicators:
         uncovered=uncovered_sheets(inputs, spans),
         referrals=referrals(clients),
         stale=stale_data(inputs),
+        left_out=left_out_sales(inputs),
         salespeople=salespeople(clients),
     )

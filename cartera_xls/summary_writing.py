@@ -36,6 +36,7 @@ from .schema.sheets import (
     SEGUIMIENTO,
     SEMAFOROS,
     VENDEDORES,
+    VENTAS,
 )
 from .styles import SEMAFORO_COLOURS, SIN_ALERTA_CHART, Formats, print_setup
 from .tables import is_missing
@@ -144,9 +145,11 @@ class SummaryWriter:
         block = self._indicators(sheet, 3)
         sheet.set_row(3, 62)  # three lines: the period's name and its dates
         notes = self._notes()
-        for offset, text in enumerate(notes, start=block.last_row + 1):
-            stale = figures.stale is not None and offset == block.last_row + 1
-            sheet.write_string(offset, 0, text, self.warning if stale else self.note)
+        for offset, (text, urgent) in enumerate(notes, start=block.last_row + 1):
+            if urgent:  # painted across the table, so the colour covers the words
+                sheet.merge_range(offset, 0, offset, len(figures.periods.columns), text, self.warning)
+            else:
+                sheet.write_string(offset, 0, text, self.note)
         row = block.last_row + len(notes) + 2
         sheet.write_string(row, 0, labels.CLOSING_TITLE, self.section)
         if figures.closing_source is None:
@@ -199,18 +202,40 @@ class SummaryWriter:
             return labels.CONTACTS_LABEL.format(label=label, types=self.refreshed.parameters.tipos_contacto_venta)
         return label
 
-    def _notes(self) -> list[str]:
-        """What the indicators cannot say: an old export first, sheets that start too late to compare, sheets that are missing."""
+    def _notes(self) -> list[tuple[str, bool]]:
+        """What the indicators cannot say, each with whether it is a warning.
+
+        An old export and the sales left out of every figure first (warnings),
+        then sheets that start too late to compare and sheets that are missing.
+        """
         stale = self.figures.stale
-        notes = [labels.STALE_DATA.format(date=stale.strftime(DATE_FORMAT), iso=stale.date().isoformat())] if stale is not None else []
-        notes += [
+        urgent = [labels.STALE_DATA.format(date=stale.strftime(DATE_FORMAT), iso=stale.date().isoformat())] if stale is not None else []
+        urgent += self._left_out()
+        notes = [
             labels.UNCOVERED_NOTE.format(sheet=_spec(key).label, date=first.strftime(DATE_FORMAT))
             for key, first in self.figures.uncovered.items()
         ]
         for key, indicators in labels.MISSING_SHEET_INDICATORS.items():
             if key not in self.refreshed.tables:
                 notes.append(labels.MISSING_SHEET_NOTE.format(sheet=_spec(key).label, indicators=indicators))
-        return notes
+        return [(text, True) for text in urgent] + [(text, False) for text in notes]
+
+    def _left_out(self) -> list[str]:
+        """The sales no figure counts, said where the totals are: how many lines, what share of the revenue."""
+        left_out, sales = self.figures.left_out, self.refreshed.tables.get(VENTAS.key)
+        if left_out is None or sales is None:
+            return []
+        count = int(left_out["lineas"])
+        lines, verb = labels.LEFT_OUT_ONE if count == 1 else labels.LEFT_OUT_MANY
+        share = left_out["participacion"]
+        if pd.isna(share):
+            shown = "—"
+        elif 0 < share < 0.001:
+            shown = labels.LEFT_OUT_TINY  # a sale of 54 in 400.000 is not «0,0 %»
+        else:
+            shown = f"{share * 100:.1f} %".replace(".", ",")
+        lines = lines.format(count=f"{count:,}".replace(",", "."))
+        return [labels.LEFT_OUT_NOTE.format(lines=lines, sheet=sales.name, share=shown, verb=verb)]
 
     def _range(self, key: str) -> str:
         start, end = self.figures.ranges[key]

@@ -183,3 +183,26 @@ def test_cross_selling_covers_the_whole_history_as_its_title_says(tmp_path: Path
     figures = cartera_xls.load(source, hoy=HOY).indicadores
     assert figures["pares"][["Producto A", "Producto B"]].values.tolist()[0] == ["A", "B"]
     assert list(figures["productos"].index) == ["Z"]
+
+
+# --- 12: what was left out is on the Resumen ------------------------------------------------------
+
+
+def test_the_resumen_says_which_sales_no_figure_counts(tmp_path: Path) -> None:
+    sales: list[list[Any]] = [["Fecha", "Cliente", "Importe"], [ago(5), "C1", 300.0], [ago(6), "C1", 500.0]]
+    sales += [[ago(7), "Bodega San Martín", 150.0], [ago(8), "C77", 50.0]]
+    source = make_workbook(tmp_path / "c.xlsx", {"Clientes": [["ID", "Nombre"], ["C1", "Ana"]], "Ventas": sales})
+    out = tmp_path / "salida.xlsx"
+    cartera_xls.refresh(source, out, hoy=HOY)
+    cartera = cartera_xls.load(source, hoy=HOY)
+    # Two lines of 1.000 in all name no client in Clientes: 200 / 1.000 = 20 % of the revenue.
+    assert cartera.indicadores["fuera_de_las_cifras"] == {"lineas": 2, "importe": 200.0, "participacion": pytest.approx(0.2)}
+    texts = [cell.value for row in openpyxl.load_workbook(out)["Resumen"].iter_rows() for cell in row if isinstance(cell.value, str)]
+    expected = (
+        "Fuera de las cifras: 2 líneas de Ventas (20,0 % de la facturación) nombran un cliente que no está en Clientes; "
+        "vea la hoja Revisar."
+    )
+    assert expected in texts
+    # Every line known: no such note.
+    known = make_workbook(tmp_path / "k.xlsx", {"Clientes": [["ID", "Nombre"], ["C1", "Ana"]], "Ventas": sales[:3]})
+    assert cartera_xls.load(known, hoy=HOY).indicadores["fuera_de_las_cifras"] is None

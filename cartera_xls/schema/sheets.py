@@ -515,7 +515,7 @@ SHEET_ORDER: tuple[GeneratedSheet | str, ...] = (
     GeneratedSheet(
         "resumen",
         RESUMEN,
-        ("periods", "ranges", "trend", "by_estado", "by_semaforo", "closing", "closing_source", "stale", "uncovered"),
+        ("periods", "ranges", "trend", "by_estado", "by_semaforo", "closing", "closing_source", "stale", "uncovered", "left_out"),
     ),
     GeneratedSheet("agenda", AGENDA),
     DATA_PLACE,

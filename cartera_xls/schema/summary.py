@@ -58,6 +58,12 @@ POINT_CHANGES = ("satisfaccion", "nps")
 CONTACTS_LABEL = "{label} ({types})"  # the row names the contact types of Reglas that count
 UNCOVERED_NOTE = "{sheet} empieza el {date}: los periodos anteriores a esa fecha quedan en blanco (no hay datos con qué comparar)."
 MISSING_SHEET_NOTE = "Sin hoja {sheet}: {indicators} no se calculan."
+LEFT_OUT_NOTE = (
+    "Fuera de las cifras: {lines} de {sheet} ({share} de la facturación) {verb} un cliente que no está en Clientes; vea la hoja Revisar."
+)
+LEFT_OUT_ONE = ("1 línea", "nombra")  # (how many, the verb that agrees)
+LEFT_OUT_MANY = ("{count} líneas", "nombran")
+LEFT_OUT_TINY = "menos del 0,1 %"
 MISSING_SHEET_INDICATORS = {
     "ventas": "el número de ventas, la facturación y los clientes nuevos",
     "seguimiento": "las llamadas y contactos de venta",
@@ -304,6 +310,7 @@ FIGURES = (
     Figure("uncovered", "sin_datos_antes"),
     Figure("referrals", "referidos", REFERRALS),
     Figure("stale", "datos_hasta"),
+    Figure("left_out", "fuera_de_las_cifras"),
 )
 FIGURE_NAMES = {figure.key: figure.name for figure in FIGURES}
 FIGURE_TABLES = {figure.key: figure.table for figure in FIGURES if figure.table is not None}
