@@ -103,7 +103,7 @@ def period_start(day: pd.Timestamp, period: str) -> pd.Timestamp:
 
 
 def periods(hoy: pd.Timestamp, period: str) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
-    """The period to date, the same stretch of the previous period and of the year before (inclusive), by key."""
+    """The period to date, the same stretch of the previous period and of the year before, the last whole period (inclusive), by key."""
     start = period_start(hoy, period)
     elapsed = hoy - start
     previous_start = start - _PERIOD_LENGTH[period]
@@ -113,6 +113,7 @@ def periods(hoy: pd.Timestamp, period: str) -> dict[str, tuple[pd.Timestamp, pd.
         labels.PERIOD_CURRENT: (start, hoy),
         labels.PERIOD_PREVIOUS: (previous_start, previous_end),
         labels.PERIOD_LAST_YEAR: (year_start, min(year_start + elapsed, start - pd.Timedelta(days=1))),
+        labels.PERIOD_LAST_FULL: (previous_start, start - pd.Timedelta(days=1)),
     }
 
 
@@ -294,7 +295,7 @@ def monthly_trend(inputs: Inputs) -> pd.DataFrame:
 
     table = pd.DataFrame(
         {
-            "mes": [month_label(month.start_time) for month in months],
+            "mes": [month_label(month.start_time, inputs.hoy) for month in months],
             "facturacion": since_first(per_month(sales, values="amount"), "facturacion") if has_amount else np.nan,
             "ventas": since_first(per_month(inputs.sales_made), "ventas") if has_amount else np.nan,
             "nuevos": since_first(per_month(inputs.clients, "primera_compra"), "nuevos") if inputs.purchases is not None else np.nan,
@@ -307,9 +308,16 @@ def monthly_trend(inputs: Inputs) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def month_label(day: pd.Timestamp) -> str:
-    """``dic 2025``: the month in the team's language, whatever the spreadsheet's locale."""
-    return f"{labels.MONTHS[day.month - 1]} {day.year}"
+def month_label(day: pd.Timestamp, hoy: pd.Timestamp | None = None) -> str:
+    """``dic 2025``: the month in the team's language, whatever the spreadsheet's locale.
+
+    The month of ``hoy``, unless ``hoy`` is its last day, is only partly
+    there and says which days it holds: ``dic 2011 (1–10)``.
+    """
+    label = f"{labels.MONTHS[day.month - 1]} {day.year}"
+    if hoy is not None and (day.year, day.month) == (hoy.year, hoy.month) and hoy.day < hoy.days_in_month:
+        return labels.PARTIAL_MONTH.format(month=label, first=1, last=hoy.day)
+    return label
 
 
 def counts(clients: pd.DataFrame, column: str, order: tuple[str, ...]) -> pd.DataFrame:

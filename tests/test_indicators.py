@@ -25,18 +25,50 @@ CURRENT = labels.PERIODS_TABLE.column(labels.PERIOD_CURRENT).label  # the notebo
 
 
 @pytest.mark.parametrize(
-    ("hoy", "period", "current", "previous", "last_year"),
+    ("hoy", "period", "current", "previous", "last_year", "last_full"),
     [
-        ("2026-03-31", "mes", ("2026-03-01", "2026-03-31"), ("2026-02-01", "2026-02-28"), ("2025-03-01", "2025-03-31")),
-        ("2026-03-01", "mes", ("2026-03-01", "2026-03-01"), ("2026-02-01", "2026-02-01"), ("2025-03-01", "2025-03-01")),
-        ("2026-05-15", "trimestre", ("2026-04-01", "2026-05-15"), ("2026-01-01", "2026-02-14"), ("2025-04-01", "2025-05-15")),
-        ("2026-12-31", "año", ("2026-01-01", "2026-12-31"), ("2025-01-01", "2025-12-31"), ("2025-01-01", "2025-12-31")),
+        (
+            "2026-03-31",
+            "mes",
+            ("2026-03-01", "2026-03-31"),
+            ("2026-02-01", "2026-02-28"),
+            ("2025-03-01", "2025-03-31"),
+            ("2026-02-01", "2026-02-28"),
+        ),
+        # On the 1st the period to date is one day: the last whole month is beside it (it was a Resumen of zeros).
+        (
+            "2026-03-01",
+            "mes",
+            ("2026-03-01", "2026-03-01"),
+            ("2026-02-01", "2026-02-01"),
+            ("2025-03-01", "2025-03-01"),
+            ("2026-02-01", "2026-02-28"),
+        ),
+        (
+            "2026-05-15",
+            "trimestre",
+            ("2026-04-01", "2026-05-15"),
+            ("2026-01-01", "2026-02-14"),
+            ("2025-04-01", "2025-05-15"),
+            ("2026-01-01", "2026-03-31"),
+        ),
+        (
+            "2026-12-31",
+            "año",
+            ("2026-01-01", "2026-12-31"),
+            ("2025-01-01", "2025-12-31"),
+            ("2025-01-01", "2025-12-31"),
+            ("2025-01-01", "2025-12-31"),
+        ),
     ],
 )
-def test_period_boundaries(hoy: str, period: str, current: tuple[str, str], previous: tuple[str, str], last_year: tuple[str, str]) -> None:
+def test_period_boundaries(
+    hoy: str, period: str, current: tuple[str, str], previous: tuple[str, str], last_year: tuple[str, str], last_full: tuple[str, str]
+) -> None:
     spans = periods(pd.Timestamp(hoy), period)
     as_text = {name: tuple(day.strftime("%Y-%m-%d") for day in span) for name, span in spans.items()}
-    assert as_text == {labels.PERIOD_CURRENT: current, labels.PERIOD_PREVIOUS: previous, labels.PERIOD_LAST_YEAR: last_year}
+    expected = {labels.PERIOD_CURRENT: current, labels.PERIOD_PREVIOUS: previous, labels.PERIOD_LAST_YEAR: last_year}
+    assert as_text == {**expected, labels.PERIOD_LAST_FULL: last_full}
 
 
 @pytest.fixture(scope="module")

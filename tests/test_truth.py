@@ -309,7 +309,7 @@ def test_nps_and_satisfaction_change_in_points(tmp_path: Path) -> None:
     assert np.isnan(table.loc["NPS (recomendación)", LAST_YEAR])  # no answer back then: blank, not 0
     resumen = openpyxl.load_workbook(out)["Resumen"]
     row = next(r for r in resumen.iter_rows() if r[0].value == "NPS (recomendación)")
-    assert (row[4].value, row[4].number_format) == (-100, Fmt.POINTS)
+    assert (row[5].value, row[5].number_format) == (-100, Fmt.POINTS)
 
 
 def test_no_comparison_with_periods_before_a_sheet_has_data(tmp_path: Path) -> None:

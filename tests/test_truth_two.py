@@ -206,3 +206,25 @@ def test_the_resumen_says_which_sales_no_figure_counts(tmp_path: Path) -> None:
     # Every line known: no such note.
     known = make_workbook(tmp_path / "k.xlsx", {"Clientes": [["ID", "Nombre"], ["C1", "Ana"]], "Ventas": sales[:3]})
     assert cartera_xls.load(known, hoy=HOY).indicadores["fuera_de_las_cifras"] is None
+
+
+# --- 10: a partial month is marked, the last whole one is on the Resumen ------------------------------
+
+
+def test_the_current_month_says_which_days_it_holds(tmp_path: Path) -> None:
+    sales: list[list[Any]] = [
+        ["Fecha", "Cliente", "Importe"],
+        [dt.datetime(2025, 9, 20), "C1", 5.0],  # the data begin before last year's month: every period is covered
+        [dt.datetime(2026, 10, 5), "C1", 70.0],
+        [dt.datetime(2026, 10, 28), "C1", 30.0],
+    ]
+    source = make_workbook(tmp_path / "c.xlsx", {"Clientes": [["ID", "Nombre"], ["C1", "Ana"]], "Ventas": sales})
+    trend = cartera_xls.load(source, hoy=dt.date(2026, 11, 10)).indicadores["tendencia"]
+    assert list(trend.iloc[-2:, 0]) == ["oct 2026", "nov 2026 (1–10)"]
+    whole = cartera_xls.load(source, hoy=dt.date(2026, 11, 30)).indicadores["tendencia"]
+    assert whole.iloc[-1, 0] == "nov 2026"  # its last day: the month is whole
+    # On the 1st the month to date holds nothing yet; October, whole, is beside it.
+    first = cartera_xls.load(source, hoy=dt.date(2026, 11, 1)).indicadores["periodos"]
+    assert first.loc["Facturación", "Periodo actual"] == 0
+    assert first.loc["Facturación", "Último periodo completo"] == 100.0
+    assert first.loc["Número de ventas", "Último periodo completo"] == 2

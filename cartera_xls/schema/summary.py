@@ -40,6 +40,7 @@ INDICATORS = Sheet(
 PERIOD_CURRENT = "actual"
 PERIOD_PREVIOUS = "anterior"
 PERIOD_LAST_YEAR = "anio_anterior"
+PERIOD_LAST_FULL = "ultimo_completo"
 PERIODS_TABLE = Sheet(
     key="periodos",
     label="Indicadores del periodo",
@@ -47,6 +48,7 @@ PERIODS_TABLE = Sheet(
         _text(PERIOD_CURRENT, "Periodo actual"),
         _text(PERIOD_PREVIOUS, "Periodo anterior"),
         _text(PERIOD_LAST_YEAR, "Mismo periodo del año anterior"),
+        _text(PERIOD_LAST_FULL, "Último periodo completo"),
         _number("var_anterior", "Variación vs anterior", Fmt.CHANGE),
         _number("var_anio_anterior", "Variación vs año anterior", Fmt.CHANGE),
     ),
@@ -92,7 +94,11 @@ CLOSE_UNAVAILABLE = "No se calcula: hacen falta la hoja Oportunidades, o las hoj
 PERIOD_RANGE = "{start} – {end}"
 RESUMEN_TITLE = "Resumen de la cartera al {hoy}"
 DATA_AS_OF = "Datos al {hoy}."
-RESUMEN_SUBTITLE = "Indicadores del {period} en curso (hasta hoy) frente al mismo tramo del {period} anterior y del año anterior."
+RESUMEN_SUBTITLE = (
+    "Indicadores del {period} en curso (hasta hoy) frente al mismo tramo del {period} anterior y del año anterior, "
+    "y el último {period} completo."
+)
+PARTIAL_MONTH = "{month} ({first}–{last})"  # the current month, to date: «nov 2026 (1–18)»
 MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 
 TREND = Sheet(
