@@ -192,6 +192,22 @@ def coverage(inputs: Inputs) -> dict[str, pd.Timestamp | None]:
     return {key: by_sheet.get(key, sales) for key in (column.key for column in labels.INDICATORS.columns)}
 
 
+HISTORY_KEYS = ("nuevos", "perdidos", "perdidos_por_nuevo")  # figures that need history before their period
+
+
+def history_start(inputs: Inputs) -> pd.Timestamp | None:
+    """The first day a period may start for new and lost clients to be counted in it, ``None`` without sales.
+
+    A client is new when it had not bought before, and lost after
+    ``dias_perdido`` days without buying: both can only be told once the sales
+    reach that far back. Before, every client of the first months looks new and
+    none can be lost yet (an export that starts in December shows hundreds of
+    «new» clients a year ago).
+    """
+    first = coverage(inputs).get("ventas")
+    return None if first is None else first + pd.Timedelta(days=int(inputs.parameters.dias_perdido))
+
+
 def _nps(recommendations: pd.Series) -> float:
     answered = recommendations.dropna().astype("float64")
     if answered.empty:
@@ -237,7 +253,10 @@ def period_indicators(inputs: Inputs, spans: dict[str, tuple[pd.Timestamp, pd.Ti
     table = pd.DataFrame({name: period_values(inputs, *span) for name, span in spans.items()})
     table = table.reindex([column.key for column in labels.INDICATORS.columns])
     first_days = coverage(inputs)
+    history = history_start(inputs)
     for name, (start, _) in spans.items():
+        if history is not None and start < history:
+            table.loc[list(HISTORY_KEYS), name] = np.nan  # not enough sales before it to tell new and lost clients
         if name == labels.PERIOD_CURRENT:
             continue
         uncovered = [key for key, first in first_days.items() if first is None or first > start]
@@ -286,11 +305,16 @@ def monthly_trend(inputs: Inputs) -> pd.DataFrame:
     first_days = coverage(inputs)
     ends = months.end_time.normalize()
 
+    history = history_start(inputs)
+    starts = months.start_time.normalize()
+
     def since_first(values: pd.Series | float, key: str) -> pd.Series | float:
-        """Months that ended before the sheet's first row are blank: no data, not zero."""
+        """Months that ended before the sheet's first row are blank: no data, not zero; so are new and lost clients without history."""
         first = first_days.get(key)
         if not isinstance(values, pd.Series) or first is None:
             return values
+        if key in HISTORY_KEYS and history is not None:
+            return values.where(starts >= history)
         return values.where(ends >= first)
 
     table = pd.DataFrame(
@@ -694,6 +718,15 @@ class Indicators:
     referrals: pd.DataFrame  # per client who brought others: clients brought, buyers among them, their revenue
     stale: pd.Timestamp | None = None  # the last sale, when it is over a year before hoy (an old export)
     left_out: dict[str, float] | None = None  # Ventas lines naming no known client: how many, their amount, its share
+    history: pd.Timestamp | None = None  # new and lost clients are blank in periods that start before this day
+
+
+def _history_shown(inputs: Inputs, spans: dict[str, tuple[pd.Timestamp, pd.Timestamp]]) -> pd.Timestamp | None:
+    """The day new and lost clients start to count, when some period or month shown starts before it (a note says so)."""
+    history = history_start(inputs)
+    trend_start = (period_start(inputs.hoy, PERIOD_MONTH) - pd.DateOffset(months=TREND_MONTHS - 1)).normalize()
+    earliest = min([trend_start, *(start for start, _ in spans.values())])
+    return history if history is not None and earliest < history else None
 
 
 def left_out_sales(inputs: Inputs) -> dict[str, float] | None:
@@ -739,5 +772,6 @@ def compute(inputs: Inputs) -> Indicators:
         referrals=referrals(clients),
         stale=stale_data(inputs),
         left_out=left_out_sales(inputs),
+        history=_history_shown(inputs, spans),
         salespeople=salespeople(clients),
     )

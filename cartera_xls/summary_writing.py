@@ -215,6 +215,11 @@ class SummaryWriter:
             labels.UNCOVERED_NOTE.format(sheet=_spec(key).label, date=first.strftime(DATE_FORMAT))
             for key, first in self.figures.uncovered.items()
         ]
+        history = self.figures.history
+        if history is not None:
+            days = int(self.refreshed.parameters.dias_perdido)
+            first = (history - pd.Timedelta(days=days)).strftime(DATE_FORMAT)
+            notes.append(labels.HISTORY_NOTE.format(date=history.strftime(DATE_FORMAT), first=first, days=days))
         for key, indicators in labels.MISSING_SHEET_INDICATORS.items():
             if key not in self.refreshed.tables:
                 notes.append(labels.MISSING_SHEET_NOTE.format(sheet=_spec(key).label, indicators=indicators))

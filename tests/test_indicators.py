@@ -226,6 +226,8 @@ def test_remaining_indicators_match_pandas(tmp_path: Path) -> None:
                 [pd.Timestamp("2026-03-10"), "C1", "Stevia", 50],
                 [pd.Timestamp("2026-03-12"), "C3", "Maca", 80],
                 [pd.Timestamp("2025-12-01"), "C2", "Stevia", 30],
+                # Sales began over a year before March (a client since gone from the list): who is new can be told.
+                [pd.Timestamp("2025-01-15"), "C9", "Stevia", 10],
             ],
             "Oportunidades": [
                 ["Cliente", "Fecha apertura", "Fecha cierre", "Estado"],

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 
 import cartera_xls
@@ -228,3 +229,34 @@ def test_the_current_month_says_which_days_it_holds(tmp_path: Path) -> None:
     assert first.loc["Facturación", "Periodo actual"] == 0
     assert first.loc["Facturación", "Último periodo completo"] == 100.0
     assert first.loc["Número de ventas", "Último periodo completo"] == 2
+
+
+# --- 9: no new or lost clients on a window the data do not really cover --------------------------------
+
+
+def test_new_and_lost_clients_need_a_year_of_sales_before_the_period(tmp_path: Path) -> None:
+    sales: list[list[Any]] = [
+        ["Fecha", "Cliente", "Importe"],
+        [dt.datetime(2025, 11, 20), "C1", 10.0],  # the data begin here: new and lost can be told from 20/11/2026
+        [dt.datetime(2025, 12, 5), "C3", 10.0],  # C3's only purchase: lost 366 days later, on 06/12/2026
+        [dt.datetime(2026, 12, 4), "C2", 10.0],  # C2's first purchase: new in December 2026
+        [dt.datetime(2026, 12, 5), "C1", 10.0],
+    ]
+    clients = [["ID", "Nombre"], ["C1", "Ana"], ["C2", "Luis"], ["C3", "Rosa"]]
+    source = make_workbook(tmp_path / "c.xlsx", {"Clientes": clients, "Ventas": sales})
+    out = tmp_path / "salida.xlsx"
+    cartera_xls.refresh(source, out, hoy=dt.date(2026, 12, 9))
+    figures = cartera_xls.load(out, hoy=dt.date(2026, 12, 9)).indicadores
+    periods = figures["periodos"]
+    assert periods.loc["Clientes nuevos", "Periodo actual"] == 1
+    assert periods.loc["Clientes perdidos", "Periodo actual"] == 1
+    # A year ago the data had just begun: C1 and C3 looked new; now blank, and so is the change against it.
+    assert pd.isna(periods.loc["Clientes nuevos", "Mismo periodo del año anterior"])
+    assert pd.isna(periods.loc["Clientes nuevos", "Variación vs año anterior"])
+    trend = figures["tendencia"].set_index("Mes")
+    assert trend["Clientes nuevos"].iloc[:-1].isna().all() and trend["Clientes perdidos"].iloc[:-1].isna().all()  # not 0
+    assert (trend.loc["dic 2026 (1–9)", "Clientes nuevos"], trend.loc["dic 2026 (1–9)", "Clientes perdidos"]) == (1, 1)
+    assert trend["Facturación"].notna().all()  # the revenue needs no history
+    assert figures["nuevos_y_perdidos_desde"] == pd.Timestamp("2026-11-20")
+    texts = [cell.value for row in openpyxl.load_workbook(out)["Resumen"].iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert any(text.startswith("Clientes nuevos y perdidos: en blanco en los periodos que empiezan antes del 20/11/2026") for text in texts)

@@ -63,6 +63,10 @@ MISSING_SHEET_NOTE = "Sin hoja {sheet}: {indicators} no se calculan."
 LEFT_OUT_NOTE = (
     "Fuera de las cifras: {lines} de {sheet} ({share} de la facturación) {verb} un cliente que no está en Clientes; vea la hoja Revisar."
 )
+HISTORY_NOTE = (
+    "Clientes nuevos y perdidos: en blanco en los periodos que empiezan antes del {date}, porque Ventas empieza el {first} "
+    "y hacen falta {days} días de compras anteriores (dias_perdido) para saber quién es nuevo y quién se perdió."
+)
 LEFT_OUT_ONE = ("1 línea", "nombra")  # (how many, the verb that agrees)
 LEFT_OUT_MANY = ("{count} líneas", "nombran")
 LEFT_OUT_TINY = "menos del 0,1 %"
@@ -317,6 +321,7 @@ FIGURES = (
     Figure("referrals", "referidos", REFERRALS),
     Figure("stale", "datos_hasta"),
     Figure("left_out", "fuera_de_las_cifras"),
+    Figure("history", "nuevos_y_perdidos_desde"),
 )
 FIGURE_NAMES = {figure.key: figure.name for figure in FIGURES}
 FIGURE_TABLES = {figure.key: figure.table for figure in FIGURES if figure.table is not None}
