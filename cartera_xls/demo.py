@@ -265,18 +265,10 @@ def _followups(
                 next_date = dt.datetime.combine(next_date, dt.time(rnd.choice((9, 10, 11, 16)), rnd.choice((0, 30))))
         next_action = rnd.choice(NEXT_ACTIONS) if next_date else None
         kind = rnd.choice(CONTACT_TYPES[:5])
-        sheets[SEGUIMIENTO].append(
-            [
-                day,
-                client_id,
-                kind,
-                salesperson,
-                rnd.choice(("Interesado", "Pidió precios", "Sin respuesta", "Hizo pedido")),
-                waiting,
-                next_action,
-                next_date,
-            ]
-        )
+        result = rnd.choice(("Interesado", "Pidió precios", "Sin respuesta", "Hizo pedido"))
+        # A client who asked for prices in the last days waits for our quote: the other way round from «waiting».
+        owes = SI if last and waiting == NO and result == "Pidió precios" and day >= hoy - dt.timedelta(days=10) else NO
+        sheets[SEGUIMIENTO].append([day, client_id, kind, salesperson, result, waiting, owes, next_action, next_date])
     if profile == "potencial":
         opened = hoy - dt.timedelta(days=rnd.randint(5, 60))
         sheets[OPORTUNIDADES].append([client_id, opened, None, "abierta", rnd.choice((500, 1200, 3000)), None])

@@ -7,7 +7,9 @@ Each client has a list of pending actions, each with its own date and colour:
   date passed with no contact logged: it stays on its own date, never slides);
 - ``amarillo`` — a committed action or a reminder (repurchase, periodic
   contact) due within ``dias_aviso`` days, or an answer awaited too long;
-- ``verde`` — waiting for the client to say whether they are interested;
+- ``verde`` — waiting for the client to say whether they are interested
+  (when the client waits for *our* answer, that is an action of ours:
+  yellow, then red on the next follow-up day);
 - ``sin alerta`` — a committed action or the periodic contact further ahead.
 
 Reminders are dated from the data, not from ``hoy``, on the team's weekly
@@ -52,7 +54,7 @@ from .schema.sheets import (
 from .tables import is_missing
 
 # Kinds of action: the first part of an action's key, which names it in calendars.
-COMMITTED, COMPLAINT, KEY_INACTIVE, HOT_PROSPECT, REPURCHASE, PERIODIC, ANSWER = (
+COMMITTED, COMPLAINT, KEY_INACTIVE, HOT_PROSPECT, REPURCHASE, PERIODIC, ANSWER, OWED = (
     "accion",
     "reclamo",
     "inactivo",
@@ -60,6 +62,7 @@ COMMITTED, COMPLAINT, KEY_INACTIVE, HOT_PROSPECT, REPURCHASE, PERIODIC, ANSWER =
     "recompra",
     "contacto",
     "respuesta",
+    "debemos",
 )
 ACTION_COLUMNS = ["fila", "tipo", "color", "fecha", "motivo", "accion", "clave"]
 REPURCHASE_ESTADOS = (ESTADO_ACTIVO, ESTADO_NUEVO, ESTADO_PASIVO)  # an inactive client's expected repurchase is long gone
@@ -207,6 +210,7 @@ def actions(
 
     _repurchase(built, parameters)
     _answers(built, parameters)
+    _owed(built, parameters)
     found = built.result()
     if has_followups:
         found = _periodic(built, parameters, found)
@@ -261,6 +265,29 @@ def _answers(built: _Builder, parameters: Parameters) -> None:
     waiting, reminding = built.verb(rows, messages.ACTION_WAITING), built.verb(rows, messages.ACTION_WAITING_LONG)
     suggested = [wait_text if colour == VERDE else remind for colour, wait_text, remind in zip(colours, waiting, reminding, strict=True)]
     built.add(ANSWER, rows, colours, due, reasons, suggested, ANSWER)
+
+
+def _owed(built: _Builder, parameters: Parameters) -> None:
+    """The client waits for our answer (a quote, a price): an action of ours, due on the next follow-up day after the contact.
+
+    Yellow from the contact (within ``dias_aviso``), red on its day; only a
+    later contact logged in Seguimiento closes it.
+    """
+    frame = built.frame
+    if "debemos_desde" not in frame:
+        return
+    rows = frame.index[(frame["estado"] != ESTADO_PERDIDO) & frame["debemos_desde"].notna()]
+    if not len(rows):
+        return
+    since = frame.loc[rows, "debemos_desde"]
+    due = _next_weekdays(since.dt.normalize() + pd.Timedelta(days=1), parameters.dia_seguimiento)
+    colours = built.by_date(due)
+    texts = (messages.REASON_OWED, messages.REASON_OWED_TODAY, messages.REASON_OWED_OVERDUE)
+    reasons = [
+        built.reason(colour, reminder, texts, date=when(day), due=when(reminder))
+        for colour, day, reminder in zip(colours, since, due, strict=True)
+    ]
+    built.add(OWED, rows, colours, due, reasons, built.verb(rows, messages.ACTION_OWED), OWED)
 
 
 def _periodic(built: _Builder, parameters: Parameters, found: pd.DataFrame) -> pd.DataFrame:

@@ -177,11 +177,15 @@ def _products_bought(sales: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 
 def contact_metrics(clients: pd.DataFrame, followups: pd.DataFrame | None, hoy: pd.Timestamp) -> pd.DataFrame:
-    """Last contact, contacts in 90 days and since when the client owes an answer (see :func:`committed_actions`)."""
+    """Last contact, contacts in 90 days, since when the client owes us an answer and since when we owe the client one.
+
+    Both are read from the client's last contact: a later contact without the mark closes them (see also :func:`committed_actions`).
+    """
     ids = clients["id"]
     result = pd.DataFrame(index=clients.index)
     result["ultimo_contacto"] = pd.Series(pd.NaT, index=clients.index, dtype="datetime64[ns]")
     result["esperando_desde"] = pd.Series(pd.NaT, index=clients.index, dtype="datetime64[ns]")
+    result["debemos_desde"] = pd.Series(pd.NaT, index=clients.index, dtype="datetime64[ns]")
     result["contactos_90d"] = pd.array([0] * len(clients), dtype="Int64")
     usable = _until(followups, hoy, ("date",))
     if usable is not None and not usable.empty:
@@ -190,9 +194,10 @@ def contact_metrics(clients: pd.DataFrame, followups: pd.DataFrame | None, hoy: 
         result["ultimo_contacto"] = per_client(ids, last_rows["date"]).astype("datetime64[ns]")
         recent = ordered[ordered["date"] > hoy - pd.Timedelta(days=DAYS_RECENT_CONTACTS)].groupby(CLIENT_ID).size()
         result["contactos_90d"] = per_client(ids, recent).fillna(0).astype("Int64")
-        if "awaiting_reply" in last_rows:
-            waiting = last_rows.loc[last_rows["awaiting_reply"].fillna(False).astype(bool), "date"]
-            result["esperando_desde"] = per_client(ids, waiting).astype("datetime64[ns]")
+        for flag, since in (("awaiting_reply", "esperando_desde"), ("owes_reply", "debemos_desde")):
+            if flag in last_rows:
+                flagged = last_rows.loc[last_rows[flag].fillna(False).astype(bool), "date"]
+                result[since] = per_client(ids, flagged).astype("datetime64[ns]")
     result["dias_sin_contacto"] = _days(hoy, result["ultimo_contacto"])
     return result
 

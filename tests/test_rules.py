@@ -42,7 +42,9 @@ def classify(
     for number, (client_id, days_list, amount) in enumerate(others, start=2):
         clients.append([client_id, f"Otro {number}", *[None] * (len(headers) - 2)])
         sales.extend([ago(days), client_id, amount, "Stevia"] for days in days_list)
-    seguimiento: list[list[Any]] = [["Fecha", "Cliente", "Tipo", "Esperando respuesta", "Próxima acción", "Fecha próxima acción"]]
+    seguimiento: list[list[Any]] = [
+        ["Fecha", "Cliente", "Tipo", "Esperando respuesta", "El cliente espera nuestra respuesta", "Próxima acción", "Fecha próxima acción"]
+    ]
     for contact in contacts:
         action_date = contact.get("action_in")
         seguimiento.append(
@@ -51,6 +53,7 @@ def classify(
                 "C1",
                 "llamada",
                 contact.get("waiting"),
+                contact.get("owes"),
                 contact.get("action"),
                 None if action_date is None else ago(-action_date),
             ]
@@ -303,6 +306,32 @@ SEMAFORO_CASES = [
         {"contacts": ({"days": 20, "waiting": "sí"},)},
         "rojo",
         messages.REASON_WAITING_OVERDUE.format(date="13/10/2026", due="30/10/2026"),
+    ),
+    (
+        # The client waits for our quote since Friday 30/10: ours to do by the next follow-up day, Friday 06/11.
+        "the client waits for our answer",
+        {"contacts": ({"days": 3, "owes": "sí"},)},
+        "amarillo",
+        messages.REASON_OWED.format(date="30/10/2026", due="06/11/2026"),
+    ),
+    (
+        "our answer is late",
+        {"contacts": ({"days": 10, "owes": "sí"},)},
+        "rojo",
+        messages.REASON_OWED_OVERDUE.format(due="30/10/2026", date="23/10/2026"),
+    ),
+    (
+        # Follow-up day Monday; asked on Monday 26/10: the answer is due Monday 02/11, today.
+        "our answer is due today",
+        {"contacts": ({"days": 7, "owes": "sí"},), "parameters": {"dia_seguimiento": "lunes"}},
+        "rojo",
+        "Para hoy: responderle (espera nuestra respuesta desde el 26/10/2026).",
+    ),
+    (
+        "a later contact closes our answer",
+        {"contacts": ({"days": 10, "owes": "sí"}, {"days": 5})},
+        "sin alerta",
+        PERIODIC_AHEAD,
     ),
     ("lost client", {"purchases": (500,)}, "—", messages.REASON_LOST),
     (

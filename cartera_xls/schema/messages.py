@@ -235,6 +235,7 @@ INSTRUCTIONS = (
     "• Clientes: un cliente o prospecto por fila. Solo el Nombre es obligatorio; el ID se asigna solo si lo deja vacío.",
     "• Ventas: una línea de factura por fila. Cliente puede ser el ID o el nombre exacto. Un importe negativo es una nota de crédito.",
     "• Seguimiento: cada llamada, visita, email, muestra o encuesta. Anote la próxima acción y su fecha (y su hora, si la tiene).",
+    "  «Esperamos respuesta del cliente» = sí: le toca al cliente (verde). «El cliente espera nuestra respuesta» = sí: nos toca (amarillo).",
     "• Oportunidades, Encuestas y Reclamos: opcionales; si están, sus indicadores aparecen solos.",
     "• Reglas: los umbrales de las reglas (días, porcentajes, día de seguimiento). Cambie el Valor y actualice.",
     "",
@@ -272,6 +273,8 @@ REASON_AFTER_SIGNUP_OVERDUE = "Vencido desde el {due}: sin contacto desde el alt
 REASON_WAITING = "Esperando que diga si le interesa (desde el {date}); recordar el {due} si no contesta."
 REASON_WAITING_LONG = "Sin respuesta desde el {date}: recordarle el {due}."
 REASON_WAITING_OVERDUE = "Vencido desde el {due}: sin respuesta desde el {date}."
+REASON_OWED = "Espera nuestra respuesta desde el {date}: responderle a más tardar el {due}."
+REASON_OWED_OVERDUE = "Vencido desde el {due}: espera nuestra respuesta desde el {date}."
 # The same, on the day the action is due: red as well («rojo = es para hoy o ya venció»), but not yet late.
 REASON_COMMITTED_TODAY = "Para hoy: {action}."
 REASON_REPURCHASE_TODAY = "Para hoy: aviso de recompra (esperada el {date})."
@@ -279,6 +282,7 @@ REASON_NO_CONTACT_TODAY = "Para hoy: contacto periódico (último contacto el {d
 REASON_AFTER_PURCHASE_TODAY = "Para hoy: contacto periódico (última compra el {date})."
 REASON_AFTER_SIGNUP_TODAY = "Para hoy: contacto periódico (alta el {date})."
 REASON_WAITING_TODAY = "Para hoy: recordarle (sin respuesta desde el {date})."
+REASON_OWED_TODAY = "Para hoy: responderle (espera nuestra respuesta desde el {date})."
 REASON_NOTHING = "Nada pendiente."
 NO_ACTION_TEXT = "acción sin describir"
 MORE_PRODUCTS = " y {count} más"
@@ -292,6 +296,7 @@ ACTION_REPURCHASE = ("Llamar para la reposición", "Visitar para la reposición"
 ACTION_NO_CONTACT = ("Llamar para mantener el contacto", "Visitar para mantener el contacto")
 ACTION_WAITING_LONG = ("Recordarle la propuesta pendiente", "Visitarle para recordarle la propuesta")
 ACTION_WAITING = ("Esperar su respuesta", "Esperar su respuesta")
+ACTION_OWED = ("Enviarle la respuesta o cotización pendiente", "Visitarle con la respuesta o cotización pendiente")
 
 # --- Command line summary of the rules ------------------------------------------
 CLI_STALE = "Atención: los datos terminan el {date}, hace más de un año; use --hoy {iso} para analizarlos a esa fecha."

@@ -391,7 +391,16 @@ SEGUIMIENTO = Sheet(
         ),
         _salesperson(),
         _text("result", "Resultado", "Notas", "Resultado/Notas", "Comentario", "Observaciones"),
-        _yes_no("awaiting_reply", "Esperando respuesta", "Pendiente de respuesta", "Espera respuesta"),
+        # Who waits for whom, one column each way: «Esperando respuesta» alone was read both ways by teams.
+        _yes_no("awaiting_reply", "Esperamos respuesta del cliente", "Esperando respuesta", "Pendiente de respuesta", "Espera respuesta"),
+        _yes_no(
+            "owes_reply",
+            "El cliente espera nuestra respuesta",
+            "Cliente espera respuesta",
+            "Espera nuestra respuesta",
+            "Le debemos respuesta",
+            "Pendiente de nuestra parte",
+        ),
         _text("next_action", "Próxima acción", "Siguiente paso", "Acción siguiente"),
         Column(
             "next_action_date",
