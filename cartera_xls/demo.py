@@ -37,6 +37,7 @@ from .styles import money_format
 DEMO_TITLE = "Cartera de clientes — Distribuidora Andina"
 FIXED_HOY = dt.date(2026, 11, 18)  # the date of the committed demo in plantillas/
 DEMO_CURRENCY = "S/"  # a Peruvian distributor's soles, set in its Reglas and on its amounts
+DEMO_HOLIDAYS = "01/01, 01/05, 29/06, 28/07, 29/07, 30/08, 08/10, 01/11, 08/12, 25/12"  # Peru's fixed-date holidays
 MONEY_KEYS = frozenset({"amount", "unit_price", "estimated_amount"})
 FIRST_NAMES = (
     "Ana",
@@ -320,6 +321,7 @@ def write_input(sheets: dict[Sheet, list[list[Any]]], path: Path, title: str | N
     for c, column in enumerate(REGLAS.columns):
         parameters.write_string(0, c, column.label, bold)
     parameters.write_row(1, 0, ["moneda", DEMO_CURRENCY, "Soles peruanos"])
+    parameters.write_row(2, 0, ["feriados", DEMO_HOLIDAYS, "Feriados de Perú que cierran la distribuidora"])
     parameters.set_column(0, 0, 22)
     parameters.set_column(1, 1, 12)
     parameters.set_column(2, 2, 90)

@@ -65,6 +65,7 @@ COMMITTED, COMPLAINT, KEY_INACTIVE, HOT_PROSPECT, REPURCHASE, PERIODIC, ANSWER, 
     "debemos",
 )
 ACTION_COLUMNS = ["fila", "tipo", "color", "fecha", "motivo", "accion", "clave"]
+MAX_DAYS_OFF = 31  # how far a generated reminder may be pushed past days off
 REPURCHASE_ESTADOS = (ESTADO_ACTIVO, ESTADO_NUEVO, ESTADO_PASIVO)  # an inactive client's expected repurchase is long gone
 PERIODIC_ESTADOS = (ESTADO_ACTIVO, ESTADO_NUEVO)
 
@@ -98,6 +99,46 @@ def _weekdays_before(days: pd.Series, weekday_name: str) -> pd.Series:
     """The last follow-up day strictly before each day."""
     target = WEEKDAYS.index(weekday_name)
     moved: pd.Series = days - pd.to_timedelta((days.dt.day_of_week - target - 1) % 7 + 1, unit="D")
+    return moved
+
+
+SATURDAY, SUNDAY = 5, 6
+
+
+def days_off(days: pd.Series, parameters: Parameters, *, saturdays: bool = False) -> pd.Series:
+    """Whether each day is a holiday of ``feriados`` or a Sunday (and, with ``saturdays``, a Saturday), unless it is the follow-up day."""
+    every_year, once = parameters.holidays
+    weekday = days.dt.day_of_week
+    rest = (weekday == SUNDAY) | ((weekday == SATURDAY) & saturdays)
+    off = rest & (weekday != WEEKDAYS.index(parameters.dia_seguimiento))
+    if every_year:
+        off = off | days.dt.strftime("%d/%m").isin(every_year)
+    if once:
+        off = off | days.dt.strftime("%d/%m/%Y").isin(once)
+    result: pd.Series = off.fillna(False).astype(bool)
+    return result
+
+
+def _day_off(day: pd.Timestamp, parameters: Parameters) -> str:
+    """The warning added to an action the team dated on a day off: kept on its day, but said."""
+    weekday = day.weekday()
+    every_year, once = parameters.holidays
+    holiday = day.strftime("%d/%m") in every_year or day.strftime("%d/%m/%Y") in once
+    return messages.REASON_DAY_OFF.format(day=messages.HOLIDAY if holiday else WEEKDAYS[weekday])
+
+
+def _working(days: pd.Series, parameters: Parameters) -> pd.Series:
+    """Generated dates moved off holidays and weekends to the next working day (the team's own dates are never moved).
+
+    The tool does not book the team on a Saturday unless Saturday is its
+    follow-up day; a date the team typed on a Saturday is theirs and fine.
+    """
+    moved = days.copy()
+    for _ in range(MAX_DAYS_OFF):  # a run of days off is short: Christmas to a Monday is three
+        off = days_off(moved, parameters, saturdays=True).to_numpy()
+        if not off.any():
+            break
+        moved[off] = moved[off] + pd.Timedelta(days=1)
     return moved
 
 
@@ -170,9 +211,10 @@ def actions(
         colours = built.by_date(dates)
         texts = [text if isinstance(text, str) and text.strip() else messages.NO_ACTION_TEXT for text in mine["texto"]]
         committed_texts = (messages.REASON_COMMITTED, messages.REASON_COMMITTED_TODAY, messages.REASON_COMMITTED_OVERDUE)
+        off = (days_off(dates.dt.normalize(), parameters) & (dates.dt.normalize() >= hoy)).to_numpy()  # ahead: the team can move it
         reasons = [
-            built.reason(colour, day, committed_texts, date=when(day), action=text)
-            for colour, day, text in zip(colours, dates, texts, strict=True)
+            built.reason(colour, day, committed_texts, date=when(day), action=text) + (_day_off(day, parameters) if is_off else "")
+            for colour, day, text, is_off in zip(colours, dates, texts, off, strict=True)
         ]
         built.add(COMMITTED, pd.Index(mine["fila"]), colours, dates, reasons, texts, [f"{COMMITTED}-{key}" for key in mine["clave"]])
 
@@ -225,7 +267,7 @@ def _repurchase(built: _Builder, parameters: Parameters) -> None:
     if not len(candidates):
         return
     expected = expected.loc[candidates]
-    due = _weekdays_before(expected, parameters.dia_seguimiento)
+    due = _working(_weekdays_before(expected, parameters.dia_seguimiento), parameters)
     due = due.where(due > frame.loc[candidates, "ultima_compra"], frame.loc[candidates, "ultima_compra"] + pd.Timedelta(days=1))
     window = (due - built.warn).where(due - built.warn > frame.loc[candidates, "ultima_compra"], frame.loc[candidates, "ultima_compra"])
     contacted = frame.loc[candidates, "ultimo_contacto"] >= window.dt.normalize()
@@ -248,7 +290,7 @@ def _answers(built: _Builder, parameters: Parameters) -> None:
     if not len(rows):
         return
     since = frame.loc[rows, "esperando_desde"]
-    due = _next_weekdays(since + pd.Timedelta(days=wait + 1), parameters.dia_seguimiento)
+    due = _working(_next_weekdays(since + pd.Timedelta(days=wait + 1), parameters.dia_seguimiento), parameters)
     waited = (built.hoy - since).dt.days
     colours = np.select([waited <= wait, due <= built.hoy], [VERDE, ROJO], AMARILLO)
     ahead = {VERDE: messages.REASON_WAITING, AMARILLO: messages.REASON_WAITING_LONG, ROJO: ""}
@@ -280,7 +322,7 @@ def _owed(built: _Builder, parameters: Parameters) -> None:
     if not len(rows):
         return
     since = frame.loc[rows, "debemos_desde"]
-    due = _next_weekdays(since.dt.normalize() + pd.Timedelta(days=1), parameters.dia_seguimiento)
+    due = _working(_next_weekdays(since.dt.normalize() + pd.Timedelta(days=1), parameters.dia_seguimiento), parameters)
     colours = built.by_date(due)
     texts = (messages.REASON_OWED, messages.REASON_OWED_TODAY, messages.REASON_OWED_OVERDUE)
     reasons = [
@@ -306,7 +348,9 @@ def _periodic(built: _Builder, parameters: Parameters, found: pd.DataFrame) -> p
     anchor = pd.concat([last, bought, signup.astype("datetime64[ns]")], axis=1).max(axis=1).dropna()
     if anchor.empty:
         return found
-    due = _next_weekdays(anchor + pd.Timedelta(days=int(parameters.dias_sin_contacto) + 1), parameters.dia_seguimiento)
+    due = _working(
+        _next_weekdays(anchor + pd.Timedelta(days=int(parameters.dias_sin_contacto) + 1), parameters.dia_seguimiento), parameters
+    )
     earlier = (
         found.assign(fecha=found["fecha"].dt.normalize()).groupby("fila")["fecha"].min()
         if len(found)

@@ -186,7 +186,7 @@ SEMAFORO_CASES = [
         "action replaced by a later next step",
         {"contacts": ({"days": 9, "action": "Llamar", "action_in": -3}, {"days": 5, "action": "Visitar", "action_in": 20})},
         "sin alerta",
-        messages.REASON_COMMITTED.format(date="22/11/2026", action="Visitar"),
+        messages.REASON_COMMITTED.format(date="22/11/2026", action="Visitar") + " Ojo: cae en domingo.",  # kept on its day, said
     ),
     ("open complaint", {"complaints": ({"days": 4, "status": "abierto"},)}, "rojo", messages.REASON_COMPLAINT.format(date="29/10/2026")),
     ("resolved complaint", {"complaints": ({"days": 4, "status": "resuelto"},)}, "sin alerta", PERIODIC_AHEAD),

@@ -260,3 +260,54 @@ def test_new_and_lost_clients_need_a_year_of_sales_before_the_period(tmp_path: P
     assert figures["nuevos_y_perdidos_desde"] == pd.Timestamp("2026-11-20")
     texts = [cell.value for row in openpyxl.load_workbook(out)["Resumen"].iter_rows() for cell in row if isinstance(cell.value, str)]
     assert any(text.startswith("Clientes nuevos y perdidos: en blanco en los periodos que empiezan antes del 20/11/2026") for text in texts)
+
+
+# --- 4: holidays and weekends --------------------------------------------------------------------------
+
+
+def _christmas(path: Path, holidays: str | None, next_action: dt.datetime | None = None) -> cartera_xls.Cartera:
+    contact = [dt.datetime(2026, 11, 20), "C1", "llamada", "Llamar" if next_action else None, next_action]
+    sheets: dict[str, list[list[Any]]] = {
+        "Clientes": [["ID", "Nombre"], ["C1", "Ana"]],
+        "Ventas": [["Fecha", "Cliente", "Importe"], [dt.datetime(2026, 10, 1), "C1", 100.0]],
+        "Seguimiento": [["Fecha", "Cliente", "Tipo", "Próxima acción", "Fecha próxima acción"], contact],
+    }
+    if holidays is not None:
+        sheets["Reglas"] = [["Parámetro", "Valor"], ["feriados", holidays]]
+    return cartera_xls.load(make_workbook(path, sheets), hoy=dt.date(2026, 12, 22))
+
+
+def test_a_reminder_on_a_holiday_moves_to_the_next_working_day(tmp_path: Path) -> None:
+    # Last contact Friday 20/11: 31 days later is Monday 21/12, the follow-up day after it Friday 25/12.
+    plain = _christmas(tmp_path / "a.xlsx", None).clientes.iloc[0]
+    assert plain["Motivo"] == "Contacto periódico el 25/12/2026 (último contacto el 20/11/2026)."
+    # Christmas is a holiday: Saturday and Sunday are no working days either, so Monday 28/12.
+    moved = _christmas(tmp_path / "b.xlsx", "25/12, 01/01").clientes.iloc[0]
+    assert moved["Motivo"] == "Contacto periódico el 28/12/2026 (último contacto el 20/11/2026)."
+    assert moved["Próximo contacto"] == dt.datetime(2026, 12, 28)
+
+
+def test_a_date_the_team_typed_on_a_day_off_is_kept_and_said(tmp_path: Path) -> None:
+    cartera = _christmas(tmp_path / "a.xlsx", "25/12/2026", next_action=dt.datetime(2026, 12, 25))
+    reason = "Acción comprometida para el 25/12/2026: Llamar. Ojo: cae en feriado."
+    assert cartera.clientes.iloc[0]["Motivo"] == reason
+    assert cartera.clientes.iloc[0]["Próximo contacto"] == dt.datetime(2026, 12, 25)  # the team's date is never moved
+    assert reason in set(cartera.agenda["Motivo"])
+    sunday = _christmas(tmp_path / "b.xlsx", None, next_action=dt.datetime(2026, 12, 27))
+    # Without holidays the periodic contact of Friday 25/12 comes first; the team's Sunday is listed after it, said.
+    assert sunday.clientes.iloc[0]["Motivo"] == (
+        "Contacto periódico el 25/12/2026 (último contacto el 20/11/2026). "
+        "Acción comprometida para el 27/12/2026: Llamar. Ojo: cae en domingo."
+    )
+
+
+def test_holidays_are_read_as_the_team_types_them(tmp_path: Path) -> None:
+    from cartera_xls.schema.params import holidays
+
+    assert holidays("1/1; 25/12 , 6/4/2026") == "01/01, 25/12, 06/04/2026"
+    assert holidays("") == ""
+    for bad in ("31/02", "Navidad", "25-12"):
+        with pytest.raises(ValueError):
+            holidays(bad)
+    cartera = _christmas(tmp_path / "c.xlsx", "Navidad")
+    assert (cartera.revisar["Valor"] == "Navidad").any()  # refused in Revisar, the default (none) kept

@@ -284,6 +284,8 @@ REASON_AFTER_SIGNUP_TODAY = "Para hoy: contacto periódico (alta el {date})."
 REASON_WAITING_TODAY = "Para hoy: recordarle (sin respuesta desde el {date})."
 REASON_OWED_TODAY = "Para hoy: responderle (espera nuestra respuesta desde el {date})."
 REASON_NOTHING = "Nada pendiente."
+REASON_DAY_OFF = " Ojo: cae en {day}."  # after an action ahead the team dated on a holiday or a Sunday
+HOLIDAY = "feriado"
 NO_ACTION_TEXT = "acción sin describir"
 MORE_PRODUCTS = " y {count} más"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass, fields
@@ -35,6 +36,25 @@ def contact_types(text: str) -> str:
     if not names or any(fold(name) not in by_fold for name in names):
         raise ValueError(text)
     return ", ".join(dict.fromkeys(by_fold[fold(name)] for name in names))
+
+
+_HOLIDAY = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
+
+
+def holidays(text: str) -> str:
+    """Days off, separated by commas: ``25/12`` every year, ``06/04/2026`` once; written back as ``dd/mm`` or ``dd/mm/yyyy``."""
+    days = []
+    for item in (part for part in _LIST_SEPARATORS.split(text.strip()) if part):
+        match = _HOLIDAY.match(item)
+        if match is None:
+            raise ValueError(text)
+        day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+        try:
+            dt.date(int(year) if year else 2024, month, day)  # 2024: a leap year, so 29/02 is a day
+        except ValueError:
+            raise ValueError(text) from None
+        days.append(f"{day:02d}/{month:02d}" + (f"/{year}" if year else ""))
+    return ", ".join(dict.fromkeys(days))
 
 
 @dataclass(frozen=True)
@@ -99,6 +119,12 @@ class Parameters:
         minimum=0,
     )
     dia_seguimiento: str = parameter("viernes", "Día fijo de la semana para el seguimiento de clientes.", choices=WEEKDAYS)
+    feriados: str = parameter(
+        "",
+        "Feriados, separados por comas: 25/12 (todos los años) o 06/04/2026 (una vez). Un recordatorio que cae en feriado "
+        "o en fin de semana pasa al siguiente día hábil.",
+        check=holidays,
+    )
     dias_agenda: int = parameter(
         14,
         "Días hacia adelante que cubre la hoja Agenda: una fila por acción pendiente (un cliente puede tener varias).",
@@ -129,6 +155,12 @@ class Parameters:
         "Moneda de los importes: su símbolo (€, S/, $) o su código (USD, COP). Vacío: la del formato de los importes de Ventas, o ninguna.",
     )
     respaldos: int = parameter(10, "Cuántos respaldos del libro se guardan en la carpeta «respaldos».", minimum=0)
+
+    @property
+    def holidays(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The days off of ``feriados``: (``dd/mm`` every year, ``dd/mm/yyyy`` once)."""
+        listed = [item for item in holidays(self.feriados).split(", ") if item]
+        return frozenset(item for item in listed if item.count("/") == 1), frozenset(item for item in listed if item.count("/") == 2)
 
     @property
     def sales_contact_types(self) -> tuple[str, ...]:
