@@ -66,9 +66,10 @@ class Formats:
             {"bold": True, "italic": True, "font_color": "white", "bg_color": COMPUTED_COLOUR, "text_wrap": True, "valign": "top"}
         )
         header = {"bold": True, "font_color": "white", "bg_color": HEADER_COLOUR, "text_wrap": True, "valign": "top"}
-        self.header_text = book.add_format({**header, "indent": 1})  # over indented text (summary tables)
+        self.header_text = book.add_format({**header, "indent": 1, "align": "left"})  # over indented text (summary tables)
         self.header_right = book.add_format({**header, "align": "right"})  # over numbers
         self.text = book.add_format({"indent": 1})
+        self.text_top = book.add_format({"indent": 1, "align": "left", "valign": "top"})  # an indent needs its alignment said
         self.title = book.add_format({"bold": True, "font_size": 14})
         self.invalid = book.add_format({"bg_color": INVALID_COLOUR})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})

@@ -20,6 +20,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
+from .data_writing import LINE_HEIGHT, header_lines
 from .indicators import SEGMENT_KEYS, Indicators
 from .pipeline import Refreshed
 from .schema import Column, Fmt, Sheet
@@ -42,6 +43,8 @@ from .styles import SEMAFORO_COLOURS, SIN_ALERTA_CHART, Formats, print_setup
 from .tables import is_missing
 
 CHART_SIZE = {"width": 560, "height": 300}
+HEADER_ROOM = 16  # characters of the narrowest column a summary header may wrap in
+PAGE_HEIGHT = 500.0  # points of rows on an A4 landscape page between the print margins (595 less 79), with some room
 PARETO_CHART_CLIENTS = 30
 ESTADO_COLOURS = ("#5B9BD5", "#70AD47", "#FFC000", "#ED7D31", "#A5A5A5", "#595959")
 
@@ -75,8 +78,25 @@ class SummaryWriter:
         self.warning = book.add_format({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"})
         self.ok = book.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"})
         self.label = book.add_format({"bold": True})
+        self.heights: dict[str, dict[int, float]] = {}  # sheet → row → the height given to it (header rows)
 
     # --- helpers -----------------------------------------------------------------
+    def _keep_together(self, sheet: Worksheet, units: list[tuple[int, int]]) -> None:
+        """Page breaks so that no unit (a section's title, a table's header and its rows) starts on one page and ends on the next.
+
+        Pages are estimated as Excel prints them (rows of 15 points on an A4
+        landscape page between :data:`styles.PRINT_MARGINS`); a unit longer
+        than a page still runs over, but starts on a page of its own.
+        """
+        heights = self.heights.get(sheet.name, {})
+        page_start, breaks = 0, []
+        for first, last in units:
+            used = sum(heights.get(r, LINE_HEIGHT) for r in range(page_start, last + 1))
+            if used > PAGE_HEIGHT and first > page_start:
+                breaks.append(first)
+                page_start = first
+        sheet.set_h_pagebreaks(breaks)
+
     def _sheet(self, name: str) -> Worksheet:
         sheet = self.book.add_worksheet(name)
         print_setup(sheet, self.refreshed.hoy)
@@ -91,10 +111,16 @@ class SummaryWriter:
         sheet.write_string(1, 0, subtitle or labels.DATA_AS_OF.format(hoy=self._hoy()), self.note)
 
     def _headers(self, sheet: Worksheet, row: int, col: int, headers: list[str], numeric: list[bool]) -> None:
-        """A header row; a number column's header sits right, over its numbers, a text column's left with its text."""
+        """A header row; a number column's header sits right, over its numbers, a text column's left with its text.
+
+        Tall enough for every header wrapped in the narrowest column of the
+        summary sheets (two lines at least), so none is clipped.
+        """
         for offset, (header, right) in enumerate(zip(headers, numeric, strict=True)):
             sheet.write_string(row, col + offset, header, self.formats.header_right if right else self.formats.header_text)
-        sheet.set_row(row, 30)  # room for two lines of header
+        lines = max(2, *(header_lines(header, HEADER_ROOM) for header in headers))
+        sheet.set_row(row, LINE_HEIGHT * lines)
+        self.heights.setdefault(sheet.name, {})[row] = LINE_HEIGHT * lines
 
     def _table(self, sheet: Worksheet, row: int, col: int, frame: pd.DataFrame, spec: Sheet, index_label: str | None = None) -> Block:
         """Write ``frame`` (columns keyed as in ``spec``; its index too when ``index_label``) as a formatted range.
@@ -308,32 +334,43 @@ class SummaryWriter:
         sheet = self._sheet(ANALISIS)
         figures = self.figures
         self._title(sheet, labels.ANALISIS_TITLE)
+        units: list[tuple[int, int]] = []  # what must not be cut by a page: (first row, last row)
         row = 3
         sheet.write_string(row, 0, labels.AXIS_SEGMENTS, self.section)
+        section = row
         row += 1
         for key in SEGMENT_KEYS:
             block = self._table(sheet, row, 0, figures.segments[key], labels.SEGMENTS, CLIENTES.column(key).label)
+            units.append((section if key == SEGMENT_KEYS[0] else block.header_row, block.last_row))
             row = block.last_row + 2
-        sheet.write_string(row, 0, labels.AXIS_ESTADOS, self.section)
-        row = self._table(sheet, row + 1, 0, figures.estado_revenue, labels.ESTADO_REVENUE, labels.ESTADO_LABEL).last_row + 2
-        sheet.write_string(row, 0, labels.AXIS_ORIGIN, self.section)
-        row = self._table(sheet, row + 1, 0, figures.origins, labels.ORIGINS, CLIENTES.column("source").label).last_row + 2
-        sheet.write_string(row, 0, labels.AXIS_CHURN, self.section)
-        row = self._table(sheet, row + 1, 0, figures.churn, labels.CHURN, CLIENTES.column("churn_reason").label).last_row + 2
+        for title, frame, spec, index_label in (
+            (labels.AXIS_ESTADOS, figures.estado_revenue, labels.ESTADO_REVENUE, labels.ESTADO_LABEL),
+            (labels.AXIS_ORIGIN, figures.origins, labels.ORIGINS, CLIENTES.column("source").label),
+            (labels.AXIS_CHURN, figures.churn, labels.CHURN, CLIENTES.column("churn_reason").label),
+        ):
+            sheet.write_string(row, 0, title, self.section)
+            last = self._table(sheet, row + 1, 0, frame, spec, index_label).last_row
+            units.append((row, last))
+            row = last + 2
         sheet.write_string(row, 0, labels.AXIS_RECOMMENDATION, self.section)
         if "encuestas" in self.refreshed.tables:
             table = figures.recommendation.rename(index=labels.RECOMMENDATION_ROWS)
-            row = self._table(sheet, row + 1, 0, table, labels.RECOMMENDATION, "").last_row + 2
+            last = self._table(sheet, row + 1, 0, table, labels.RECOMMENDATION, "").last_row
         else:
             sheet.write_string(row + 1, 0, labels.NO_SURVEYS, self.note)
-            row += 3
+            last = row + 1
+        units.append((row, last))
+        row = last + 2
         sheet.write_string(row, 0, labels.AXIS_REFERRALS, self.section)
         if figures.referrals.empty:
             sheet.write_string(row + 1, 0, labels.NO_REFERRALS, self.note)
+            last = row + 1
         else:
-            self._table(sheet, row + 1, 0, figures.referrals, labels.REFERRALS)
+            last = self._table(sheet, row + 1, 0, figures.referrals, labels.REFERRALS).last_row
+        units.append((row, last))
         sheet.set_column(0, 0, 30)
         sheet.set_column(1, 5, 18)
+        self._keep_together(sheet, units)
         return sheet
 
     def concentracion(self) -> Worksheet:

@@ -45,7 +45,7 @@ from .pipeline import Portfolio, Refreshed
 from .problems import Problem, grouped
 from .progress import AT_SAVING, AT_WRITING, Report, quiet
 from .raw import column_letters
-from .schema import Sheet, fold, messages
+from .schema import Kind, Sheet, fold, messages
 from .schema.params import PARAMETERS
 from .schema.sheets import (
     AGENDA_SHEET,
@@ -295,6 +295,9 @@ def table_name(table: SheetTable) -> str:
     return theirs[0] if theirs is not None and theirs[0] else f"Tabla{table.spec.key.capitalize()}"
 
 
+NUMERIC_KINDS = (Kind.DATE, Kind.NUMBER, Kind.INTEGER, Kind.PERCENT)  # right-aligned: the text after them is indented
+
+
 def write_agenda(book: xlsxwriter.Workbook, writer: CellWriter, refreshed: Refreshed) -> None:
     """The follow-up plan: a title with the date, then one row per action."""
     formats = writer.formats
@@ -322,7 +325,8 @@ def write_agenda(book: xlsxwriter.Workbook, writer: CellWriter, refreshed: Refre
     for col, column in enumerate(columns):
         width = write_typed(sheet, writer, rows, col, column, plan[column.key])
         widths.append(fit(max(width, header_width(column.label))))
-        sheet.set_column(col, col, widths[-1])
+        # Text indented one step: a name never touches the date right-aligned before it («14/11/2026 09:30Carla»).
+        sheet.set_column(col, col, widths[-1], None if column.kind in NUMERIC_KINDS else formats.text)
     set_header_height(sheet, top, [(column.label, width) for column, width in zip(columns, widths, strict=True)])
     # Merged over as many columns as «… hace más de 7 días: actualice la cartera» needs (a number never spills over).
     room = next((count for count in range(1, len(widths) + 1) if sum(widths[:count]) >= STAMP_WIDTH), len(widths))
@@ -448,7 +452,9 @@ def _plain_table(sheet: Worksheet, writer: CellWriter, name: str, spec: Sheet, r
             sheet.set_row(r, LINE_HEIGHT * lines)
     for c, column in enumerate(spec.columns):
         width = column.width or MIN_WIDTH
-        sheet.set_column(c, c, width, formats.wrap if c in wrapped else None)
+        # Every cell at the top of its row, beside wrapped text; text indented, so «64» and «C0061» never touch.
+        plain = formats.top if column.kind in NUMERIC_KINDS else formats.text_top
+        sheet.set_column(c, c, width, formats.wrap if c in wrapped else plain)
     sheet.freeze_panes(1, 0)
 
 

@@ -218,7 +218,9 @@ def test_libreoffice_shows_a_stale_refresh_in_orange_words(soffice: str, tmp_pat
 
 @pytest.mark.libreoffice
 def test_a_small_workbook_prints_like_a_report(soffice: str, tmp_path: Path) -> None:
-    """13 clients with every sheet: at most 25 pages, each sheet one page wide (every page shows its first and last column).
+    """13 clients with every sheet: at most 26 pages, each sheet one page wide (every page shows its first and last column).
+
+    26 since Análisis keeps each section on a page of its own rather than cutting a table from its header (issue 24).
 
     The data sheets print as the team set them up (``demo.write_input``: one page wide, their own footer).
     """
@@ -226,7 +228,7 @@ def test_a_small_workbook_prints_like_a_report(soffice: str, tmp_path: Path) -> 
 
     pdf = convert(soffice, thirteen_clients(tmp_path), "pdf", tmp_path / "pdf")
     pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
-    assert pages <= 25
+    assert pages <= 26
     by_sheet: dict[str, list[str]] = {}
     for number in range(1, pages + 1):
         command = ["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(pdf), "-"]

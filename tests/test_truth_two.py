@@ -311,3 +311,30 @@ def test_holidays_are_read_as_the_team_types_them(tmp_path: Path) -> None:
             holidays(bad)
     cartera = _christmas(tmp_path / "c.xlsx", "Navidad")
     assert (cartera.revisar["Valor"] == "Navidad").any()  # refused in Revisar, the default (none) kept
+
+
+# --- 14: what the rendered pages showed ------------------------------------------------------------------
+
+DEMO = Path(__file__).parent.parent / "plantillas" / "cartera_demo.xlsx"
+
+
+def test_text_after_a_right_aligned_number_or_date_never_touches_it() -> None:
+    book = openpyxl.load_workbook(DEMO)
+    agenda, revisar = book["Agenda"], book["Revisar"]
+    header = [cell.value for cell in agenda[4]]
+    seller = agenda.cell(5, header.index("Vendedor") + 1)  # right after «14/11/2026 09:30»
+    assert (seller.alignment.horizontal, seller.alignment.indent) == ("left", 1)
+    assert agenda.cell(5, header.index("Fecha") + 1).alignment.indent == 0
+    client = revisar.cell(2, 3)  # right after the row number «64»
+    assert (revisar.cell(1, 3).value, client.alignment.horizontal, client.alignment.indent) == ("Cliente", "left", 1)
+    assert {cell.alignment.vertical for cell in revisar[2]} == {"top"}  # beside the wrapped Problema, every cell at the top
+
+
+def test_analisis_headers_have_room_and_no_section_is_cut_by_a_page() -> None:
+    sheet = openpyxl.load_workbook(DEMO)["Análisis"]
+    titles = {cell.row for cell in sheet["A"] if isinstance(cell.value, str) and cell.value[:2] in {f"{n}." for n in range(1, 7)}}
+    breaks = [b.id + 1 for b in sheet.row_breaks.brk]  # openpyxl: the break is after row id
+    assert breaks and set(breaks) <= titles  # pages break only before a section title, never inside a table
+    referrals = next(cell.row for cell in sheet["A"] if isinstance(cell.value, str) and cell.value.startswith("6."))
+    # «Facturación 12 meses de sus referidos» wraps on three lines in its column of 18.
+    assert sheet.row_dimensions[referrals + 1].height >= 45

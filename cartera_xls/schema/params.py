@@ -121,8 +121,7 @@ class Parameters:
     dia_seguimiento: str = parameter("viernes", "Día fijo de la semana para el seguimiento de clientes.", choices=WEEKDAYS)
     feriados: str = parameter(
         "",
-        "Feriados, separados por comas: 25/12 (todos los años) o 06/04/2026 (una vez). Un recordatorio que cae en feriado "
-        "o en fin de semana pasa al siguiente día hábil.",
+        "Feriados separados por comas: 25/12 (cada año), 06/04/2026 (una vez). Un recordatorio en feriado o fin de semana pasa al día hábil siguiente.",
         check=holidays,
     )
     dias_agenda: int = parameter(
@@ -152,7 +151,7 @@ class Parameters:
     periodo: str = parameter("mes", "Periodo de los indicadores del Resumen.", choices=PERIODS)
     moneda: str = parameter(
         "",
-        "Moneda de los importes: su símbolo (€, S/, $) o su código (USD, COP). Vacío: la del formato de los importes de Ventas, o ninguna.",
+        "Moneda de los importes: símbolo (€, S/, $) o código (USD). Vacía: la del formato de los importes de Ventas.",
     )
     respaldos: int = parameter(10, "Cuántos respaldos del libro se guardan en la carpeta «respaldos».", minimum=0)
 
