@@ -237,7 +237,7 @@ INSTRUCTIONS = (
     "• Seguimiento: cada llamada, visita, email, muestra o encuesta. Anote la próxima acción y su fecha (y su hora, si la tiene).",
     "  «Esperamos respuesta del cliente» = sí: le toca al cliente (verde). «El cliente espera nuestra respuesta» = sí: nos toca (amarillo).",
     "• Oportunidades, Encuestas y Reclamos: opcionales; si están, sus indicadores aparecen solos.",
-    "• Reglas: los umbrales de las reglas (días, porcentajes, día de seguimiento). Cambie el Valor y actualice.",
+    "• Reglas: los umbrales de las reglas (días, porcentajes, día de seguimiento, feriados, moneda). Cambie el Valor y actualice.",
     "",
     "Columnas grises: las calcula la herramienta (Estado, Semáforo, Motivo, Próximo contacto…). No las edite: se recalculan.",
     "Semáforo: rojo = es para hoy o ya venció; amarillo = llega en los próximos días; verde = esperamos que diga si le interesa;",
