@@ -54,6 +54,11 @@ class Inputs:
         return positive.loc[positive["amount"] > 0, [CLIENT_ID, "date"]].drop_duplicates()
 
     @cached_property
+    def first_days(self) -> dict[str, pd.Timestamp | None]:
+        """Each indicator's first day with data (see :func:`coverage`), worked out once."""
+        return _first_days(self)
+
+    @cached_property
     def sales_made(self) -> pd.DataFrame | None:
         """One row per sale, dated: an invoice (its first day) where the line has a number, else a client's day of purchase.
 
@@ -65,9 +70,8 @@ class Inputs:
             return None
         positive = sales.loc[sales["amount"] > 0]
         invoice = positive["invoice"] if "invoice" in positive else pd.Series(None, index=positive.index, dtype="object")
-        numbered = invoice.astype("string").str.strip()
-        has_number = (numbered.notna() & numbered.ne("")).fillna(False).to_numpy(dtype=bool)
-        by_invoice = positive.loc[has_number].assign(_venta=numbered[has_number]).sort_values("date", kind="stable")
+        has_number = (invoice.notna() & invoice.ne("")).to_numpy(dtype=bool)  # a blank cell is read as missing
+        by_invoice = positive.loc[has_number].assign(_venta=invoice[has_number]).sort_values("date", kind="stable")
         invoices = by_invoice.drop_duplicates("_venta")[[CLIENT_ID, "date"]]
         days = positive.loc[~has_number, [CLIENT_ID, "date"]].drop_duplicates()
         return pd.concat([invoices, days], ignore_index=True)
@@ -181,6 +185,10 @@ def sales_contacts(inputs: Inputs) -> pd.DataFrame | None:
 
 def coverage(inputs: Inputs) -> dict[str, pd.Timestamp | None]:
     """Each indicator's first day with data: the first row of the sheet it comes from (``None`` without the sheet)."""
+    return inputs.first_days
+
+
+def _first_days(inputs: Inputs) -> dict[str, pd.Timestamp | None]:
     sheets = inputs.sheets
 
     def first(frame: pd.DataFrame | None) -> pd.Timestamp | None:

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -136,12 +137,31 @@ class SummaryWriter:
         self._headers(sheet, row, col, titles, numeric)
         shift = 1 if index_label is not None else 0
         cell_formats = [self.formats.declared(column) or self.formats.text for column in columns]
-        for r, (index, values) in enumerate(zip(frame.index, frame.itertuples(index=False), strict=True), start=row + 1):
-            if index_label is not None:
+        if index_label is not None:
+            for r, index in enumerate(frame.index, start=row + 1):
                 self._cell(sheet, r, col, index, self.formats.text)
-            for c, value in enumerate(values):
-                self._cell(sheet, r, col + shift + c, value, cell_formats[c])
+        for c, key in enumerate(frame.columns):
+            series, target = frame[key], col + shift + c
+            if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+                self._numbers(sheet, row + 1, target, series.to_numpy(dtype="float64", na_value=np.nan), cell_formats[c])
+            else:
+                write_string, cell_format = sheet.write_string, cell_formats[c]
+                for r, value in enumerate(series.tolist(), start=row + 1):
+                    if type(value) is str:  # the common case, kept tight
+                        write_string(r, target, value, cell_format)
+                    else:
+                        self._cell(sheet, r, target, value, cell_format)
         return Block(row, row + 1, row + max(len(frame), 1), col)
+
+    @staticmethod
+    def _numbers(sheet: Worksheet, first_row: int, col: int, values: np.ndarray, cell_format: Format | None) -> None:
+        """A column of numbers written as they are (thousands of offers): a blank where there is none, no per-cell checks."""
+        write_number, write_blank = sheet.write_number, sheet.write_blank
+        for r, value in enumerate(values.tolist(), start=first_row):
+            if value != value:  # NaN: no figure
+                write_blank(r, col, None, cell_format)
+            else:
+                write_number(r, col, value, cell_format)
 
     def _cell(self, sheet: Worksheet, row: int, col: int, value: Any, cell_format: Format | None) -> None:
         if is_missing(value):

@@ -325,8 +325,10 @@ def write_agenda(book: xlsxwriter.Workbook, writer: CellWriter, refreshed: Refre
     for col, column in enumerate(columns):
         width = write_typed(sheet, writer, rows, col, column, plan[column.key])
         widths.append(fit(max(width, header_width(column.label))))
-        # Text indented one step: a name never touches the date right-aligned before it («14/11/2026 09:30Carla»).
-        sheet.set_column(col, col, widths[-1], None if column.kind in NUMERIC_KINDS else formats.text)
+        # Text right after a right-aligned column is indented, so it never touches it («14/11/2026 09:30Carla»);
+        # only there: a style on every text cell of a long agenda costs time for nothing.
+        after_number = col > 0 and columns[col - 1].kind in NUMERIC_KINDS and column.kind not in NUMERIC_KINDS
+        sheet.set_column(col, col, widths[-1], formats.text if after_number else None)
     set_header_height(sheet, top, [(column.label, width) for column, width in zip(columns, widths, strict=True)])
     # Merged over as many columns as «… hace más de 7 días: actualice la cartera» needs (a number never spills over).
     room = next((count for count in range(1, len(widths) + 1) if sum(widths[:count]) >= STAMP_WIDTH), len(widths))
