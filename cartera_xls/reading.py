@@ -341,6 +341,7 @@ def _read_table(
         else:
             label = columns.labels[slot]
             values[slot] = _parse_column(indices, cells, col, spec.column(slot), label, raw, invalid, date1904, problems)
+    _complete_products(spec, values, indices, raw.name, columns.labels, problems)
     index = pd.Index([index + 1 for index in indices], dtype="int64")
     details = raw.details
     for key, parts in derived.items():  # quantity × unit price, written as a formula so the team sees how it was made
@@ -391,6 +392,37 @@ def _derive(
     columns.positions[column.key] = col
     columns.labels[column.key] = column.label
     return dataclasses.replace(details, formulas=formulas)
+
+
+def _complete_products(
+    spec: Sheet, values: dict[str, list[Any]], indices: list[int], sheet: str, labels: Mapping[str, str], problems: list[Problem]
+) -> None:
+    """A blank Importe beside a Cantidad and a Precio unitario is their product (as the README says), not a missing datum.
+
+    The team's blank cell stays blank; the figures use the product, and
+    Revisar no longer lists the row as missing its Importe.
+    """
+    for key, parts in _DERIVED.get(spec.key, {}).items():
+        if key not in values or not all(part in values for part in parts):
+            continue
+        filled: set[int] = set()
+        for offset, row in enumerate(indices):
+            factors = [values[part][offset] for part in parts]
+            if values[key][offset] is None and not any(is_missing(f) for f in factors):
+                values[key][offset] = round(math.prod(factors), 10)
+                filled.add(row + 1)
+        if filled:
+            label = labels[key]
+            problems[:] = [
+                p
+                for p in problems
+                if not (
+                    p.code == messages.PROBLEM_CODES[messages.MISSING_REQUIRED]
+                    and p.sheet == sheet
+                    and p.column == label
+                    and p.row in filled
+                )
+            ]
 
 
 _CREDIT_INVOICE = re.compile(r"^C\d")  # cancellations of billing exports: C536379

@@ -338,3 +338,22 @@ def test_analisis_headers_have_room_and_no_section_is_cut_by_a_page() -> None:
     referrals = next(cell.row for cell in sheet["A"] if isinstance(cell.value, str) and cell.value.startswith("6."))
     # «Facturación 12 meses de sus referidos» wraps on three lines in its column of 18.
     assert sheet.row_dimensions[referrals + 1].height >= 45
+
+
+# --- issue 21, point 5: Importe = Cantidad × Precio unitario wherever Importe is blank -------------------
+
+
+def test_a_blank_importe_is_quantity_times_price(tmp_path: Path) -> None:
+    sales: list[list[Any]] = [
+        ["Fecha", "Cliente", "Cantidad", "Precio unitario", "Importe"],
+        [ago(60), "C1", 2, 10.0, 20.0],
+        [ago(30), "C1", 3, 12.5, None],  # blank Importe: 3 × 12,50 = 37,50
+        [ago(20), "C1", None, 12.5, None],  # nothing to multiply: still missing, and said
+    ]
+    source = make_workbook(tmp_path / "c.xlsx", {"Clientes": [["ID", "Nombre"], ["C1", "Ana"]], "Ventas": sales})
+    cartera = cartera_xls.load(source, hoy=HOY)
+    client = cartera.clientes.iloc[0]
+    assert client["Facturación total"] == pytest.approx(57.5)  # 20 + 37,50; the row was left out before
+    assert client["Compras"] == 2
+    missing = cartera.revisar[cartera.revisar["Problema"].str.startswith("Falta el dato obligatorio «Importe»")]
+    assert missing["Fila"].tolist() == [4]  # only the row without a quantity
