@@ -110,6 +110,58 @@ def duplicate_ids(clients: SheetTable) -> list[Problem]:
     return problems
 
 
+def one_spelling_per_salesperson(tables: Mapping[str, SheetTable]) -> tuple[dict[str, SheetTable], list[Problem]]:
+    """Salespeople whose names fold alike («lucia», «Lucía », «LUCÍA») are one: written as the most frequent spelling.
+
+    Counted over every sheet with a Vendedor column; each other spelling is
+    reported once, at its first row, and read as the common one, so Vendedores,
+    the Agenda and the dropdown show one salesperson, not two.
+    """
+    counts: dict[str, dict[str, int]] = defaultdict(dict)  # folded name → spelling (trimmed) → rows
+    for table in tables.values():
+        if "salesperson" not in table.frame:
+            continue
+        for raw, count in table.frame["salesperson"].value_counts(sort=False).items():
+            if isinstance(raw, str) and raw.strip():
+                spellings = counts[fold(raw)]
+                spellings[raw.strip()] = spellings.get(raw.strip(), 0) + int(count)
+    canonical = {key: max(spellings, key=spellings.__getitem__) for key, spellings in counts.items() if len(spellings) > 1}
+    if not canonical:
+        return dict(tables), []
+    result: dict[str, SheetTable] = {}
+    problems: list[Problem] = []
+    reported: set[str] = set()
+    for key, table in tables.items():
+        if "salesperson" not in table.frame:
+            result[key] = table
+            continue
+        column = table.frame["salesperson"]
+        named = column.map(lambda value: canonical.get(fold(value)) if isinstance(value, str) and value.strip() else None)
+        variant = named.notna() & (column.astype("string").str.strip() != named).fillna(False)
+        for raw in dict.fromkeys(column[variant].tolist()):
+            spelling = raw.strip()
+            if spelling in reported:
+                continue
+            reported.add(spelling)
+            row = int(column.index[(column == raw).to_numpy()][0])
+            right = canonical[fold(raw)]
+            problems.append(
+                Problem.of(
+                    messages.SALESPERSON_SPELLING,
+                    table.name,
+                    row,
+                    table.header("salesperson"),
+                    spelling,
+                    messages.SEVERITY_WARNING,
+                    canonical=right,
+                    count=counts[fold(raw)][spelling],
+                )
+            )
+        frame = table.frame.assign(salesperson=column.where(~variant, named))
+        result[key] = dataclasses.replace(table, frame=frame)
+    return result, problems
+
+
 def resolve_clients(clients: SheetTable, table: SheetTable) -> tuple[pd.Series, list[Problem]]:
     """The client ID each row of ``table`` refers to in its ``Cliente`` column: an ID, or an unambiguous name or company."""
     by_id: dict[str, str] = {}

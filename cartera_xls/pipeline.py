@@ -106,6 +106,8 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfo
             problems.extend(found)
             table = dataclasses.replace(table, frame=table.frame.assign(**{CLIENT_ID: client_ids}))
         tables[key] = table
+    tables, spellings = checks.one_spelling_per_salesperson(tables)
+    problems.extend(spellings)
     parameters = _with_the_teams_currency(read_parameters(tables.get(REGLAS.key)), book, tables.get(VENTAS.key))
     problems.extend(parameters.problems)
     problems.extend(extra_problems)

@@ -13,6 +13,7 @@ import pytest
 
 import cartera_xls
 from cartera_xls.ooxml import currency_symbol
+from cartera_xls.schema.sheets import ESTADOS
 from cartera_xls.styles import money_format
 from cartera_xls.template import write_template
 
@@ -357,3 +358,33 @@ def test_a_blank_importe_is_quantity_times_price(tmp_path: Path) -> None:
     assert client["Compras"] == 2
     missing = cartera.revisar[cartera.revisar["Problema"].str.startswith("Falta el dato obligatorio «Importe»")]
     assert missing["Fila"].tolist() == [4]  # only the row without a quantity
+
+
+# --- issue 21, point 2: one spelling per salesperson -----------------------------------------------------
+
+
+def test_one_spelling_per_salesperson(tmp_path: Path) -> None:
+    clients = [
+        ["ID", "Nombre", "Vendedor"],
+        ["C1", "Ana", "Lucía"],
+        ["C2", "Luis", "lucia"],
+        ["C3", "Rosa", "Lucía"],
+        ["C4", "Eva", "Óscar"],
+    ]
+    followups = [["Fecha", "Cliente", "Vendedor"], [ago(3), "C1", "LUCÍA "]]
+    source = make_workbook(tmp_path / "c.xlsx", {"Clientes": clients, "Seguimiento": followups})
+    out = tmp_path / "salida.xlsx"
+    cartera_xls.refresh(source, out, hoy=HOY)
+    cartera = cartera_xls.load(out, hoy=HOY)
+    # «Lucía» is written in two rows, «lucia» and «LUCÍA» in one each: one salesperson, «Lucía», with three clients.
+    assert sorted(cartera.indicadores["vendedores"].index) == ["Lucía", "Óscar"]
+    assert cartera.indicadores["vendedores"].loc["Lucía", list(ESTADOS)].sum() == 3
+    listas = openpyxl.load_workbook(out)["Listas"]
+    header = [cell.value for cell in listas[1]]
+    column = header.index("Vendedores") + 1
+    assert [listas.cell(r, column).value for r in range(2, 4)] == ["Lucía", "Óscar"]  # the dropdown offers no typo
+    said = cartera.revisar[cartera.revisar["Problema"].str.contains("escrito de otra forma")]
+    assert sorted(zip(said["Hoja"], said["Fila"], said["Valor"], strict=True)) == [("Clientes", 3, "lucia"), ("Seguimiento", 2, "LUCÍA")]
+    assert said["Problema"].iloc[0].endswith("se cuenta como «Lucía».")
+    # The team's cells are theirs: the typo stays where it was typed.
+    assert openpyxl.load_workbook(out)["Clientes"]["C3"].value == "lucia"

@@ -39,6 +39,10 @@ UNKNOWN_CLIENT = (
     "El cliente «{value}» no existe en la hoja Clientes.",
     "Escriba el ID o el nombre exacto de un cliente, o dé de alta al cliente.",
 )
+SALESPERSON_SPELLING = (
+    "«{value}» es «{canonical}» escrito de otra forma ({count} filas así): se cuenta como «{canonical}».",
+    "Escríbalo «{canonical}», como en la mayoría de las filas; el desplegable de Vendedor solo ofrece esa forma.",
+)
 AMBIGUOUS_CLIENT = ("«{value}» coincide con varios clientes (filas {rows}).", "Escriba el ID del cliente en lugar del nombre.")
 GROUPED_PROBLEM = "En {count} filas ({rows}). Por ejemplo: {example}"
 CLIENTS_FROM_SALES = (
