@@ -371,7 +371,7 @@ def test_one_spelling_per_salesperson(tmp_path: Path) -> None:
         ["C3", "Rosa", "Lucía"],
         ["C4", "Eva", "Óscar"],
     ]
-    followups = [["Fecha", "Cliente", "Vendedor"], [ago(3), "C1", "LUCÍA "]]
+    followups: list[list[Any]] = [["Fecha", "Cliente", "Vendedor"], [ago(3), "C1", "LUCÍA "]]
     source = make_workbook(tmp_path / "c.xlsx", {"Clientes": clients, "Seguimiento": followups})
     out = tmp_path / "salida.xlsx"
     cartera_xls.refresh(source, out, hoy=HOY)
