@@ -172,7 +172,25 @@ def compute(portfolio: Portfolio, hoy: dt.date, parameters: Parameters | None = 
     metrics.loc[metrics["estado"] == ESTADO_PERDIDO, "producto_sugerido"] = None
     computed = metrics[[column.key for column in CLIENTES.computed_columns]]
     plan = followup.agenda(clients, metrics, found, parameters, day)
-    return Refreshed(portfolio, hoy, parameters, computed, plan, figures, _reactivated(portfolio, metrics, day))
+    findings = (*_reactivated(portfolio, metrics, day), *_after_hoy(portfolio, day))
+    return Refreshed(portfolio, hoy, parameters, computed, plan, figures, findings)
+
+
+def _after_hoy(portfolio: Portfolio, day: pd.Timestamp) -> tuple[Problem, ...]:
+    """Sales dated after ``hoy``: out of every figure (a year typed 2062 for 2026, or a sale not made yet), so said in Revisar."""
+    table = portfolio.tables.get(VENTAS.key)
+    if table is None or "date" not in table.frame:
+        return ()
+    dates = table.frame["date"]
+    later = (dates.dt.normalize() > day).fillna(False).to_numpy(dtype=bool)
+    if not later.any():
+        return ()
+    label, hoy = table.header("date"), day.strftime(DATE_FORMAT)
+    found = [
+        Problem.of(messages.SALE_AFTER_HOY, table.name, int(row), label, when.date(), messages.SEVERITY_WARNING, hoy=hoy)
+        for row, when in zip(table.frame.index[later], dates[later], strict=True)
+    ]
+    return tuple(named(found, checks.client_rows(portfolio.tables, ((p.sheet, p.row) for p in found if p.row is not None))))
 
 
 def _reactivated(portfolio: Portfolio, metrics: pd.DataFrame, day: pd.Timestamp) -> tuple[Problem, ...]:

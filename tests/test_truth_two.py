@@ -388,3 +388,25 @@ def test_one_spelling_per_salesperson(tmp_path: Path) -> None:
     assert said["Problema"].iloc[0].endswith("se cuenta como «Lucía».")
     # The team's cells are theirs: the typo stays where it was typed.
     assert openpyxl.load_workbook(out)["Clientes"]["C3"].value == "lucia"
+
+
+# --- issue 21, point 3: a sale after hoy is said ------------------------------------------------------------
+
+
+def test_a_sale_dated_after_hoy_is_in_revisar(tmp_path: Path) -> None:
+    sales: list[list[Any]] = [
+        ["Fecha", "Cliente", "Importe"],
+        [ago(10), "C1", 100.0],
+        [dt.datetime(2062, 11, 26), "C1", 500.0],  # 2026 typed as 2062
+        [ago(-1), "C1", 50.0],  # tomorrow
+    ]
+    source = make_workbook(tmp_path / "c.xlsx", {"Clientes": [["ID", "Nombre"], ["C1", "Ana"]], "Ventas": sales})
+    cartera = cartera_xls.load(source, hoy=HOY)
+    assert cartera.clientes.iloc[0]["Facturación total"] == 100.0  # neither counts
+    said = cartera.revisar[cartera.revisar["Problema"].str.contains("después de la fecha de cálculo")]
+    assert said["Fila"].tolist() == [3, 4]
+    assert said["Problema"].iloc[0] == "La venta es del 26/11/2062, después de la fecha de cálculo (02/11/2026): no entra en ninguna cifra."
+    assert set(said["Cliente"]) == {"C1 · Ana"}
+    # As of a later day, tomorrow's sale counts and is no longer said.
+    later = cartera.as_of(dt.date(2026, 11, 3))
+    assert later.revisar["Problema"].str.contains("después de la fecha de cálculo").sum() == 1
