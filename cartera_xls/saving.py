@@ -97,7 +97,7 @@ def save(
     keep = refreshed.parameters.respaldos if keep_backups is None else keep_backups
     with refresh_lock(target), bulk_work():
         write = lambda temp: write_workbook(refreshed, temp, progress, plan)  # noqa: E731
-        return atomic_write(target, write, _verifier(refreshed, progress), keep, unchanged)
+        return atomic_write(target, write, _verifier(refreshed, target, progress), keep, unchanged)
 
 
 def carry_plan(refreshed: Refreshed, source: Source) -> carry.Plan | None:
@@ -121,8 +121,12 @@ def is_in_place(target: Path, source: Source) -> bool:
     return target.exists() and target.resolve() == source.path.resolve()
 
 
-def _verifier(refreshed: Refreshed, progress: Report = quiet) -> Callable[[Path], None]:
-    """A check that a written file is whole and holds every row of every data sheet."""
+def _verifier(refreshed: Refreshed, target: Path, progress: Report = quiet) -> Callable[[Path], None]:
+    """A check that a written file is whole and holds every row of every data sheet.
+
+    What fails is said of ``target``, the file the team asked for, never of the
+    temporary file beside it that was checked (``.err.cartera-tmp-31894.xlsx``).
+    """
     heights = {table.name: table.last_row for table in refreshed.tables.values() if table.spec in DATA_SHEETS}
 
     def verify(path: Path) -> None:
@@ -130,7 +134,7 @@ def _verifier(refreshed: Refreshed, progress: Report = quiet) -> Callable[[Path]
         try:
             check_written(path, heights)
         except Exception as exc:
-            raise WriteFailed(messages.CANNOT_WRITE.format(path=path, detail=exc)) from None
+            raise WriteFailed(messages.CANNOT_WRITE.format(path=target.name, detail=f"{exc}; {messages.WRITE_CHECK_HINT}")) from None
 
     return verify
 

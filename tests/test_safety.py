@@ -79,6 +79,9 @@ def test_a_failure_at_any_step_leaves_the_original(basic_file: Path, monkeypatch
     with pytest.raises(WriteFailed) as caught:
         cartera.save(basic_file)
     assert "El archivo original no se ha modificado" in str(caught.value)
+    assert safety.TEMP_MARK not in str(caught.value)  # the file the team asked for is named, never the temporary one
+    if step == "verify":
+        assert f"«{basic_file.name}»" in str(caught.value) and messages.WRITE_CHECK_HINT in str(caught.value)
     assert basic_file.read_bytes() == before
     leftovers = [p.name for p in basic_file.parent.iterdir() if safety.TEMP_MARK in p.name]
     assert leftovers == []
