@@ -200,6 +200,33 @@ def resolve_clients(clients: SheetTable, table: SheetTable) -> tuple[pd.Series, 
     return references.map(resolved.get), problems
 
 
+# Addresses surely valid, checked at regex speed; anything else goes to email-validator (thousands of clients).
+_PLAIN_EMAIL = re.compile(
+    r"^(?!\.)(?!.*\.\.)[A-Za-z0-9._%+-]{1,64}(?<!\.)@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}$"
+)
+
+
+def bad_emails(clients: SheetTable) -> list[Problem]:
+    """Emails that cannot be an address (``pedro@@gmail.com``, ``marta.gomez@hotmail``): a syntax check, no network."""
+    if "email" not in clients.frame:
+        return []
+    from email_validator import EmailNotValidError, validate_email  # the RFC's rules, kept by others
+
+    problems = []
+    label = clients.header("email")
+    for row, value in zip(clients.frame.index.tolist(), clients.frame["email"].tolist(), strict=True):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        address = value.strip()
+        if len(address) <= 254 and _PLAIN_EMAIL.match(address):
+            continue
+        try:
+            validate_email(address, check_deliverability=False)
+        except EmailNotValidError:
+            problems.append(Problem.of(messages.BAD_EMAIL, clients.name, int(row), label, address, messages.SEVERITY_WARNING))
+    return problems
+
+
 def suspected_duplicates(clients: SheetTable) -> list[Problem]:
     """Clients that may be the same: same tax id, email or phone after normalising, or near-identical names."""
     frame = clients.frame

@@ -97,6 +97,7 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfo
     clients, assigned = checks.assign_ids(read.tables[CLIENTES.key])
     problems = [*read.problems, *assigned, *checks.duplicate_ids(clients)]
     problems.extend(checks.suspected_duplicates(clients))
+    problems.extend(checks.bad_emails(clients))
     tables = {CLIENTES.key: clients}
     for key, table in read.tables.items():
         if key == CLIENTES.key:

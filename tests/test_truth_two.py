@@ -410,3 +410,22 @@ def test_a_sale_dated_after_hoy_is_in_revisar(tmp_path: Path) -> None:
     # As of a later day, tomorrow's sale counts and is no longer said.
     later = cartera.as_of(dt.date(2026, 11, 3))
     assert later.revisar["Problema"].str.contains("después de la fecha de cálculo").sum() == 1
+
+
+# --- issue 21, point 3: emails that cannot be an address ---------------------------------------------------
+
+
+def test_invalid_emails_are_said_and_kept(tmp_path: Path) -> None:
+    emails = ["ana@ejemplo.pe", "pedro@@gmail.com", "marta.gomez@hotmail", "lucía.48@ejemplo.pe", "  ", "juan..p@correo.com"]
+    clients = [["ID", "Nombre", "Email"], *([f"C{n}", f"Cliente {n}", email] for n, email in enumerate(emails, start=1))]
+    source = make_workbook(tmp_path / "c.xlsx", {"Clientes": clients})
+    cartera = cartera_xls.load(source, hoy=HOY)
+    said = cartera.revisar[cartera.revisar["Problema"].str.contains("no es una dirección de email válida")]
+    # Rows 3, 4 and 7: a double @, a domain without a dot, two dots in a row; an accented name is a valid address.
+    assert list(zip(said["Fila"], said["Valor"], strict=True)) == [
+        (3, "pedro@@gmail.com"),
+        (4, "marta.gomez@hotmail"),
+        (7, "juan..p@correo.com"),
+    ]
+    assert len(cartera.clientes) == 6  # every row kept
+    assert cartera.clientes["Email"].tolist()[1] == "pedro@@gmail.com"

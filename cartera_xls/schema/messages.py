@@ -39,6 +39,10 @@ UNKNOWN_CLIENT = (
     "El cliente «{value}» no existe en la hoja Clientes.",
     "Escriba el ID o el nombre exacto de un cliente, o dé de alta al cliente.",
 )
+BAD_EMAIL = (
+    "«{value}» no es una dirección de email válida.",
+    "Corríjala: una sola @ y, después, un dominio con punto (nombre@empresa.com).",
+)
 SALE_AFTER_HOY = (
     "La venta es del {value}, después de la fecha de cálculo ({hoy}): no entra en ninguna cifra.",
     "Si el año está mal escrito, corríjalo; si es una venta futura, contará cuando llegue su fecha.",
