@@ -228,6 +228,26 @@ def bad_emails(clients: SheetTable) -> list[Problem]:
     return problems
 
 
+MIN_PHONE_DIGITS = 6  # the shortest local numbers (a provincial landline without its area code)
+
+
+def short_phones(clients: SheetTable) -> list[Problem]:
+    """Phone numbers with too few digits to dial (``98765``): a digit lost while typing. Several numbers in one cell are fine."""
+    if "phone" not in clients.frame:
+        return []
+    label = clients.header("phone")
+    problems = []
+    for row, value in zip(clients.frame.index.tolist(), clients.frame["phone"].tolist(), strict=True):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        digits = sum(ch.isdigit() for ch in value)
+        if digits < MIN_PHONE_DIGITS:
+            problems.append(
+                Problem.of(messages.SHORT_PHONE, clients.name, int(row), label, value.strip(), messages.SEVERITY_WARNING, digits=digits)
+            )
+    return problems
+
+
 def suspected_duplicates(clients: SheetTable) -> list[Problem]:
     """Clients that may be the same: same tax id, email or phone after normalising, or near-identical names."""
     frame = clients.frame

@@ -98,6 +98,7 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfo
     problems = [*read.problems, *assigned, *checks.duplicate_ids(clients)]
     problems.extend(checks.suspected_duplicates(clients))
     problems.extend(checks.bad_emails(clients))
+    problems.extend(checks.short_phones(clients))
     tables = {CLIENTES.key: clients}
     for key, table in read.tables.items():
         if key == CLIENTES.key:

@@ -429,3 +429,13 @@ def test_invalid_emails_are_said_and_kept(tmp_path: Path) -> None:
     ]
     assert len(cartera.clientes) == 6  # every row kept
     assert cartera.clientes["Email"].tolist()[1] == "pedro@@gmail.com"
+
+
+def test_phone_numbers_with_too_few_digits_are_said(tmp_path: Path) -> None:
+    phones: list[Any] = ["+51 987 654 321", "98765", 987654321, "(01) 234-5678 / 999 888 777", "12-34"]
+    clients = [["ID", "Nombre", "Teléfono"], *([f"C{n}", f"Cliente {n}", phone] for n, phone in enumerate(phones, start=1))]
+    cartera = cartera_xls.load(make_workbook(tmp_path / "c.xlsx", {"Clientes": clients}), hoy=HOY)
+    said = cartera.revisar[cartera.revisar["Problema"].str.contains("no se puede marcar")]
+    # «98765» has 5 digits and «12-34» 4; a number typed as a number and two numbers in one cell are fine.
+    assert list(zip(said["Fila"], said["Valor"], strict=True)) == [(3, "98765"), (6, "12-34")]
+    assert said["Problema"].iloc[0] == "El teléfono «98765» tiene solo 5 dígitos: no se puede marcar."

@@ -43,6 +43,10 @@ BAD_EMAIL = (
     "«{value}» no es una dirección de email válida.",
     "Corríjala: una sola @ y, después, un dominio con punto (nombre@empresa.com).",
 )
+SHORT_PHONE = (
+    "El teléfono «{value}» tiene solo {digits} dígitos: no se puede marcar.",
+    "Revise el número (¿falta un dígito?) y escríbalo completo, con su código de área si lo tiene.",
+)
 SALE_AFTER_HOY = (
     "La venta es del {value}, después de la fecha de cálculo ({hoy}): no entra en ninguna cifra.",
     "Si el año está mal escrito, corríjalo; si es una venta futura, contará cuando llegue su fecha.",
