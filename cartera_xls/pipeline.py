@@ -23,7 +23,7 @@ from .parameters import ParametersRead, read_parameters
 from .problems import Problem, named
 from .raw import RawWorkbook
 from .reading import read_tables, typed_frame
-from .schema import FIRST_DAY, LAST_DAY, messages, within_dates
+from .schema import FIRST_DAY, LAST_DAY, fold, messages, within_dates
 from .schema.params import TEMPLATE_CURRENCY, Parameters
 from .schema.sheets import CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADO_PERDIDO, REGLAS, VENTAS
 from .tables import CLIENT_ID, SheetTable, UnknownSheet
@@ -110,7 +110,7 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfo
         tables[key] = table
     tables, spellings = checks.one_spelling_per_salesperson(tables)
     problems.extend(spellings)
-    parameters = _with_the_teams_currency(read_parameters(tables.get(REGLAS.key)), book, tables.get(VENTAS.key))
+    parameters = _with_the_teams_currency(read_parameters(tables.get(REGLAS.key)), book, tables.get(VENTAS.key), tables.get(REGLAS.key))
     problems.extend(parameters.problems)
     problems.extend(extra_problems)
     problems = named(problems, checks.client_rows(tables, ((p.sheet, p.row) for p in problems if p.row is not None)))
@@ -119,15 +119,43 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfo
     return dataclasses.replace(portfolio, problems=tuple(sorted(problems, key=portfolio.problem_order)))
 
 
-def _with_the_teams_currency(read: ParametersRead, book: RawWorkbook, sales: SheetTable | None) -> ParametersRead:
-    """The currency Reglas names or, when it names none, the one the team's own Importe cells in Ventas show."""
-    if read.parameters.moneda or sales is None or "amount" not in sales.positions:
+def _with_the_teams_currency(
+    read: ParametersRead, book: RawWorkbook, sales: SheetTable | None, reglas: SheetTable | None
+) -> ParametersRead:
+    """The currency Reglas names or, when it names none, the one the team's own Importe cells in Ventas show.
+
+    When Reglas names one and the Importe cells show another (older versions
+    wrote «€» in every Reglas), Reglas wins and Revisar says so.
+    """
+    if sales is None or "amount" not in sales.positions:
         return read
     raw = next((sheet for sheet in book.sheets if sheet.name == sales.name), None)
     found = raw.details.currencies.get(sales.positions["amount"]) if raw is not None else None
     if not found:
         return read
-    return dataclasses.replace(read, parameters=dataclasses.replace(read.parameters, moneda=found))
+    named_currency = read.parameters.moneda
+    if not named_currency:
+        return dataclasses.replace(read, parameters=dataclasses.replace(read.parameters, moneda=found))
+    if fold(named_currency) == fold(found) or reglas is None:
+        return read
+    rows = [
+        int(row)
+        for row, name in zip(reglas.frame.index, reglas.frame["parameter"], strict=True)
+        if isinstance(name, str) and fold(name) == "moneda"
+    ]
+    if not rows:
+        return read
+    problem = Problem.of(
+        messages.CURRENCY_MISMATCH,
+        reglas.name,
+        rows[0],
+        reglas.header("value"),
+        named_currency,
+        messages.SEVERITY_WARNING,
+        found=found,
+        sales=sales.name,
+    )
+    return dataclasses.replace(read, problems=(*read.problems, problem))
 
 
 def compute(portfolio: Portfolio, hoy: dt.date, parameters: Parameters | None = None) -> Refreshed:

@@ -439,3 +439,18 @@ def test_phone_numbers_with_too_few_digits_are_said(tmp_path: Path) -> None:
     # «98765» has 5 digits and «12-34» 4; a number typed as a number and two numbers in one cell are fine.
     assert list(zip(said["Fila"], said["Valor"], strict=True)) == [(3, "98765"), (6, "12-34")]
     assert said["Problema"].iloc[0] == "El teléfono «98765» tiene solo 5 dígitos: no se puede marcar."
+
+
+def test_reglas_currency_against_the_teams_format_is_said(tmp_path: Path) -> None:
+    # Older versions wrote «€» in every Reglas; a team selling in dollars is told, and Reglas still wins.
+    reglas = [["Parámetro", "Valor"], ["moneda", "€"]]
+    out = tmp_path / "salida.xlsx"
+    cartera_xls.refresh(_sales_workbook(tmp_path / "c.xlsx", "[$$-409]#,##0.00", reglas), out, hoy=HOY)
+    assert _facturacion_format(out) == '#,##0.00 "€"'
+    said = cartera_xls.load(out, hoy=HOY).revisar
+    said = said[said["Problema"].str.startswith("Reglas dice que la moneda es «€»")]
+    assert said[["Hoja", "Fila", "Valor"]].values.tolist() == [["Reglas", 2, "€"]]
+    assert "muestran «$»" in said["Problema"].iloc[0]
+    # The same currency both ways: nothing to say.
+    same = cartera_xls.load(_sales_workbook(tmp_path / "d.xlsx", '"€" #,##0.00', reglas), hoy=HOY).revisar
+    assert not same["Problema"].str.startswith("Reglas dice").any()

@@ -43,6 +43,10 @@ BAD_EMAIL = (
     "«{value}» no es una dirección de email válida.",
     "Corríjala: una sola @ y, después, un dominio con punto (nombre@empresa.com).",
 )
+CURRENCY_MISMATCH = (
+    "Reglas dice que la moneda es «{value}», pero los importes de {sales} muestran «{found}»: los importes llevan «{value}».",
+    "Si la moneda del equipo es «{found}», escríbala en Valor; si es «{value}», cambie el formato de los importes de {sales}.",
+)
 SHORT_PHONE = (
     "El teléfono «{value}» tiene solo {digits} dígitos: no se puede marcar.",
     "Revise el número (¿falta un dígito?) y escríbalo completo, con su código de área si lo tiene.",
