@@ -164,6 +164,15 @@ class _Builder:
         template = (today if day_due.normalize() == self.hoy else late) if colour == ROJO else ahead
         return template.format(**fields)
 
+    def remind(self, kind: str, rows: pd.Index, due: pd.Series, dated: pd.Series, texts: tuple[str, str, str], actions: list[str]) -> None:
+        """A reminder per row on its ``due`` day, coloured by it; its reason names the day it is about (``dated``) and ``due``."""
+        colours = self.by_date(due)
+        reasons = [
+            self.reason(colour, reminder, texts, date=when(day), due=when(reminder))
+            for colour, day, reminder in zip(colours, dated, due, strict=True)
+        ]
+        self.add(kind, rows, colours, due, reasons, actions, kind)
+
     def verb(self, rows: pd.Index, texts: tuple[str, str]) -> list[str]:
         """The suggested action: called, or visited when the client does not buy on its own initiative."""
         return [texts[1] if visit else texts[0] for visit in self.visit.loc[rows]]
@@ -272,14 +281,8 @@ def _repurchase(built: _Builder, parameters: Parameters) -> None:
     window = (due - built.warn).where(due - built.warn > frame.loc[candidates, "ultima_compra"], frame.loc[candidates, "ultima_compra"])
     contacted = frame.loc[candidates, "ultimo_contacto"] >= window.dt.normalize()
     rows = candidates[~contacted.to_numpy()]
-    due, expected = due.loc[rows], expected.loc[rows]
-    colours = built.by_date(due)
     texts = (messages.REASON_REPURCHASE, messages.REASON_REPURCHASE_TODAY, messages.REASON_REPURCHASE_OVERDUE)
-    reasons = [
-        built.reason(colour, reminder, texts, date=when(day), due=when(reminder))
-        for colour, day, reminder in zip(colours, expected, due, strict=True)
-    ]
-    built.add(REPURCHASE, rows, colours, due, reasons, built.verb(rows, messages.ACTION_REPURCHASE), REPURCHASE)
+    built.remind(REPURCHASE, rows, due.loc[rows], expected.loc[rows], texts, built.verb(rows, messages.ACTION_REPURCHASE))
 
 
 def _answers(built: _Builder, parameters: Parameters) -> None:
@@ -323,13 +326,8 @@ def _owed(built: _Builder, parameters: Parameters) -> None:
         return
     since = frame.loc[rows, "debemos_desde"]
     due = _working(_next_weekdays(since.dt.normalize() + pd.Timedelta(days=1), parameters.dia_seguimiento), parameters)
-    colours = built.by_date(due)
     texts = (messages.REASON_OWED, messages.REASON_OWED_TODAY, messages.REASON_OWED_OVERDUE)
-    reasons = [
-        built.reason(colour, reminder, texts, date=when(day), due=when(reminder))
-        for colour, day, reminder in zip(colours, since, due, strict=True)
-    ]
-    built.add(OWED, rows, colours, due, reasons, built.verb(rows, messages.ACTION_OWED), OWED)
+    built.remind(OWED, rows, due, since, texts, built.verb(rows, messages.ACTION_OWED))
 
 
 def _periodic(built: _Builder, parameters: Parameters, found: pd.DataFrame) -> pd.DataFrame:

@@ -55,8 +55,34 @@ class Inputs:
 
     @cached_property
     def first_days(self) -> dict[str, pd.Timestamp | None]:
-        """Each indicator's first day with data (see :func:`coverage`), worked out once."""
-        return _first_days(self)
+        """Each indicator's first day with data: the first row of the sheet it comes from (``None`` without the sheet)."""
+        sheets = self.sheets
+
+        def first(frame: pd.DataFrame | None) -> pd.Timestamp | None:
+            dated = _dated(frame, self.hoy)
+            return dated["date"].min() if dated is not None and len(dated) else None
+
+        sales, followups, surveys, complaints = (
+            first(sheets.sales),
+            first(sheets.followups),
+            first(sheets.surveys),
+            first(sheets.complaints),
+        )
+        by_sheet = {"ventas": sales, "contactos": followups, "satisfaccion": surveys, "nps": surveys, "reclamos": complaints}
+        return {key: by_sheet.get(key, sales) for key in (column.key for column in labels.INDICATORS.columns)}
+
+    @cached_property
+    def history(self) -> pd.Timestamp | None:
+        """The first day a period may start for new and lost clients to be counted in it, ``None`` without sales.
+
+        A client is new when it had not bought before, and lost after
+        ``dias_perdido`` days without buying: both can only be told once the
+        sales reach that far back. Before, every client of the first months
+        looks new and none can be lost yet (an export that starts in December
+        shows hundreds of «new» clients a year ago).
+        """
+        first = self.first_days.get("ventas")
+        return None if first is None else first + pd.Timedelta(days=int(self.parameters.dias_perdido))
 
     @cached_property
     def sales_made(self) -> pd.DataFrame | None:
@@ -183,37 +209,7 @@ def sales_contacts(inputs: Inputs) -> pd.DataFrame | None:
     return followups[followups["contact_type"].isin(inputs.parameters.sales_contact_types)]
 
 
-def coverage(inputs: Inputs) -> dict[str, pd.Timestamp | None]:
-    """Each indicator's first day with data: the first row of the sheet it comes from (``None`` without the sheet)."""
-    return inputs.first_days
-
-
-def _first_days(inputs: Inputs) -> dict[str, pd.Timestamp | None]:
-    sheets = inputs.sheets
-
-    def first(frame: pd.DataFrame | None) -> pd.Timestamp | None:
-        dated = _dated(frame, inputs.hoy)
-        return dated["date"].min() if dated is not None and len(dated) else None
-
-    sales, followups, surveys, complaints = first(sheets.sales), first(sheets.followups), first(sheets.surveys), first(sheets.complaints)
-    by_sheet = {"ventas": sales, "contactos": followups, "satisfaccion": surveys, "nps": surveys, "reclamos": complaints}
-    return {key: by_sheet.get(key, sales) for key in (column.key for column in labels.INDICATORS.columns)}
-
-
 HISTORY_KEYS = ("nuevos", "perdidos", "perdidos_por_nuevo")  # figures that need history before their period
-
-
-def history_start(inputs: Inputs) -> pd.Timestamp | None:
-    """The first day a period may start for new and lost clients to be counted in it, ``None`` without sales.
-
-    A client is new when it had not bought before, and lost after
-    ``dias_perdido`` days without buying: both can only be told once the sales
-    reach that far back. Before, every client of the first months looks new and
-    none can be lost yet (an export that starts in December shows hundreds of
-    «new» clients a year ago).
-    """
-    first = coverage(inputs).get("ventas")
-    return None if first is None else first + pd.Timedelta(days=int(inputs.parameters.dias_perdido))
 
 
 def _nps(recommendations: pd.Series) -> float:
@@ -260,8 +256,7 @@ def period_indicators(inputs: Inputs, spans: dict[str, tuple[pd.Timestamp, pd.Ti
     """
     table = pd.DataFrame({name: period_values(inputs, *span) for name, span in spans.items()})
     table = table.reindex([column.key for column in labels.INDICATORS.columns])
-    first_days = coverage(inputs)
-    history = history_start(inputs)
+    first_days, history = inputs.first_days, inputs.history
     for name, (start, _) in spans.items():
         if history is not None and start < history:
             table.loc[list(HISTORY_KEYS), name] = np.nan  # not enough sales before it to tell new and lost clients
@@ -291,12 +286,17 @@ def uncovered_sheets(inputs: Inputs, spans: dict[str, tuple[pd.Timestamp, pd.Tim
     return result
 
 
+def _trend_start(hoy: pd.Timestamp) -> pd.Timestamp:
+    """The first day of the 12-month table: the first of the month eleven months before ``hoy``'s."""
+    return (period_start(hoy, PERIOD_MONTH) - pd.DateOffset(months=TREND_MONTHS - 1)).normalize()
+
+
 def monthly_trend(inputs: Inputs) -> pd.DataFrame:
     """The last twelve months (the current one to date): revenue, sales, new and lost clients, contacts, complaints.
 
     One pass per source, grouped by month — the same figures as :func:`period_values` month by month.
     """
-    first = (period_start(inputs.hoy, PERIOD_MONTH) - pd.DateOffset(months=TREND_MONTHS - 1)).normalize()
+    first = _trend_start(inputs.hoy)
     months = pd.period_range(first, inputs.hoy, freq="M")
 
     def per_month(frame: pd.DataFrame | None, column: str = "date", values: str | None = None) -> pd.Series | float:
@@ -310,10 +310,10 @@ def monthly_trend(inputs: Inputs) -> pd.DataFrame:
 
     sales = inputs.known_sales
     has_amount = sales is not None and "amount" in sales
-    first_days = coverage(inputs)
+    first_days = inputs.first_days
     ends = months.end_time.normalize()
 
-    history = history_start(inputs)
+    history = inputs.history
     starts = months.start_time.normalize()
 
     def since_first(values: pd.Series | float, key: str) -> pd.Series | float:
@@ -731,8 +731,8 @@ class Indicators:
 
 def _history_shown(inputs: Inputs, spans: dict[str, tuple[pd.Timestamp, pd.Timestamp]]) -> pd.Timestamp | None:
     """The day new and lost clients start to count, when some period or month shown starts before it (a note says so)."""
-    history = history_start(inputs)
-    trend_start = (period_start(inputs.hoy, PERIOD_MONTH) - pd.DateOffset(months=TREND_MONTHS - 1)).normalize()
+    history = inputs.history
+    trend_start = _trend_start(inputs.hoy)
     earliest = min([trend_start, *(start for start, _ in spans.values())])
     return history if history is not None and earliest < history else None
 
