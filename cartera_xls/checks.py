@@ -11,9 +11,11 @@ import difflib
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
+import numpy as np
 import pandas as pd
+from rapidfuzz import fuzz, process
 
 from .problems import Problem
 from .schema import fold, messages
@@ -28,6 +30,11 @@ _ID_PATTERN = re.compile(r"^(.*?)(\d+)$")
 _LEGAL_FORMS = re.compile(r"\b(s ?a|s ?l|s ?r ?l|s ?a ?s|s ?a ?c|ltda|s ?de ?r ?l|sociedad anonima|cia|y cia|inc|llc)\b")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _DIGITS = re.compile(r"\d+")
+# Out of 100. «Ferreteria Lopes» for «Ferretería López S.L.» scores 94 and «Ana Perez» for «Ana Pérez García» 100
+# (every word of the shorter in the longer); «Distribuidora Norte» for «Distribuidora Sur» 83, «Mario» for «María» 80.
+SUGGESTION_SCORE = 88
+MAX_SUGGESTED = 3  # clients named in one suggestion (tied best matches)
+MAX_QUERIES = 500  # distinct references looked up: beyond, a sheet of unknown clients is not a matter of typos
 
 
 def assign_ids(clients: SheetTable) -> tuple[SheetTable, list[Problem]]:
@@ -162,8 +169,18 @@ def one_spelling_per_salesperson(tables: Mapping[str, SheetTable]) -> tuple[dict
     return result, problems
 
 
-def resolve_clients(clients: SheetTable, table: SheetTable) -> tuple[pd.Series, list[Problem]]:
-    """The client ID each row of ``table`` refers to in its ``Cliente`` column: an ID, or an unambiguous name or company."""
+def resolve_clients(
+    clients: SheetTable,
+    table: SheetTable,
+    suggester: Callable[[], Suggester] | None = None,
+    twins: Mapping[str, tuple[str, ...]] | None = None,
+) -> tuple[pd.Series, list[Problem]]:
+    """The client ID each row of ``table`` refers to in its ``Cliente`` column: an ID, or an unambiguous name or company.
+
+    A reference that matches no client names the near misses (``suggester``'s);
+    one that matches by name a client suspected to be the same as others
+    (``twins``: ID → the others' labels) says it may be theirs. Nothing is corrected.
+    """
     by_id: dict[str, str] = {}
     by_name: dict[str, list[tuple[str, int]]] = defaultdict(list)
     frame = clients.frame
@@ -179,25 +196,216 @@ def resolve_clients(clients: SheetTable, table: SheetTable) -> tuple[pd.Series, 
     # Each distinct reference is resolved once; the rows then follow by lookup.
     references = table.frame["client"]
     resolved: dict[str, str | None] = {}
+    by_twin_name: list[str] = []  # references that name a client suspected to be the same as another
     for reference in pd.unique(references.to_numpy()):
         if isinstance(reference, str):
             key = fold(reference)
             ids = {client_id for client_id, _ in by_name.get(key, [])}
             picked = by_id.get(fold(reference.split(CLIENT_LABEL_SEPARATOR, 1)[0])) if CLIENT_LABEL_SEPARATOR in reference else None
             resolved[reference] = by_id.get(key) or (next(iter(ids)) if len(ids) == 1 else None) or picked
+            if twins and key not in by_id and not picked and len(ids) == 1 and next(iter(ids)) in twins:
+                by_twin_name.append(reference)
     unresolved = [reference for reference, client_id in resolved.items() if client_id is None]
     problems: list[Problem] = []
     label = table.header("client")
     if unresolved:
+        without_match = [reference for reference in unresolved if isinstance(reference, str) and not by_name.get(fold(reference))]
+        suggestions = (suggester() if suggester else client_suggester(clients)).suggest(without_match) if without_match else {}
         flagged = references[references.isin(unresolved)]
         for row, reference in zip(flagged.index.tolist(), flagged.tolist(), strict=True):
             matches = by_name.get(fold(reference), [])
             if matches:
                 rows = ", ".join(str(r) for _, r in matches)
                 problems.append(Problem.of(messages.AMBIGUOUS_CLIENT, table.name, int(row), label, reference, rows=rows))
+            elif reference in suggestions:
+                problems.append(
+                    Problem.of(
+                        messages.UNKNOWN_CLIENT_NEAR,
+                        table.name,
+                        int(row),
+                        label,
+                        reference,
+                        messages.SEVERITY_WARNING,
+                        suggestion=suggestions[reference],
+                    )
+                )
             else:
                 problems.append(Problem.of(messages.UNKNOWN_CLIENT, table.name, int(row), label, reference, messages.SEVERITY_WARNING))
+    if twins and by_twin_name:
+        named_rows = references[references.isin(by_twin_name)]
+        for row, reference in zip(named_rows.index.tolist(), named_rows.tolist(), strict=True):
+            client_id = resolved[reference]
+            assert client_id is not None
+            chosen, others = twins[client_id][0], twins[client_id][1:]
+            problems.append(
+                Problem.of(
+                    messages.REFERENCE_TO_TWIN,
+                    table.name,
+                    int(row),
+                    label,
+                    reference,
+                    messages.SEVERITY_WARNING,
+                    clients=messages.SUGGESTION_OR.join(f"«{name}»" for name in (chosen, *others)),
+                    chosen=chosen,
+                )
+            )
     return references.map(resolved.get), problems
+
+
+def twin_labels(clients: SheetTable, pairs: Iterable[DuplicatePair]) -> dict[str, tuple[str, ...]]:
+    """Each client of a suspected duplicate: its own label, then those of the clients it may be the same as."""
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    frame = clients.frame
+    labels = {int(row): client_label(client_id, name) for row, client_id, name in zip(frame.index, frame["id"], frame["name"], strict=True)}
+    ids = {int(row): client_id for row, client_id in zip(frame.index, frame["id"], strict=True)}
+    twins: dict[str, list[str]] = defaultdict(list)
+    for pair in pairs:
+        for row, other in ((pair.row, pair.other), (pair.other, pair.row)):
+            if isinstance(client_id := ids.get(row), str) and ids.get(other) != client_id:
+                twins[client_id].append(labels[other])
+    own = {client_id: labels[row] for row, client_id in ids.items() if isinstance(client_id, str)}
+    return {client_id: (own[client_id], *dict.fromkeys(others)) for client_id, others in twins.items()}
+
+
+def comparable(name: str) -> str:
+    """A name as a suggestion compares it: folded, without legal forms or punctuation, one space between words."""
+    return " ".join(_NOT_ALNUM.sub(" ", _LEGAL_FORMS.sub(" ", fold(name))).split())
+
+
+@dataclasses.dataclass(frozen=True)
+class Suggester:
+    """Which known names a name typed by hand may have meant: only ever suggested, never applied."""
+
+    labels: tuple[str, ...]  # what a suggestion names, one per candidate («C0002 · Ferretería López S.L.»)
+    texts: tuple[str, ...]  # the comparable texts of the candidates, any number each
+    owners: tuple[int, ...]  # the candidate of each text
+
+    @classmethod
+    def of(cls, candidates: Iterable[tuple[str, Iterable[object]]]) -> Suggester:
+        """From each candidate's label and the names it goes by (an ID, a name, a company)."""
+        labels: list[str] = []
+        texts: list[str] = []
+        owners: list[int] = []
+        for label, names in candidates:
+            for text in dict.fromkeys(comparable(name) for name in names if isinstance(name, str)):
+                if text:
+                    texts.append(text)
+                    owners.append(len(labels))
+            labels.append(label)
+        return cls(tuple(labels), tuple(texts), tuple(owners))
+
+    def suggest(self, typed: Iterable[str]) -> dict[str, str]:
+        """For each typed name that has one, its suggestion: the best-scoring candidates, «A» o «B».
+
+        Scored by rapidfuzz: the edit ratio, or for names of several words on both
+        sides, the share of words in common (so a surname left out still finds the
+        client). Numbers must agree: «Tienda 1» never suggests «Tienda 2».
+        """
+        queries = {name: comparable(name) for name in itertools.islice(dict.fromkeys(typed), MAX_QUERIES)}
+        queries = {name: text for name, text in queries.items() if text}
+        if not queries or not self.texts:
+            return {}
+        wanted = list(queries.values())
+        scores = process.cdist(wanted, self.texts, scorer=fuzz.ratio, score_cutoff=SUGGESTION_SCORE, dtype=np.uint8, workers=-1)
+        worded = np.outer([" " in text for text in wanted], [" " in text for text in self.texts])
+        if worded.any():
+            words = process.cdist(
+                wanted, self.texts, scorer=fuzz.token_set_ratio, score_cutoff=SUGGESTION_SCORE, dtype=np.uint8, workers=-1
+            )
+            scores = np.maximum(scores, np.where(worded, words, 0))
+        found: dict[str, str] = {}
+        for (name, text), row in zip(queries.items(), scores, strict=True):
+            numbers = _numbers(text)
+            hits = [(int(row[i]), self.owners[i]) for i in np.flatnonzero(row) if _numbers(self.texts[i]) == numbers]
+            if not hits:
+                continue
+            best = max(score for score, _ in hits)
+            chosen = list(dict.fromkeys(owner for score, owner in hits if score == best))[:MAX_SUGGESTED]
+            found[name] = messages.SUGGESTION_OR.join(f"«{self.labels[owner]}»" for owner in chosen)
+        return found
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(number) for number in _DIGITS.findall(text)]
+
+
+def client_suggester(clients: SheetTable) -> Suggester:
+    """Every client with an ID, by its ID, name and company."""
+    frame = clients.frame
+    companies = frame["company"] if "company" in frame else pd.Series(None, index=frame.index, dtype="object")
+    return Suggester.of(
+        (client_label(client_id, name), (client_id, name, company))
+        for client_id, name, company in zip(frame["id"], frame["name"], companies, strict=True)
+        if isinstance(client_id, str)
+    )
+
+
+def unknown_referrers(clients: SheetTable, suggester: Callable[[], Suggester]) -> list[Problem]:
+    """«Referido por» texts that name no client but nearly name one («Ana Perez» for «Ana Pérez García»).
+
+    A text near no client is someone outside the portfolio (a supplier, a fair)
+    and is not reported; these count in no referral figure until corrected.
+    """
+    frame = clients.frame
+    if "referred_by" not in frame:
+        return []
+    known = {fold(value) for column in ("id", "name") for value in frame[column] if isinstance(value, str)}
+    typed = frame["referred_by"]
+    unknown = [
+        text for text in dict.fromkeys(typed.dropna().tolist()) if isinstance(text, str) and text.strip() and fold(text) not in known
+    ]
+    suggestions = suggester().suggest(unknown) if unknown else {}
+    label = clients.header("referred_by")
+    return [
+        Problem.of(messages.REFERRER_NEAR, clients.name, int(row), label, text, messages.SEVERITY_WARNING, suggestion=suggestions[text])
+        for row, text in zip(typed.index.tolist(), typed.tolist(), strict=True)
+        if isinstance(text, str) and text in suggestions
+    ]
+
+
+NEAR_SPELLING_MAJORITY = 3  # a spelling is a near miss of another used at least this many times as often
+
+
+def near_salespeople(tables: Mapping[str, SheetTable]) -> list[Problem]:
+    """Salespeople written nearly like a more common one («Luica» beside «Lucía»): asked, never merged.
+
+    Run after :func:`one_spelling_per_salesperson`, so spellings that fold alike
+    are one already; reported once, at the first row of the rare spelling.
+    """
+    counts: dict[str, int] = defaultdict(int)
+    first: dict[str, tuple[SheetTable, int]] = {}
+    for table in tables.values():
+        if "salesperson" not in table.frame:
+            continue
+        column = table.frame["salesperson"]
+        for name, count in column.value_counts(sort=False).items():
+            if isinstance(name, str) and name.strip():
+                counts[name] += int(count)
+                first.setdefault(name, (table, int(column.index[(column == name).to_numpy()][0])))
+    problems = []
+    for name, count in counts.items():
+        common = [other for other in counts if other != name and counts[other] >= NEAR_SPELLING_MAJORITY * count]
+        suggestion = Suggester.of((other, (other,)) for other in common).suggest([name]).get(name)
+        if suggestion is None:
+            continue
+        other = suggestion.split(messages.SUGGESTION_OR)[0].strip("«»")
+        table, row = first[name]
+        problems.append(
+            Problem.of(
+                messages.SALESPERSON_NEAR,
+                table.name,
+                row,
+                table.header("salesperson"),
+                name,
+                messages.SEVERITY_WARNING,
+                suggestion=other,
+                count=count,
+                other_count=counts[other],
+            )
+        )
+    return problems
 
 
 # Addresses surely valid, checked at regex speed; anything else goes to email-validator (thousands of clients).
@@ -248,32 +456,24 @@ def short_phones(clients: SheetTable) -> list[Problem]:
     return problems
 
 
-def suspected_duplicates(clients: SheetTable) -> list[Problem]:
+@dataclasses.dataclass(frozen=True)
+class DuplicatePair:
+    """Two rows of Clientes that may be the same client: ``row`` is the later one, said of ``column``."""
+
+    row: int
+    other: int
+    reason: str
+    column: str
+
+
+def duplicate_pairs(clients: SheetTable) -> list[DuplicatePair]:
     """Clients that may be the same: same tax id, email or phone after normalising, or near-identical names."""
     frame = clients.frame
-    problems: list[Problem] = []
-    reported: set[tuple[int, int]] = set()
+    pairs: dict[tuple[int, int], DuplicatePair] = {}
 
     def report(row: int, other: int, reason: str, column: str) -> None:
         pair = (min(row, other), max(row, other))
-        if pair in reported:
-            return
-        reported.add(pair)
-        value = frame.at[max(row, other), column] if column in frame else ""
-        label = clients.header(column)
-        problems.append(
-            Problem.of(
-                messages.SUSPECTED_DUPLICATE,
-                clients.name,
-                max(row, other),
-                label,
-                value,
-                messages.SEVERITY_WARNING,
-                other=min(row, other),
-                other_client=client_label(frame.at[min(row, other), "id"], frame.at[min(row, other), "name"]),
-                reason=reason,
-            )
-        )
+        pairs.setdefault(pair, DuplicatePair(pair[1], pair[0], reason, column))
 
     for column, reason, normalise in (
         ("tax_id", messages.DUPLICATE_REASON_TAX_ID, _normalise_code),
@@ -306,8 +506,26 @@ def suspected_duplicates(clients: SheetTable) -> list[Problem]:
             continue  # «Tienda 1» and «Tienda 2» are two branches, not a typo
         if name_a == name_b or difflib.SequenceMatcher(None, name_a, name_b).ratio() >= NEAR_NAME_RATIO:
             report(row_b, row_a, messages.DUPLICATE_REASON_NAME, "name")
-    problems.sort(key=lambda p: p.row or 0)
-    return problems
+    return sorted(pairs.values(), key=lambda pair: pair.row)
+
+
+def suspected_duplicates(clients: SheetTable, pairs: Iterable[DuplicatePair] | None = None) -> list[Problem]:
+    """Each suspected duplicate (``pairs``, found when not given) said at its later row."""
+    frame = clients.frame
+    return [
+        Problem.of(
+            messages.SUSPECTED_DUPLICATE,
+            clients.name,
+            pair.row,
+            clients.header(pair.column),
+            frame.at[pair.row, pair.column] if pair.column in frame else "",
+            messages.SEVERITY_WARNING,
+            other=pair.other,
+            other_client=client_label(frame.at[pair.other, "id"], frame.at[pair.other, "name"]),
+            reason=pair.reason,
+        )
+        for pair in (duplicate_pairs(clients) if pairs is None else pairs)
+    ]
 
 
 def _normalise_code(value: str) -> str:

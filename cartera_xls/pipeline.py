@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -96,20 +97,25 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfo
     read = read_tables(book)
     clients, assigned = checks.assign_ids(read.tables[CLIENTES.key])
     problems = [*read.problems, *assigned, *checks.duplicate_ids(clients)]
-    problems.extend(checks.suspected_duplicates(clients))
+    pairs = checks.duplicate_pairs(clients)
+    problems.extend(checks.suspected_duplicates(clients, pairs))
     problems.extend(checks.bad_emails(clients))
     problems.extend(checks.short_phones(clients))
+    suggester = functools.cache(lambda: checks.client_suggester(clients))  # built only when a name matches no client
+    twins = checks.twin_labels(clients, pairs)
+    problems.extend(checks.unknown_referrers(clients, suggester))
     tables = {CLIENTES.key: clients}
     for key, table in read.tables.items():
         if key == CLIENTES.key:
             continue
         if table.spec in DATA_SHEETS:
-            client_ids, found = checks.resolve_clients(clients, table)
+            client_ids, found = checks.resolve_clients(clients, table, suggester, twins)
             problems.extend(found)
             table = dataclasses.replace(table, frame=table.frame.assign(**{CLIENT_ID: client_ids}))
         tables[key] = table
     tables, spellings = checks.one_spelling_per_salesperson(tables)
     problems.extend(spellings)
+    problems.extend(checks.near_salespeople(tables))
     parameters = _with_the_teams_currency(read_parameters(tables.get(REGLAS.key)), book, tables.get(VENTAS.key), tables.get(REGLAS.key))
     problems.extend(parameters.problems)
     problems.extend(extra_problems)

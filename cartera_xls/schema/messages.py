@@ -39,6 +39,23 @@ UNKNOWN_CLIENT = (
     "El cliente «{value}» no existe en la hoja Clientes.",
     "Escriba el ID o el nombre exacto de un cliente, o dé de alta al cliente.",
 )
+UNKNOWN_CLIENT_NEAR = (
+    "El cliente «{value}» no existe en la hoja Clientes. ¿Quiso decir {suggestion}?",
+    "Si es ese cliente, escriba su ID o su nombre exacto; la herramienta no lo corrige sola. Si no, dé de alta al cliente.",
+)
+REFERRER_NEAR = (
+    "«{value}» no es el nombre exacto de ningún cliente: no cuenta en los referidos. ¿Quiso decir {suggestion}?",
+    "Si es ese cliente, escriba su ID o su nombre exacto en «{column}».",
+)
+SALESPERSON_NEAR = (
+    "«{value}» ({count} filas) se parece a «{suggestion}» ({other_count} filas): ¿es la misma persona?",
+    "Si lo es, escríbalo «{suggestion}»; si es otra persona, no hace falta hacer nada.",
+)
+REFERENCE_TO_TWIN = (
+    "«{value}» puede ser de {clients} (parecen el mismo cliente): se cuenta para «{chosen}».",
+    "Escriba el ID del cliente que corresponde; si son el mismo cliente, deje uno solo en Clientes.",
+)
+SUGGESTION_OR = " o "  # between two suggested clients: «C0002 · Ferretería López S.L.» o «C0010 · Ferreteria Lopez»
 BAD_EMAIL = (
     "«{value}» no es una dirección de email válida.",
     "Corríjala: una sola @ y, después, un dominio con punto (nombre@empresa.com).",

@@ -1,0 +1,121 @@
+"""What the team types by hand is caught where they type it (issue 21): near misses, impossible values, marks on the row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import cartera_xls
+from cartera_xls import checks
+
+from .conftest import HOY, make_workbook
+
+
+def ago(days: int) -> dt.datetime:
+    return dt.datetime.combine(HOY, dt.time()) - dt.timedelta(days=days)
+
+
+def _said(cartera: cartera_xls.Cartera, code: str) -> list[tuple[str, int, str, str]]:
+    rows = cartera.revisar[cartera.revisar["Código"] == code]
+    return list(zip(rows["Hoja"], rows["Fila"], rows["Valor"], rows["Problema"], strict=True))
+
+
+# --- point 1: near misses are suggested, never corrected ---------------------------------------------
+
+
+CLIENTS: list[list[Any]] = [
+    ["ID", "Nombre", "Vendedor", "Referido por"],
+    ["C0001", "Ana Pérez García", "Lucía Ramírez", None],
+    ["C0002", "Ferretería López S.L.", "Lucía Ramírez", None],
+    ["C0003", "Bodega Sur", "Lucía Ramírez", "Ana Perez"],  # the client is «Ana Pérez García»
+    ["C0004", "Tienda 1", "Lucía Ramríez", "Feria de Lima"],  # a typo; a referrer outside the portfolio
+    ["C0005", "Distribuidora Norte", "Lucía Ramírez", None],
+]
+
+
+def _near_misses(tmp_path: Path) -> cartera_xls.Cartera:
+    sales: list[list[Any]] = [
+        ["Fecha", "Cliente", "Importe"],
+        [ago(30), "C0001", 100.0],
+        [ago(20), "Ferreteria Lopes", 50.0],  # «Ferretería López S.L.»
+        [ago(10), "Tienda 2", 70.0],  # another branch, not a typo of «Tienda 1»
+        [ago(5), "Distribuidora Sur", 30.0],  # not «Distribuidora Norte»
+        [ago(4), "Bodega Sur", 20.0],
+    ]
+    source = make_workbook(tmp_path / "c.xlsx", {"Clientes": CLIENTS, "Ventas": sales})
+    return cartera_xls.load(source, hoy=HOY)
+
+
+def test_an_unknown_client_names_the_near_miss(tmp_path: Path) -> None:
+    cartera = _near_misses(tmp_path)
+    near = _said(cartera, "unknown-client-near")
+    assert [(sheet, row, value) for sheet, row, value, _ in near] == [("Ventas", 3, "Ferreteria Lopes")]
+    assert "¿Quiso decir «C0002 · Ferretería López S.L.»?" in near[0][3]
+    # Other branches and other regions are unknown clients with no suggestion.
+    plain = _said(cartera, "unknown-client")
+    assert [(row, value) for _, row, value, _ in plain] == [(4, "Tienda 2"), (5, "Distribuidora Sur")]
+    # Never corrected: the sale counts for nobody until the team writes the client.
+    lopez = cartera.clientes.set_index("ID").loc["C0002"]
+    assert lopez["Facturación total"] == 0
+
+
+def test_a_referrer_nearly_named_is_suggested(tmp_path: Path) -> None:
+    cartera = _near_misses(tmp_path)
+    near = _said(cartera, "referrer-near")
+    assert [(sheet, row, value) for sheet, row, value, _ in near] == [("Clientes", 4, "Ana Perez")]
+    assert near[0][3].endswith("¿Quiso decir «C0001 · Ana Pérez García»?")
+    assert "C0001" not in cartera.indicadores["referidos"]["ID"].tolist()  # not counted for Ana until corrected
+
+
+def test_a_salesperson_nearly_like_a_common_one_is_asked(tmp_path: Path) -> None:
+    cartera = _near_misses(tmp_path)
+    near = _said(cartera, "salesperson-near")
+    assert [(sheet, row, value) for sheet, row, value, _ in near] == [("Clientes", 5, "Lucía Ramríez")]
+    assert near[0][3] == "«Lucía Ramríez» (1 filas) se parece a «Lucía Ramírez» (4 filas): ¿es la misma persona?"
+    assert sorted(cartera.indicadores["vendedores"].index) == ["Lucía Ramríez", "Lucía Ramírez"]  # asked, not merged
+
+
+def test_suggestions_score_words_and_edits() -> None:
+    suggester = checks.Suggester.of(
+        [("C0001 · Ana Pérez García", ["C0001", "Ana Pérez García"]), ("C0002 · Juan Pérez Gómez", ["C0002", "Juan Pérez Gómez"])]
+    )
+    found = suggester.suggest(["Ana Perez", "ana", "Perez", "C002", "C0003", "Juan Peres Gomez"])
+    # Both words of «Ana Perez» are in one name; one word alone is too little to suggest anyone.
+    # An ID with a zero left out is a near miss; an ID with another number is another client.
+    assert found == {
+        "Ana Perez": "«C0001 · Ana Pérez García»",
+        "C002": "«C0002 · Juan Pérez Gómez»",
+        "Juan Peres Gomez": "«C0002 · Juan Pérez Gómez»",
+    }
+
+
+# --- point 4: a reference to a suspected duplicate says so ---------------------------------------------
+
+
+def test_a_call_logged_by_name_on_a_suspected_duplicate_says_both(tmp_path: Path) -> None:
+    clients: list[list[Any]] = [
+        ["ID", "Nombre", "Estado"],
+        ["C0002", "Ferretería López S.L.", None],
+        ["C0010", "Ferreteria Lopez", None],  # the same shop, typed again as a prospect
+        ["C0011", "Bodega Sur", None],
+    ]
+    followups: list[list[Any]] = [
+        ["Fecha", "Cliente", "Tipo"],
+        [ago(3), "ferreteria lopez", "llamada"],
+        [ago(2), "C0010", "llamada"],  # an ID is a choice: nothing to say
+        [ago(1), "Bodega Sur", "visita"],
+    ]
+    cartera = cartera_xls.load(make_workbook(tmp_path / "c.xlsx", {"Clientes": clients, "Seguimiento": followups}), hoy=HOY)
+    said = _said(cartera, "reference-to-twin")
+    assert [(sheet, row, value) for sheet, row, value, _ in said] == [("Seguimiento", 2, "ferreteria lopez")]
+    assert said[0][3] == (
+        "«ferreteria lopez» puede ser de «C0010 · Ferreteria Lopez» o «C0002 · Ferretería López S.L.» "
+        "(parecen el mismo cliente): se cuenta para «C0010 · Ferreteria Lopez»."
+    )
+    # Counted where the name points, as before: the tool never moves a contact on its own.
+    last = cartera.clientes.set_index("ID")["Último contacto"]
+    assert pd.isna(last["C0002"])
+    assert last["C0010"] == pd.Timestamp(ago(2))
