@@ -24,7 +24,7 @@ from .parameters import ParametersRead, read_parameters
 from .problems import Problem, named
 from .raw import RawWorkbook
 from .reading import read_tables, typed_frame
-from .schema import FIRST_DAY, LAST_DAY, fold, messages, within_dates
+from .schema import FIRST_DAY, LAST_DAY, Kind, fold, messages, within_dates
 from .schema.params import TEMPLATE_CURRENCY, Parameters
 from .schema.sheets import CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADO_PERDIDO, REGLAS, VENTAS
 from .tables import CLIENT_ID, SheetTable, UnknownSheet
@@ -208,7 +208,7 @@ def compute(portfolio: Portfolio, hoy: dt.date, parameters: Parameters | None = 
     metrics.loc[metrics["estado"] == ESTADO_PERDIDO, "producto_sugerido"] = None
     computed = metrics[[column.key for column in CLIENTES.computed_columns]]
     plan = followup.agenda(clients, metrics, found, parameters, day)
-    findings = (*_reactivated(portfolio, metrics, day), *_after_hoy(portfolio, day))
+    findings = (*_reactivated(portfolio, metrics, day), *_after_hoy(portfolio, day), *_dates_out_of_bounds(portfolio, parameters, day))
     return Refreshed(portfolio, hoy, parameters, computed, plan, figures, findings)
 
 
@@ -226,6 +226,57 @@ def _after_hoy(portfolio: Portfolio, day: pd.Timestamp) -> tuple[Problem, ...]:
         Problem.of(messages.SALE_AFTER_HOY, table.name, int(row), label, when.date(), messages.SEVERITY_WARNING, hoy=hoy)
         for row, when in zip(table.frame.index[later], dates[later], strict=True)
     ]
+    return tuple(named(found, checks.client_rows(portfolio.tables, ((p.sheet, p.row) for p in found if p.row is not None))))
+
+
+def _dates_out_of_bounds(portfolio: Portfolio, parameters: Parameters, day: pd.Timestamp) -> tuple[Problem, ...]:
+    """Dates the team typed before the business could exist or years ahead (``anio_minimo``, ``anios_futuro``): a year mistyped.
+
+    Said, never changed; the row counts as it is. A sale after ``hoy`` is said by :func:`_after_hoy` alone.
+    """
+    earliest = pd.Timestamp(parameters.anio_minimo, 1, 1)
+    latest = day + pd.DateOffset(years=parameters.anios_futuro)
+    hoy = day.strftime(DATE_FORMAT)
+    found: list[Problem] = []
+    for table in portfolio.tables.values():
+        if table.spec not in DATA_SHEETS:
+            continue
+        for column in table.spec.input_columns:
+            if column.kind is not Kind.DATE or column.key not in table.frame:
+                continue
+            dates = table.frame[column.key]
+            early = (dates < earliest).fillna(False).to_numpy(dtype=bool)
+            late = (
+                np.zeros(len(dates), dtype=bool)
+                if (table.spec is VENTAS and column.key == "date")
+                else (dates > latest).fillna(False).to_numpy(dtype=bool)
+            )
+            label = table.header(column.key)
+            for row, when in zip(table.frame.index[early], dates[early], strict=True):
+                found.append(
+                    Problem.of(
+                        messages.DATE_BEFORE_BUSINESS,
+                        table.name,
+                        int(row),
+                        label,
+                        when.date(),
+                        messages.SEVERITY_WARNING,
+                        year=parameters.anio_minimo,
+                    )
+                )
+            for row, when in zip(table.frame.index[late], dates[late], strict=True):
+                found.append(
+                    Problem.of(
+                        messages.DATE_FAR_AHEAD,
+                        table.name,
+                        int(row),
+                        label,
+                        when.date(),
+                        messages.SEVERITY_WARNING,
+                        years=parameters.anios_futuro,
+                        hoy=hoy,
+                    )
+                )
     return tuple(named(found, checks.client_rows(portfolio.tables, ((p.sheet, p.row) for p in found if p.row is not None))))
 
 

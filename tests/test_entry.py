@@ -119,3 +119,34 @@ def test_a_call_logged_by_name_on_a_suspected_duplicate_says_both(tmp_path: Path
     last = cartera.clientes.set_index("ID")["Último contacto"]
     assert pd.isna(last["C0002"])
     assert last["C0010"] == pd.Timestamp(ago(2))
+
+
+# --- point 3: dates that cannot be right, with bounds in Reglas --------------------------------------------
+
+
+def test_dates_before_the_business_or_years_ahead_are_said(tmp_path: Path) -> None:
+    clients: list[list[Any]] = [
+        ["ID", "Nombre", "Fecha de alta"],
+        ["C1", "Ana", dt.datetime(1926, 3, 5)],  # 2026 typed 1926
+        ["C2", "Luis", dt.datetime(2019, 6, 1)],
+    ]
+    followups: list[list[Any]] = [
+        ["Fecha", "Cliente", "Tipo", "Próxima acción", "Fecha próxima acción"],
+        [ago(3), "C1", "llamada", "Enviar catálogo", dt.datetime(2062, 11, 26)],  # 2026 typed 2062
+        [ago(2), "C2", "llamada", "Visita", dt.datetime(2027, 3, 1)],  # four months ahead: fine
+    ]
+    sales: list[list[Any]] = [["Fecha", "Cliente", "Importe"], [dt.datetime(2062, 1, 1), "C2", 10.0]]
+    reglas: list[list[Any]] = [["Parámetro", "Valor"], ["anio_minimo", 2015]]
+    sheets = {"Clientes": clients, "Ventas": sales, "Seguimiento": followups, "Reglas": reglas}
+    cartera = cartera_xls.load(make_workbook(tmp_path / "c.xlsx", sheets), hoy=HOY)
+    before = _said(cartera, "date-before-business")
+    assert [(sheet, row, value) for sheet, row, value, _ in before] == [("Clientes", 2, "05/03/1926")]
+    assert before[0][3] == "La fecha 05/03/1926 es anterior a 2015, el año más antiguo posible según Reglas («anio_minimo»)."
+    ahead = _said(cartera, "date-far-ahead")
+    # The sale of 2062 is said once, as a sale after hoy; the follow-up date of 2062 is more than 2 years ahead.
+    assert [(sheet, row, value) for sheet, row, value, _ in ahead] == [("Seguimiento", 2, "26/11/2062")]
+    assert ahead[0][3] == "La fecha 26/11/2062 está más de 2 años después de la fecha de cálculo (02/11/2026)."
+    assert len(_said(cartera, "sale-after-hoy")) == 1
+    # With the founding year at 2020, Luis's 2019 signup is said too.
+    later = cartera_xls.load(make_workbook(tmp_path / "d.xlsx", {**sheets, "Reglas": [["Parámetro", "Valor"], ["anio_minimo", 2020]]}), hoy=HOY)
+    assert [row for _, row, _, _ in _said(later, "date-before-business")] == [2, 3]

@@ -72,6 +72,14 @@ SALE_AFTER_HOY = (
     "La venta es del {value}, después de la fecha de cálculo ({hoy}): no entra en ninguna cifra.",
     "Si el año está mal escrito, corríjalo; si es una venta futura, contará cuando llegue su fecha.",
 )
+DATE_BEFORE_BUSINESS = (
+    "La fecha {value} es anterior a {year}, el año más antiguo posible según Reglas («anio_minimo»).",
+    "Corrija el año; si la fecha es correcta, baje «anio_minimo» en Reglas.",
+)
+DATE_FAR_AHEAD = (
+    "La fecha {value} está más de {years} años después de la fecha de cálculo ({hoy}).",
+    "Corrija el año; si la fecha es correcta, suba «anios_futuro» en Reglas.",
+)
 SALESPERSON_SPELLING = (
     "«{value}» es «{canonical}» escrito de otra forma ({count} filas así): se cuenta como «{canonical}».",
     "Escríbalo «{canonical}», como en la mayoría de las filas; el desplegable de Vendedor solo ofrece esa forma.",

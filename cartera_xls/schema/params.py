@@ -153,6 +153,18 @@ class Parameters:
         "",
         "Moneda de los importes: símbolo (€, S/, $) o código (USD). Vacía: la del formato de los importes de Ventas.",
     )
+    anio_minimo: int = parameter(
+        1990,
+        "Año más antiguo posible en las fechas de las hojas (p. ej. el de fundación del negocio): una fecha anterior se avisa en Revisar.",
+        minimum=1900,
+        maximum=2100,
+    )
+    anios_futuro: int = parameter(
+        2,
+        "Años hacia adelante que puede estar una fecha escrita (una próxima acción, un cierre previsto): una posterior se avisa en Revisar.",
+        minimum=0,
+        maximum=100,
+    )
     respaldos: int = parameter(10, "Cuántos respaldos del libro se guardan en la carpeta «respaldos».", minimum=0)
 
     @property
