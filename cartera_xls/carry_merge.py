@@ -34,7 +34,7 @@ from . import ooxml
 from .carry_plan import ROOT_CARRIED, WORKBOOK_CARRIED, WORKBOOK_WITH_ELEMENT, Owned, Package, Plan, TeamSheet, is_data_table, table_span
 from .patching import Ours, extended_table, patch_sheet, whole_rows
 from .schema.sheets import COMPUTED_MARK, LISTAS, WAIT_DAYS_NAME, WARN_DAYS_NAME
-from .styles import is_follow_up_rule
+from .styles import is_our_rule
 from .xml_parts import (
     declare_namespaces,
     elements,
@@ -342,7 +342,7 @@ class Merge:
         The team's part is read and written piece by piece: a sheet of 200,000 sales never sits whole in memory.
         """
         owned = self.book.owned.get(sheet, Owned(0, {}))
-        ours = Ours(self._read(part), owned.header_row, frozenset(owned.columns), _is_follow_up_rule, _is_our_list)
+        ours = Ours(self._read(part), owned.header_row, frozenset(owned.columns), _is_our_rule, _is_our_list)
         with self.source.archive.open(source_member) as team:
             read = unprefixed_reader(team.read, self._main_prefix(source_member))  # <x:row> as Excel writes it
             self._write_pieces(part, patch_sheet(read, ours, self._sheet_xml))
@@ -627,9 +627,9 @@ def _empty_element(tag: str, attributes: Mapping[str, str]) -> bytes:
     return f"<{tag}{_attributes(attributes)}/>".encode()
 
 
-def _is_follow_up_rule(rule: bytes) -> bool:
+def _is_our_rule(rule: bytes) -> bool:
     formula = re.search(rb"<(?:\w+:)?formula>(.*?)</(?:\w+:)?formula>", rule, re.S)
-    return formula is not None and is_follow_up_rule(html.unescape(formula.group(1).decode("utf-8")))
+    return formula is not None and is_our_rule(html.unescape(formula.group(1).decode("utf-8")))
 
 
 def _is_our_list(validation: bytes) -> bool:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .schema import Column, Fmt, messages, summary
-from .schema.sheets import AMARILLO, NUMBER_FORMATS, ROJO, SIN_COLOR, VERDE, WAIT_DAYS_NAME, WARN_DAYS_NAME
+from .schema.sheets import AMARILLO, NUMBER_FORMATS, REVISAR, ROJO, SIN_COLOR, VERDE, WAIT_DAYS_NAME, WARN_DAYS_NAME
 
 TABLE_STYLE = "Table Style Medium 2"
 A4 = 9  # XlsxWriter's paper code
@@ -72,6 +73,7 @@ class Formats:
         self.text_top = book.add_format({"indent": 1, "align": "left", "valign": "top"})  # an indent needs its alignment said
         self.title = book.add_format({"bold": True, "font_size": 14})
         self.invalid = book.add_format({"bg_color": INVALID_COLOUR})
+        self.review = book.add_format({"bg_color": INVALID_COLOUR, "font_color": "#843C0C"})  # a conditional format's: a cell Revisar lists
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self.top = book.add_format({"valign": "top"})
         self._numbers: dict[str | int, Format] = {}
@@ -192,6 +194,45 @@ _FOLLOW_UP_RULE = re.compile(
 def is_follow_up_rule(formula: str) -> bool:
     """Whether a conditional format's formula is one of the live follow-up colours the tool writes."""
     return _FOLLOW_UP_RULE.match(formula.strip().removeprefix("=")) is not None
+
+
+# The tool's mark on a cell that Revisar lists: true while the workbook has a Revisar sheet, so it goes with it.
+REVIEW_MARK = f"ISREF({REVISAR}!$A$1)"
+MAX_MARKED_RANGES = 2_000  # Revisar lists them all; more marks only slow Excel down
+
+
+def mark_for_review(sheet: Worksheet, formats: Formats, cells: Iterable[tuple[int, int, int]]) -> int:
+    """Paint the cells Revisar lists, ``(row, first_col, last_col)`` 0-based, in the colour of a value to look at.
+
+    One conditional format of the tool's over all of them (runs of rows merged),
+    written first so it shows over the follow-up tints; the next refresh writes
+    it again from what is still wrong, so a corrected cell loses it. Returns the
+    number of ranges marked.
+    """
+    runs: list[list[int]] = []  # [first_row, last_row, first_col, last_col]
+    for row, first_col, last_col in sorted(set(cells), key=lambda cell: (cell[1], cell[2], cell[0])):
+        if runs and runs[-1][2:] == [first_col, last_col] and runs[-1][1] + 1 == row:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row, first_col, last_col])
+    runs = sorted(runs)[:MAX_MARKED_RANGES]
+    if not runs:
+        return 0
+    ranges = " ".join(xl_range(*run[:1], *run[2:3], *run[1:2], *run[3:4]) for run in runs)
+    first = runs[0]
+    sheet.conditional_format(
+        first[0],
+        first[2],
+        first[1],
+        first[3],
+        {"type": "formula", "criteria": f"={REVIEW_MARK}", "format": formats.review, "multi_range": ranges},
+    )
+    return len(runs)
+
+
+def is_our_rule(formula: str) -> bool:
+    """Whether a conditional format's formula is the tool's: a live follow-up colour or the mark of a cell to review."""
+    return is_follow_up_rule(formula) or formula.strip().removeprefix("=") == REVIEW_MARK
 
 
 def print_setup(sheet: Worksheet, hoy: dt.date, *, header_row: int | None = None, landscape: bool = True) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,7 @@ from .schema.sheets import (
     WARN_DAYS_NAME,
     GeneratedSheet,
 )
-from .styles import TABLE_STYLE, Formats, colour_follow_up, print_setup
+from .styles import TABLE_STYLE, Formats, colour_follow_up, mark_for_review, print_setup
 from .summary_writing import STAMP_WIDTH, SummaryWriter, stamp
 from .tables import SheetCells, SheetTable, UnknownSheet
 from .version import __version__
@@ -219,12 +219,27 @@ def write_table(
             )
     if computed is not None:
         mark_computed_columns(book, table.name, written)
+    mark_for_review(sheet, writer.formats, review_cells(refreshed.problems, table, written))
     semaforo_col, due_col, since_col = written.col("semaforo"), written.col("proximo_contacto"), written.col("esperando_desde")
     if computed is not None and len(table.frame) and semaforo_col is not None and due_col is not None:
         rows, cols = (written.first_row, written.last_row), (written.columns[0].col, written.columns[-1].col)
         waiting = (since_col, wait_days(refreshed)) if since_col is not None else None
         colour_follow_up(sheet, writer.formats, rows, cols, semaforo_col, due_col, warn_days(refreshed), waiting)
     return sheet
+
+
+def review_cells(problems: Iterable[Problem], table: SheetTable, written: Written) -> list[tuple[int, int, int]]:
+    """The cells of ``table`` that Revisar lists, ``(row, first_col, last_col)`` 0-based: the cell of the column it names, else the row."""
+    by_label = {c.label: c.col for c in written.columns if c.label}
+    whole_row = (written.columns[0].col, written.columns[-1].col) if written.columns else (0, 0)
+    cells = []
+    for problem in problems:
+        if problem.sheet != table.name or problem.row is None or problem.row - 1 < written.first_row:
+            continue
+        col = by_label.get(problem.column)
+        first, last = (col, col) if col is not None else whole_row
+        cells.append((problem.row - 1, first, last))
+    return cells
 
 
 def _patched(plan: carry.Plan | None, table: SheetTable) -> bool:

@@ -6,10 +6,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pandas as pd
 
 import cartera_xls
 from cartera_xls import checks
+from cartera_xls.styles import REVIEW_MARK, is_our_rule
 
 from .conftest import HOY, make_workbook
 
@@ -148,5 +150,44 @@ def test_dates_before_the_business_or_years_ahead_are_said(tmp_path: Path) -> No
     assert ahead[0][3] == "La fecha 26/11/2062 está más de 2 años después de la fecha de cálculo (02/11/2026)."
     assert len(_said(cartera, "sale-after-hoy")) == 1
     # With the founding year at 2020, Luis's 2019 signup is said too.
-    later = cartera_xls.load(make_workbook(tmp_path / "d.xlsx", {**sheets, "Reglas": [["Parámetro", "Valor"], ["anio_minimo", 2020]]}), hoy=HOY)
+    later = cartera_xls.load(
+        make_workbook(tmp_path / "d.xlsx", {**sheets, "Reglas": [["Parámetro", "Valor"], ["anio_minimo", 2020]]}), hoy=HOY
+    )
     assert [row for _, row, _, _ in _said(later, "date-before-business")] == [2, 3]
+
+
+# --- point 8: the problem is visible where it is typed ------------------------------------------------------
+
+
+def _marks(path: Path) -> dict[str, list[str]]:
+    """Each sheet's ranges under the tool's mark for review."""
+    book = openpyxl.load_workbook(path)
+    found: dict[str, list[str]] = {}
+    for sheet in book.worksheets:
+        for ranges, rules in sheet.conditional_formatting._cf_rules.items():
+            if any(rule.formula == [REVIEW_MARK] for rule in rules):
+                found.setdefault(sheet.title, []).extend(sorted(str(ranges.sqref).split()))
+    return found
+
+
+def test_a_cell_revisar_lists_is_marked_on_its_sheet_until_corrected(tmp_path: Path) -> None:
+    clients: list[list[Any]] = [
+        ["ID", "Nombre", "Email", "Teléfono"],
+        ["C1", "Ana", "pedro@@gmail.com", "987654321"],
+        ["C2", "Luis", "luis@correo.pe", "98765"],
+        ["C3", None, None, None],  # a required value missing: said of Nombre
+    ]
+    sales: list[list[Any]] = [["Fecha", "Cliente", "Importe"], [ago(3), "C1", 10.0], [ago(2), "C9", 5.0], [ago(1), "C9", 5.0]]
+    path = make_workbook(tmp_path / "c.xlsx", {"Clientes": clients, "Ventas": sales})
+    cartera_xls.refresh(path, hoy=HOY)
+    assert _marks(path) == {"Clientes": ["B4", "C2", "D3"], "Ventas": ["B3:B4"]}
+    cartera_xls.refresh(path, hoy=HOY)
+    assert _marks(path) == {"Clientes": ["B4", "C2", "D3"], "Ventas": ["B3:B4"]}  # written again, never twice
+    # The team corrects the email; the next refresh no longer marks it, the others stay.
+    book = openpyxl.load_workbook(path)
+    book["Clientes"]["C2"] = "pedro@gmail.com"
+    book.save(path)
+    cartera_xls.refresh(path, hoy=HOY)
+    assert _marks(path) == {"Clientes": ["B4", "D3"], "Ventas": ["B3:B4"]}
+    # The team's own conditional formats are never taken for the tool's.
+    assert not is_our_rule("ISREF(Hoja1!$A$1)") and is_our_rule("=" + REVIEW_MARK)

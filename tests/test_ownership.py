@@ -16,7 +16,7 @@ import cartera_xls
 from cartera_xls import ooxml
 from cartera_xls.schema import messages
 from cartera_xls.schema.sheets import CALCULATED_SUFFIX, CLIENTES, COMPUTED_MARK, LISTAS, MARKER_PROPERTY
-from cartera_xls.styles import is_follow_up_rule
+from cartera_xls.styles import is_follow_up_rule, is_our_rule
 
 from .conftest import HOY, Formula, basic_portfolio, cells, make_workbook, sheet_names
 from .test_cli import run
@@ -347,10 +347,10 @@ def outside_owned(path: Path, sheet: str, before: Path | None = None) -> Any:
         owned |= set(range(1, 16385)) - used
 
     def ours(node: Any) -> bool:
-        """The tool's live colours and dropdowns (written again by every refresh), and what is left empty without them."""
+        """The tool's live colours, review marks and dropdowns (written again by every refresh), and what is left empty without them."""
         tag, _, _, children = node
         if tag == MAIN + "cfRule":
-            return any(child[0] == MAIN + "formula" and is_follow_up_rule(child[2]) for child in children)
+            return any(child[0] == MAIN + "formula" and is_our_rule(child[2]) for child in children)
         if tag == MAIN + "dataValidation":
             return any(child[0] == MAIN + "formula1" and LISTAS in child[2] for child in children)
         if tag in (MAIN + "conditionalFormatting", MAIN + "dataValidations"):

@@ -293,7 +293,8 @@ INSTRUCTIONS = (
     "",
     "Para actualizar: python -m cartera_xls refresh este_archivo.xlsx",
     "Antes de reemplazar el archivo se guarda una copia en la carpeta «respaldos».",
-    "Los problemas encontrados (fechas ilegibles, clientes inexistentes, posibles duplicados) están en la hoja Revisar.",
+    "Los problemas encontrados (fechas ilegibles, clientes inexistentes, posibles duplicados) están en la hoja Revisar,",
+    "y cada celda que Revisar señala se ve en naranja en su hoja; al corregirla, la próxima actualización le quita el color.",
 )
 
 # --- Why a client has its colour (the Motivo column) -----------------------------
