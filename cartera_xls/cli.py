@@ -183,6 +183,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
                 replaced_other = result.written.resolve() != args.archivo.resolve()
                 line = messages.CLI_REPLACED_OTHER if replaced_other else messages.CLI_BACKUP
                 print(line.format(path=result.backup, written=result.written.name), file=out)
+            if any(problem.code == STARTED_FROM_EXPORT for problem in result.cartera.problems):
+                _launcher(result.written, out)  # a workbook just started from an export: ready to double-click, as init's
             if args.ics is not None:
                 count = result.cartera.export_agenda(args.ics)
                 from .ics import agenda_path  # pandas is loaded by now: the help stays quick
@@ -217,6 +219,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             raise
         print(messages.CLI_UNEXPECTED.format(detail=f"{type(exc).__name__}: {exc}"), file=err)
         return EXIT_UNUSABLE
+
+
+STARTED_FROM_EXPORT = messages.PROBLEM_CODES[messages.CLIENTS_FROM_SALES]
 
 
 def _launcher(workbook: Path, out: TextIO) -> None:

@@ -23,7 +23,7 @@ from .errors import DateOutOfRange
 from .parameters import ParametersRead, read_parameters
 from .problems import Problem, named
 from .raw import RawWorkbook
-from .reading import read_tables, typed_frame
+from .reading import empty_table, read_tables
 from .schema import FIRST_DAY, LAST_DAY, Kind, fold, messages, within_dates
 from .schema.params import TEMPLATE_CURRENCY, Parameters
 from .schema.sheets import CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADO_PERDIDO, REGLAS, VENTAS
@@ -58,13 +58,10 @@ class Portfolio:
     @classmethod
     def empty(cls) -> Portfolio:
         """Every data sheet with no rows (the template of ``init``)."""
-        tables = {}
-        for spec in DATA_SHEETS:
-            slots = tuple(column.key for column in spec.input_columns)
-            frame = typed_frame(spec, {slot: [] for slot in slots}, pd.Index([], dtype="int64"), slots)
-            if spec is not CLIENTES:
-                frame = frame.assign(**{CLIENT_ID: pd.Series([], dtype="object")})
-            tables[spec.key] = SheetTable(spec, spec.label, frame, slots)
+        tables = {spec.key: empty_table(spec) for spec in DATA_SHEETS}
+        for key, table in tables.items():
+            if table.spec is not CLIENTES:
+                tables[key] = dataclasses.replace(table, frame=table.frame.assign(**{CLIENT_ID: pd.Series([], dtype="object")}))
         return cls(tables, parameters=ParametersRead(Parameters(moneda=TEMPLATE_CURRENCY)))
 
 

@@ -95,8 +95,14 @@ def read_tables(book: RawWorkbook) -> ReadResult:
         sales = result.tables.get(VENTAS.key)
         if sales is None or not len(sales.frame):
             raise MissingClients(_nothing_to_read(book))
-        created = clients_from_sales(sales, {raw.name for raw in book.sheets})
+        taken = {raw.name for raw in book.sheets}
+        created = clients_from_sales(sales, taken)
         result.tables = {CLIENTES.key: created, **result.tables}
+        # Started from an export: the sheets a team logs its work in, empty with their headers, as ``init`` writes them.
+        taken_folded = {fold(name) for name in taken}
+        for spec in DATA_SHEETS:
+            if spec.key not in result.tables and fold(spec.label) not in taken_folded:
+                result.tables[spec.key] = empty_table(spec)
         result.problems.append(
             Problem.of(messages.CLIENTS_FROM_SALES, created.name, None, "", "", messages.SEVERITY_WARNING, source=sales.name)
         )
@@ -218,33 +224,36 @@ MAX_HEADERS_DESCRIBED = 10
 _DERIVED: dict[str, dict[str, tuple[str, ...]]] = {VENTAS.key: {"amount": ("quantity", "unit_price")}}
 
 
+# What a sales export may say of its clients, carried into the Clientes sheet made from it.
+CLIENT_SLOTS_IN_SALES = ("company", "tax_id", "email", "phone", "address", "segment", "city", "region", "country", "salesperson")
+
+
 def clients_from_sales(sales: SheetTable, taken: set[str]) -> SheetTable:
     """A Clientes sheet for a sales export alone: one client per distinct client reference, in order of appearance.
 
     ID is the reference when the export has a client code (its name from the
-    export's client name column); when the export names its clients, the name
-    is the reference and the ID is left for :func:`checks.assign_ids`. Company,
+    export's client name column); when the export names its clients (or a
+    column headed just «Cliente» holds names, not codes), the name is the reference and the ID
+    is left for :func:`checks.assign_ids`. Company, tax id, email, phone, address,
     segment, city, region, country and salesperson come from the most recent
     line that has them. Nothing is invented: what the export lacks stays blank.
     """
     frame = sales.frame.dropna(subset=["client"])
-    by_name = "client" in sales.stood_in
+    by_name = "client" in sales.stood_in or (fold(sales.header("client")) in _PLAIN_CLIENT_HEADERS and _names_not_codes(frame["client"]))
     key = frame["client"].map(lambda value: fold(str(value)))
     ordered = frame.assign(_key=key).sort_values("date", kind="stable", na_position="first") if "date" in frame else frame.assign(_key=key)
     latest = ordered.groupby("_key", sort=False).last()  # last non-blank value of each column, most recent line last
     first_seen = key.drop_duplicates()
     latest = latest.reindex(first_seen.to_numpy())
     reference = frame.loc[first_seen.index, "client"].to_numpy()
-    columns: dict[str, Any] = {}
-    if not by_name:
-        columns["id"] = reference
+    columns: dict[str, Any] = {"id": [None] * len(reference) if by_name else reference}  # first, as in the template
     names = latest["client_name"].to_numpy() if "client_name" in latest and not by_name else None
     columns["name"] = (
         [name if isinstance(name, str) and name.strip() else str(ref) for name, ref in zip(names, reference, strict=True)]
         if names is not None
         else [str(ref) for ref in reference]
     )
-    for slot in ("company", "segment", "city", "region", "country", "salesperson"):
+    for slot in CLIENT_SLOTS_IN_SALES:
         if slot in latest and latest[slot].notna().any():
             columns[slot] = [None if is_missing(value) else value for value in latest[slot]]
     slots = tuple(columns)
@@ -254,6 +263,23 @@ def clients_from_sales(sales: SheetTable, taken: set[str]) -> SheetTable:
     labels = {slot: CLIENTES.column(slot).label for slot in slots}
     cells = SheetCells(top=(tuple(labels.values()),), below=tuple(tuple(values[slot]) for slot in slots))
     return SheetTable(CLIENTES, name, typed_frame(CLIENTES, values, index, slots), slots, labels=labels, cells=cells)
+
+
+def empty_table(spec: Sheet) -> SheetTable:
+    """A data sheet with its headers and no rows, as a new workbook has it."""
+    slots = tuple(column.key for column in spec.input_columns)
+    frame = typed_frame(spec, {slot: [] for slot in slots}, pd.Index([], dtype="int64"), slots)
+    return SheetTable(spec, spec.label, frame, slots)
+
+
+_PLAIN_CLIENT_HEADERS = {fold(header) for header in ("Cliente", "Customer", "Client")}  # not «ID cliente», «CustomerID»…
+
+
+def _names_not_codes(references: pd.Series) -> bool:
+    """Whether a client column holds names («Ana Pérez»), not codes («C001», 12345): most have no digit."""
+    distinct = pd.unique(references.astype("string").dropna().to_numpy())
+    with_digit = sum(any(ch.isdigit() for ch in str(reference)) for reference in distinct)
+    return len(distinct) > 0 and with_digit * 2 < len(distinct)
 
 
 CREATED_SUFFIX = " (creada)"

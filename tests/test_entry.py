@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import openpyxl
 import pandas as pd
 
 import cartera_xls
-from cartera_xls import checks
+from cartera_xls import checks, cli
 from cartera_xls.styles import REVIEW_MARK, is_our_rule
 
 from .conftest import HOY, make_workbook
@@ -191,3 +192,39 @@ def test_a_cell_revisar_lists_is_marked_on_its_sheet_until_corrected(tmp_path: P
     assert _marks(path) == {"Clientes": ["B4", "D3"], "Ventas": ["B3:B4"]}
     # The team's own conditional formats are never taken for the tool's.
     assert not is_our_rule("ISREF(Hoja1!$A$1)") and is_our_rule("=" + REVIEW_MARK)
+
+
+# --- point 7: a workbook started from an export is ready for work -------------------------------------------
+
+
+def test_a_workbook_started_from_an_export_is_ready_for_work(tmp_path: Path) -> None:
+    export = tmp_path / "ventas.csv"
+    export.write_text(
+        "Fecha,Cliente,Email,Teléfono,Dirección,Producto,Importe\n"
+        "2026-10-01,Ana Pérez,ana@ejemplo.pe,987654321,Av. Arequipa 123,Tornillo,20\n"
+        "2026-10-05,Luis Gómez,,912345678,,Tuerca,5\n"
+        "2026-10-20,Ana Pérez,ana.perez@ejemplo.pe,,,Tuerca,7\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    assert cli.main(["refresh", str(export), "--hoy", "2026-11-02"], out=out, err=io.StringIO()) == 0
+    written = tmp_path / "ventas.xlsx"
+    book = openpyxl.load_workbook(written)
+    # Every sheet a team logs its work in, with its headers, as init writes them.
+    for sheet in ("Seguimiento", "Oportunidades", "Encuestas", "Reclamos", "Reglas"):
+        assert sheet in book.sheetnames
+    assert [cell.value for cell in book["Seguimiento"][1]][:3] == ["Fecha", "Cliente", "Tipo"]
+    # The export's client columns reach Clientes, from each client's latest line that has them; a name is a name, not an ID.
+    clientes = book["Clientes"]
+    header = [cell.value for cell in clientes[1]]
+    rows = [dict(zip(header, (cell.value for cell in row), strict=True)) for row in clientes.iter_rows(min_row=2)]
+    assert [(r["ID"], r["Nombre"], r["Email"], r["Teléfono"], r["Dirección"]) for r in rows] == [
+        ("C0001", "Ana Pérez", "ana.perez@ejemplo.pe", "987654321", "Av. Arequipa 123"),
+        ("C0002", "Luis Gómez", None, "912345678", None),
+    ]
+    # The launcher is beside it, as init leaves one, and the terminal says so.
+    launchers = [path.name for path in tmp_path.iterdir() if path.name.startswith("Actualizar ventas")]
+    assert launchers and "Para actualizar con doble clic" in out.getvalue()
+    # The next refresh reads the workbook: the sales count for the clients made from them.
+    cartera = cartera_xls.load(written, hoy=dt.date(2026, 11, 2))
+    assert cartera.clientes.set_index("ID")["Facturación total"].to_dict() == {"C0001": 27.0, "C0002": 5.0}

@@ -118,6 +118,16 @@ def _client_ref(*extra: str) -> Column:
     return Column("client", "Cliente", Kind.ID, required=True, aliases=(*_CLIENT_ALIASES, *extra), dropdown=LIST_CLIENTES)
 
 
+def _contact_columns() -> tuple[Column, ...]:
+    """How to reach a client: in Clientes, and in a sales export that carries them (copied into the Clientes made from it)."""
+    return (
+        _text("tax_id", "Identificación fiscal", "NIF", "CIF", "RUC", "RUT", "CUIT", "RFC", "NIT", "DNI", "Id fiscal", "Tax ID", "VAT"),
+        _text("email", "Email", "E-mail", "Correo", "Correo electrónico", "Mail", "Email address"),
+        _text("phone", "Teléfono", "Telefono", "Tel", "Celular", "Móvil", "Teléfonos", "WhatsApp", "Phone", "Telephone", "Mobile"),
+        _text("address", "Dirección", "Dirección postal", "Domicilio", "Address"),
+    )
+
+
 def _salesperson() -> Column:
     return _text("salesperson", "Vendedor", *_SALESPERSON_ALIASES, dropdown=LIST_VENDEDORES)
 
@@ -199,10 +209,7 @@ CLIENTES = Sheet(
             dropdown=LIST_PERSONA_EMPRESA,
         ),
         _text("business_type", "Tipo de empresa", "Sector", "Rubro", "Tipo de negocio", "Actividad"),
-        _text("tax_id", "Identificación fiscal", "NIF", "CIF", "RUC", "RUT", "CUIT", "RFC", "NIT", "DNI", "Id fiscal", "Tax ID", "VAT"),
-        _text("email", "Email", "E-mail", "Correo", "Correo electrónico", "Mail", "Email address"),
-        _text("phone", "Teléfono", "Telefono", "Tel", "Celular", "Móvil", "Teléfonos", "WhatsApp", "Phone", "Telephone", "Mobile"),
-        _text("address", "Dirección", "Dirección postal", "Domicilio", "Address"),
+        *_contact_columns(),
         _text("work_address", "Dirección de trabajo", "Dirección laboral", "Dirección comercial"),
         _text("city", "Ciudad", "Localidad", "Municipio", "Población", "City"),
         _text(
@@ -355,6 +362,7 @@ VENTAS = Sheet(
         _salesperson(),
         # What a sales export says of the client, for the Clientes sheet built from it.
         _text("company", "Empresa", "Company"),
+        *_contact_columns(),
         _text("segment", "Segmento", "Segment"),
         _text("city", "Ciudad", "Localidad", "Municipio", "Población", "City"),
         _text("region", "Región", "Provincia", "Departamento", "State", "Region", "Province"),
