@@ -228,3 +228,27 @@ def test_a_workbook_started_from_an_export_is_ready_for_work(tmp_path: Path) -> 
     # The next refresh reads the workbook: the sales count for the clients made from them.
     cartera = cartera_xls.load(written, hoy=dt.date(2026, 11, 2))
     assert cartera.clientes.set_index("ID")["Facturación total"].to_dict() == {"C0001": 27.0, "C0002": 5.0}
+
+
+# --- point 6: a workbook at its very start works ---------------------------------------------------------
+
+
+def test_a_workbook_at_its_very_start_refreshes(tmp_path: Path) -> None:
+    # Only some headers, no ID column, no rows yet.
+    empty = make_workbook(tmp_path / "nuevo.xlsx", {"Clientes": [["Nombre", "Email", "Teléfono"]]})
+    out = io.StringIO()
+    assert cli.main(["refresh", str(empty), "--hoy", "2026-11-02"], out=out, err=io.StringIO()) == 0
+    assert "Clientes: 0" in out.getvalue()
+    # The first client and a sale typed by name: matched by name, an ID given and written beside the team's columns.
+    started = make_workbook(
+        tmp_path / "primero.xlsx",
+        {
+            "Clientes": [["Nombre", "Email", "Teléfono"], ["Ana Pérez", "ana@ejemplo.pe", "987654321"]],
+            "Ventas": [["Fecha", "Cliente", "Importe"], [ago(5), "Ana Pérez", 30.0]],
+        },
+    )
+    cartera_xls.refresh(started, hoy=HOY)
+    header = [cell.value for cell in openpyxl.load_workbook(started)["Clientes"][1]]
+    assert header[:4] == ["Nombre", "Email", "Teléfono", "ID"]  # none of the team's columns moved
+    cartera = cartera_xls.load(started, hoy=HOY)
+    assert cartera.clientes[["ID", "Facturación total"]].values.tolist() == [["C0001", 30.0]]
