@@ -225,15 +225,17 @@ STARTED_FROM_EXPORT = messages.PROBLEM_CODES[messages.CLIENTS_FROM_SALES]
 
 
 def _launcher(workbook: Path, out: TextIO) -> None:
-    """The double-click launcher beside a workbook just written (a launcher that fails to be written is only not offered)."""
-    from .launchers import write_launcher
+    """The double-click launchers beside a workbook just written, one per system (those that fail to be written are only not offered)."""
+    from .launchers import write_launchers
 
     try:
-        written = write_launcher(Path(workbook))
+        written = write_launchers(Path(workbook))
     except OSError:
         return
-    if written is not None:
-        print(messages.CLI_LAUNCHER_WRITTEN.format(path=written.name), file=out)
+    if {"windows", "macos", "linux"} <= set(written):
+        print(messages.CLI_LAUNCHERS_WRITTEN.format(**{kind: written[kind].name for kind in ("windows", "macos", "linux")}), file=out)
+    elif written:
+        print(messages.CLI_LAUNCHER_WRITTEN.format(path=", ".join(path.name for path in written.values())), file=out)
 
 
 _UNSAFE = dict.fromkeys([*range(0, 32), *range(127, 160), *range(8234, 8239), *range(8294, 8298)], "?")

@@ -1,51 +1,55 @@
-"""A double-click launcher beside the workbook: it refreshes it in place and keeps the window open with the summary.
+"""Double-click launchers beside the workbook, one per system, that work on every teammate's machine.
 
-``init`` and ``demo`` write the one for the system they run on, with the Python
-that ran them: ``Actualizar cartera.bat`` on Windows, ``Actualizar
-cartera.command`` on macOS (Finder opens it in Terminal), ``Actualizar
-cartera.sh`` on Linux. Run with the argument ``auto`` (as a scheduled task
-does) it does not wait for a key.
+The workbook lives in a shared folder (Dropbox) and each salesperson opens it on
+their own Windows, macOS or Linux machine, so ``init``, ``demo`` and a workbook
+started from an export write every launcher at once: ``Actualizar cartera.bat``
+(Windows), ``Actualizar cartera.command`` (macOS: Finder opens it in Terminal),
+``Actualizar cartera.desktop`` (Linux: opens a terminal) and ``Actualizar
+cartera.sh`` (Linux, for a terminal or a scheduler). None holds a path of the
+machine that wrote it: each finds the tool where it runs (the ``cartera-xls``
+command, else ``py``/``python3`` with ``-P`` so that a ``cartera_xls`` folder
+beside the workbook cannot shadow the package), refreshes the workbook beside
+it and keeps the window open with the summary. Where the tool is not installed
+it says the one command that installs it. With the argument ``auto`` (a
+scheduled task) it does not wait for a key.
 """
 
 from __future__ import annotations
 
 import shlex
 import stat
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .schema import messages
 
 MARKER = "cartera_xls launcher"  # a launcher that says this is ours to rewrite; any other file of that name is left alone
 AUTO = "auto"
+COMMAND = "cartera-xls"  # the console script pip and pipx put on the PATH
+NOT_INSTALLED = 127  # the shell's «command not found»
+NOT_INSTALLED_WINDOWS = 9009  # cmd's
 
 
-def launcher_path(workbook: Path, platform: str = sys.platform) -> Path:
-    """Where the launcher of ``workbook`` goes on ``platform`` (``Actualizar cartera.bat`` for ``cartera.xlsx``)."""
-    suffix = ".bat" if platform.startswith("win") else ".command" if platform == "darwin" else ".sh"
-    return workbook.with_name(messages.LAUNCHER_NAME.format(stem=workbook.stem) + suffix)
-
-
-def launcher_text(workbook: Path, python: str = sys.executable, platform: str = sys.platform) -> str:
-    """The launcher's script: refresh ``workbook`` (by its name, beside the launcher) with ``python``, then wait for a key."""
-    if platform.startswith("win"):
-        return "\r\n".join(
-            [
-                "@echo off",
-                f"rem {MARKER}: {messages.LAUNCHER_COMMENT}",
-                "chcp 65001 >nul",
-                'cd /d "%~dp0"',
-                f'"{python}" -m cartera_xls refresh "{workbook.name}"',
-                f'if /i not "%~1"=="{AUTO}" pause',
-                "",
-            ]
-        )
+def _posix(workbook: Path) -> str:
+    """The bash script of macOS and Linux: the first way to run the tool that this machine has."""
+    local = f"$HOME/.local/bin/{COMMAND}"  # pipx's and pip --user's place, not always on a double click's PATH
+    missing = messages.LAUNCHER_NOT_INSTALLED.format(command=messages.INSTALL_COMMAND_POSIX)
     return "\n".join(
         [
             "#!/bin/bash",
             f"# {MARKER}: {messages.LAUNCHER_COMMENT}",
             'cd "$(dirname "$0")" || exit 2',
-            f"{shlex.quote(python)} -m cartera_xls refresh {shlex.quote(workbook.name)}",
+            f"workbook={shlex.quote(workbook.name)}",
+            f"if command -v {COMMAND} >/dev/null 2>&1; then",
+            f'  {COMMAND} refresh "$workbook"',
+            f'elif [ -x "{local}" ]; then',
+            f'  "{local}" refresh "$workbook"',
+            "elif command -v python3 >/dev/null 2>&1 && python3 -P -c 'import cartera_xls' >/dev/null 2>&1; then",
+            '  python3 -P -m cartera_xls refresh "$workbook"',
+            "else",
+            f"  echo {shlex.quote(missing)}",
+            f"  (exit {NOT_INSTALLED})",
+            "fi",
             "status=$?",
             f'if [ "$1" != {AUTO} ] && [ -t 0 ]; then read -r -n 1 -s -p {shlex.quote(messages.LAUNCHER_PAUSE)}; echo; fi',
             'exit "$status"',
@@ -54,17 +58,103 @@ def launcher_text(workbook: Path, python: str = sys.executable, platform: str = 
     )
 
 
-def write_launcher(workbook: Path, python: str = sys.executable, platform: str = sys.platform) -> Path | None:
-    """Write the launcher beside ``workbook``; ``None`` when a file of that name that is not ours is there."""
-    path = launcher_path(workbook, platform)
-    if path.exists():
-        try:
-            ours = MARKER in path.read_text("utf-8", errors="replace")
-        except OSError:
-            ours = False
-        if not ours:
-            return None
-    path.write_bytes(launcher_text(workbook, python, platform).encode("utf-8"))
-    if not platform.startswith("win"):
-        path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    return path
+def _windows(workbook: Path) -> str:
+    """The batch file of Windows: ``cartera-xls``, else the ``py`` launcher, else ``python``; UTF-8 from its fourth line."""
+    name = workbook.name.replace("%", "%%")
+    missing = messages.LAUNCHER_NOT_INSTALLED.format(command=messages.INSTALL_COMMAND_WINDOWS)
+    lines = [
+        "@echo off",
+        f"rem {MARKER}: {messages.LAUNCHER_COMMENT}",
+        "chcp 65001 >nul",
+        'cd /d "%~dp0"',
+        f"where {COMMAND} >nul 2>nul",
+        "if errorlevel 1 goto py",
+        f'{COMMAND} refresh "{name}"',
+        "goto done",
+        ":py",
+        'py -3 -P -c "import cartera_xls" >nul 2>nul',
+        "if errorlevel 1 goto python",
+        f'py -3 -P -m cartera_xls refresh "{name}"',
+        "goto done",
+        ":python",
+        'python -P -c "import cartera_xls" >nul 2>nul',
+        "if errorlevel 1 goto missing",
+        f'python -P -m cartera_xls refresh "{name}"',
+        "goto done",
+        ":missing",
+        f"echo {missing}",
+        f"cmd /c exit {NOT_INSTALLED_WINDOWS}",
+        ":done",
+        "set status=%errorlevel%",
+        f'if /i not "%~1"=="{AUTO}" pause',
+        "exit /b %status%",
+        "",
+    ]
+    return "\r\n".join(lines)
+
+
+def _desktop(workbook: Path) -> str:
+    """The Linux desktop entry: a terminal that runs the ``.sh`` beside it (``%k``: where the entry is, on any machine)."""
+    script = f'cd "$(dirname "$0")" && exec bash ./{shlex.quote(launcher_paths(workbook)["linux-shell"].name)}'
+    name = messages.LAUNCHER_NAME.format(stem=workbook.stem)
+    return "\n".join(
+        [
+            "[Desktop Entry]",
+            "Type=Application",
+            "Version=1.0",
+            f"Name={_desktop_string(name)}",
+            f"Comment={_desktop_string(f'{MARKER}: {messages.LAUNCHER_COMMENT}')}",
+            f"Exec={_desktop_string('bash -c ' + _desktop_argument(script) + ' %k')}",
+            "Terminal=true",
+            "Icon=x-office-spreadsheet",
+            "",
+        ]
+    )
+
+
+def _desktop_argument(text: str) -> str:
+    """One quoted argument of a desktop entry's Exec key (the specification's quoting rules)."""
+    return '"' + "".join("\\" + ch if ch in '"`$\\' else ch for ch in text) + '"'
+
+
+def _desktop_string(text: str) -> str:
+    """A desktop entry value: backslashes escaped first, as the specification reads them before the Exec quoting."""
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+
+
+# Each launcher: its suffix, how it is made, whether it must be executable.
+_KINDS: dict[str, tuple[str, Callable[[Path], str], bool]] = {
+    "windows": (".bat", _windows, False),
+    "macos": (".command", _posix, True),
+    "linux": (".desktop", _desktop, True),  # GNOME and KDE launch an executable (trusted) entry on a double click
+    "linux-shell": (".sh", _posix, True),
+}
+
+
+def launcher_paths(workbook: Path) -> dict[str, Path]:
+    """Where each launcher of ``workbook`` goes (``Actualizar cartera.bat`` for ``cartera.xlsx``…), by kind."""
+    stem = messages.LAUNCHER_NAME.format(stem=workbook.stem)
+    return {kind: workbook.with_name(stem + suffix) for kind, (suffix, _, _) in _KINDS.items()}
+
+
+def launcher_text(workbook: Path, kind: str) -> str:
+    """The text of one launcher of ``workbook``: ``windows``, ``macos``, ``linux`` or ``linux-shell``."""
+    return _KINDS[kind][1](workbook)
+
+
+def write_launchers(workbook: Path) -> dict[str, Path]:
+    """Write every launcher beside ``workbook``; a file of a launcher's name that is not ours is left alone (and not returned)."""
+    written: dict[str, Path] = {}
+    for kind, path in launcher_paths(workbook).items():
+        if path.exists():
+            try:
+                ours = MARKER in path.read_text("utf-8", errors="replace")
+            except OSError:
+                ours = False
+            if not ours:
+                continue
+        path.write_bytes(launcher_text(workbook, kind).encode("utf-8"))
+        if _KINDS[kind][2]:
+            path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        written[kind] = path
+    return written

@@ -6,7 +6,6 @@ import argparse
 import datetime as dt
 import io
 import os
-import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -340,49 +339,35 @@ def test_the_client_lists_show_id_and_name_and_either_form_reads_back(tmp_path: 
 
 
 def test_init_writes_a_launcher_that_refreshes_the_workbook_in_place(tmp_path: Path) -> None:
-    from cartera_xls.launchers import launcher_path
+    from cartera_xls.launchers import launcher_paths
 
     workbook = tmp_path / "mi cartera.xlsx"
     code, out, _ = run("init", str(workbook))
-    launcher = launcher_path(workbook)
-    assert code == 0 and launcher.exists()
-    assert messages.CLI_LAUNCHER_WRITTEN.format(path=launcher.name) in out
+    launchers = launcher_paths(workbook)
+    assert code == 0 and all(path.exists() for path in launchers.values())
+    assert launchers["windows"].name in out and launchers["linux"].name in out
     if sys.platform.startswith("win"):
-        return  # the .bat runs under cmd; its text is checked below
+        return  # the .bat runs under cmd; its text is checked in test_team
+    launcher = launchers["linux-shell"]
     assert os.access(launcher, os.X_OK)
     # As a double click (no key to wait for without a terminal) or a scheduled task with «auto»: refreshed in place.
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     for args in ([], ["auto"]):
-        done = subprocess.run(["bash", str(launcher), *args], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            ["bash", str(launcher), *args], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120, env=env
+        )
         assert done.returncode == 0, done.stderr
         assert "Respaldo del original: respaldos/" in done.stdout
     assert len(list((tmp_path / "respaldos").iterdir())) == 2
 
 
-@pytest.mark.parametrize(("platform", "suffix"), [("win32", ".bat"), ("darwin", ".command"), ("linux", ".sh")])
-def test_each_system_gets_its_own_launcher(tmp_path: Path, platform: str, suffix: str) -> None:
-    from cartera_xls.launchers import launcher_path, launcher_text, write_launcher
-
-    workbook = tmp_path / "cartera.xlsx"
-    python = r"C:\Users\José\AppData\Local\Programs\Python\python.exe" if platform == "win32" else "/home/josé/.venv/bin/python"
-    path = write_launcher(workbook, python, platform)
-    assert path == launcher_path(workbook, platform) == tmp_path / f"Actualizar cartera{suffix}"
-    text = path.read_bytes().decode("utf-8")
-    assert text == launcher_text(workbook, python, platform)
-    if platform == "win32":
-        assert f'"{python}" -m cartera_xls refresh "cartera.xlsx"' in text and "\r\n" in text
-        assert 'if /i not "%~1"=="auto" pause' in text
-    else:
-        assert f"{shlex.quote(python)} -m cartera_xls refresh cartera.xlsx" in text and text.startswith("#!/bin/bash\n")
-        assert os.access(path, os.X_OK)
-
-
 def test_a_file_of_the_launchers_name_that_is_not_ours_is_left_alone(tmp_path: Path) -> None:
-    from cartera_xls.launchers import launcher_path, write_launcher
+    from cartera_xls.launchers import launcher_paths, write_launchers
 
     workbook = tmp_path / "cartera.xlsx"
-    theirs = launcher_path(workbook)
+    theirs = launcher_paths(workbook)["windows"]
     theirs.write_text("echo mi propio script\n", "utf-8")
-    assert write_launcher(workbook) is None
+    assert set(write_launchers(workbook)) == {"macos", "linux", "linux-shell"}
     assert theirs.read_text("utf-8") == "echo mi propio script\n"
 
 

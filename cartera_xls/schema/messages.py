@@ -413,10 +413,17 @@ ARGPARSE = {
 CLI_UNPRINTABLE = {"«": '"', "»": '"', "–": "-", "—": "-", "…": "...", "·": "-", "×": "x", "€": "EUR", "¿": "?", "¡": "!"}
 # Every printed page's footer (Excel's codes: &L left, &C centre, &R right, &A the sheet, &P the page, &N the pages).
 PRINT_FOOTER = "&L&A&CPágina &P de &N&RActualizado el {hoy}"
-LAUNCHER_NAME = "Actualizar {stem}"  # the double-click launcher beside the workbook (its suffix: .bat, .command or .sh)
+LAUNCHER_NAME = "Actualizar {stem}"  # the double-click launchers beside the workbook (.bat, .command, .desktop and .sh)
 LAUNCHER_COMMENT = "actualiza el libro de al lado con doble clic (con «auto», sin esperar una tecla)"
 LAUNCHER_PAUSE = "Pulse una tecla para cerrar esta ventana…"
+# What a launcher says on a machine where the tool is not installed: the one command that installs it there.
+LAUNCHER_NOT_INSTALLED = "cartera_xls no está instalado en este equipo. Instálelo una vez con: {command}"
+INSTALL_COMMAND_WINDOWS = "py -m pip install cartera_xls"
+INSTALL_COMMAND_POSIX = "pipx install cartera_xls"
 CLI_LAUNCHER_WRITTEN = "Para actualizar con doble clic: «{path}» (en la misma carpeta que el libro)."
+CLI_LAUNCHERS_WRITTEN = (
+    "Para actualizar con doble clic, en la misma carpeta que el libro: «{windows}» en Windows, «{macos}» en macOS, «{linux}» en Linux."
+)
 
 
 def _problem_codes() -> dict[tuple[str, str], str]:

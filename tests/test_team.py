@@ -1,0 +1,149 @@
+"""The whole team, not one person (issue 23): launchers for every machine, conflicted copies, a calendar each, who refreshed."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cartera_xls.cli import main
+from cartera_xls.launchers import launcher_paths, launcher_text, write_launchers
+from cartera_xls.schema import messages
+
+BIN = Path(sys.executable).parent  # where pip put the «cartera-xls» command of this environment
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _shadowed_folder(tmp_path: Path) -> Path:
+    """A shared folder as a teammate may have it: the workbook, and a folder named like the package beside it."""
+    folder = tmp_path / "Dropbox" / "Ventas equipo"
+    (folder / "cartera_xls").mkdir(parents=True)
+    (folder / "cartera_xls" / "LEAME.txt").write_text("una descarga, no el paquete\n", "utf-8")
+    assert run("init", str(folder / "mi cartera.xlsx"))[0] == 0
+    return folder
+
+
+def _environment(tmp_path: Path, path: str) -> dict[str, str]:
+    return {"PATH": path, "HOME": str(tmp_path / "home"), "LANG": "C.UTF-8"}
+
+
+def desktop_exec(entry: Path) -> list[str]:
+    """The command a file manager runs for a desktop entry, read by the specification: string escapes, then Exec quoting, then %k."""
+    values = dict(line.split("=", 1) for line in entry.read_text("utf-8").splitlines() if "=" in line)
+    raw = re.sub(r"\\(.)", lambda m: {"s": " ", "n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)), values["Exec"])
+    args, current, quoted, i = [], "", False, 0
+    while i < len(raw):
+        ch = raw[i]
+        if quoted and ch == "\\" and i + 1 < len(raw) and raw[i + 1] in '"`$\\':
+            current, i = current + raw[i + 1], i + 2
+            continue
+        if ch == '"':
+            quoted = not quoted
+        elif ch == " " and not quoted:
+            if current:
+                args.append(current)
+            current = ""
+        else:
+            current += ch
+        i += 1
+    args.append(current)
+    return [str(entry) if arg == "%k" else arg for arg in args]
+
+
+@pytest.mark.skipif(sys.platform.startswith("win"), reason="the Linux launchers run under bash")
+def test_the_linux_launchers_run_from_a_folder_that_shadows_the_package(tmp_path: Path) -> None:
+    folder = _shadowed_folder(tmp_path)
+    paths = launcher_paths(folder / "mi cartera.xlsx")
+    assert all(path.exists() for path in paths.values())
+    # Run there, Python imports the folder instead of the package (a notebook gets an AttributeError); with -P it does not.
+    env = _environment(tmp_path, f"{BIN}:/usr/bin:/bin")
+    check = "import cartera_xls; cartera_xls.load"
+    shadowed = subprocess.run([sys.executable, "-c", check], cwd=folder, env=env, capture_output=True, text=True)
+    assert shadowed.returncode != 0 and "AttributeError" in shadowed.stderr
+    assert subprocess.run([sys.executable, "-P", "-c", check], cwd=folder, env=env, capture_output=True).returncode == 0
+    # The two commands the README gives work from that folder.
+    for command in (
+        ["cartera-xls", "validate", "mi cartera.xlsx"],
+        [sys.executable, "-P", "-m", "cartera_xls", "validate", "mi cartera.xlsx"],
+    ):
+        done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and "Clientes: 0" in done.stdout, done.stderr
+    for command in (["bash", str(paths["linux-shell"]), "auto"], desktop_exec(paths["linux"])):
+        done = subprocess.run(command, cwd=folder, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "Escrito: mi cartera.xlsx" in done.stdout
+    assert len(list((folder / "respaldos").iterdir())) == 2
+    # The desktop entry opens a terminal and is executable, as file managers want it to launch on a double click.
+    entry = paths["linux"].read_text("utf-8")
+    assert "Terminal=true" in entry and os.access(paths["linux"], os.X_OK)
+
+
+@pytest.mark.skipif(sys.platform.startswith("win"), reason="the Linux launchers run under bash")
+def test_a_launcher_without_the_tool_says_how_to_install_it(tmp_path: Path) -> None:
+    folder = _shadowed_folder(tmp_path)
+    # A teammate's machine: python3 without the tool, no cartera-xls command.
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    for tool in ("bash", "dirname", "python3"):
+        found = shutil.which(tool, path="/usr/bin:/bin")
+        assert found is not None
+        (bare / tool).symlink_to(found)
+    shell = launcher_paths(folder / "mi cartera.xlsx")["linux-shell"]
+    done = subprocess.run(
+        [str(bare / "bash"), str(shell), "auto"],
+        cwd=folder,
+        env=_environment(tmp_path, str(bare)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 127
+    assert done.stdout.strip() == messages.LAUNCHER_NOT_INSTALLED.format(command=messages.INSTALL_COMMAND_POSIX)
+    assert "No such file" not in done.stdout + done.stderr
+
+
+def test_no_launcher_holds_a_path_of_the_machine_that_wrote_it(tmp_path: Path) -> None:
+    workbook = tmp_path / "cartera 100% €.xlsx"
+    written = write_launchers(workbook)
+    assert set(written) == {"windows", "macos", "linux", "linux-shell"}
+    for kind, path in written.items():
+        text = path.read_bytes().decode("utf-8")
+        assert text == launcher_text(workbook, kind)
+        assert str(tmp_path) not in text and sys.executable not in text and "/home/" not in text
+    windows = written["windows"].read_bytes().decode("utf-8")
+    assert windows.startswith("@echo off\r\n") and "\r\n" in windows and "\n" not in windows.replace("\r\n", "")
+    # The command first, then the py launcher and python with -P (the folder cannot shadow the package); % doubled for cmd.
+    order = [
+        'cartera-xls refresh "cartera 100%% €.xlsx"',
+        'py -3 -P -m cartera_xls refresh "cartera 100%% €.xlsx"',
+        "python -P -m cartera_xls",
+    ]
+    assert [windows.index(line) for line in order] == sorted(windows.index(line) for line in order)
+    assert messages.INSTALL_COMMAND_WINDOWS in windows and 'if /i not "%~1"=="auto" pause' in windows
+    macos = written["macos"].read_text("utf-8")
+    assert macos == written["linux-shell"].read_text("utf-8") and macos.startswith("#!/bin/bash\n")
+    assert f"workbook={shlex.quote(workbook.name)}" in macos and "python3 -P -m cartera_xls" in macos
+    assert all(os.access(written[kind], os.X_OK) for kind in ("macos", "linux", "linux-shell"))
+
+
+def test_init_and_demo_say_every_launcher(tmp_path: Path) -> None:
+    code, out, _ = run("init", str(tmp_path / "cartera.xlsx"))
+    assert code == 0
+    assert (
+        messages.CLI_LAUNCHERS_WRITTEN.format(
+            windows="Actualizar cartera.bat", macos="Actualizar cartera.command", linux="Actualizar cartera.desktop"
+        )
+        in out.splitlines()
+    )
