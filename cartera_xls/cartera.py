@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,17 +20,16 @@ import pandas as pd
 from . import pipeline
 from .data_writing import layout
 from .errors import UnreadableWorkbook, WriteFailed
-from .ics import agenda_path, write_calendar
+from .ics import agenda_path, check_target, is_folder, write_calendar, write_calendars
 from .problems import LISTED, Problem, grouped
 from .progress import AT_RULES, Report, quiet
 from .reading import with_sales
-from .safety import check_not_open, conflicted_copies, fingerprint, real_path, refresh_lock
+from .safety import check_not_open, conflicted_copies, fingerprint, refresh_lock
 from .saving import Source, bulk_work, is_in_place, output_path, save
 from .schema import messages
 from .schema import summary as labels
 from .schema.params import PARAMETERS
 from .schema.sheets import AGENDA_SHEET, CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADOS, PROBLEM_CODE, REGLAS, REVISAR_SHEET, SEMAFOROS
-from .sources import SUFFIXES as WORKBOOK_SUFFIXES
 from .sources import open_workbook
 
 if TYPE_CHECKING:
@@ -170,15 +169,32 @@ class Cartera:
         return [p for p in grouped(self.refreshed.problems, listed) if p.severity != messages.SEVERITY_INFO]
 
     def export_agenda(self, path: str | Path) -> int:
-        """Write the agenda as calendar events (.ics; added to a name without an extension); return how many. Never over a workbook."""
-        path = agenda_path(path)
-        workbooks = {real_path(p).resolve() for p in (self.source.path,) if p.exists()} if self.source is not None else set()
-        if path.suffix.lower() in WORKBOOK_SUFFIXES or (path.exists() and real_path(path).resolve() in workbooks):
-            raise WriteFailed(messages.ICS_ON_WORKBOOK.format(path=path.name))
+        """Write the agenda as calendar events (.ics; added to a name without an extension); return how many. Never over a workbook.
+
+        Given a folder, ``agenda.ics`` there holds every action and each
+        salesperson gets a calendar of their own (see :meth:`export_agendas`).
+        """
+        if is_folder(path):
+            return self.export_agendas(path)[Path(path) / messages.ICS_TEAM_FILE]
+        check_target(path, self._workbooks())
         try:
-            return write_calendar(self.refreshed.agenda, self.hoy, path, self.refreshed.parameters.zona_horaria)
+            return write_calendar(self.refreshed.agenda, self.hoy, agenda_path(path), self.refreshed.parameters.zona_horaria)
         except OSError as exc:
-            raise WriteFailed(messages.CANNOT_WRITE.format(path=path, detail=exc.strerror or exc)) from None
+            raise WriteFailed(messages.CANNOT_WRITE.format(path=agenda_path(path), detail=exc.strerror or exc)) from None
+
+    def export_agendas(self, folder: str | Path) -> dict[Path, int]:
+        """Write ``agenda.ics`` with every action and ``agenda - <Vendedor>.ics`` for each salesperson into ``folder``.
+
+        Returns each file written with its number of actions. The folder must exist.
+        """
+        check_target(Path(folder), self._workbooks())
+        try:
+            return write_calendars(self.refreshed.agenda, self.hoy, Path(folder), self.refreshed.parameters.zona_horaria)
+        except OSError as exc:
+            raise WriteFailed(messages.CANNOT_WRITE.format(path=folder, detail=exc.strerror or exc)) from None
+
+    def _workbooks(self) -> tuple[Path, ...]:
+        return (self.source.path,) if self.source is not None else ()
 
     def save(self, path: str | Path, *, force: bool = False, keep_backups: int | None = None, progress: Report = quiet) -> Path | None:
         """Write the regenerated workbook to ``path`` (always .xlsx); return the backup of what it replaced.
@@ -264,6 +280,7 @@ class RefreshResult:
     cartera: Cartera
     written: Path
     backup: Path | None
+    agendas: dict[Path, int] = field(default_factory=dict)  # each calendar exported (``agenda``) and its number of actions
 
 
 def load(path: str | Path, hoy: dt.date | None = None, ventas: str | Path | None = None) -> Cartera:
@@ -281,22 +298,31 @@ def refresh(
     force: bool = False,
     progress: Report | None = None,
     ventas: str | Path | None = None,
+    agenda: str | Path | None = None,
 ) -> RefreshResult:
     """Read ``path``, apply the rules and write the regenerated workbook through :func:`saving.save`.
 
     In place by default (the output is always .xlsx: ``cartera.xls`` gives
     ``cartera.xlsx`` beside it); the replaced file is kept in ``respaldos/``.
-    The refresh lock is held from reading to replacing.
+    The refresh lock is held from reading to replacing. ``agenda`` exports the
+    agenda there too (a file, or a folder for a calendar per salesperson); it is
+    checked before anything is written, so a path that cannot take it leaves the
+    workbook untouched.
     """
     progress = progress or quiet
     path = Path(path)
     if path.is_dir():
         raise UnreadableWorkbook(messages.IS_A_FOLDER.format(path=path))
     target = output_path(output if output is not None else path, path)
+    if agenda is not None:
+        check_target(agenda, (path, target))
     if target.absolute() == path.absolute():
         check_not_open(path)  # in place: refused before the work; with -o only the target's lock matters (checked on save)
     with refresh_lock(path):
         cartera = Cartera.from_path(path, hoy, progress, ventas)
         backup = cartera.save(target, force=force, progress=progress)
         progress(messages.PROGRESS_DONE, 1.0)
-    return RefreshResult(cartera, target, backup)
+    if agenda is None:
+        return RefreshResult(cartera, target, backup)
+    agendas = cartera.export_agendas(agenda) if is_folder(agenda) else {agenda_path(agenda): cartera.export_agenda(agenda)}
+    return RefreshResult(cartera, target, backup, agendas)

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
@@ -85,7 +85,7 @@ def _build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("archivo", type=Path, help=messages.CLI_FILE_HELP)
     refresh.add_argument("-o", "--salida", type=Path, help=messages.CLI_OUTPUT_HELP)
     refresh.add_argument("--hoy", type=_date, help=messages.CLI_HOY_HELP)
-    refresh.add_argument("--ics", type=Path, metavar="AGENDA.ics", help=messages.CLI_ICS_HELP)
+    refresh.add_argument("--ics", metavar="AGENDA.ics", help=messages.CLI_ICS_HELP)  # text: «agendas/» keeps its slash
     refresh.add_argument("--forzar", action="store_true", help=messages.CLI_FORCE_HELP)
     refresh.add_argument("--ventas", type=Path, metavar="VENTAS", help=messages.CLI_SALES_HELP)
     validate = commands.add_parser("validate", help=messages.CLI_VALIDATE_HELP, description=messages.CLI_VALIDATE_HELP)
@@ -174,7 +174,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
 
             progress = TerminalProgress(err)
             try:
-                result = api.refresh(args.archivo, args.salida, args.hoy, force=args.forzar, progress=progress, ventas=args.ventas)
+                result = api.refresh(
+                    args.archivo, args.salida, args.hoy, force=args.forzar, progress=progress, ventas=args.ventas, agenda=args.ics
+                )
             finally:
                 progress.close()
             _summary(result.cartera, out)
@@ -185,11 +187,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
                 print(line.format(path=result.backup, written=result.written.name), file=out)
             if any(problem.code == STARTED_FROM_EXPORT for problem in result.cartera.problems):
                 _launcher(result.written, out)  # a workbook just started from an export: ready to double-click, as init's
-            if args.ics is not None:
-                count = result.cartera.export_agenda(args.ics)
-                from .ics import agenda_path  # pandas is loaded by now: the help stays quick
-
-                print(messages.CLI_AGENDA_WRITTEN.format(path=agenda_path(args.ics), count=count), file=out)
+            _agendas(result.agendas, out)
             return EXIT_OK
         if args.command == "validate":
             cartera = api.load(args.archivo, args.hoy, args.ventas)
@@ -219,6 +217,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             raise
         print(messages.CLI_UNEXPECTED.format(detail=f"{type(exc).__name__}: {exc}"), file=err)
         return EXIT_UNUSABLE
+
+
+def _agendas(written: Mapping[Path, int], out: TextIO) -> None:
+    """The calendars exported: one file, or the team's and one per salesperson in a folder."""
+    team = next((path for path in written if path.name == messages.ICS_TEAM_FILE and len(written) > 1), None)
+    if team is None:
+        for path, count in written.items():
+            print(messages.CLI_AGENDA_WRITTEN.format(path=path, count=count), file=out)
+        return
+    others = ", ".join(path.name for path in written if path != team)
+    print(printable(messages.CLI_AGENDAS_WRITTEN.format(path=team.parent, team=team.name, count=written[team], files=others)), file=out)
 
 
 STARTED_FROM_EXPORT = messages.PROBLEM_CODES[messages.CLIENTS_FROM_SALES]

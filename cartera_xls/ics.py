@@ -14,18 +14,22 @@ once more as ``STATUS:CANCELLED`` so the calendar removes it.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import zoneinfo
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .errors import WriteFailed
 from .followup import AGENDA_KEY, AGENDA_OVERDUE
+from .safety import real_path
 from .schema import messages
 from .schema.sheets import DATE_FORMAT
+from .sources import SUFFIXES as WORKBOOK_SUFFIXES
 from .tables import is_missing
 from .version import __version__
 
@@ -228,6 +232,63 @@ def _offset(delta: dt.timedelta) -> str:
     minutes = int(delta.total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"
     return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+
+
+def is_folder(path: str | Path) -> bool:
+    """Whether ``--ics`` names a folder (one that exists, or written with a trailing slash): a calendar per salesperson there."""
+    text = str(path)
+    return Path(path).is_dir() or text.endswith(("/", os.sep))
+
+
+def check_target(path: str | Path, workbooks: Iterable[Path]) -> None:
+    """Refuse, before anything is written, an agenda that could not be exported: over a workbook, or into a missing folder."""
+    workbooks = {real_path(p).resolve() for p in workbooks if p.exists()}
+    if is_folder(path):
+        folder = Path(path)
+        if not folder.is_dir():
+            raise WriteFailed(messages.ICS_NO_FOLDER.format(path=folder))
+    else:
+        file = agenda_path(path)
+        if file.suffix.lower() in WORKBOOK_SUFFIXES or (file.exists() and real_path(file).resolve() in workbooks):
+            raise WriteFailed(messages.ICS_ON_WORKBOOK.format(path=file.name))
+        folder = file.parent
+        if not folder.is_dir():
+            raise WriteFailed(messages.ICS_NO_FOLDER.format(path=folder))
+        if file.is_dir():
+            raise WriteFailed(messages.ICS_NOT_WRITABLE.format(path=file, detail=messages.ICS_IS_FOLDER_DETAIL))
+    if not os.access(folder, os.W_OK):
+        raise WriteFailed(messages.ICS_NOT_WRITABLE.format(path=folder, detail=messages.ICS_READ_ONLY_DETAIL))
+
+
+_UNSAFE_IN_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
+
+
+def salesperson_file(name: str) -> str:
+    """``agenda - Lucía Ramírez.ics``: a salesperson's calendar, named so every system accepts the file."""
+    safe = _UNSAFE_IN_NAME.sub("_", name).strip(" .") or "_"
+    return messages.ICS_SALESPERSON_FILE.format(name=safe)
+
+
+def write_calendars(plan: pd.DataFrame, hoy: dt.date, folder: Path, zone: str = "UTC", now: dt.datetime | None = None) -> dict[Path, int]:
+    """Every action in ``agenda.ics`` and each salesperson's in a calendar of their own, so each subscribes to theirs.
+
+    An action keeps its UID in both, so a calendar that imports the next export
+    updates it; one handed to another salesperson is cancelled in the first's.
+    A salesperson with nothing pending keeps a calendar, now empty of actions.
+    """
+    written = {folder / messages.ICS_TEAM_FILE: write_calendar(plan, hoy, folder / messages.ICS_TEAM_FILE, zone, now)}
+    names = plan["vendedor"].map(lambda value: "" if is_missing(value) else str(value).strip())
+    files = {name: folder / salesperson_file(name) for name in dict.fromkeys(names) if name}
+    earlier = {
+        path
+        for path in folder.glob(messages.ICS_SALESPERSON_FILE.format(name="*"))
+        if read_previous(path.read_bytes().decode("utf-8", "replace"))
+    }
+    for name, path in files.items():
+        written[path] = write_calendar(plan[(names == name).to_numpy()], hoy, path, zone, now)
+    for path in sorted(earlier - set(files.values())):  # nothing pending any more: its events are cancelled
+        written[path] = write_calendar(plan.iloc[:0], hoy, path, zone, now)
+    return written
 
 
 def write_calendar(plan: pd.DataFrame, hoy: dt.date, path: Path, zone: str = "UTC", now: dt.datetime | None = None) -> int:

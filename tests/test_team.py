@@ -147,3 +147,60 @@ def test_init_and_demo_say_every_launcher(tmp_path: Path) -> None:
         )
         in out.splitlines()
     )
+
+
+# --- point 4: a calendar per salesperson, every output path checked first ---------------------------------------
+
+
+def _uids(path: Path) -> set[str]:
+    return set(re.findall(r"^UID:(.+)$", path.read_text("utf-8").replace("\r\n", "\n"), re.M))
+
+
+def _cancelled(path: Path) -> set[str]:
+    events = path.read_text("utf-8").replace("\r\n", "\n").split("BEGIN:VEVENT")[1:]
+    return {re.search(r"^UID:(.+)$", event, re.M).group(1) for event in events if "STATUS:CANCELLED" in event}  # type: ignore[union-attr]
+
+
+def test_a_folder_gets_a_calendar_per_salesperson(tmp_path: Path) -> None:
+    assert run("demo", str(tmp_path), "--hoy", "2026-11-18")[0] == 0
+    workbook, folder = tmp_path / "cartera_demo.xlsx", tmp_path / "agendas"
+    folder.mkdir()
+    code, out, err = run("refresh", str(workbook), "--hoy", "2026-11-18", "--ics", str(folder))
+    assert code == 0, err
+    team = folder / "agenda.ics"
+    own = sorted(path for path in folder.iterdir() if path != team)
+    assert [path.name for path in own] == ["agenda - Carla Núñez.ics", "agenda - Fiorella Soto.ics", "agenda - Óscar Lima.ics"]
+    assert f"Agendas exportadas en {folder}: agenda.ics con todas" in out
+    # Each action is in the team's calendar and in exactly one salesperson's, with the same UID.
+    mine = [_uids(path) for path in own]
+    assert set().union(*mine) == _uids(team) and sum(len(uids) for uids in mine) == len(_uids(team))
+    # Carla's clients handed to Óscar: her calendar cancels them, his gets them with the same UIDs.
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+    clientes = book["Clientes"]
+    header_row = next(row for row in range(1, 6) if "Vendedor" in [cell.value for cell in clientes[row]])
+    column = [cell.value for cell in clientes[header_row]].index("Vendedor") + 1
+    for row in range(header_row + 1, clientes.max_row + 1):
+        if clientes.cell(row, column).value == "Carla Núñez":
+            clientes.cell(row, column).value = "Óscar Lima"
+    book.save(workbook)
+    carla, oscar = folder / "agenda - Carla Núñez.ics", folder / "agenda - Óscar Lima.ics"
+    carla_before = _uids(carla)
+    assert run("refresh", str(workbook), "--hoy", "2026-11-18", "--ics", str(folder))[0] == 0
+    assert _cancelled(carla) == carla_before  # nothing of hers is pending: her calendar removes every event
+    assert carla_before <= _uids(oscar) and not (carla_before & _cancelled(oscar))  # his, with the same UIDs
+
+
+@pytest.mark.parametrize("agenda", ["no existe/agenda.ics", "no existe/", "cartera.xlsx", "otra.xlsx"])
+def test_an_agenda_that_cannot_be_written_leaves_the_workbook_untouched(tmp_path: Path, agenda: str) -> None:
+    workbook = tmp_path / "cartera.xlsx"
+    assert run("init", str(workbook))[0] == 0
+    before = workbook.read_bytes()
+    code, out, err = run("refresh", str(workbook), "--ics", str(tmp_path / agenda) + ("/" if agenda.endswith("/") else ""))
+    assert code == 2 and out == ""
+    assert err.strip() in {
+        messages.ICS_NO_FOLDER.format(path=tmp_path / "no existe"),
+        messages.ICS_ON_WORKBOOK.format(path=Path(agenda).name),
+    }
+    assert workbook.read_bytes() == before and not (tmp_path / "respaldos").exists()

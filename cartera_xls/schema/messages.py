@@ -258,6 +258,12 @@ CLI_REPLACED_OTHER = "«{written}» ya existía y se reemplazó; su copia quedó
 ICS_ON_WORKBOOK = (
     "«{path}» es un libro de cálculo: la agenda se exporta a un archivo .ics aparte. Elija otro nombre, por ejemplo agenda.ics."
 )
+ICS_NO_FOLDER = "No se puede exportar la agenda: la carpeta «{path}» no existe. Créela o elija otra con --ics; el libro no se ha tocado."
+ICS_NOT_WRITABLE = "No se puede exportar la agenda en «{path}»: {detail}. Elija otra carpeta con --ics; el libro no se ha tocado."
+ICS_IS_FOLDER_DETAIL = "es una carpeta"
+ICS_READ_ONLY_DETAIL = "no se puede escribir en ella"
+ICS_TEAM_FILE = "agenda.ics"  # every action, in a folder given to --ics
+ICS_SALESPERSON_FILE = "agenda - {name}.ics"  # one salesperson's actions
 CLI_SUMMARY_CLIENTS = "Clientes: {total}"
 CLI_SUMMARY_PROBLEMS = "Problemas para revisar: {count} (hoja «Revisar»)"
 CLI_NO_PROBLEMS = "Sin problemas: el libro está en orden."
@@ -352,7 +358,8 @@ CLI_STALE = "Atención: los datos terminan el {date}, hace más de un año; use 
 CLI_SUMMARY_ESTADOS = "Por estado: {counts}"
 CLI_SUMMARY_SEMAFORO = "Semáforo: {counts}"
 CLI_AGENDA_WRITTEN = "Agenda exportada: {path} ({count} acciones)"
-CLI_ICS_HELP = "exportar la agenda como eventos de calendario (.ics)"
+CLI_AGENDAS_WRITTEN = "Agendas exportadas en {path}: {team} con todas ({count} acciones) y una por vendedor: {files}"
+CLI_ICS_HELP = "exportar la agenda como eventos de calendario (.ics); dada una carpeta, además una agenda por vendedor"
 ICS_SUMMARY = "{action} — {client}"
 ICS_OVERDUE = "VENCIDA ({date}): {summary}"
 # The lines of an event's description; a line whose field is empty is left out («Teléfono:» with nothing after it).
