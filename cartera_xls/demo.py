@@ -442,14 +442,14 @@ def build_plantillas(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     template = folder / TEMPLATE_FILE
-    write_workbook(Cartera.empty(FIXED_HOY).refreshed, template)
+    write_workbook(Cartera.empty(FIXED_HOY).refreshed, template, who="")  # the same bytes whoever builds them
     demo = folder / DEMO_FILE
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / DEMO_FILE
         write_input(generate(FIXED_HOY), source)
         cartera = load(source, FIXED_HOY)
         assert cartera.source is not None
-        write_workbook(cartera.refreshed, demo, plan=carry_plan(cartera.refreshed, cartera.source))  # the team's sheet carried
+        write_workbook(cartera.refreshed, demo, plan=carry_plan(cartera.refreshed, cartera.source), who="")  # the team's sheet carried
     return [template, demo]
 
 

@@ -56,12 +56,30 @@ def money_format(currency: str) -> str:
     return f'#,##0.00 "{symbol}"' if symbol == "€" or symbol.isalpha() else f'"{symbol}" #,##0.00'
 
 
+class Stamped(NamedTuple):
+    """The refresh as its stamp says it: the moment (the calculation day, with the time when that day is today) and its words."""
+
+    at: dt.datetime
+    signed: str = ""  # what the stamp's number format says after the date: « a las 09:30 por lucia»
+
+
+def stamped(hoy: dt.date, now: dt.datetime, who: str) -> Stamped:
+    """The stamp of a refresh as of ``hoy`` made at ``now`` by ``who``: the time only when ``hoy`` is that day."""
+    today = hoy == now.date()
+    at = now.replace(second=0, microsecond=0) if today else dt.datetime.combine(hoy, dt.time())
+    name = who.replace('"', "").replace("\\", "").strip()
+    signed = (summary.STAMP_TIME if today else "") + (summary.STAMP_BY.format(who=name) if name else "")
+    return Stamped(at, signed)
+
+
 class Formats:
     """The cell formats of one workbook (formats cannot be shared across workbooks)."""
 
-    def __init__(self, book: Workbook, currency: str) -> None:
+    def __init__(self, book: Workbook, currency: str, stamped: Stamped | None = None) -> None:
         self.book = book
         self.currency = currency
+        self.stamped = stamped or Stamped(dt.datetime(2000, 1, 1))  # when and by whom the workbook is refreshed
+        signed = self.stamped.signed
         self.header = book.add_format({"bold": True, "font_color": "white", "bg_color": HEADER_COLOUR, "text_wrap": True, "valign": "top"})
         self.computed_header = book.add_format(
             {"bold": True, "italic": True, "font_color": "white", "bg_color": COMPUTED_COLOUR, "text_wrap": True, "valign": "top"}
@@ -96,10 +114,12 @@ class Formats:
             )
             for name, colours in SEMAFORO_COLOURS.items()
         }
-        self.stamp = book.add_format({"num_format": summary.STAMP, "italic": True, "font_color": "#595959", "align": "left"})
+        self.stamp = book.add_format(
+            {"num_format": summary.STAMP.format(signed=signed), "italic": True, "font_color": "#595959", "align": "left"}
+        )
         self.stale_stamp = book.add_format(
             {
-                "num_format": summary.STAMP_STALE.format(days=summary.STALE_DAYS),
+                "num_format": summary.STAMP_STALE.format(days=summary.STALE_DAYS, signed=signed),
                 "bold": True,
                 "bg_color": STALE_COLOUR,
                 "font_color": "#843C0C",

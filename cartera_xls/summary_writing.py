@@ -9,7 +9,6 @@ sheet prints on A4 landscape, fitted to the page width.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -187,7 +186,7 @@ class SummaryWriter:
         figures = self.figures
         title = labels.RESUMEN_TITLE.format(hoy=self._hoy())
         self._title(sheet, title, labels.RESUMEN_SUBTITLE.format(period=self.refreshed.parameters.periodo))
-        stamp(sheet, self.formats, 2, 0, self.refreshed.hoy, span=3)
+        stamp(sheet, self.formats, 2, 0, span=5)  # room for «… a las 09:30 por lucia — hace más de 7 días: actualice la cartera»
         block = self._indicators(sheet, 3)
         sheet.set_row(3, 62)  # three lines: the period's name and its dates
         notes = self._notes()
@@ -517,15 +516,15 @@ def _spec(key: str) -> Sheet:
 STAMP_WIDTH = 80  # characters the stamp's longest words take in its bold italic («… actualice la cartera»)
 
 
-def stamp(sheet: Worksheet, formats: Formats, row: int, col: int, hoy: dt.date, span: int = 1) -> None:
-    """«Actualizado el dd/mm/aaaa», turning orange with «actualice la cartera» when the file is over a week old.
+def stamp(sheet: Worksheet, formats: Formats, row: int, col: int, span: int = 1) -> None:
+    """«Actualizado el dd/mm/aaaa a las hh:mm por lucia», turning orange with «actualice la cartera» when over a week old.
 
-    The cell holds the refresh date itself; its number format says the words,
-    and a conditional format against ``TODAY()`` swaps them, so it stays true
-    however long the file sits unrefreshed. A number does not spill into the
-    next cells, so it is merged across ``span`` columns to have room.
+    The cell holds the refresh moment itself (``formats.stamped``); its number
+    format says the words, and a conditional format against ``TODAY()`` swaps
+    them, so it stays true however long the file sits unrefreshed. A number does
+    not spill into the next cells, so it is merged across ``span`` columns to have room.
     """
-    moment = dt.datetime.combine(hoy, dt.time())
+    moment = formats.stamped.at
     if span > 1:
         sheet.merge_range(row, col, row, col + span - 1, "", formats.stamp)
     sheet.write_datetime(row, col, moment, formats.stamp)

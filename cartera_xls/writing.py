@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import getpass
 import io
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -69,7 +71,7 @@ from .schema.sheets import (
     WARN_DAYS_NAME,
     GeneratedSheet,
 )
-from .styles import TABLE_STYLE, Formats, colour_follow_up, mark_for_review, print_setup
+from .styles import TABLE_STYLE, Formats, colour_follow_up, mark_for_review, print_setup, stamped
 from .summary_writing import STAMP_WIDTH, SummaryWriter, stamp
 from .tables import SheetCells, SheetTable, UnknownSheet
 from .version import __version__
@@ -80,11 +82,14 @@ INSTRUCTIONS_WIDTH = 80  # characters: a portrait A4 page, the text wrapped with
 MAX_PAGE_BREAKS = 1023  # Excel's limit of manual page breaks in a sheet
 
 
-def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, plan: carry.Plan | None = None) -> None:
+def write_workbook(
+    refreshed: Refreshed, path: Path, progress: Report = quiet, plan: carry.Plan | None = None, who: str | None = None
+) -> None:
     """Write ``refreshed`` as a complete workbook at ``path`` (which must not be the original).
 
     ``plan`` says what of the source package is carried (see :mod:`cartera_xls.carry`);
-    ``progress`` hears the data sheets go by (their share of the cells) and the save.
+    ``progress`` hears the data sheets go by (their share of the cells) and the save;
+    ``who`` is the name the refresh stamp gives (by default :func:`who_refreshes`; "" for none).
     """
     progress(messages.PROGRESS_WRITING, AT_WRITING)
     portfolio = refreshed.portfolio
@@ -110,7 +115,7 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, p
     macros = plan is not None and plan.vba is not None and path.suffix.lower() == ".xlsm"
     if macros and plan is not None and plan.vba is not None:
         _keep_macros(book, plan)
-    formats = Formats(book, refreshed.parameters.moneda)
+    formats = Formats(book, refreshed.parameters.moneda, stamped(refreshed.hoy, dt.datetime.now(), who_refreshes() if who is None else who))
     writer = CellWriter(formats, portfolio.date1904)
     lists = _collect_lists(refreshed.tables)
     list_ranges = _list_ranges(lists)
@@ -144,6 +149,20 @@ def write_workbook(refreshed: Refreshed, path: Path, progress: Report = quiet, p
     except FileCreateError as exc:  # XlsxWriter wraps the disk's own error: hand that on, the caller says it in Spanish
         cause = exc.args[0] if exc.args else None
         raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
+
+
+USER_VARIABLE = "CARTERA_XLS_USUARIO"  # the name the stamp gives, when the system's login name says little («user»)
+
+
+def who_refreshes() -> str:
+    """Who the refresh stamp names: ``CARTERA_XLS_USUARIO``, else the login name of this machine (nothing when it has none)."""
+    named = os.environ.get(USER_VARIABLE, "").strip()
+    if named:
+        return named
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError, ImportError):  # no login name (a container without one): the stamp says only when
+        return ""
 
 
 def _write_data_sheets(
@@ -346,8 +365,9 @@ def write_agenda(book: xlsxwriter.Workbook, writer: CellWriter, refreshed: Refre
         sheet.set_column(col, col, widths[-1], formats.text if after_number else None)
     set_header_height(sheet, top, [(column.label, width) for column, width in zip(columns, widths, strict=True)])
     # Merged over as many columns as «… hace más de 7 días: actualice la cartera» needs (a number never spills over).
-    room = next((count for count in range(1, len(widths) + 1) if sum(widths[:count]) >= STAMP_WIDTH), len(widths))
-    stamp(sheet, formats, 1, 0, refreshed.hoy, span=room)
+    needed = STAMP_WIDTH + len(formats.stamped.signed)
+    room = next((count for count in range(1, len(widths) + 1) if sum(widths[:count]) >= needed), len(widths))
+    stamp(sheet, formats, 1, 0, span=room)
     if len(plan):
         span = (top + 1, top + len(plan))
         colour_follow_up(sheet, formats, span, (0, len(keys) - 1), keys.index("semaforo"), keys.index("fecha"), warn_days(refreshed))

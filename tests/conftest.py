@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -12,8 +13,11 @@ import openpyxl
 import pytest
 
 from cartera_xls.safety import BACKUP_DIR
+from cartera_xls.writing import USER_VARIABLE
 
 HOY = dt.date(2026, 11, 2)
+# Who the refresh stamp names: one name on every machine, so the goldens hold everywhere (a test may set another).
+os.environ[USER_VARIABLE] = "equipo"
 
 
 @pytest.fixture(scope="session")

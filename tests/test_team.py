@@ -16,6 +16,7 @@ import pytest
 from cartera_xls.cli import main
 from cartera_xls.launchers import launcher_paths, launcher_text, write_launchers
 from cartera_xls.schema import messages
+from cartera_xls.writing import USER_VARIABLE
 
 BIN = Path(sys.executable).parent  # where pip put the «cartera-xls» command of this environment
 
@@ -204,3 +205,31 @@ def test_an_agenda_that_cannot_be_written_leaves_the_workbook_untouched(tmp_path
         messages.ICS_ON_WORKBOOK.format(path=Path(agenda).name),
     }
     assert workbook.read_bytes() == before and not (tmp_path / "respaldos").exists()
+
+
+# --- point 5: who refreshed and when --------------------------------------------------------------------------
+
+
+def test_resumen_and_agenda_say_who_refreshed_and_when(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    import openpyxl
+
+    from cartera_xls.styles import stamped
+
+    monkeypatch.setenv(USER_VARIABLE, "Lucía")
+    workbook = tmp_path / "cartera.xlsx"
+    assert run("init", str(workbook))[0] == 0
+    before = dt.datetime.now().replace(second=0, microsecond=0)
+    assert run("refresh", str(workbook))[0] == 0  # as of today: the time too
+    book = openpyxl.load_workbook(workbook)
+    for sheet, cell in (("Resumen", "A3"), ("Agenda", "A2")):
+        value, number_format = book[sheet][cell].value, book[sheet][cell].number_format
+        assert before <= value <= dt.datetime.now(), sheet
+        assert number_format == '"Actualizado el "dd/mm/yyyy" a las "hh:mm" por Lucía"', sheet
+    # As of another day (--hoy), the stamp is that day, with no time, still signed.
+    assert stamped(dt.date(2026, 11, 2), dt.datetime(2026, 12, 2, 9, 41, 7), 'Ana "la jefa"') == (
+        dt.datetime(2026, 11, 2),
+        '" por Ana la jefa"',
+    )
+    assert stamped(dt.date(2026, 12, 2), dt.datetime(2026, 12, 2, 9, 41, 7), "") == (dt.datetime(2026, 12, 2, 9, 41), '" a las "hh:mm')

@@ -130,8 +130,11 @@ CHART_PARETO = "Concentración de la facturación (Pareto)"
 CHART_PARETO_TOP = "Concentración de la facturación (Pareto): los {count} primeros de {total} clientes"
 STALE_DATA = "Los datos terminan el {date}: use --hoy {iso} para analizarlos a esa fecha (hoy casi todos aparecen como perdidos)."
 STALE_AFTER_DAYS = 365
-STAMP = '"Actualizado el "dd/mm/yyyy'  # the refresh date, as a number format over the date itself
-STAMP_STALE = '"Actualizado el "dd/mm/yyyy" — hace más de {days} días: actualice la cartera"'
+# The refresh date, as a number format over the date itself; {signed}: when and by whom (STAMP_TIME, STAMP_BY), or nothing.
+STAMP = '"Actualizado el "dd/mm/yyyy{signed}'
+STAMP_STALE = '"Actualizado el "dd/mm/yyyy{signed}" — hace más de {days} días: actualice la cartera"'
+STAMP_TIME = '" a las "hh:mm'  # a refresh as of today says its time; one as of another day (--hoy) does not
+STAMP_BY = '" por {who}"'  # the user who refreshed, as the system names them
 STALE_DAYS = 7
 
 # --- Análisis ----------------------------------------------------------------------------
