@@ -19,12 +19,14 @@ import pandas as pd
 
 from . import pipeline
 from .data_writing import layout
-from .errors import UnreadableWorkbook, WriteFailed
+from .errors import CarteraError, UnreadableWorkbook, WriteFailed
 from .ics import agenda_path, check_target, is_folder, write_calendar, write_calendars
+from .merging import Copy, base_path
 from .problems import LISTED, Problem, grouped
 from .progress import AT_RULES, Report, quiet
+from .raw import RawWorkbook
 from .reading import with_sales
-from .safety import check_not_open, conflicted_copies, fingerprint, refresh_lock
+from .safety import BACKUP_DIR, check_not_open, conflicted_copies, fingerprint, keep_base, refresh_lock, set_aside
 from .saving import Source, bulk_work, is_in_place, output_path, save
 from .schema import messages
 from .schema import summary as labels
@@ -34,6 +36,29 @@ from .sources import open_workbook
 
 if TYPE_CHECKING:
     from .models import Row
+
+
+def _conflicted_copies(path: Path) -> tuple[list[pipeline.ConflictedCopy], list[Problem]]:
+    """Dropbox's conflicted copies beside ``path``, read, each with the base it is merged against; those unreadable, said.
+
+    The base (the workbook as the last refresh wrote it) is an ancestor of a
+    copy saved after it; a copy older than the base is merged two-way.
+    """
+    copies: list[pipeline.ConflictedCopy] = []
+    unreadable: list[Problem] = []
+    base_file = base_path(path, path.parent / BACKUP_DIR)
+    base: RawWorkbook | None = None
+    for copy_path in conflicted_copies(path):
+        try:
+            book = open_workbook(copy_path)
+            if base is None and base_file.is_file():
+                base = open_workbook(base_file)
+        except CarteraError:
+            unreadable.append(Problem.of(messages.CONFLICTED_COPY, path.name, None, "", copy_path.name, messages.SEVERITY_WARNING))
+            continue
+        ancestor = base if base is not None and base_file.stat().st_mtime <= copy_path.stat().st_mtime else None
+        copies.append(pipeline.ConflictedCopy(Copy.of(copy_path), book, ancestor))
+    return copies, unreadable
 
 
 class Cartera:
@@ -60,11 +85,8 @@ class Cartera:
             if ventas is not None:
                 book = with_sales(book, open_workbook(Path(ventas)))
             progress(messages.PROGRESS_RULES, AT_RULES)
-            copies = [
-                Problem.of(messages.CONFLICTED_COPY, path.name, None, "", copy.name, messages.SEVERITY_WARNING)
-                for copy in conflicted_copies(path)
-            ]
-            portfolio = pipeline.prepare(book, copies)
+            copies, unreadable = _conflicted_copies(path)
+            portfolio = pipeline.prepare(book, unreadable, copies)
             refreshed = pipeline.compute(portfolio, hoy or dt.date.today())
         return cls(refreshed, Source(path, digest, portfolio.generated))
 
@@ -206,8 +228,11 @@ class Cartera:
         target = output_path(path, self.source.path if self.source is not None else None)
         replacing = self.source is not None and is_in_place(target, self.source)
         backup = save(self.refreshed, target, self.source, force=force, keep_backups=keep_backups, progress=progress)
-        if replacing:  # the workbook on disk is now the one just written
+        keep_base(target, base_path(target, target.parent / BACKUP_DIR))
+        if replacing:  # the workbook on disk is now the one just written; the copies merged into it are kept aside
             self.source = Source(target, fingerprint(target), generated=True)
+            for merged in self.refreshed.portfolio.merged:
+                set_aside(merged.copy.path, target.parent / BACKUP_DIR)
         return backup
 
     # --- summaries -------------------------------------------------------------------

@@ -180,6 +180,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             finally:
                 progress.close()
             _summary(result.cartera, out)
+            _merges(result.cartera, out, messages.CLI_MERGED)
             print(messages.CLI_WRITTEN.format(path=result.written), file=out)
             if result.backup is not None:
                 replaced_other = result.written.resolve() != args.archivo.resolve()
@@ -192,6 +193,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         if args.command == "validate":
             cartera = api.load(args.archivo, args.hoy, args.ventas)
             _summary(cartera, out)
+            _merges(cartera, out, messages.CLI_WOULD_MERGE)
             return EXIT_PROBLEMS if cartera.errors() else EXIT_OK
         if args.command == "init":
             from .template import write_template
@@ -228,6 +230,14 @@ def _agendas(written: Mapping[Path, int], out: TextIO) -> None:
         return
     others = ", ".join(path.name for path in written if path != team)
     print(printable(messages.CLI_AGENDAS_WRITTEN.format(path=team.parent, team=team.name, count=written[team], files=others)), file=out)
+
+
+def _merges(cartera: Cartera, out: TextIO, template: str) -> None:
+    """What each conflicted copy gave (or would give, for ``validate``), and from whom."""
+    for merged in cartera.refreshed.portfolio.merged:
+        how = "" if merged.three_way else messages.CLI_MERGED_TWO_WAY
+        fields = {**merged.copy.said(), "rows": merged.rows, "cells": merged.cells, "conflicts": merged.conflicts, "how": how}
+        print(printable(template.format(**fields)), file=out)
 
 
 STARTED_FROM_EXPORT = messages.PROBLEM_CODES[messages.CLIENTS_FROM_SALES]

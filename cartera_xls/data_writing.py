@@ -15,6 +15,7 @@ table (or filters when the headers cannot make one), widths and dropdowns.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -202,7 +203,19 @@ def write_data_sheet(
     frozen = _frozen_columns(table, columns)
     sheet.freeze_panes(top + 1, left + frozen)
     sheet.repeat_rows(top)  # printed one page wide: the header on every page, no columns to repeat
+    _write_merged(sheet, writer, table)
     return Written(columns, top + 1, last_row)
+
+
+def _write_merged(sheet: Worksheet, writer: CellWriter, table: SheetTable) -> None:
+    """The cells taken from a conflicted copy (see :mod:`cartera_xls.merging`), as they were typed there.
+
+    Over the team's cell at that place: written last, so they replace what was there.
+    """
+    for (row, slot), value in table.merged.items():
+        column = table.spec.column(slot) if not slot.startswith(EXTRA_PREFIX) else None
+        number_format = formats_default(column) if isinstance(value, dt.datetime | dt.date | int | float) else None
+        writer.write(sheet, row - 1, table.position(slot), value, number_format)
 
 
 def owned_columns(table: SheetTable, columns: Sequence[OutputColumn]) -> tuple[OutputColumn, ...]:
@@ -266,6 +279,7 @@ def _write_owned(
                 lines = max(lines, text_lines(extra[c.slot], (characters(stored) if stored else None) or fixed))
         if lines > 1:
             sheet.set_row(appended_from + offset, LINE_HEIGHT * lines, formats.wrap)
+    _write_merged(sheet, writer, table)
     return Written(tuple(columns), top + 1, last_row, owned)
 
 

@@ -12,18 +12,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from . import checks, followup, indicators, rules
-from .errors import DateOutOfRange
+from . import checks, followup, indicators, merging, rules
+from .errors import CarteraError, DateOutOfRange
 from .parameters import ParametersRead, read_parameters
 from .problems import Problem, named
 from .raw import RawWorkbook
-from .reading import empty_table, read_tables
+from .reading import ReadResult, empty_table, read_tables
 from .schema import FIRST_DAY, LAST_DAY, Kind, fold, messages, within_dates
 from .schema.params import TEMPLATE_CURRENCY, Parameters
 from .schema.sheets import CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADO_PERDIDO, REGLAS, VENTAS
@@ -44,6 +44,8 @@ class Portfolio:
     generated: bool = False  # read from a workbook that cartera_xls wrote
     date1904: bool = False  # its dates count from 1904 (kept in the workbook written)
     sheet_order: tuple[str, ...] = ()  # the workbook's sheets, in order (problems are listed in it)
+    merged: tuple[merging.Merged, ...] = ()  # the conflicted copies merged in
+    beside: tuple[UnknownSheet, ...] = ()  # a copy's version of a team sheet it changed, written beside the team's
 
     def problem_order(self, problem: Problem) -> tuple[int, int]:
         """Problems sort by the sheet's place in the workbook, then by row."""
@@ -89,11 +91,15 @@ class Refreshed:
         return tuple(sorted((*self.portfolio.problems, *self.findings), key=self.portfolio.problem_order))
 
 
-def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfolio:
-    """Read and check ``book``: IDs assigned, client references resolved, every problem found and sorted."""
+def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = (), copies: Sequence[ConflictedCopy] = ()) -> Portfolio:
+    """Read and check ``book``: conflicted copies merged, IDs assigned, client references resolved, every problem found and sorted.
+
+    ``copies``: Dropbox's conflicted copies beside it, each with the base it is merged against (see :mod:`merging`).
+    """
     read = read_tables(book)
-    clients, assigned = checks.assign_ids(read.tables[CLIENTES.key])
-    problems = [*read.problems, *assigned, *checks.duplicate_ids(clients)]
+    tables_read, merge_problems, merged, beside = _merged(read, copies, book)
+    clients, assigned = checks.assign_ids(tables_read[CLIENTES.key])
+    problems = [*read.problems, *merge_problems, *assigned, *checks.duplicate_ids(clients)]
     pairs = checks.duplicate_pairs(clients)
     problems.extend(checks.suspected_duplicates(clients, pairs))
     problems.extend(checks.bad_emails(clients))
@@ -102,7 +108,7 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfo
     twins = checks.twin_labels(clients, pairs)
     problems.extend(checks.unknown_referrers(clients, suggester))
     tables = {CLIENTES.key: clients}
-    for key, table in read.tables.items():
+    for key, table in tables_read.items():
         if key == CLIENTES.key:
             continue
         if table.spec in DATA_SHEETS:
@@ -118,8 +124,44 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = ()) -> Portfo
     problems.extend(extra_problems)
     problems = named(problems, checks.client_rows(tables, ((p.sheet, p.row) for p in problems if p.row is not None)))
     sheet_order = tuple(raw.name for raw in book.sheets)
-    portfolio = Portfolio(tables, tuple(read.unknown), (), parameters, read.generated, book.date1904, sheet_order)
+    portfolio = Portfolio(
+        tables, tuple(read.unknown), (), parameters, read.generated, book.date1904, sheet_order, tuple(merged), tuple(beside)
+    )
     return dataclasses.replace(portfolio, problems=tuple(sorted(problems, key=portfolio.problem_order)))
+
+
+@dataclass(frozen=True)
+class ConflictedCopy:
+    """A conflicted copy read, and the workbook as the last refresh wrote it when that can be its ancestor."""
+
+    copy: merging.Copy
+    book: RawWorkbook
+    base: RawWorkbook | None
+
+
+def _merged(
+    read: ReadResult, copies: Sequence[ConflictedCopy], book: RawWorkbook
+) -> tuple[dict[str, SheetTable], list[Problem], list[merging.Merged], list[UnknownSheet]]:
+    """The workbook's tables with each conflicted copy merged in, what to say, what each copy gave, and team sheets to add."""
+    tables = read.tables
+    problems: list[Problem] = []
+    merged: list[merging.Merged] = []
+    beside: list[UnknownSheet] = []
+    taken = {fold(sheet.name) for sheet in book.sheets}
+    bases: dict[int, ReadResult] = {}
+    for found in copies:
+        try:
+            theirs = read_tables(found.book)
+            base = bases.setdefault(id(found.base), read_tables(found.base)) if found.base is not None else None
+        except CarteraError:  # a copy that cannot be read as a portfolio: said, left where it is
+            problems.append(Problem.of(messages.CONFLICTED_COPY, book.path.name, None, "", found.copy.path.name, messages.SEVERITY_WARNING))
+            continue
+        tables, said, done = merging.merge(tables, base.tables if base is not None else None, theirs.tables, found.copy)
+        sheets, about = merging.team_sheets(read.unknown, base.unknown if base is not None else None, theirs.unknown, found.copy, taken)
+        problems.extend([*said, *about])
+        beside.extend(sheets)
+        merged.append(done)
+    return tables, problems, merged, beside
 
 
 def _with_the_teams_currency(

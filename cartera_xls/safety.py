@@ -129,6 +129,37 @@ def conflicted_copies(path: Path) -> list[Path]:
     )
 
 
+def keep_base(written: Path, base: Path) -> None:
+    """Keep a copy of the workbook just written as ``base``: the ancestor the next conflicted copy is merged against.
+
+    Written whole under a temporary name and renamed; a failure only costs the
+    next merge its ancestor (it is then two-way), so it is not an error.
+    """
+    partial = base.with_name(f".{base.name}{TEMP_MARK}{os.getpid()}")
+    try:
+        base.parent.mkdir(exist_ok=True)
+        shutil.copyfile(real_path(written), partial)
+        partial.replace(base)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+
+
+def set_aside(copy: Path, folder: Path) -> Path | None:
+    """Move a conflicted copy that was merged into ``folder`` (``respaldos/``), never over another file; None if it cannot move."""
+    target = folder / copy.name
+    number = 2
+    while target.exists():
+        target = folder / f"{copy.stem} ({number}){copy.suffix}"
+        number += 1
+    try:
+        folder.mkdir(exist_ok=True)
+        copy.replace(target)
+    except OSError:
+        return None
+    return target
+
+
 def clean_stale_temps(folder: Path, stem: str) -> None:
     """Remove temp files that a killed run left beside the workbook (its own names only)."""
     own = re.compile(re.escape(f".{stem}{TEMP_MARK}") + r"\d+\.\w+")

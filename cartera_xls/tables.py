@@ -66,6 +66,7 @@ class SheetTable:
     assigned: frozenset[int] = frozenset()  # Excel rows whose ID the tool assigned
     stood_in: frozenset[str] = frozenset()  # required columns the sheet lacks, served by another (a client name as the client)
     state: str = "visible"  # as the team left the sheet: visible, hidden or veryHidden
+    merged: Mapping[tuple[int, str], Any] = field(default_factory=dict)  # (Excel row, slot) → a conflicted copy's cell, as typed
 
     def header(self, slot: str) -> str:
         """The header the team sees for a slot: as typed, or the schema's label for a column the tool added."""

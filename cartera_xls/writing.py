@@ -199,6 +199,8 @@ def _write_team_places(book: xlsxwriter.Workbook, writer: CellWriter, portfolio:
     else:
         for unknown in portfolio.unknown:
             write_unknown(book, writer, unknown)
+    for unknown in portfolio.beside:  # a conflicted copy's version of a team sheet: written from its values
+        write_unknown(book, writer, unknown)
 
 
 def write_table(

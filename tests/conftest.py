@@ -38,6 +38,12 @@ class Formula(str):
     """A cell that ``make_workbook`` writes as a formula; any other text stays text."""
 
 
+def backups(folder: Path) -> list[Path]:
+    """The backups kept in ``folder``'s respaldos/ (not the base that conflicted copies are merged against)."""
+    kept = folder / BACKUP_DIR
+    return sorted(path for path in kept.iterdir() if "(base para fusionar)" not in path.name) if kept.is_dir() else []
+
+
 def make_workbook(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> Path:
     """Write ``sheets`` (name → rows) with openpyxl, as Excel users' files are."""
     book = openpyxl.Workbook()

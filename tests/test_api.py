@@ -12,7 +12,7 @@ import pytest
 
 import cartera_xls
 
-from .conftest import HOY
+from .conftest import HOY, backups
 
 
 def test_all_is_pinned() -> None:
@@ -68,9 +68,9 @@ def test_a_notebook_save_in_place_refuses_what_refresh_refuses(tmp_path: Path) -
     with pytest.raises(cartera_xls.ContentWouldBeLost) as from_refresh:
         cartera_xls.refresh(path, hoy=HOY)
     assert str(from_notebook.value) == str(from_refresh.value)
-    assert path.read_bytes() == before and not (tmp_path / "respaldos").exists()
+    assert path.read_bytes() == before and not backups(tmp_path)
     cartera_xls.load(path, hoy=HOY).save(path, force=True)  # as --forzar does
-    assert len(list((tmp_path / "respaldos").iterdir())) == 1
+    assert len(backups(tmp_path)) == 1
 
 
 def test_a_notebook_save_refuses_a_workbook_changed_since_it_was_read(basic_file: Path) -> None:
@@ -84,7 +84,7 @@ def test_saving_twice_from_one_notebook_is_allowed(basic_file: Path) -> None:
     cartera = cartera_xls.load(basic_file, hoy=HOY)
     cartera.save(basic_file)
     cartera.save(basic_file)  # the file on disk is the one this notebook wrote
-    assert len(list((basic_file.parent / "respaldos").iterdir())) == 2
+    assert len(backups(basic_file.parent)) == 2
 
 
 def test_as_of_gives_what_a_fresh_load_gives(tmp_path: Path) -> None:

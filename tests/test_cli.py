@@ -17,6 +17,7 @@ from cartera_xls.cli import build_parser, main
 from cartera_xls.schema import FIRST_DAY, LAST_DAY, messages
 from cartera_xls.schema.params import PARAMETERS
 
+from .conftest import backups as list_backups
 from .conftest import make_workbook, sheet_names
 
 
@@ -41,7 +42,7 @@ def test_refresh_in_place_keeps_a_backup(basic_file: Path) -> None:
     code, out, err = run("refresh", str(basic_file), "--hoy", "2026-11-02")
     assert (code, err) == (0, "")
     assert messages.CLI_WRITTEN.format(path=basic_file) in out
-    backups = list((basic_file.parent / "respaldos").iterdir())
+    backups = list_backups(basic_file.parent)
     assert len(backups) == 1 and backups[0].read_bytes() == original
     assert messages.CLI_BACKUP.format(path=backups[0]) in out
     assert "Clientes" in sheet_names(basic_file)
@@ -53,7 +54,7 @@ def test_refresh_to_another_file_leaves_the_original(basic_file: Path, tmp_path:
     code, _, _ = run("refresh", str(basic_file), "-o", str(out_path), "--hoy", "2026-11-02")
     assert code == 0 and out_path.exists()
     assert basic_file.read_bytes() == original
-    assert not (tmp_path / "respaldos").exists()
+    assert not list_backups(tmp_path)
 
 
 def test_validate_exit_codes(basic_file: Path, tmp_path: Path) -> None:
@@ -358,7 +359,7 @@ def test_init_writes_a_launcher_that_refreshes_the_workbook_in_place(tmp_path: P
         )
         assert done.returncode == 0, done.stderr
         assert "Respaldo del original: respaldos/" in done.stdout
-    assert len(list((tmp_path / "respaldos").iterdir())) == 2
+    assert len(list_backups(tmp_path)) == 2
 
 
 def test_a_file_of_the_launchers_name_that_is_not_ours_is_left_alone(tmp_path: Path) -> None:

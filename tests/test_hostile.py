@@ -23,6 +23,7 @@ from cartera_xls.errors import CarteraError
 from cartera_xls.schema import messages
 
 from .conftest import CORPUS, HOY, basic_portfolio, make_workbook, sheet_names, with_clientes, with_unknown_part
+from .conftest import backups as list_backups
 from .test_cli import run
 
 CONTENT_TYPES = (
@@ -158,7 +159,7 @@ def test_content_that_cannot_be_carried_is_named_and_refused_in_place(tmp_path: 
     original = path.read_bytes()
     code, _, _ = run("refresh", str(path), "--forzar")
     assert code == 0
-    backups = list((tmp_path / "respaldos").iterdir())
+    backups = list_backups(tmp_path)
     assert [b.read_bytes() for b in backups] == [original]
 
 
@@ -218,14 +219,15 @@ with safety.refresh_lock(Path(sys.argv[1])):
 """
 
 
-def test_dropbox_conflicted_copy_is_reported_and_left_alone(basic_file: Path) -> None:
+def test_dropbox_conflicted_copy_is_merged_and_kept_never_deleted(basic_file: Path) -> None:
     copy = basic_file.with_name(f"{basic_file.stem} (conflicted copy 2026-11-20).xlsx")
     shutil.copy(basic_file, copy)
     before = copy.read_bytes()
     code, out, _ = run("refresh", str(basic_file))
     assert code == 0
-    assert messages.CONFLICTED_COPY[0].format(value=copy.name) in out
-    assert copy.read_bytes() == before
+    assert "Fusionada la copia en conflicto de alguien (20/11/2026): 0 filas nuevas, 0 celdas cambiadas" in out
+    kept = basic_file.parent / "respaldos" / copy.name
+    assert not copy.exists() and kept.read_bytes() == before  # moved aside as it was, never deleted
 
 
 def test_terminal_output_cannot_carry_escape_sequences(tmp_path: Path) -> None:

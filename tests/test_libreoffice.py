@@ -14,7 +14,7 @@ import cartera_xls
 from cartera_xls.demo import FIXED_HOY, build_plantillas
 from cartera_xls.schema import messages
 
-from .conftest import HOY, sheet_names
+from .conftest import HOY, backups, sheet_names
 from .test_cli import run
 
 TEAM_DATA_SHEETS = {"Clientes", "Ventas", "Seguimiento", "Oportunidades", "Encuestas", "Reclamos", "Reglas"}
@@ -106,7 +106,7 @@ def test_other_formats_read_like_xlsx(soffice: str, tmp_path: Path, target: str)
     beside.write_bytes(demo.read_bytes())  # an unrelated .xlsx of the same name is already there
     code, out, err = run("refresh", str(converted), "--hoy", HOY.isoformat())  # writes .xlsx beside, keeps the original
     assert (code, err) == (0, "") and converted.exists()
-    backup = next((converted.parent / "respaldos").iterdir())
+    backup = backups(converted.parent)[0]
     assert backup.read_bytes() == demo.read_bytes()  # the .xlsx it replaced is kept…
     assert messages.CLI_REPLACED_OTHER.format(written=beside.name, path=backup) in out  # …and the team is told
 

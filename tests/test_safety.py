@@ -21,7 +21,7 @@ from cartera_xls.progress import Report
 from cartera_xls.schema import messages
 from cartera_xls.sources import check_written
 
-from .conftest import HOY, basic_portfolio, make_workbook, sheet_names
+from .conftest import HOY, backups, basic_portfolio, make_workbook, sheet_names
 from .test_cli import run
 
 
@@ -34,7 +34,7 @@ def test_excel_lock_names_who_has_it_open(basic_file: Path) -> None:
     assert code == 2 and out == ""
     assert err.strip() == messages.OPEN_IN_EXCEL.format(path=basic_file.name, app="Excel", who=" por Carla Núñez")
     assert basic_file.read_bytes() == before
-    assert not (basic_file.parent / "respaldos").exists()
+    assert not backups(basic_file.parent)
 
 
 def test_libreoffice_lock_names_who_has_it_open(basic_file: Path) -> None:
@@ -47,7 +47,7 @@ def test_libreoffice_lock_names_who_has_it_open(basic_file: Path) -> None:
 def test_backups_are_pruned_to_the_parameter(basic_file: Path) -> None:
     for _ in range(4):
         cartera_xls.load(basic_file, hoy=HOY).save(basic_file, keep_backups=2)
-    assert len(list((basic_file.parent / "respaldos").iterdir())) == 2
+    assert len(backups(basic_file.parent)) == 2
 
 
 def test_stale_temp_files_are_cleaned(basic_file: Path) -> None:
@@ -204,7 +204,7 @@ def test_a_name_with_brackets_is_pruned_too(tmp_path: Path) -> None:
     path = make_workbook(tmp_path / "cartera [norte].xlsx", basic_portfolio())
     for _ in range(3):
         cartera_xls.load(path, hoy=HOY).save(path, keep_backups=1)
-    assert len(list((tmp_path / "respaldos").iterdir())) == 1
+    assert len(backups(tmp_path)) == 1
 
 
 def test_a_failed_backup_leaves_no_half_backup(basic_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,6 +18,8 @@ from cartera_xls.launchers import launcher_paths, launcher_text, write_launchers
 from cartera_xls.schema import messages
 from cartera_xls.writing import USER_VARIABLE
 
+from .conftest import backups
+
 BIN = Path(sys.executable).parent  # where pip put the «cartera-xls» command of this environment
 
 
@@ -85,7 +87,7 @@ def test_the_linux_launchers_run_from_a_folder_that_shadows_the_package(tmp_path
         done = subprocess.run(command, cwd=folder, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
         assert "Escrito: mi cartera.xlsx" in done.stdout
-    assert len(list((folder / "respaldos").iterdir())) == 2
+    assert len(backups(folder)) == 2
     # The desktop entry opens a terminal and is executable, as file managers want it to launch on a double click.
     entry = paths["linux"].read_text("utf-8")
     assert "Terminal=true" in entry and os.access(paths["linux"], os.X_OK)
@@ -204,7 +206,7 @@ def test_an_agenda_that_cannot_be_written_leaves_the_workbook_untouched(tmp_path
         messages.ICS_NO_FOLDER.format(path=tmp_path / "no existe"),
         messages.ICS_ON_WORKBOOK.format(path=Path(agenda).name),
     }
-    assert workbook.read_bytes() == before and not (tmp_path / "respaldos").exists()
+    assert workbook.read_bytes() == before and not backups(tmp_path)
 
 
 # --- point 5: who refreshed and when --------------------------------------------------------------------------

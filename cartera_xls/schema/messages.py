@@ -238,6 +238,47 @@ CONFLICTED_COPY = (
     "Dropbox dejó una copia en conflicto junto al libro: «{value}».",
     "Revísela y copie a mano lo que falte; la herramienta no la fusiona ni la borra.",
 )
+MERGE_CONFLICT = (
+    "Cambiado en los dos lados: «{value}» en el libro y «{theirs}» en la copia en conflicto de {who} ({date}). Se conserva el del libro.",
+    "Decida cuál vale y escríbalo; la copia quedó en la carpeta «respaldos».",
+)
+MERGE_DIFFERS = (
+    "«{value}» en el libro y «{theirs}» en la copia en conflicto de {who} ({date}); sin la versión anterior no se sabe cuál es "
+    "la nueva. Se conserva el del libro.",
+    "Decida cuál vale y escríbalo; la copia quedó en la carpeta «respaldos».",
+)
+MERGE_FILLED = (
+    "Completado con «{value}» de la copia en conflicto de {who} ({date}): en el libro estaba vacío.",
+    "Compruebe que es correcto.",
+)
+MERGE_DELETED_THERE = (
+    "Esta fila se borró en la copia en conflicto de {who} ({date}) y se cambió en el libro: se conserva.",
+    "Si sobra, bórrela a mano.",
+)
+MERGE_DELETED_HERE = (
+    "Esta fila se había borrado del libro, pero la copia en conflicto de {who} ({date}) la cambió: se añadió de nuevo.",
+    "Si sobra, bórrela a mano.",
+)
+MERGE_SHEET = (
+    "La copia en conflicto de {who} ({date}) cambió la hoja «{value}»: su versión está en esta hoja, al lado de la del libro.",
+    "Compare las dos, pase a la del libro lo que valga y borre esta.",
+)
+MERGE_SHEET_ADDED = (
+    "La copia en conflicto de {who} ({date}) añadió la hoja «{value}»: se conserva.",
+    "Si sobra, bórrela.",
+)
+MERGE_SHEET_NAME = "{name} ({who})"  # the copy's version of a team sheet, beside the workbook's
+MERGE_UNKNOWN_WHO = "alguien"
+MERGE_UNKNOWN_DATE = "fecha desconocida"
+CLI_MERGED = (
+    "Fusionada la copia en conflicto de {who} ({date}): {rows} filas nuevas, {cells} celdas cambiadas, {conflicts} en conflicto "
+    "(en Revisar){how}. La copia pasa a «respaldos»."
+)
+CLI_WOULD_MERGE = (
+    "Hay una copia en conflicto de {who} ({date}): al actualizar se fusionarán {rows} filas nuevas y {cells} celdas cambiadas; "
+    "{conflicts} en conflicto (en Revisar){how}."
+)
+CLI_MERGED_TWO_WAY = ", sin la versión anterior: cada diferencia va a Revisar"
 BAD_DATE_ARGUMENT = "La fecha «{value}» no es válida. Escríbala como dd/mm/aaaa (25/11/2026) o aaaa-mm-dd (2026-11-25)."
 DATE_OUT_OF_RANGE = "La fecha «{value}» está fuera del intervalo que se puede calcular ({first} a {last})."
 

@@ -1,0 +1,358 @@
+"""Dropbox's conflicted copies merged into the workbook, with nothing of either side lost.
+
+When two salespeople save the shared workbook at once, Dropbox keeps one of
+them as «cartera (copia en conflicto de Ana 2026-11-21).xlsx». The merge is
+three-way, against the workbook as the last refresh wrote it (kept in
+``respaldos/`` as the base, see :func:`base_path`):
+
+- Clientes rows match by ID (by name for a client without one); the log sheets
+  (Ventas, Seguimiento, Oportunidades, Encuestas, Reclamos) by their content, so
+  a row added on either side is kept once.
+- A cell the copy changed and the workbook did not takes the copy's value; one
+  both changed differently keeps the workbook's, and Revisar shows both.
+- A row is never deleted: one deleted on one side and changed on the other is
+  kept and said.
+- Without a base older than the copy, a two-way union: the copy's new rows are
+  added, a blank of the workbook is filled from the copy, and every other cell
+  that differs is said in Revisar.
+
+Values travel as the cells were typed (the raw value, written back by the
+tool) and as read (the typed value the rules use).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .problems import Problem, display
+from .schema import fold, messages
+from .schema.sheets import CLIENTES, DATA_SHEETS
+from .tables import SheetTable, UnknownSheet, is_missing
+
+BASE_NAME = "{stem} (base para fusionar){suffix}"  # in respaldos/: the workbook as the last refresh wrote it
+# «cartera (copia en conflicto de Ana 2026-11-21).xlsx», «cartera (Ana's conflicted copy 2026-11-21 (1)).xlsx»
+_WHO_AND_WHEN = (
+    re.compile(r"\(copia en conflicto de (?P<who>.+?) (?P<date>\d{4}-\d{2}-\d{2})(?: \(\d+\))?\)", re.I),
+    re.compile(r"\((?P<who>.+?)['’]s conflicted copy (?P<date>\d{4}-\d{2}-\d{2})(?: \(\d+\))?\)", re.I),
+    re.compile(r"\((?:(?P<who>.+?) )?(?:conflicted copy|copia en conflicto) (?P<date>\d{4}-\d{2}-\d{2})(?: \(\d+\))?\)", re.I),
+)
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A conflicted copy: where it is, who saved it and when (as Dropbox named it)."""
+
+    path: Path
+    who: str
+    date: dt.date | None
+
+    @classmethod
+    def of(cls, path: Path) -> Copy:
+        for pattern in _WHO_AND_WHEN:
+            found = pattern.search(path.name)
+            if found:
+                try:
+                    day: dt.date | None = dt.date.fromisoformat(found.group("date"))
+                except ValueError:
+                    day = None
+                return cls(path, (found.group("who") or "").strip(), day)
+        return cls(path, "", None)
+
+    def said(self) -> dict[str, str]:
+        """How a message names it: whose copy, of what day."""
+        when = self.date.strftime("%d/%m/%Y") if self.date else messages.MERGE_UNKNOWN_DATE
+        return {"who": self.who or messages.MERGE_UNKNOWN_WHO, "date": when, "copy": self.path.name}
+
+
+@dataclass(frozen=True)
+class Merged:
+    """What a merge took from one copy, for the terminal and for moving the copy away once written."""
+
+    copy: Copy
+    rows: int  # rows added from the copy
+    cells: int  # cells of the workbook changed to the copy's value
+    conflicts: int  # cells changed differently on both sides (kept as the workbook's, said in Revisar)
+    three_way: bool  # against the base (else a two-way union)
+
+
+def base_path(workbook: Path, backups: Path) -> Path:
+    """Where the base of ``workbook`` is kept: ``respaldos/cartera (base para fusionar).xlsx``."""
+    return backups / BASE_NAME.format(stem=workbook.stem, suffix=workbook.suffix)
+
+
+def merge(
+    tables: Mapping[str, SheetTable], base: Mapping[str, SheetTable] | None, copy_tables: Mapping[str, SheetTable], copy: Copy
+) -> tuple[dict[str, SheetTable], list[Problem], Merged]:
+    """The workbook's tables with the copy's changes taken; the problems to say; what was taken.
+
+    ``base`` is the workbook as the last refresh wrote it (None when unknown: a two-way union).
+    """
+    result = dict(tables)
+    problems: list[Problem] = []
+    rows = cells = conflicts = 0
+    for spec in DATA_SHEETS:
+        ours, theirs = tables.get(spec.key), copy_tables.get(spec.key)
+        if ours is None or theirs is None:
+            continue
+        ancestor = base.get(spec.key) if base is not None else None
+        side = _Side(ours, theirs, ancestor if base is not None else None, copy)
+        side.run()
+        result[spec.key] = side.table()
+        problems.extend(side.problems)
+        rows += len(side.added)
+        cells += side.changed
+        conflicts += side.conflicts
+    return result, problems, Merged(copy, rows, cells, conflicts, base is not None)
+
+
+def _blank(value: Any) -> bool:
+    return is_missing(value) or (isinstance(value, str) and not value.strip())
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Two cells say the same: both blank, or the same as the team reads them (text trimmed, 5 and 5.0 alike)."""
+    if _blank(a) or _blank(b):
+        return _blank(a) and _blank(b)
+    return display(a.strip() if isinstance(a, str) else a) == display(b.strip() if isinstance(b, str) else b)
+
+
+def raw_row(table: SheetTable, row: int) -> dict[str, Any]:
+    """The cells of one data row (its Excel row) as typed, by slot."""
+    offset = row - table.header_row - 2
+    found: dict[str, Any] = {}
+    for slot in table.slots:
+        column = table.cells.column(table.position(slot))
+        found[slot] = column[offset] if 0 <= offset < len(column) else None
+    return found
+
+
+class _Side:
+    """The merge of one data sheet: the workbook's table, the copy's, and the base's when known."""
+
+    def __init__(self, ours: SheetTable, theirs: SheetTable, base: SheetTable | None, copy: Copy) -> None:
+        self.ours, self.theirs, self.base, self.copy = ours, theirs, base, copy
+        self.slots = [slot for slot in ours.slots if slot in theirs.slots]  # columns both have (the team's own by header)
+        self.edits: dict[tuple[int, str], tuple[Any, Any]] = {}  # (our row, slot) → (as typed, as read)
+        self.added: list[tuple[dict[str, Any], dict[str, Any]]] = []  # rows of the copy: (as typed, as read) by slot
+        self.problems: list[Problem] = []
+        self.changed = self.conflicts = 0
+
+    # --- rows as typed -------------------------------------------------------------
+    def _rows(self, table: SheetTable) -> dict[int, dict[str, Any]]:
+        return {int(row): raw_row(table, int(row)) for row in table.frame.index}
+
+    def run(self) -> None:
+        ours, theirs = self._rows(self.ours), self._rows(self.theirs)
+        base = self._rows(self.base) if self.base is not None else None
+        if self.ours.spec is CLIENTES:
+            self._by_key(ours, theirs, base)
+        else:
+            self._by_content(ours, theirs, base)
+
+    def _content(self, row: Mapping[str, Any]) -> tuple[str, ...]:
+        return tuple(
+            "" if _blank(row.get(slot)) else display(row[slot].strip() if isinstance(row[slot], str) else row[slot]) for slot in self.slots
+        )
+
+    def _by_content(
+        self, ours: dict[int, dict[str, Any]], theirs: dict[int, dict[str, Any]], base: dict[int, dict[str, Any]] | None
+    ) -> None:
+        """A log sheet: rows of the copy that neither the workbook nor the base has are added (as many times as the copy has more)."""
+        have = Counter(self._content(row) for row in ours.values())
+        had = Counter(self._content(row) for row in base.values()) if base is not None else Counter()
+        theirs_count = Counter(self._content(row) for row in theirs.values())
+        for row, values in theirs.items():
+            key = self._content(values)
+            if not any(key):
+                continue
+            extra = theirs_count[key] - max(have[key], had[key])
+            if extra > 0:
+                self._add(row, values)
+                have[key] += 1
+        if base is not None:  # rows the copy deleted are kept: said when the workbook still has them
+            gone = Counter(had) - theirs_count
+            for row, values in ours.items():
+                key = self._content(values)
+                if gone[key] > 0 and any(key):
+                    gone[key] -= 1
+                    self._say(messages.MERGE_DELETED_THERE, row, "", "")
+
+    def _by_key(self, ours: dict[int, dict[str, Any]], theirs: dict[int, dict[str, Any]], base: dict[int, dict[str, Any]] | None) -> None:
+        """Clientes: rows by ID, by name for a client without one; cell by cell."""
+        ours_by, base_by = _keyed(ours), _keyed(base) if base is not None else {}
+        for row, values in theirs.items():
+            key = _key(values)
+            if key is None:
+                continue
+            before = base_by.get(key)
+            mine = ours_by.get(key)
+            if mine is None:
+                if before is not None and all(_same(values.get(slot), before[1].get(slot)) for slot in self.slots):
+                    continue  # deleted here, unchanged there: stays deleted
+                added = self._add(row, values)
+                if before is not None:
+                    self._say(messages.MERGE_DELETED_HERE, added, "", "", copy_row=row)
+                continue
+            our_row, our_values = mine
+            for slot in self.slots:
+                value, here = values.get(slot), our_values.get(slot)
+                if _same(value, here):
+                    continue
+                label = self.ours.header(slot)
+                if before is not None:
+                    was = before[1].get(slot)
+                    if _same(value, was):
+                        continue  # changed here only
+                    if _same(here, was):
+                        self._edit(our_row, slot, row)  # changed there only: taken
+                        continue
+                    self.conflicts += 1
+                    self._say(messages.MERGE_CONFLICT, our_row, label, here, theirs=display(value))
+                elif self.base is None and _blank(here):
+                    self._edit(our_row, slot, row)  # a blank of ours filled from the copy: nothing is lost
+                    self._say(messages.MERGE_FILLED, our_row, label, value)
+                elif self.base is None:
+                    self.conflicts += 1
+                    self._say(messages.MERGE_DIFFERS, our_row, label, here, theirs=display(value))
+                else:  # a client the base did not have, added on both sides: ours kept, theirs said
+                    self.conflicts += 1
+                    self._say(messages.MERGE_CONFLICT, our_row, label, here, theirs=display(value))
+        if base is not None:  # rows the copy deleted are kept: said when the workbook changed them
+            theirs_by = _keyed(theirs)
+            for before_values in base.values():
+                keys = _keys(before_values)
+                mine = next((ours_by[key] for key in keys if key in ours_by), None)
+                if mine is None or any(key in theirs_by for key in keys):
+                    continue
+                if not all(_same(mine[1].get(slot), before_values.get(slot)) for slot in self.slots):
+                    self._say(messages.MERGE_DELETED_THERE, mine[0], "", "")
+
+    # --- what the merge does ------------------------------------------------------------
+    def _edit(self, our_row: int, slot: str, their_row: int) -> None:
+        self.edits[(our_row, slot)] = (raw_row(self.theirs, their_row)[slot], self.theirs.frame.at[their_row, slot])
+        self.changed += 1
+
+    def _add(self, their_row: int, values: Mapping[str, Any]) -> int:
+        """Add a row of the copy below the workbook's; return the Excel row it takes."""
+        typed = self.theirs.frame.loc[their_row]
+        self.added.append(({slot: values.get(slot) for slot in self.slots}, {slot: typed[slot] for slot in self.slots}))
+        return self.ours.last_row + len(self.added)
+
+    def _say(self, template: tuple[str, str], row: int | None, column: str, value: Any, copy_row: int | None = None, **fields: Any) -> None:
+        fields = {**self.copy.said(), "copy_row": copy_row or "", **fields}
+        self.problems.append(Problem.of(template, self.ours.name, row, column, value, messages.SEVERITY_WARNING, **fields))
+
+    def table(self) -> SheetTable:
+        """The workbook's table with the copy's changes: values as read in the frame, cells as typed to write."""
+        if not self.edits and not self.added:
+            return self.ours
+        frame = self.ours.frame.copy()
+        merged: dict[tuple[int, str], Any] = dict(self.ours.merged)
+        for (row, slot), (raw, typed) in self.edits.items():
+            frame.at[row, slot] = typed
+            merged[(row, slot)] = raw
+        if self.added:
+            first = self.ours.last_row + 1
+            index = pd.Index(range(first, first + len(self.added)), dtype="int64")
+            rows = pd.DataFrame([typed for _, typed in self.added], index=index, columns=self.slots)
+            frame = pd.concat([frame, rows.astype({slot: frame[slot].dtype for slot in self.slots}, errors="ignore")])
+            for row, (raw, _) in zip(index, self.added, strict=True):
+                for slot, value in raw.items():
+                    if not _blank(value):
+                        merged[(int(row), slot)] = value
+        return dataclasses.replace(self.ours, frame=frame, merged=merged)
+
+
+def _key(values: Mapping[str, Any]) -> str | None:
+    client_id, name = values.get("id"), values.get("name")
+    if not _blank(client_id):
+        return "id:" + fold(str(display(client_id)))
+    if not _blank(name):
+        return "name:" + fold(str(name))
+    return None
+
+
+def _keys(values: Mapping[str, Any]) -> list[str]:
+    """Every key a row may be found by: its ID, its name."""
+    keys = [key] if (key := _key(values)) is not None else []
+    if not _blank(values.get("name")):
+        keys.append("name:" + fold(str(values["name"])))
+    return keys
+
+
+def _keyed(rows: Mapping[int, Mapping[str, Any]] | None) -> dict[str, tuple[int, Mapping[str, Any]]]:
+    """Rows by key; a client without an ID is also found by name (matched to one that got its ID since)."""
+    found: dict[str, tuple[int, Mapping[str, Any]]] = {}
+    names: dict[str, list[tuple[int, Mapping[str, Any]]]] = defaultdict(list)
+    for row, values in (rows or {}).items():
+        key = _key(values)
+        if key is not None:
+            found.setdefault(key, (row, values))
+        if not _blank(values.get("name")):
+            names["name:" + fold(str(values["name"]))].append((row, values))
+    for key, matches in names.items():
+        if len(matches) == 1:
+            found.setdefault(key, matches[0])
+    return found
+
+
+def team_sheets(
+    ours: Sequence[UnknownSheet], base: Sequence[UnknownSheet] | None, theirs: Sequence[UnknownSheet], copy: Copy, taken: set[str]
+) -> tuple[list[UnknownSheet], list[Problem]]:
+    """The team's own sheets the copy changed: its version kept beside the workbook's as a sheet of its own, and said.
+
+    A sheet the copy did not change (the same as the base's, or as ours) gives
+    nothing; one the copy added comes with its name (if free). The workbook's
+    sheet is never replaced: the team compares the two and keeps what it wants.
+    """
+    by_name = {fold(sheet.name): sheet for sheet in ours}
+    before = {fold(sheet.name): sheet for sheet in base} if base is not None else {}
+    beside: list[UnknownSheet] = []
+    problems: list[Problem] = []
+    for sheet in theirs:
+        key = fold(sheet.name)
+        mine, was = by_name.get(key), before.get(key)
+        if (mine is not None and _same_rows(sheet, mine)) or (was is not None and _same_rows(sheet, was)):
+            continue
+        name = _free(
+            sheet.name if mine is None else messages.MERGE_SHEET_NAME.format(name=sheet.name, who=copy.who or copy.said()["who"]), taken
+        )
+        taken.add(fold(name))
+        beside.append(dataclasses.replace(sheet, name=name, source_name=""))
+        template = messages.MERGE_SHEET if mine is not None else messages.MERGE_SHEET_ADDED
+        problems.append(Problem.of(template, name, None, "", sheet.name, messages.SEVERITY_WARNING, **copy.said()))
+    return beside, problems
+
+
+def _same_rows(a: UnknownSheet, b: UnknownSheet) -> bool:
+    def cells(sheet: UnknownSheet) -> list[tuple[str, ...]]:
+        rows = [tuple("" if _blank(value) else display(value) for value in row) for row in sheet.rows]
+        rows = [row[: max((i + 1 for i, v in enumerate(row) if v), default=0)] for row in rows]
+        while rows and not rows[-1]:
+            rows.pop()
+        return rows
+
+    return cells(a) == cells(b)
+
+
+def _free(name: str, taken: set[str]) -> str:
+    """A sheet name of at most 31 characters that no other sheet has (Excel's rule, its case folded)."""
+    candidate, number = name[:31], 2
+    while fold(candidate) in taken:
+        suffix = f" {number}"
+        candidate, number = name[: 31 - len(suffix)] + suffix, number + 1
+    return candidate
+
+
+def merged_copies(found: Iterable[Merged]) -> Sequence[Merged]:
+    """The copies something was taken from or said of, in name order."""
+    return sorted(found, key=lambda merged: merged.copy.path.name)

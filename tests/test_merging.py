@@ -1,0 +1,245 @@
+"""Dropbox's conflicted copies merged with nothing lost (issue 23, point 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cartera_xls
+from cartera_xls.cli import main
+from cartera_xls.merging import Copy
+
+from .conftest import HOY, make_workbook
+
+COPY = "cartera (copia en conflicto de Ana 2026-11-21).xlsx"
+
+
+def _start(folder: Path, clients: list[list[Any]], followups: list[list[Any]]) -> Path:
+    """A workbook as the team has it after a refresh: the base the next conflicted copy is merged against."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = make_workbook(folder / "cartera.xlsx", {"Clientes": clients, "Seguimiento": followups})
+    cartera_xls.refresh(path, hoy=HOY)
+    return path
+
+
+def _edit(path: Path, cells: dict[tuple[str, str], Any], rows: dict[str, list[list[Any]]]) -> None:
+    """Edit a workbook as Excel would: cells by (sheet, A1 reference), rows appended."""
+    book = openpyxl.load_workbook(path)
+    for (sheet, ref), value in cells.items():
+        book[sheet][ref] = value
+    for sheet, added in rows.items():
+        for row in added:
+            book[sheet].append(row)
+    book.save(path)
+
+
+def _conflict(path: Path) -> Path:
+    copy = path.with_name(COPY)
+    shutil.copyfile(path, copy)
+    later = time.time() + 5
+    os.utime(copy, (later, later))  # saved after the last refresh, as Dropbox keeps it
+    return copy
+
+
+def _table(path: Path, sheet: str) -> list[tuple[Any, ...]]:
+    book = openpyxl.load_workbook(path)
+    rows = [row[:4] for row in book[sheet].iter_rows(min_row=2, values_only=True) if any(v is not None for v in row[:4])]
+    return [tuple(value for value in row) for row in rows]
+
+
+CLIENTS: list[list[Any]] = [
+    ["ID", "Nombre", "Teléfono", "Notas"],
+    ["C1", "Ana Pérez", "987654321", None],
+    ["C2", "Luis Gómez", "912345678", "paga a 30 días"],
+    ["C3", "Rosa Díaz", None, None],
+]
+FOLLOWUPS: list[list[Any]] = [["Fecha", "Cliente", "Tipo", "Resultado"], [dt.datetime(2026, 10, 1), "C1", "llamada", "interesado"]]
+
+
+def test_a_conflicted_copy_is_merged_three_way(tmp_path: Path) -> None:
+    path = _start(tmp_path, CLIENTS, FOLLOWUPS)
+    copy = _conflict(path)
+    # Ana, on her machine: a new phone for Luis, a note on Rosa, a call logged, a new client.
+    _edit(
+        copy,
+        {("Clientes", "C3"): "999888777", ("Clientes", "D4"): "llamar por la tarde", ("Clientes", "D3"): "paga a 60 días"},
+        {"Seguimiento": [[dt.datetime(2026, 10, 20), "C2", "visita", "pidió precios"]], "Clientes": [["C4", "Bodega Sur", "955111222"]]},
+    )
+    # Meanwhile in the workbook: another call, Ana's email... and Luis's note changed differently.
+    _edit(
+        path,
+        {("Clientes", "D3"): "paga al contado"},
+        {"Seguimiento": [[dt.datetime(2026, 10, 21), "C3", "llamada", "no contesta"]]},
+    )
+    out = io.StringIO()
+    assert main(["refresh", str(path), "--hoy", HOY.isoformat()], out=out, err=io.StringIO()) == 0
+    assert "Fusionada la copia en conflicto de Ana (21/11/2026): 2 filas nuevas, 2 celdas cambiadas, 1 en conflicto" in out.getvalue()
+    assert _table(path, "Clientes") == [
+        ("C1", "Ana Pérez", "987654321", None),
+        ("C2", "Luis Gómez", "999888777", "paga al contado"),  # the phone from the copy; the note changed on both sides: ours
+        ("C3", "Rosa Díaz", None, "llamar por la tarde"),
+        ("C4", "Bodega Sur", "955111222", None),
+    ]
+    assert Counter(_table(path, "Seguimiento")) == Counter(
+        [
+            (dt.datetime(2026, 10, 1), "C1", "llamada", "interesado"),
+            (dt.datetime(2026, 10, 21), "C3", "llamada", "no contesta"),
+            (dt.datetime(2026, 10, 20), "C2", "visita", "pidió precios"),
+        ]
+    )
+    cartera = cartera_xls.load(path, hoy=HOY)
+    assert cartera.clientes.set_index("ID").loc["C2", "Último contacto"] == dt.datetime(2026, 10, 20)  # the copy's call counts
+    # The conflict was said in the refresh's Revisar, with both values and whose copy; the copy is kept in respaldos/.
+    revisar = openpyxl.load_workbook(path)["Revisar"]
+    said = [" ".join(str(v) for v in row if v) for row in revisar.iter_rows(values_only=True)]
+    assert any("«paga al contado» en el libro y «paga a 60 días» en la copia en conflicto de Ana (21/11/2026)" in line for line in said)
+    assert not copy.exists() and (tmp_path / "respaldos" / COPY).exists()
+    # The next refresh finds no copy and says nothing more.
+    out = io.StringIO()
+    assert main(["refresh", str(path), "--hoy", HOY.isoformat()], out=out, err=io.StringIO()) == 0
+    assert "Fusionada" not in out.getvalue()
+
+
+def test_validate_says_what_a_refresh_would_merge_and_writes_nothing(tmp_path: Path) -> None:
+    path = _start(tmp_path, CLIENTS, FOLLOWUPS)
+    copy = _conflict(path)
+    _edit(copy, {}, {"Seguimiento": [[dt.datetime(2026, 10, 20), "C2", "visita", "pidió precios"]]})
+    before = path.read_bytes()
+    out = io.StringIO()
+    main(["validate", str(path), "--hoy", HOY.isoformat()], out=out, err=io.StringIO())
+    assert (
+        "Hay una copia en conflicto de Ana (21/11/2026): al actualizar se fusionarán 1 filas nuevas y 0 celdas cambiadas" in out.getvalue()
+    )
+    assert path.read_bytes() == before and copy.exists()
+
+
+def test_without_the_base_every_difference_is_said(tmp_path: Path) -> None:
+    path = _start(tmp_path, CLIENTS, FOLLOWUPS)
+    copy = _conflict(path)
+    (tmp_path / "respaldos" / "cartera (base para fusionar).xlsx").unlink()  # another version made the workbook
+    _edit(copy, {("Clientes", "D2"): "cliente VIP", ("Clientes", "D3"): "paga a 60 días"}, {})
+    cartera = cartera_xls.load(path, hoy=HOY)
+    filled = [p for p in cartera.problems if p.code == "merge-filled"]
+    differs = [p for p in cartera.problems if p.code == "merge-differs"]
+    assert [(p.row, p.value) for p in filled] == [(2, "cliente VIP")]  # a blank of ours filled, and said
+    assert [(p.row, p.value) for p in differs] == [(3, "paga a 30 días")]  # ours kept, theirs said
+    assert cartera.clientes.set_index("ID")["Notas"].to_dict() == {"C1": "cliente VIP", "C2": "paga a 30 días", "C3": None}
+
+
+@pytest.mark.parametrize(
+    ("name", "who", "day"),
+    [
+        ("cartera (copia en conflicto de Ana 2026-11-21).xlsx", "Ana", dt.date(2026, 11, 21)),
+        ("cartera (Ana's conflicted copy 2026-11-21).xlsx", "Ana", dt.date(2026, 11, 21)),
+        ("cartera (copia en conflicto de PORTATIL-LUCIA 2026-11-21 (1)).xlsx", "PORTATIL-LUCIA", dt.date(2026, 11, 21)),
+        ("cartera (María José’s conflicted copy 2026-01-02).xlsx", "María José", dt.date(2026, 1, 2)),
+        ("cartera (conflicted copy 2026-11-20).xlsx", "", dt.date(2026, 11, 20)),
+        ("cartera (conflicted copy).xlsx", "", None),
+    ],
+)
+def test_who_and_when_from_dropboxs_names(name: str, who: str, day: dt.date | None) -> None:
+    copy = Copy.of(Path(name))
+    assert (copy.who, copy.date) == (who, day)
+
+
+# --- property: random edits on both sides, nothing lost ----------------------------------------------------------
+
+_VALUES = st.sampled_from(["a", "b", "c", "987654321", "nota"])
+_EDITS = st.dictionaries(st.tuples(st.integers(2, 4), st.sampled_from("CD")), _VALUES, max_size=4)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    ours=_EDITS,
+    theirs=_EDITS,
+    our_rows=st.integers(0, 2),
+    their_rows=st.integers(0, 2),
+    our_clients=st.integers(0, 1),
+    their_clients=st.integers(0, 1),
+)
+def test_random_edits_on_both_sides_lose_nothing(
+    tmp_path_factory: pytest.TempPathFactory,
+    ours: dict[tuple[int, str], str],
+    theirs: dict[tuple[int, str], str],
+    our_rows: int,
+    their_rows: int,
+    our_clients: int,
+    their_clients: int,
+) -> None:
+    folder = tmp_path_factory.mktemp("merge")
+    path = _start(folder, CLIENTS, FOLLOWUPS)
+    base = {(row, col): value for row, line in enumerate(CLIENTS[1:], start=2) for col, value in zip("CD", line[2:], strict=True)}
+    copy = _conflict(path)
+
+    def rows(side: str, count: int) -> list[list[Any]]:
+        return [[dt.datetime(2026, 10, 10 + n), "C1", "llamada", f"{side} {n}"] for n in range(count)]
+
+    def clients(side: str, count: int) -> list[list[Any]]:
+        return [[f"{side}{n}", f"Cliente {side} {n}", None] for n in range(count)]
+
+    _edit(
+        copy,
+        {("Clientes", f"{col}{row}"): value for (row, col), value in theirs.items()},
+        {"Seguimiento": rows("copia", their_rows), "Clientes": clients("A", their_clients)},
+    )
+    _edit(
+        path,
+        {("Clientes", f"{col}{row}"): value for (row, col), value in ours.items()},
+        {"Seguimiento": rows("libro", our_rows), "Clientes": clients("W", our_clients)},
+    )
+    cartera_xls.refresh(path, hoy=HOY)
+    merged = {line[0]: line for line in _table(path, "Clientes")}
+    # Every client of either side is there; every cell edited on one side has that side's value; on both, ours.
+    assert set(merged) == {"C1", "C2", "C3", *(f"W{n}" for n in range(our_clients)), *(f"A{n}" for n in range(their_clients))}
+    conflicts = 0
+    for row, line in enumerate(CLIENTS[1:], start=2):
+        for col in "CD":
+            was, mine, other = base[(row, col)], ours.get((row, col), base[(row, col)]), theirs.get((row, col), base[(row, col)])
+            expected = other if mine == was else mine
+            conflicts += mine != was and other != was and mine != other
+            assert merged[line[0]]["ABCD".index(col)] == expected, (row, col)
+    said = openpyxl.load_workbook(path)["Revisar"]
+    lines = [" ".join(str(v) for v in row if v) for row in said.iter_rows(values_only=True)]
+    assert sum("Cambiado en los dos lados" in line for line in lines) == conflicts
+    # Every call logged on either side is there once.
+    logged = Counter(line[3] for line in _table(path, "Seguimiento"))
+    assert logged == Counter(["interesado", *(f"libro {n}" for n in range(our_rows)), *(f"copia {n}" for n in range(their_rows))])
+
+
+def test_a_team_sheet_the_copy_changed_is_kept_beside_ours(tmp_path: Path) -> None:
+    path = make_workbook(
+        tmp_path / "cartera.xlsx",
+        {"Clientes": CLIENTS, "Precios": [["Producto", "Precio"], ["Tornillo", 1.5]], "Notas": [["Reunión del lunes"]]},
+    )
+    cartera_xls.refresh(path, hoy=HOY)
+    copy = _conflict(path)
+    book = openpyxl.load_workbook(copy)
+    book["Precios"].append(["Tuerca", 0.8])
+    book.create_sheet("Pedidos de Ana").append(["Pedido 1"])
+    book.save(copy)
+    _edit(path, {("Notas", "A2"): "Reunión del martes"}, {})  # ours changed another sheet: nothing to say there
+    result = cartera_xls.refresh(path, hoy=HOY)
+    merged = sorted((p.sheet, p.code) for p in result.cartera.problems if p.code.startswith("merge"))
+    assert merged == [("Pedidos de Ana", "merge-sheet-added"), ("Precios (Ana)", "merge-sheet")]
+    book = openpyxl.load_workbook(path)
+    assert [[c.value for c in row] for row in book["Precios"].iter_rows()] == [["Producto", "Precio"], ["Tornillo", 1.5]]
+    assert [[c.value for c in row] for row in book["Precios (Ana)"].iter_rows()] == [
+        ["Producto", "Precio"],
+        ["Tornillo", 1.5],
+        ["Tuerca", 0.8],
+    ]
+    assert [[c.value for c in row] for row in book["Pedidos de Ana"].iter_rows()] == [["Pedido 1"]]
+    assert book["Notas"]["A2"].value == "Reunión del martes"
+    said = {p.sheet: p.code for p in cartera_xls.load(path, hoy=HOY).problems if p.code.startswith("merge")}
+    assert said == {}  # said once, in the refresh that merged; the next one has no copy
