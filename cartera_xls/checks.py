@@ -258,14 +258,16 @@ def twin_labels(clients: SheetTable, pairs: Iterable[DuplicatePair]) -> dict[str
     if not pairs:
         return {}
     frame = clients.frame
-    labels = {int(row): client_label(client_id, name) for row, client_id, name in zip(frame.index, frame["id"], frame["name"], strict=True)}
-    ids = {int(row): client_id for row, client_id in zip(frame.index, frame["id"], strict=True)}
+    rows = {row for pair in pairs for row in (pair.row, pair.other)}  # only the clients of a pair are named
+    ids = {row: frame.at[row, "id"] for row in rows}
+    labels = {row: client_label(ids[row], frame.at[row, "name"]) for row in rows}
     twins: dict[str, list[str]] = defaultdict(list)
+    own: dict[str, str] = {}
     for pair in pairs:
         for row, other in ((pair.row, pair.other), (pair.other, pair.row)):
-            if isinstance(client_id := ids.get(row), str) and ids.get(other) != client_id:
+            if isinstance(client_id := ids[row], str) and ids[other] != client_id:
                 twins[client_id].append(labels[other])
-    own = {client_id: labels[row] for row, client_id in ids.items() if isinstance(client_id, str)}
+                own.setdefault(client_id, labels[row])
     return {client_id: (own[client_id], *dict.fromkeys(others)) for client_id, others in twins.items()}
 
 
@@ -375,23 +377,23 @@ def near_salespeople(tables: Mapping[str, SheetTable]) -> list[Problem]:
     are one already; reported once, at the first row of the rare spelling.
     """
     counts: dict[str, int] = defaultdict(int)
-    first: dict[str, tuple[SheetTable, int]] = {}
     for table in tables.values():
-        if "salesperson" not in table.frame:
-            continue
-        column = table.frame["salesperson"]
-        for name, count in column.value_counts(sort=False).items():
-            if isinstance(name, str) and name.strip():
-                counts[name] += int(count)
-                first.setdefault(name, (table, int(column.index[(column == name).to_numpy()][0])))
+        if "salesperson" in table.frame:
+            for name, count in table.frame["salesperson"].value_counts(sort=False).items():
+                if isinstance(name, str) and name.strip():
+                    counts[name] += int(count)
     problems = []
     for name, count in counts.items():
         common = [other for other in counts if other != name and counts[other] >= NEAR_SPELLING_MAJORITY * count]
-        suggestion = Suggester.of((other, (other,)) for other in common).suggest([name]).get(name)
+        suggestion = Suggester.of((other, (other,)) for other in common).suggest([name]).get(name) if common else None
         if suggestion is None:
             continue
         other = suggestion.split(messages.SUGGESTION_OR)[0].strip("«»")
-        table, row = first[name]
+        table, row = next(
+            (table, int(table.frame.index[(table.frame["salesperson"] == name).to_numpy()][0]))
+            for table in tables.values()
+            if "salesperson" in table.frame and (table.frame["salesperson"] == name).any()
+        )
         problems.append(
             Problem.of(
                 messages.SALESPERSON_NEAR,
