@@ -46,6 +46,10 @@ def assign_ids(clients: SheetTable) -> tuple[SheetTable, list[Problem]]:
     """
     ids = clients.frame["id"] if "id" in clients.frame else pd.Series(None, index=clients.frame.index, dtype="object")
     missing = ids.isna()
+    if "id" in clients.positions and clients.cells.flagged:  # an error or an in-cell picture there is the team's: never typed over
+        col = clients.positions["id"]
+        held = {row + 1 for row, column in clients.cells.flagged if column == col}
+        missing &= ~ids.index.isin(list(held))
     if not missing.any() and "id" in clients.frame:
         return clients, []  # (a sheet without an ID column, even with no rows yet, gets one below)
     prefix, digits, start = _id_pattern([str(v) for v in ids.dropna()])

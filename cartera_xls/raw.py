@@ -21,6 +21,12 @@ class ExcelError(str):
     __slots__ = ()
 
 
+class RichValue(ExcelError):
+    """A cell whose value is Excel's rich data (``vm=``: an in-cell picture, a linked data type); files show ``#VALUE!``."""
+
+    __slots__ = ()
+
+
 # A number format as the file stores it: a built-in id (14 is the locale's short date) or a format code.
 NumberFormat = int | str
 Cell = tuple[int, int]  # (row, column), 0-based from A1

@@ -21,7 +21,7 @@ import pandas as pd
 from .errors import MissingClients, NoSales
 from .parsing import BadValue, is_blank, parse_text, parser_for
 from .problems import Problem, row_ranges
-from .raw import FORMULA_WITHOUT_VALUE, Formula, RawSheet, RawWorkbook, SheetDetails, column_letters
+from .raw import FORMULA_WITHOUT_VALUE, Formula, RawSheet, RawWorkbook, RichValue, SheetDetails, column_letters
 from .schema import Column, Kind, Sheet, fold, header_key, messages, within_dates
 from .schema.sheets import CALCULATED_SUFFIX, CLIENTES, DATA_SHEETS, GENERATED_SHEETS, INSTRUCCIONES, REGLAS, VENTAS
 from .tables import EXTRA_PREFIX, SheetCells, SheetTable, UnknownSheet, is_missing, team_table
@@ -650,7 +650,8 @@ def _parse_column(
             uncalculated.append(index + 1)
             parsed[offset] = None
         elif flag is not None:
-            problems.append(Problem.of(messages.EXCEL_ERROR, raw.name, index + 1, label, flag))
+            template = messages.IN_CELL_PICTURE if isinstance(flag, RichValue) else messages.EXCEL_ERROR
+            problems.append(Problem.of(template, raw.name, index + 1, label, flag))
             invalid[(index + 1, column.key)] = flag
             parsed[offset] = None
         elif is_blank(value):

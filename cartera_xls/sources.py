@@ -24,7 +24,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError, Shee
 
 from . import ooxml
 from .errors import PasswordProtected, UnreadableWorkbook
-from .raw import FORMULA_WITHOUT_VALUE, NO_DETAILS, Cell, ExcelError, RawSheet, RawWorkbook, SheetDetails, column_index
+from .raw import FORMULA_WITHOUT_VALUE, NO_DETAILS, Cell, ExcelError, RawSheet, RawWorkbook, RichValue, SheetDetails, column_index
 from .schema import messages
 from .schema.sheets import COMPUTED_MARK, MARKER_PROPERTY
 
@@ -266,7 +266,9 @@ def _flag_cells(data: bytes) -> dict[tuple[int, int], str]:
     if b't="e"' in data:
         for match in _ERROR_CELL.finditer(data):
             key = (int(match.group(2)) - 1, column_index(match.group(1)))
-            flagged[key] = ExcelError(match.group(3).decode("utf-8", "replace"))
+            opening = match.group(0)[: match.group(0).find(b">")]
+            error = match.group(3).decode("utf-8", "replace")
+            flagged[key] = RichValue(error) if b' vm="' in opening else ExcelError(error)
     if b"<f" in data:
         for match in _UNCACHED_FORMULA.finditer(data):
             flagged.setdefault((int(match.group(2)) - 1, column_index(match.group(1))), FORMULA_WITHOUT_VALUE)

@@ -252,3 +252,37 @@ def test_a_workbook_at_its_very_start_refreshes(tmp_path: Path) -> None:
     assert header[:4] == ["Nombre", "Email", "Teléfono", "ID"]  # none of the team's columns moved
     cartera = cartera_xls.load(started, hoy=HOY)
     assert cartera.clientes[["ID", "Facturación total"]].values.tolist() == [["C0001", 30.0]]
+
+
+def test_an_in_cell_picture_is_named_and_never_typed_over(tmp_path: Path) -> None:
+    import struct
+    import zipfile
+    import zlib
+
+    import xlsxwriter
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    picture = tmp_path / "foto.png"
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    picture.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+    )
+    path = tmp_path / "c.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Clientes")
+    sheet.write_row(0, 0, ["ID", "Nombre"])
+    sheet.write_row(1, 0, ["C0001", "Ana"])
+    sheet.write(2, 1, "Luis")
+    sheet.embed_image("A3", str(picture))  # a photo pasted where Luis's ID goes
+    book.close()
+    result = cartera_xls.refresh(path, hoy=HOY)
+    said = [(p.row, p.column, p.code) for p in result.cartera.problems if p.row == 3]
+    assert said == [(3, "ID", "in-cell-picture")]
+    # No ID is assigned over the picture: the cell is still the team's picture.
+    with zipfile.ZipFile(path) as archive:
+        names = [name for name in archive.namelist() if name.startswith("xl/worksheets/sheet")]
+        parts = [archive.read(name) for name in names]
+    assert any(b'<c r="A3" t="e" vm="1"' in part for part in parts)
+    assert result.cartera.clientes["Nombre"].tolist() == ["Ana", "Luis"]

@@ -26,6 +26,10 @@ BAD_PERCENT = (
 BAD_CHOICE = ("«{value}» no es un valor de la lista.", "Use uno de: {choices}.")
 OUT_OF_RANGE = ("{value} está fuera del rango {minimum}–{maximum}.", "Escriba un valor entre {minimum} y {maximum}.")
 EXCEL_ERROR = ("La celda contiene el error de Excel {value}.", "Corrija la fórmula en Excel o escriba el valor a mano.")
+IN_CELL_PICTURE = (
+    "La celda tiene una imagen dentro (u otro dato enriquecido de Excel), no un valor: se conserva tal cual y no cuenta.",
+    "Si ahí va un dato, escríbalo; ponga la imagen en una columna propia.",
+)
 FORMULA_WITHOUT_VALUE = (
     "{count} celda(s) con fórmula aún sin valor calculado (filas {rows}): se conservan, pero no cuentan en los cálculos.",
     "Abra y guarde el libro en Excel o LibreOffice para calcular las fórmulas, y vuelva a actualizar.",
