@@ -103,8 +103,7 @@ def merge(
         ours, theirs = tables.get(spec.key), copy_tables.get(spec.key)
         if ours is None or theirs is None:
             continue
-        ancestor = base.get(spec.key) if base is not None else None
-        side = _Side(ours, theirs, ancestor if base is not None else None, copy)
+        side = _Side(ours, theirs, base.get(spec.key) if base is not None else None, copy)  # a sheet the base lacks: two-way
         side.run()
         result[spec.key] = side.table()
         problems.extend(side.problems)
