@@ -346,6 +346,8 @@ INSTRUCTIONS = (
     "Antes de reemplazar el archivo se guarda una copia en la carpeta «respaldos».",
     "Los problemas encontrados (fechas ilegibles, clientes inexistentes, posibles duplicados) están en la hoja Revisar,",
     "y cada celda que Revisar señala se ve en naranja en su hoja; al corregirla, la próxima actualización le quita el color.",
+    "Si Dropbox deja una «copia en conflicto» de este libro, la próxima actualización la fusiona (lo que no pueda decidir va a",
+    "Revisar) y la pasa a la carpeta «respaldos».",
 )
 
 # --- Why a client has its colour (the Motivo column) -----------------------------
