@@ -43,6 +43,7 @@ class CarryingWorkbook(Workbook):  # type: ignore[misc]  # XlsxWriter ships no t
         super().__init__(filename, options)
         self.carrier = carrier
         self.owned: dict[str, Owned] = {}  # data sheet → its columns that are the tool's (the writer says which)
+        self.patched_team: set[str] = set()  # team sheets with cells laid over them (a conflicted copy's), not copied as stored
 
     def add_format(self, properties: dict[str, Any] | None = None) -> Format:
         """XlsxWriter's ``add_format``, making formats that write their place in the team's styles (see :class:`_PlacedFormat`)."""

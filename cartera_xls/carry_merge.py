@@ -157,7 +157,10 @@ class Merge:
         self._on_the_team_strings()
         sheet_parts = self._sheet_parts()
         for team in self.plan.team_sheets:
-            self._carry_sheet(team, sheet_parts[team.name])
+            if team.name in self.book.patched_team and team.kind == "worksheet":
+                self._patch_data_sheet(team.name, team.member, sheet_parts[team.name][0])  # a copy's cells laid over
+            else:
+                self._carry_sheet(team, sheet_parts[team.name])
         for name, member in self.plan.data_sheets.items():
             if name in sheet_parts:
                 self._patch_data_sheet(name, member, sheet_parts[name][0])

@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from .problems import Problem, display
+from .raw import Formula
 from .schema import fold, messages
 from .schema.sheets import CLIENTES, DATA_SHEETS
 from .tables import SheetTable, UnknownSheet, is_missing
@@ -304,23 +305,43 @@ def _keyed(rows: Mapping[int, Mapping[str, Any]] | None) -> dict[str, tuple[int,
     return found
 
 
+@dataclass(frozen=True)
+class TakenSheet:
+    """The cells of a team sheet that a conflicted copy changed and the workbook did not: laid over the workbook's sheet."""
+
+    name: str
+    cells: Mapping[tuple[int, int], tuple[Any, Formula | None]]  # (row, col) 0-based → the copy's value and formula
+
+
 def team_sheets(
     ours: Sequence[UnknownSheet], base: Sequence[UnknownSheet] | None, theirs: Sequence[UnknownSheet], copy: Copy, taken: set[str]
-) -> tuple[list[UnknownSheet], list[Problem]]:
-    """The team's own sheets the copy changed: its version kept beside the workbook's as a sheet of its own, and said.
+) -> tuple[list[UnknownSheet], list[TakenSheet], list[Problem]]:
+    """The team's own sheets the copy changed: taken cell by cell when the workbook's is as the base, else kept beside.
 
-    A sheet the copy did not change (the same as the base's, or as ours) gives
-    nothing; one the copy added comes with its name (if free). The workbook's
-    sheet is never replaced: the team compares the two and keeps what it wants.
+    A sheet the copy changed and the workbook did not gets the copy's cells over
+    its own (its formatting stays). A sheet both changed keeps the workbook's,
+    the copy's version written beside it as a sheet of its own; so does one
+    changed without a base to tell who changed it. A sheet the copy added comes
+    with its name (if free). Each is said in Revisar.
     """
     by_name = {fold(sheet.name): sheet for sheet in ours}
     before = {fold(sheet.name): sheet for sheet in base} if base is not None else {}
     beside: list[UnknownSheet] = []
+    took: list[TakenSheet] = []
     problems: list[Problem] = []
     for sheet in theirs:
         key = fold(sheet.name)
         mine, was = by_name.get(key), before.get(key)
         if (mine is not None and _same_rows(sheet, mine)) or (was is not None and _same_rows(sheet, was)):
+            continue
+        if mine is not None and was is not None and _same_rows(mine, was):
+            cells = _changed_cells(mine, sheet)
+            took.append(TakenSheet(mine.name, cells))
+            problems.append(
+                Problem.of(
+                    messages.MERGE_SHEET_TAKEN, mine.name, None, "", mine.name, messages.SEVERITY_WARNING, count=len(cells), **copy.said()
+                )
+            )
             continue
         name = _free(
             sheet.name if mine is None else messages.MERGE_SHEET_NAME.format(name=sheet.name, who=copy.who or copy.said()["who"]), taken
@@ -329,7 +350,23 @@ def team_sheets(
         beside.append(dataclasses.replace(sheet, name=name, source_name=""))
         template = messages.MERGE_SHEET if mine is not None else messages.MERGE_SHEET_ADDED
         problems.append(Problem.of(template, name, None, "", sheet.name, messages.SEVERITY_WARNING, **copy.said()))
-    return beside, problems
+    return beside, took, problems
+
+
+def _changed_cells(ours: UnknownSheet, theirs: UnknownSheet) -> dict[tuple[int, int], tuple[Any, Formula | None]]:
+    """Every cell of ``theirs`` that says something else than ``ours`` (a cell it emptied, as None)."""
+    changed: dict[tuple[int, int], tuple[Any, Formula | None]] = {}
+    height = max(len(ours.rows), len(theirs.rows))
+    for row in range(height):
+        mine = ours.rows[row] if row < len(ours.rows) else []
+        other = theirs.rows[row] if row < len(theirs.rows) else []
+        for col in range(max(len(mine), len(other))):
+            a = mine[col] if col < len(mine) else None
+            b = other[col] if col < len(other) else None
+            formula = theirs.details.formulas.get((row, col))
+            if not _same(a, b) or formula != ours.details.formulas.get((row, col)):
+                changed[(row, col)] = (None if _blank(b) else b, formula)
+    return changed
 
 
 def _same_rows(a: UnknownSheet, b: UnknownSheet) -> bool:

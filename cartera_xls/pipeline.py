@@ -46,6 +46,7 @@ class Portfolio:
     sheet_order: tuple[str, ...] = ()  # the workbook's sheets, in order (problems are listed in it)
     merged: tuple[merging.Merged, ...] = ()  # the conflicted copies merged in
     beside: tuple[UnknownSheet, ...] = ()  # a copy's version of a team sheet it changed, written beside the team's
+    taken: tuple[merging.TakenSheet, ...] = ()  # a copy's cells of a team sheet only it changed, laid over the team's
 
     def problem_order(self, problem: Problem) -> tuple[int, int]:
         """Problems sort by the sheet's place in the workbook, then by row."""
@@ -97,7 +98,7 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = (), copies: S
     ``copies``: Dropbox's conflicted copies beside it, each with the base it is merged against (see :mod:`merging`).
     """
     read = read_tables(book)
-    tables_read, merge_problems, merged, beside = _merged(read, copies, book)
+    tables_read, merge_problems, merged, beside, taken = _merged(read, copies, book)
     clients, assigned = checks.assign_ids(tables_read[CLIENTES.key])
     problems = [*read.problems, *merge_problems, *assigned, *checks.duplicate_ids(clients)]
     pairs = checks.duplicate_pairs(clients)
@@ -125,7 +126,7 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = (), copies: S
     problems = named(problems, checks.client_rows(tables, ((p.sheet, p.row) for p in problems if p.row is not None)))
     sheet_order = tuple(raw.name for raw in book.sheets)
     portfolio = Portfolio(
-        tables, tuple(read.unknown), (), parameters, read.generated, book.date1904, sheet_order, tuple(merged), tuple(beside)
+        tables, tuple(read.unknown), (), parameters, read.generated, book.date1904, sheet_order, tuple(merged), tuple(beside), tuple(taken)
     )
     return dataclasses.replace(portfolio, problems=tuple(sorted(problems, key=portfolio.problem_order)))
 
@@ -141,12 +142,13 @@ class ConflictedCopy:
 
 def _merged(
     read: ReadResult, copies: Sequence[ConflictedCopy], book: RawWorkbook
-) -> tuple[dict[str, SheetTable], list[Problem], list[merging.Merged], list[UnknownSheet]]:
-    """The workbook's tables with each conflicted copy merged in, what to say, what each copy gave, and team sheets to add."""
+) -> tuple[dict[str, SheetTable], list[Problem], list[merging.Merged], list[UnknownSheet], list[merging.TakenSheet]]:
+    """The workbook's tables with each conflicted copy merged in, what to say, what each copy gave, team sheets to add and to patch."""
     tables = read.tables
     problems: list[Problem] = []
     merged: list[merging.Merged] = []
     beside: list[UnknownSheet] = []
+    patched: list[merging.TakenSheet] = []
     taken = {fold(sheet.name) for sheet in book.sheets}
     bases: dict[int, ReadResult] = {}
     for found in copies:
@@ -157,11 +159,14 @@ def _merged(
             problems.append(Problem.of(messages.CONFLICTED_COPY, book.path.name, None, "", found.copy.path.name, messages.SEVERITY_WARNING))
             continue
         tables, said, done = merging.merge(tables, base.tables if base is not None else None, theirs.tables, found.copy)
-        sheets, about = merging.team_sheets(read.unknown, base.unknown if base is not None else None, theirs.unknown, found.copy, taken)
+        sheets, cells, about = merging.team_sheets(
+            read.unknown, base.unknown if base is not None else None, theirs.unknown, found.copy, taken
+        )
         problems.extend([*said, *about])
         beside.extend(sheets)
+        patched.extend(cells)
         merged.append(done)
-    return tables, problems, merged, beside
+    return tables, problems, merged, beside, patched
 
 
 def _with_the_teams_currency(

@@ -46,7 +46,7 @@ from .parsing import is_blank
 from .pipeline import Portfolio, Refreshed
 from .problems import Problem, grouped
 from .progress import AT_SAVING, AT_WRITING, Report, quiet
-from .raw import column_letters
+from .raw import Formula, column_letters
 from .schema import Kind, Sheet, fold, messages
 from .schema.params import PARAMETERS
 from .schema.sheets import (
@@ -188,7 +188,11 @@ def _write_data_sheets(
 
 
 def _write_team_places(book: xlsxwriter.Workbook, writer: CellWriter, portfolio: Portfolio, plan: carry.Plan | None) -> None:
-    """The team's sheets: carried whole from their package (here only their places), or written from their cells."""
+    """The team's sheets: carried whole from their package (here only their places), or written from their cells.
+
+    A team sheet a conflicted copy changed alone gets the copy's cells laid over it (see :mod:`merging`).
+    """
+    taken = {sheet.name: sheet.cells for sheet in portfolio.taken}
     if plan is not None:
         for team in plan.team_sheets:
             placeholder = book.add_worksheet(team.name)
@@ -196,11 +200,25 @@ def _write_team_places(book: xlsxwriter.Workbook, writer: CellWriter, portfolio:
                 placeholder.hide()
             elif team.state == "veryHidden":
                 placeholder.very_hidden()
+            if team.name in taken and team.kind == "worksheet" and isinstance(book, carry.CarryingWorkbook):
+                _write_taken(placeholder, writer, taken[team.name])
+                book.patched_team.add(team.name)  # patched with these cells, not copied as stored
     else:
         for unknown in portfolio.unknown:
-            write_unknown(book, writer, unknown)
+            sheet = write_unknown(book, writer, unknown)
+            if unknown.name in taken:
+                _write_taken(sheet, writer, taken[unknown.name])
     for unknown in portfolio.beside:  # a conflicted copy's version of a team sheet: written from its values
         write_unknown(book, writer, unknown)
+
+
+def _write_taken(sheet: Worksheet, writer: CellWriter, cells: Mapping[tuple[int, int], tuple[Any, Formula | None]]) -> None:
+    """A conflicted copy's cells of a team sheet, over the team's; a cell it emptied is written empty."""
+    for (row, col), (value, formula) in cells.items():
+        if value is None and formula is None:
+            sheet.write_blank(row, col, None, writer.formats.number("General"))  # a format makes the empty cell replace theirs
+        else:
+            writer.write(sheet, row, col, value, None, formula)
 
 
 def write_table(
@@ -382,7 +400,7 @@ def write_agenda(book: xlsxwriter.Workbook, writer: CellWriter, refreshed: Refre
     sheet.set_h_pagebreaks(changes[:MAX_PAGE_BREAKS])  # each salesperson's agenda on pages of its own
 
 
-def write_unknown(book: xlsxwriter.Workbook, writer: CellWriter, unknown: UnknownSheet) -> None:
+def write_unknown(book: xlsxwriter.Workbook, writer: CellWriter, unknown: UnknownSheet) -> Worksheet:
     """A sheet the tool does not know: every value and formula where it was, with its number format."""
     sheet = book.add_worksheet(unknown.name)
     details = unknown.details
@@ -394,6 +412,7 @@ def write_unknown(book: xlsxwriter.Workbook, writer: CellWriter, unknown: Unknow
                 writer.write(sheet, r, c, value, None, formula, flag)
     if unknown.hidden:
         sheet.hide()
+    return sheet
 
 
 def write_problems(book: xlsxwriter.Workbook, writer: CellWriter, problems: Sequence[Problem], hoy: dt.date) -> None:

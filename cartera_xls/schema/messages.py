@@ -267,6 +267,10 @@ MERGE_SHEET = (
     "La copia en conflicto de {who} ({date}) cambió la hoja «{value}»: su versión está en esta hoja, al lado de la del libro.",
     "Compare las dos, pase a la del libro lo que valga y borre esta.",
 )
+MERGE_SHEET_TAKEN = (
+    "La copia en conflicto de {who} ({date}) cambió {count} celdas de esta hoja y el libro no: se tomaron sus valores.",
+    "Compruébelas; el libro de antes quedó en la carpeta «respaldos».",
+)
 MERGE_SHEET_ADDED = (
     "La copia en conflicto de {who} ({date}) añadió la hoja «{value}»: se conserva.",
     "Si sobra, bórrela.",
