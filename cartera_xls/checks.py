@@ -11,7 +11,7 @@ import difflib
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from .problems import Problem
 from .schema import fold, messages
 from .schema.sheets import CLIENTES
-from .tables import CLIENT_ID, SheetTable
+from .tables import CLIENT_ID, SheetTable, UnknownSheet
 
 DEFAULT_ID_PREFIX = "C"
 DEFAULT_ID_DIGITS = 4
@@ -369,6 +369,56 @@ def unknown_referrers(clients: SheetTable, suggester: Callable[[], Suggester]) -
         for row, text in zip(typed.index.tolist(), typed.tolist(), strict=True)
         if isinstance(text, str) and text in suggestions
     ]
+
+
+CATALOG_HEADERS = ("producto", "productos", "articulo", "articulos", "product", "item")  # a team sheet's product list column
+CATALOG_HEADER_ROWS = 5  # where a product list's header may be
+
+
+def product_catalog(sheets: Iterable[UnknownSheet]) -> list[str]:
+    """The products the team lists in a sheet of its own (a price list, a catalogue): a column headed «Producto»."""
+    found: list[str] = []
+    for sheet in sheets:
+        for number, row in enumerate(sheet.rows[:CATALOG_HEADER_ROWS]):
+            col = next((c for c, value in enumerate(row) if isinstance(value, str) and fold(value) in CATALOG_HEADERS), None)
+            if col is None:
+                continue
+            found += [
+                str(line[col]).strip()
+                for line in sheet.rows[number + 1 :]
+                if col < len(line) and isinstance(line[col], str) and line[col].strip()
+            ]
+            break
+    return list(dict.fromkeys(found))
+
+
+def unlisted_products(sales: SheetTable | None, catalog: Sequence[str]) -> list[Problem]:
+    """Products sold that the team's product list does not have but nearly has («Tornilo 3/8» for «Tornillo 3/8»).
+
+    One problem per spelling, at its first row; a product near none is a new one and not said.
+    """
+    if sales is None or not catalog or "product" not in sales.frame:
+        return []
+    listed = {fold(name) for name in catalog}
+    column = sales.frame["product"]
+    typed = [name for name in pd.unique(column.dropna().to_numpy()) if isinstance(name, str) and fold(name) not in listed]
+    suggestions = Suggester.of((name, (name,)) for name in catalog).suggest(typed) if typed else {}
+    problems = []
+    for name, suggestion in suggestions.items():
+        rows = column.index[(column == name).to_numpy()]
+        problems.append(
+            Problem.of(
+                messages.PRODUCT_NEAR,
+                sales.name,
+                int(rows[0]),
+                sales.header("product"),
+                name,
+                messages.SEVERITY_WARNING,
+                suggestion=suggestion,
+                count=len(rows),
+            )
+        )
+    return problems
 
 
 NEAR_SPELLING_MAJORITY = 3  # a spelling is a near miss of another used at least this many times as often

@@ -120,6 +120,7 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = (), copies: S
     tables, spellings = checks.one_spelling_per_salesperson(tables)
     problems.extend(spellings)
     problems.extend(checks.near_salespeople(tables))
+    problems.extend(checks.unlisted_products(tables.get(VENTAS.key), checks.product_catalog(read.unknown)))
     parameters = _with_the_teams_currency(read_parameters(tables.get(REGLAS.key)), book, tables.get(VENTAS.key), tables.get(REGLAS.key))
     problems.extend(parameters.problems)
     problems.extend(extra_problems)

@@ -286,3 +286,23 @@ def test_an_in_cell_picture_is_named_and_never_typed_over(tmp_path: Path) -> Non
         parts = [archive.read(name) for name in names]
     assert any(b'<c r="A3" t="e" vm="1"' in part for part in parts)
     assert result.cartera.clientes["Nombre"].tolist() == ["Ana", "Luis"]
+
+
+def test_a_product_nearly_in_the_teams_list_is_suggested(tmp_path: Path) -> None:
+    sales: list[list[Any]] = [
+        ["Fecha", "Cliente", "Producto", "Importe"],
+        [ago(9), "C1", "Tornillo 3/8", 10.0],
+        [ago(8), "C1", "Tornilo 3/8", 10.0],  # a letter left out
+        [ago(7), "C1", "Tornilo 3/8", 10.0],
+        [ago(6), "C1", "Tornillo 1/2", 10.0],  # another size, not in the list: a new product, nothing to say
+        [ago(5), "C1", "Arandela", 10.0],
+    ]
+    prices: list[list[Any]] = [["Lista de precios 2026"], ["Producto", "Precio"], ["Tornillo 3/8", 0.5], ["Arandela", 0.1]]
+    sheets = {"Clientes": [["ID", "Nombre"], ["C1", "Ana"]], "Ventas": sales, "Precios": prices}
+    cartera = cartera_xls.load(make_workbook(tmp_path / "c.xlsx", sheets), hoy=HOY)
+    said = _said(cartera, "product-near")
+    assert [(sheet, row, value) for sheet, row, value, _ in said] == [("Ventas", 3, "Tornilo 3/8")]
+    assert said[0][3] == "«Tornilo 3/8» (2 filas) no está en la lista de productos del equipo. ¿Quiso decir «Tornillo 3/8»?"
+    # Without a product list, nothing is said: there is nothing to compare with.
+    del sheets["Precios"]
+    assert not _said(cartera_xls.load(make_workbook(tmp_path / "d.xlsx", sheets), hoy=HOY), "product-near")

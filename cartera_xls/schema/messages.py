@@ -55,6 +55,10 @@ SALESPERSON_NEAR = (
     "«{value}» ({count} filas) se parece a «{suggestion}» ({other_count} filas): ¿es la misma persona?",
     "Si lo es, escríbalo «{suggestion}»; si es otra persona, no hace falta hacer nada.",
 )
+PRODUCT_NEAR = (
+    "«{value}» ({count} filas) no está en la lista de productos del equipo. ¿Quiso decir {suggestion}?",
+    "Si es ese producto, escríbalo igual que en la lista, para que las cifras por producto lo junten.",
+)
 REFERENCE_TO_TWIN = (
     "«{value}» puede ser de {clients} (parecen el mismo cliente): se cuenta para «{chosen}».",
     "Escriba el ID del cliente que corresponde; si son el mismo cliente, deje uno solo en Clientes.",
