@@ -275,6 +275,8 @@ def review_cells(problems: Iterable[Problem], table: SheetTable, written: Writte
     for problem in problems:
         if problem.sheet != table.name or problem.row is None or problem.row - 1 < written.first_row:
             continue
+        if problem.severity == messages.SEVERITY_INFO:  # said for the record (an ID the tool gave): nothing to correct
+            continue
         col = by_label.get(problem.column)
         first, last = (col, col) if col is not None else whole_row
         cells.append((problem.row - 1, first, last))

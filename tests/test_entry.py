@@ -190,6 +190,12 @@ def test_a_cell_revisar_lists_is_marked_on_its_sheet_until_corrected(tmp_path: P
     book.save(path)
     cartera_xls.refresh(path, hoy=HOY)
     assert _marks(path) == {"Clientes": ["B4", "D3"], "Ventas": ["B3:B4"]}
+    # An ID the tool gave is said in Revisar for the record, not marked: there is nothing to correct.
+    book = openpyxl.load_workbook(path)
+    book["Clientes"].append([None, "Rosa", "rosa@correo.pe", "987000111"])
+    book.save(path)
+    cartera_xls.refresh(path, hoy=HOY)
+    assert _marks(path)["Clientes"] == ["B4", "D3"]
     # The team's own conditional formats are never taken for the tool's.
     assert not is_our_rule("ISREF(Hoja1!$A$1)") and is_our_rule("=" + REVIEW_MARK)
 
