@@ -22,6 +22,7 @@ tool) and as read (the typed value the rules use).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import re
@@ -151,37 +152,51 @@ class _Side:
         return {int(row): raw_row(table, int(row)) for row in table.frame.index}
 
     def run(self) -> None:
-        ours, theirs = self._rows(self.ours), self._rows(self.theirs)
-        base = self._rows(self.base) if self.base is not None else None
         if self.ours.spec is CLIENTES:
-            self._by_key(ours, theirs, base)
+            ours, theirs = self._rows(self.ours), self._rows(self.theirs)
+            self._by_key(ours, theirs, self._rows(self.base) if self.base is not None else None)
         else:
-            self._by_content(ours, theirs, base)
+            self._by_content()
 
-    def _content(self, row: Mapping[str, Any]) -> tuple[str, ...]:
-        return tuple(
-            "" if _blank(row.get(slot)) else display(row[slot].strip() if isinstance(row[slot], str) else row[slot]) for slot in self.slots
-        )
+    def _contents(self, table: SheetTable) -> dict[int, tuple[str, ...]]:
+        """Each data row's content as the team reads it, by Excel row: worked out column by column, each distinct value once."""
+        rows = table.frame.index.to_numpy(dtype="int64")
+        offsets = rows - table.header_row - 2
+        shown: dict[tuple[type, Any], str] = {}
+        columns = []
+        for slot in self.slots:
+            cells = table.cells.column(table.position(slot))
+            column = []
+            for offset in offsets.tolist():
+                value = cells[offset] if 0 <= offset < len(cells) else None
+                key = (type(value), value)  # 1, 1.0 and True are one dict key; their texts differ
+                try:
+                    text = shown[key]
+                except (KeyError, TypeError):  # TypeError: a value that cannot be a key
+                    text = "" if _blank(value) else display(value.strip() if isinstance(value, str) else value)
+                    if not isinstance(value, float) or value == value:  # NaN is never found again: not kept
+                        with contextlib.suppress(TypeError):
+                            shown[key] = text
+                column.append(text)
+            columns.append(column)
+        return dict(zip(rows.tolist(), zip(*columns, strict=True), strict=True)) if columns else {int(row): () for row in rows}
 
-    def _by_content(
-        self, ours: dict[int, dict[str, Any]], theirs: dict[int, dict[str, Any]], base: dict[int, dict[str, Any]] | None
-    ) -> None:
+    def _by_content(self) -> None:
         """A log sheet: rows of the copy that neither the workbook nor the base has are added (as many times as the copy has more)."""
-        have = Counter(self._content(row) for row in ours.values())
-        had = Counter(self._content(row) for row in base.values()) if base is not None else Counter()
-        theirs_count = Counter(self._content(row) for row in theirs.values())
-        for row, values in theirs.items():
-            key = self._content(values)
+        ours, theirs = self._contents(self.ours), self._contents(self.theirs)
+        base = self._contents(self.base) if self.base is not None else None
+        have = Counter(ours.values())
+        had = Counter(base.values()) if base is not None else Counter()
+        theirs_count = Counter(theirs.values())
+        for row, key in theirs.items():
             if not any(key):
                 continue
-            extra = theirs_count[key] - max(have[key], had[key])
-            if extra > 0:
-                self._add(row, values)
+            if theirs_count[key] - max(have[key], had[key]) > 0:
+                self._add(row, raw_row(self.theirs, row))
                 have[key] += 1
         if base is not None:  # rows the copy deleted are kept: said when the workbook still has them
             gone = Counter(had) - theirs_count
-            for row, values in ours.items():
-                key = self._content(values)
+            for row, key in ours.items():
                 if gone[key] > 0 and any(key):
                     gone[key] -= 1
                     self._say(messages.MERGE_DELETED_THERE, row, "", "")
