@@ -48,11 +48,15 @@ def _conflicted_copies(path: Path) -> tuple[list[pipeline.ConflictedCopy], list[
     unreadable: list[Problem] = []
     base_file = base_path(path, path.parent / BACKUP_DIR)
     base: RawWorkbook | None = None
-    for copy_path in conflicted_copies(path):
+    found = conflicted_copies(path)
+    if found and base_file.is_file():
+        try:
+            base = open_workbook(base_file)
+        except CarteraError:  # a damaged base only makes the merge two-way
+            base = None
+    for copy_path in found:
         try:
             book = open_workbook(copy_path)
-            if base is None and base_file.is_file():
-                base = open_workbook(base_file)
         except CarteraError:
             unreadable.append(Problem.of(messages.CONFLICTED_COPY, path.name, None, "", copy_path.name, messages.SEVERITY_WARNING))
             continue

@@ -155,7 +155,9 @@ def _merged(
     for found in copies:
         try:
             theirs = read_tables(found.book)
-            base = bases.setdefault(id(found.base), read_tables(found.base)) if found.base is not None else None
+            if found.base is not None and id(found.base) not in bases:  # one base for every copy: read once
+                bases[id(found.base)] = read_tables(found.base)
+            base = bases[id(found.base)] if found.base is not None else None
         except CarteraError:  # a copy that cannot be read as a portfolio: said, left where it is
             problems.append(Problem.of(messages.CONFLICTED_COPY, book.path.name, None, "", found.copy.path.name, messages.SEVERITY_WARNING))
             continue
