@@ -121,6 +121,17 @@ def duplicate_ids(clients: SheetTable) -> list[Problem]:
     return problems
 
 
+def _salesperson_rows(tables: Mapping[str, SheetTable]) -> dict[str, int]:
+    """How many rows name each salesperson, as written, over every sheet with a Vendedor column."""
+    counts: dict[str, int] = defaultdict(int)
+    for table in tables.values():
+        if "salesperson" in table.frame:
+            for name, count in table.frame["salesperson"].value_counts(sort=False).items():
+                if isinstance(name, str) and name.strip():
+                    counts[name] += int(count)
+    return counts
+
+
 def one_spelling_per_salesperson(tables: Mapping[str, SheetTable]) -> tuple[dict[str, SheetTable], list[Problem]]:
     """Salespeople whose names fold alike («lucia», «Lucía », «LUCÍA») are one: written as the most frequent spelling.
 
@@ -129,13 +140,9 @@ def one_spelling_per_salesperson(tables: Mapping[str, SheetTable]) -> tuple[dict
     the Agenda and the dropdown show one salesperson, not two.
     """
     counts: dict[str, dict[str, int]] = defaultdict(dict)  # folded name → spelling (trimmed) → rows
-    for table in tables.values():
-        if "salesperson" not in table.frame:
-            continue
-        for raw, count in table.frame["salesperson"].value_counts(sort=False).items():
-            if isinstance(raw, str) and raw.strip():
-                spellings = counts[fold(raw)]
-                spellings[raw.strip()] = spellings.get(raw.strip(), 0) + int(count)
+    for raw, count in _salesperson_rows(tables).items():
+        spellings = counts[fold(raw)]
+        spellings[raw.strip()] = spellings.get(raw.strip(), 0) + count
     canonical = {key: max(spellings, key=spellings.__getitem__) for key, spellings in counts.items() if len(spellings) > 1}
     if not canonical:
         return dict(tables), []
@@ -303,7 +310,11 @@ class Suggester:
         return cls(tuple(labels), tuple(texts), tuple(owners))
 
     def suggest(self, typed: Iterable[str]) -> dict[str, str]:
-        """For each typed name that has one, its suggestion: the best-scoring candidates, «A» o «B».
+        """For each typed name that has one, its suggestion as a message says it: «A» o «B» (see :meth:`best`)."""
+        return {name: messages.SUGGESTION_OR.join(f"«{label}»" for label in labels) for name, labels in self.best(typed).items()}
+
+    def best(self, typed: Iterable[str]) -> dict[str, list[str]]:
+        """For each typed name that has any, the labels of its best-scoring candidates (tied ones, up to MAX_SUGGESTED).
 
         Scored by rapidfuzz: the edit ratio, or for names of several words on both
         sides, the share of words in common (so a surname left out still finds the
@@ -321,7 +332,7 @@ class Suggester:
                 wanted, self.texts, scorer=fuzz.token_set_ratio, score_cutoff=SUGGESTION_SCORE, dtype=np.uint8, workers=-1
             )
             scores = np.maximum(scores, np.where(worded, words, 0))
-        found: dict[str, str] = {}
+        found: dict[str, list[str]] = {}
         for (name, text), row in zip(queries.items(), scores, strict=True):
             numbers = _numbers(text)
             hits = [(int(row[i]), self.owners[i]) for i in np.flatnonzero(row) if _numbers(self.texts[i]) == numbers]
@@ -329,7 +340,7 @@ class Suggester:
                 continue
             best = max(score for score, _ in hits)
             chosen = list(dict.fromkeys(owner for score, owner in hits if score == best))[:MAX_SUGGESTED]
-            found[name] = messages.SUGGESTION_OR.join(f"«{self.labels[owner]}»" for owner in chosen)
+            found[name] = [self.labels[owner] for owner in chosen]
         return found
 
 
@@ -430,19 +441,14 @@ def near_salespeople(tables: Mapping[str, SheetTable]) -> list[Problem]:
     Run after :func:`one_spelling_per_salesperson`, so spellings that fold alike
     are one already; reported once, at the first row of the rare spelling.
     """
-    counts: dict[str, int] = defaultdict(int)
-    for table in tables.values():
-        if "salesperson" in table.frame:
-            for name, count in table.frame["salesperson"].value_counts(sort=False).items():
-                if isinstance(name, str) and name.strip():
-                    counts[name] += int(count)
+    counts = _salesperson_rows(tables)
     problems = []
     for name, count in counts.items():
         common = [other for other in counts if other != name and counts[other] >= NEAR_SPELLING_MAJORITY * count]
-        suggestion = Suggester.of((other, (other,)) for other in common).suggest([name]).get(name) if common else None
-        if suggestion is None:
+        nearest = Suggester.of((other, (other,)) for other in common).best([name]).get(name) if common else None
+        if not nearest:
             continue
-        other = suggestion.split(messages.SUGGESTION_OR)[0].strip("«»")
+        other = nearest[0]
         table, row = next(
             (table, int(table.frame.index[(table.frame["salesperson"] == name).to_numpy()][0]))
             for table in tables.values()

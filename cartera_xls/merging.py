@@ -27,7 +27,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -402,8 +402,3 @@ def _free(name: str, taken: set[str]) -> str:
         suffix = f" {number}"
         candidate, number = name[: 31 - len(suffix)] + suffix, number + 1
     return candidate
-
-
-def merged_copies(found: Iterable[Merged]) -> Sequence[Merged]:
-    """The copies something was taken from or said of, in name order."""
-    return sorted(found, key=lambda merged: merged.copy.path.name)
