@@ -24,13 +24,8 @@ from xlsxwriter.workbook import Workbook
 
 from .carry_merge import Merge
 from .carry_plan import DataSheet, Owned, Package, Plan, TeamSheet, plan
-from .xml_parts import (
-    fonts_in_order,
-    main_prefix,
-    merge_styles,
-    transitional,
-    unprefixed,
-)
+from .schema import summary
+from .xml_parts import escape, fonts_in_order, main_prefix, merge_styles, transitional, unprefixed
 
 __all__ = ["Carrier", "CarryingWorkbook", "DataSheet", "Owned", "Plan", "TeamSheet", "plan"]
 
@@ -141,7 +136,7 @@ class Carrier:
         )
         styles._set_filehandle(written)
         styles._assemble_xml_file()
-        merged, xf_map, dxf_map = merge_styles(theirs, written.getvalue().encode("utf-8"))
+        merged, xf_map, dxf_map = merge_styles(theirs, written.getvalue().encode("utf-8"), stamp_slot)
         book.placement[:] = xf_map
         self.placed_styles = (merged, dxf_map)
 
@@ -150,6 +145,17 @@ class Carrier:
             merge = Merge(self.plan, Package(archive), files, book, tmpdir, self.written_at, self.placed_styles)
             merge.run()
             return merge.files()
+
+
+_STAMP_START = escape(summary.STAMP.split("{")[0].split("dd")[0]).encode()  # «"Actualizado el "», as styles.xml stores it
+_BEFORE_WHO, _AFTER_WHO = (re.escape(escape(part).encode()) for part in summary.STAMP_BY.split("{who}"))
+_TIME = re.escape(escape(summary.STAMP_TIME).encode())
+_STAMP_SIGNED = re.compile(rb"(?:" + _TIME + rb")?(?:" + _BEFORE_WHO + rb"(?:(?!&quot;).)*" + _AFTER_WHO + rb")?")
+
+
+def stamp_slot(code: bytes) -> bytes:
+    """The key of the tool's stamp formats, when and who left out: one place in styles.xml whoever refreshes, whatever the day."""
+    return _STAMP_SIGNED.sub(b"", code) if code.startswith(_STAMP_START) else b""
 
 
 class _KeptOpen(io.StringIO):

@@ -32,9 +32,11 @@ from xlsxwriter.workbook import Workbook
 
 from . import ooxml
 from .carry_plan import ROOT_CARRIED, WORKBOOK_CARRIED, WORKBOOK_WITH_ELEMENT, Owned, Package, Plan, TeamSheet, is_data_table, table_span
+from .errors import WriteFailed
 from .patching import Ours, extended_table, patch_sheet, whole_rows
-from .schema.sheets import COMPUTED_MARK, LISTAS, WAIT_DAYS_NAME, WARN_DAYS_NAME
-from .styles import is_our_rule
+from .schema import messages
+from .schema.sheets import COMPUTED_MARK, LIST_NAME_PREFIX, REVIEW_NAME, WAIT_DAYS_NAME, WARN_DAYS_NAME
+from .styles import is_our_list, is_our_rule
 from .xml_parts import (
     declare_namespaces,
     elements,
@@ -51,6 +53,7 @@ from .xml_parts import (
     unprefixed,
     unprefixed_reader,
 )
+from .xml_tokens import NotExact
 
 OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 XML_SUFFIXES = (".xml", ".rels", ".vml")
@@ -80,7 +83,7 @@ WORKBOOK_ORDER = (
 )
 PRINT_AREA = "_xlnm.Print_Area"
 BUILTIN_NAMES_OF_THE_TOOL = ("_xlnm.Print_Titles", "_xlnm._FilterDatabase", PRINT_AREA)
-TOOL_NAMES = (WARN_DAYS_NAME, WAIT_DAYS_NAME)
+TOOL_NAMES = (WARN_DAYS_NAME, WAIT_DAYS_NAME, REVIEW_NAME)
 CORE_NAMESPACES = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -348,7 +351,11 @@ class Merge:
         ours = Ours(self._read(part), owned.header_row, frozenset(owned.columns), _is_our_rule, _is_our_list)
         with self.source.archive.open(source_member) as team:
             read = unprefixed_reader(team.read, self._main_prefix(source_member))  # <x:row> as Excel writes it
-            self._write_pieces(part, patch_sheet(read, ours, self._sheet_xml))
+            try:
+                self._write_pieces(part, patch_sheet(read, ours, self._sheet_xml))
+            except NotExact as exc:  # fail closed: nothing is written from a guess
+                detail = messages.NOT_EXACT_XML.format(sheet=sheet, detail=exc)
+                raise WriteFailed(messages.CANNOT_WRITE.format(path=self.plan.source.name, detail=detail)) from None
         if ooxml.rels_name(part) in self.parts:  # XlsxWriter's own for the sheet: the team's replace them
             self._remove(ooxml.rels_name(part))
         self._write_rels(part, source_member)
@@ -483,7 +490,7 @@ class Merge:
             attributes = dict(element.attrib)
             name = attributes.get("name")
             scope = attributes.get("localSheetId")
-            if name is None or (scope is None and (name in TOOL_NAMES or name.startswith(COMPUTED_MARK))):
+            if name is None or (scope is None and (name in TOOL_NAMES or name.startswith((COMPUTED_MARK, LIST_NAME_PREFIX)))):
                 continue  # the tool defines its own names again
             if scope is not None:
                 index = int(scope) if scope.isdigit() else len(source_sheets)
@@ -616,8 +623,6 @@ _SHARED_CELL = re.compile(rb'<c\b[^>]*?\st="s"[^>]*>\s*<v>(\d+)</v>')
 _EMPTY_STRING = b"<si><t></t></si>"  # the place of a string no sheet uses any more
 
 # A validation, as Excel writes one with a rule (<dataValidation …>…</dataValidation>) or only an input message (<dataValidation …/>).
-_VALIDATION = rb"<dataValidation\b[^>]*?/>|<dataValidation\b.*?</dataValidation>"
-_OUR_LIST = re.compile(rb"<formula1>\s*=?(?:'" + LISTAS.encode() + rb"'|" + LISTAS.encode() + rb")!")
 
 
 def _attributes(attributes: Mapping[str, str]) -> str:
@@ -631,10 +636,19 @@ def _empty_element(tag: str, attributes: Mapping[str, str]) -> bytes:
 
 
 def _is_our_rule(rule: bytes) -> bool:
-    formula = re.search(rb"<(?:\w+:)?formula>(.*?)</(?:\w+:)?formula>", rule, re.S)
+    """Whether a conditional format's rule, in the main block (``<formula>``) or where Excel moves it (``<xm:f>``), is the tool's."""
+    formula = _FORMULA.search(rule)
     return formula is not None and is_our_rule(html.unescape(formula.group(1).decode("utf-8")))
 
 
 def _is_our_list(validation: bytes) -> bool:
-    """Whether a validation is one of the tool's dropdowns: a list on its Listas sheet (not the team's «Listas de precios»)."""
-    return _OUR_LIST.search(validation) is not None
+    """Whether a validation, in the main block or where Excel moves it, is one of the tool's dropdowns.
+
+    Not the team's list on its «Listas de precios» sheet.
+    """
+    formula = _FORMULA.search(validation)
+    return formula is not None and is_our_list(html.unescape(formula.group(1).decode("utf-8")))
+
+
+# A rule's or a validation's first formula: ``<formula>``, ``<formula1>`` in the main block, ``<xm:f>`` in x14.
+_FORMULA = re.compile(rb"<(?:formula1?|xm:f)>([^<]*)</(?:formula1?|xm:f)>")

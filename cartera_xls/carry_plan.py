@@ -9,6 +9,7 @@ refuse before it starts.
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -20,6 +21,7 @@ from defusedxml import ElementTree
 
 from . import ooxml
 from .schema import messages
+from .styles import is_our_list
 
 # Workbook-level relationships: carried with an element of workbook.xml, carried alone, or the tool's own.
 WORKBOOK_WITH_ELEMENT = {"externalLink", "pivotCacheDefinition"}
@@ -248,17 +250,24 @@ def _table_target(table_part: bytes, rels: list[tuple[str, str, str, str]]) -> s
 
 
 def _validated_columns(sheet: bytes) -> frozenset[int]:
-    """The columns of a data sheet under the team's own validation (not the tool's lists on its Listas sheet)."""
+    """The columns of a data sheet under the team's own validation, in the main block or in x14 (not the tool's dropdowns)."""
     columns: set[int] = set()
-    for attributes, formula in re.findall(rb"<dataValidation\b([^>]*)>(.*?)</dataValidation>", sheet, re.S):
-        if b"Listas" in formula:
+    main = [(formula, _SQREF.search(attributes)) for attributes, formula in _MAIN_VALIDATION.findall(sheet)]
+    moved = [(formula, _X14_SQREF.search(rest)) for formula, rest in _X14_VALIDATION.findall(sheet)]
+    for formula, sqref in [*main, *moved]:
+        if sqref is None or is_our_list(html.unescape(re.sub(rb"</?[\w:]+>", b"", formula).decode("utf-8"))):
             continue
-        sqref = re.search(rb'sqref="([^"]+)"', attributes)
-        for reference in sqref.group(1).decode().split() if sqref else ():
+        for reference in sqref.group(1).decode().split():
             span = ooxml.cell_range(reference)
             if span is not None:
                 columns.update(range(span[1], span[3] + 1))
     return frozenset(columns)
+
+
+_MAIN_VALIDATION = re.compile(rb"<dataValidation\b([^>]*)>(.*?)</dataValidation>", re.S)
+_X14_VALIDATION = re.compile(rb"<x14:dataValidation\b[^>]*>(?:<x14:formula1>(.*?)</x14:formula1>)?(.*?)</x14:dataValidation>", re.S)
+_SQREF = re.compile(rb'sqref="([^"]+)"')
+_X14_SQREF = re.compile(rb"<xm:sqref>([^<]+)</xm:sqref>")
 
 
 class Package:

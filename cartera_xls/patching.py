@@ -21,7 +21,6 @@ regular, so its rows and cells are picked out by pattern.
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -29,20 +28,15 @@ from dataclasses import dataclass
 
 from xlsxwriter.utility import xl_range
 
-from . import ooxml
-from .raw import column_index
-from .xml_parts import elements, merge_tail, without_children
+from . import ooxml, xml_tokens
+from .raw import column_letters
+from .xml_parts import elements, inner, merge_tail, pruned
 
-_ROW = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
-_CELL = re.compile(rb'<c(?=[\s/>])(?:[^>]*?\sr="([A-Za-z]{1,3})\d+")?[^>]*?(?:/>|>.*?</c>)', re.S)  # group 1: its column
-_OUR_REFERENCE = re.compile(rb'<c r="([A-Z]{1,3})\d+"')  # XlsxWriter's cells all start so
-_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+_SHEET_DATA_END = re.compile(rb"</sheetData[ \t\r\n]*>")
 _SPANS = re.compile(rb'\sspans="[^"]*"')
 _COL = re.compile(rb"<col\b[^>]*/>")
 _COL_SPAN = re.compile(rb'\smin="(\d+)"[^>]*?\smax="(\d+)"|\smax="(\d+)"[^>]*?\smin="(\d+)"')
 _DIMENSION = re.compile(rb'<dimension\b[^>]*?\sref="([^"]*)"[^>]*/>')
-_RULE = rb"<cfRule\b[^>]*?/>|<cfRule\b.*?</cfRule>"
-_VALIDATION = rb"<dataValidation\b[^>]*?/>|<dataValidation\b.*?</dataValidation>"
 # CT_Worksheet's elements after <sheetData>, in the order the schema requires them.
 TAIL_ORDER = (
     "sheetCalcPr",
@@ -103,6 +97,8 @@ def patch_sheet(read: Callable[[int], bytes], ours: Ours, edit: Callable[[bytes]
     from the header row down: the team's sheet loses what it had there. ``edit`` is applied to
     each piece of the team's XML first (whole rows, or the parts before and after them).
     Yields the new part piece by piece; only whole rows are ever held, a few megabytes at a time.
+    The team's rows and cells are found by :mod:`cartera_xls.xml_tokens`, exactly: XML it cannot
+    cover raises :class:`~cartera_xls.xml_tokens.NotExact` and nothing is written.
     """
     our_head, our_data, our_tail = _split(ours.sheet)
     our_rows = dict(_our_rows(our_data))
@@ -122,25 +118,24 @@ def patch_sheet(read: Callable[[int], bytes], ours: Ours, edit: Callable[[bytes]
         buffer = b"</sheetData>" + buffer
     number = 0
     while True:
-        closed = buffer.find(b"</sheetData>")
-        if closed >= 0:
-            region, buffer, last = buffer[:closed], buffer[closed + len(b"</sheetData>") :], True
+        closed = _closing(buffer)
+        if closed is not None:
+            region, buffer, last = buffer[: closed[0]], buffer[closed[1] :], True
         else:
             chunk = read(CHUNK)
             if not chunk:
                 raise ValueError("a worksheet whose <sheetData> does not close")
             buffer += chunk
-            cut = buffer.rfind(b"<row")
-            if cut > 0 and buffer.find(b">", cut) < 0:  # the next row's number is not read yet: cut before the row before it
-                cut = buffer.rfind(b"<row", 0, cut)
+            cut = _last_row_start(buffer)
             if cut <= 0:
                 continue
             region, buffer, last = buffer[:cut], buffer[cut:], False
-        following = 0 if last else _row_number(buffer, number)
-        here = [row for row in pending if last or row < following]
-        pending = pending[len(here) :]
-        rows, number = _patched_rows(edit(region), {row: our_rows[row] for row in here}, ours.header_row, ours.owned_columns, number)
-        yield rows
+        patched, number = _patched_rows(edit(region), our_rows, pending, ours.header_row, ours.owned_columns, number)
+        following = None if last else _row_number(xml_tokens.start_tag(buffer, 0) or b"")
+        upto = following if following is not None else number + 1  # a row without a number follows the last one
+        before = [row for row in pending if last or row < upto]
+        del pending[: len(before)]
+        yield patched + b"".join(our_rows[row].whole() for row in before)
         if last:
             break
     while chunk := read(CHUNK):
@@ -150,38 +145,96 @@ def patch_sheet(read: Callable[[int], bytes], ours: Ours, edit: Callable[[bytes]
     yield b"</sheetData>" + _patched_tail(tail[:closing], our_tail, ours) + tail[closing:]
 
 
+def _closing(buffer: bytes) -> tuple[int, int] | None:
+    """Where ``</sheetData>`` starts and ends in ``buffer`` (whitespace before its ``>`` allowed), if it is there."""
+    at = buffer.find(b"</sheetData")
+    if at < 0:
+        return None
+    found = _SHEET_DATA_END.match(buffer, at)
+    return (at, found.end()) if found else None
+
+
+def _last_row_start(buffer: bytes) -> int:
+    """Where the last row whose start tag is read whole starts in ``buffer``; 0 when the piece cannot be cut for sure.
+
+    Outside comments, CDATA sections and instructions a ``<row`` is always a row's start tag (``<``
+    is never in text or attribute values); a piece holding one of those is not cut at all, it
+    grows until ``</sheetData>``.
+    """
+    if b"<!" in buffer or b"<?" in buffer:
+        return 0
+    at = len(buffer)
+    while (at := buffer.rfind(b"<row", 0, at)) > 0:
+        if buffer[at + 4 : at + 5] in xml_tokens.DELIMITERS and xml_tokens.start_tag(buffer, at) is not None:
+            return at
+    return 0
+
+
 def whole_rows(read: Callable[[int], bytes]) -> Iterator[bytes]:
     """A sheet part read with ``read``, in pieces that each end before a row starts (no cell is ever cut)."""
     buffer = b""
     while chunk := read(CHUNK):
         buffer += chunk
-        cut = buffer.rfind(b"<row")
+        cut = _last_row_start(buffer)
         if cut > 0:
             yield buffer[:cut]
             buffer = buffer[cut:]
     yield buffer
 
 
-def _row_number(data: bytes, previous: int) -> int:
-    """The number of the row ``data`` starts with (the one after ``previous`` when it does not say)."""
-    found = _ROW_NUMBER.search(data[: data.find(b">") + 1])
-    return int(found.group(1)) if found else previous + 1
+def _row_number(start_tag: bytes) -> int | None:
+    """The number a row's start tag gives it (``r``, either quote); None when it does not say."""
+    found = xml_tokens.attribute(start_tag[4:], b"r") if start_tag.startswith(b"<row") else None
+    return int(found) if found is not None and found.isdigit() else None
 
 
 def _patched_tail(tail: bytes, our_tail: bytes, ours: Ours) -> bytes:
-    """What follows the cells: the team's, less the tool's colours and dropdowns of the last refresh, plus this refresh's."""
+    """What follows the cells: the team's, less the tool's colours and dropdowns of the last refresh, plus this refresh's.
+
+    The last refresh's are recognised wherever they are: in the main block, or in the extension list
+    where Excel moves a rule or a validation that names another sheet when it saves the workbook.
+    """
     kept: list[tuple[str, bytes]] = []
     for name, text in elements(tail):
         if name == "conditionalFormatting":
-            text = without_children(text, _RULE, ours.is_our_rule)
+            text = pruned(text, lambda child, rule: None if child == "cfRule" and ours.is_our_rule(rule) else rule)
         elif name == "dataValidations":
-            text = without_children(text, _VALIDATION, ours.is_our_validation)
+            text = pruned(text, lambda child, check: None if child == "dataValidation" and ours.is_our_validation(check) else check)
+        elif name == "extLst":
+            text = pruned(text, lambda child, extension: _without_ours(extension, ours) if child == "ext" else extension)
         if text:
             kept.append((name, text))
     added = [(name, text) for name, text in elements(our_tail) if name in OURS_IN_TAIL]
     sheet = b"<sheetData></sheetData>" + b"".join(text for _, text in kept) + b"</worksheet>"
     merged = merge_tail(sheet, added, TAIL_ORDER, ("dataValidations",))
     return merged[len(b"<sheetData></sheetData>") : -len(b"</worksheet>")]
+
+
+X14_VALIDATIONS = b"{cce6a557-97bc-4b89-adb6-d9c93caab3df}"  # the extension Excel keeps cross-sheet validations in
+X14_FORMATS = b"{78c0d931-6437-407d-a8ee-f0aad7539e65}"  # and cross-sheet conditional formats
+
+
+def _without_ours(extension: bytes, ours: Ours) -> bytes | None:
+    """One ``<ext>`` of a worksheet less the tool's dropdowns or colours Excel moved there; None when nothing is left."""
+    uri = (xml_tokens.attribute((xml_tokens.start_tag(extension, 0) or b"")[4:], b"uri") or "").lower().encode()
+    if uri == X14_VALIDATIONS:
+
+        def validation(child: str, text: bytes) -> bytes | None:
+            return None if child == "dataValidation" and ours.is_our_validation(text) else text
+
+        return pruned(extension, lambda child, text: pruned(text, validation) if child == "dataValidations" else text) or None
+    if uri == X14_FORMATS:
+
+        def formatting(child: str, text: bytes) -> bytes | None:
+            if child != "conditionalFormatting":
+                return text
+            rules = [rule for name, rule in elements(inner(text)) if name == "cfRule"]
+            if all(ours.is_our_rule(rule) for rule in rules):
+                return None  # only the tool's rules: its range goes with them
+            return pruned(text, lambda name, rule: None if name == "cfRule" and ours.is_our_rule(rule) else rule)
+
+        return pruned(extension, lambda child, text: pruned(text, formatting) if child == "conditionalFormattings" else text) or None
+    return extension
 
 
 def _split(sheet: bytes) -> tuple[bytes, bytes, bytes]:
@@ -196,93 +249,86 @@ def _split(sheet: bytes) -> tuple[bytes, bytes, bytes]:
 
 @dataclass(frozen=True)
 class _OurRow:
-    """A row XlsxWriter wrote: its opening tag, its cells as written, and their 0-based columns (in order)."""
+    """A row XlsxWriter wrote: its start tag, its cells as written, and their 0-based columns (in order)."""
 
     opening: bytes
-    cells: bytes
-    cols: tuple[int, ...]
+    cells: tuple[tuple[int, bytes], ...]
+
+    @property
+    def cols(self) -> tuple[int, ...]:
+        return tuple(col for col, _ in self.cells)
 
     def split(self) -> list[tuple[int, bytes]]:
-        return list(_cells(b"<row>" + self.cells))
+        return list(self.cells)
 
     def whole(self) -> bytes:
-        return self.opening + self.cells + b"</row>"
+        return self.opening + b"".join(cell for _, cell in self.cells) + b"</row>"
 
 
 def _our_rows(data: bytes) -> Iterator[tuple[int, _OurRow]]:
     """XlsxWriter's rows by their 1-based number."""
-    for match in _ROW.finditer(data):
-        row = match.group(0)
-        number = _ROW_NUMBER.search(row)
-        if number is None:
-            continue
-        start = row.find(b">") + 1
-        cells = row[start : -len(b"</row>")] if row.endswith(b"</row>") else b""
-        yield int(number.group(1)), _OurRow(_opening(row), cells, tuple(map(_column, _OUR_REFERENCE.findall(cells))))
+    for row in xml_tokens.rows(data):
+        number = row.number()
+        if number is not None:
+            yield number, _OurRow(_opening(row, number), tuple(_cells(row, number)))
 
 
-def _opening(row: bytes) -> bytes:
-    """A row's opening tag, without ``spans`` (a hint the patched row's cells may no longer fit)."""
-    end = row.find(b">") + 1
-    opening = row[:end]
-    if opening.endswith(b"/>"):
-        opening = opening[:-2] + b">"
-    return _SPANS.sub(b"", opening)
+def _opening(row: xml_tokens.Element, number: int) -> bytes:
+    """A patched row's start tag: its attributes less ``spans`` (the cells may no longer fit it), its number said."""
+    attributes = xml_tokens.without_attribute(row.data[row.attributes_at[0] : row.attributes_at[1]], b"spans").rstrip()
+    if row.attribute(b"r") is None:
+        attributes = f' r="{number}"'.encode() + attributes
+    return b"<row" + attributes + b">"
 
 
-def _cells(row: bytes) -> Iterator[tuple[int, bytes]]:
-    """A row's cells with their 0-based columns (a cell without a reference follows the one before it)."""
+def _cells(row: xml_tokens.Element, number: int) -> list[tuple[int, bytes]]:
+    """A row's cells with their 0-based columns, each saying its reference (one without follows the one before it)."""
+    found: list[tuple[int, bytes]] = []
     col = -1
-    for match in _CELL.finditer(row, row.find(b">") + 1):
-        letters = match.group(1)
-        col = _column(letters) if letters else col + 1
-        yield col, match.group(0)
+    for cell in xml_tokens.cells(row):
+        at = xml_tokens.reference(cell.attribute(b"r"))
+        text = cell.text
+        if at is None:
+            col += 1
+            text = b"<c" + f' r="{column_letters(col)}{number}"'.encode() + text[2:]
+        else:
+            col = at[1]
+        found.append((col, text))
+    return found
 
 
-@functools.cache
-def _column(letters: bytes) -> int:
-    """A column's letters (``AB``, ``ab``) as its 0-based index: a few hundred letters, met again in every row."""
-    return column_index(letters.upper())
-
-
-def _patched_rows(data: bytes, ours: Mapping[int, _OurRow], header_row: int, owned: frozenset[int], number: int = 0) -> tuple[bytes, int]:
+def _patched_rows(
+    data: bytes, ours: Mapping[int, _OurRow], pending: list[int], header_row: int, owned: frozenset[int], number: int = 0
+) -> tuple[bytes, int]:
     """Whole rows of the team's with the tool's cells in, and the number of the last (``number``: the one before them).
 
-    Rows only the tool writes go in at their places; ``ours`` holds those up to the next rows of the team's.
+    Rows only the tool writes (``pending``, in order, taken from it as they are placed) go in before
+    the first row of the team's that follows them; the caller places those after the last.
     """
-    if not ours and not owned:  # nothing of the tool's here: the rows as they are, only the last one's number read
-        at = data.rfind(b"<row")
-        if at < 0:
-            return data, number
-        found = _ROW_NUMBER.search(data[at : data.find(b">", at) + 1])
-        if found:
-            return data, int(found.group(1))
-    pending = sorted(ours)
+    if not owned and (not pending or pending[0] > (last := xml_tokens.last_row(data, number))):
+        return data, last if pending else xml_tokens.last_row(data, number)  # nothing of the tool's here: the rows as they are
     out: list[bytes] = []
-    for match in _ROW.finditer(data):
-        row = match.group(0)
-        found = _ROW_NUMBER.search(row[: row.find(b">") + 1])
-        number = int(found.group(1)) if found else number + 1
+    position = 0
+    for row in xml_tokens.rows(data):
+        out.append(data[position : row.start])  # whitespace, comments between rows: the team's
+        position = row.end
+        stated = row.number()
+        number = stated if stated is not None else number + 1
         while pending and pending[0] < number:  # a row only the tool writes, before this one
             out.append(ours[pending.pop(0)].whole())
         here = ours[pending.pop(0)] if pending and pending[0] == number else None
         drop = (owned if number - 1 >= header_row else frozenset()).union(here.cols if here is not None else ())
         if not drop:
-            out.append(row)
+            out.append(row.text)
             continue
-        cells = list(_cells(row))
+        cells = _cells(row, number)
         kept = [(col, cell) for col, cell in cells if col not in drop]
         if here is None and len(kept) == len(cells):
-            out.append(row)  # nothing of the tool's on this row
+            out.append(row.text)  # nothing of the tool's on this row
             continue
-        if here is None:
-            inside = b"".join(cell for _, cell in kept)
-        elif not here.cols or not kept or kept[-1][0] < here.cols[0]:  # the common case: the tool's cells after the team's
-            inside = b"".join(cell for _, cell in kept) + here.cells
-        else:
-            inside = b"".join(cell for _, cell in sorted([*kept, *here.split()], key=lambda item: item[0]))
-        out.append(_opening(row) + inside + b"</row>")
-    out.extend(ours[row].whole() for row in pending)
+        placed = sorted([*kept, *(here.split() if here is not None else ())], key=lambda item: item[0])
+        out.append(_opening(row, number) + b"".join(cell for _, cell in placed) + b"</row>")
+    out.append(data[position:])
     return b"".join(out), number
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import carry
 from .errors import ContentWouldBeLost, WorkbookChanged, WriteFailed
@@ -97,7 +98,7 @@ def save(
     keep = refreshed.parameters.respaldos if keep_backups is None else keep_backups
     with refresh_lock(target), bulk_work():
         write = lambda temp: write_workbook(refreshed, temp, progress, plan)  # noqa: E731
-        return atomic_write(target, write, _verifier(refreshed, target, progress), keep, unchanged)
+        return atomic_write(target, write, _verifier(refreshed, target, plan, progress), keep, unchanged)
 
 
 def carry_plan(refreshed: Refreshed, source: Source) -> carry.Plan | None:
@@ -121,22 +122,53 @@ def is_in_place(target: Path, source: Source) -> bool:
     return target.exists() and target.resolve() == source.path.resolve()
 
 
-def _verifier(refreshed: Refreshed, target: Path, progress: Report = quiet) -> Callable[[Path], None]:
-    """A check that a written file is whole and holds every row of every data sheet.
+def _verifier(refreshed: Refreshed, target: Path, plan: carry.Plan | None, progress: Report = quiet) -> Callable[[Path], None]:
+    """A check that a written file is whole, holds every row of every data sheet and every cell the team typed on them.
 
     What fails is said of ``target``, the file the team asked for, never of the
     temporary file beside it that was checked (``.err.cartera-tmp-31894.xlsx``).
     """
     heights = {table.name: table.last_row for table in refreshed.tables.values() if table.spec in DATA_SHEETS}
+    patched = [table for table in refreshed.tables.values() if plan is not None and table.name in plan.data_sheets]
 
     def verify(path: Path) -> None:
         progress(messages.PROGRESS_VERIFYING, AT_VERIFYING)
         try:
-            check_written(path, heights)
+            check_written(path, heights, {table.name: _team_cells(table) for table in patched if _rows_rewritten(table)})
         except Exception as exc:
             raise WriteFailed(messages.CANNOT_WRITE.format(path=target.name, detail=f"{exc}; {messages.WRITE_CHECK_HINT}")) from None
 
     return verify
+
+
+def _rows_rewritten(table: SheetTable) -> bool:
+    """Whether patching a data sheet rewrites rows of the team's (cells of the tool's among theirs), not only passes them on."""
+    return bool(table.spec.computed_columns or table.assigned or table.merged)
+
+
+def _team_cells(table: SheetTable) -> dict[int, list[tuple[int, Any]]]:
+    """The cells of the team's a patched data sheet must hold as read: column → (0-based row, value), the non-blank ones.
+
+    The tool's computed columns are left out, and so are the cells a conflicted copy's merge changed.
+    """
+    owned = set(table.computed_at.values())
+    merged = {(row - 1, table.positions[slot]) for row, slot in table.merged if slot in table.positions}
+    found: dict[int, list[tuple[int, Any]]] = {}
+    for row, values in enumerate(table.cells.top):
+        for col, value in enumerate(values):
+            if col not in owned and value not in _BLANK and (row, col) not in merged:
+                found.setdefault(col, []).append((row, value))
+    first = len(table.cells.top)
+    for col, values in enumerate(table.cells.below):
+        if col in owned:
+            continue
+        kept = [(first + row, value) for row, value in enumerate(values) if value not in _BLANK and (first + row, col) not in merged]
+        if kept:
+            found.setdefault(col, []).extend(kept)
+    return found
+
+
+_BLANK = (None, "")
 
 
 @contextmanager

@@ -16,15 +16,27 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from defusedxml import DefusedXmlException, ElementTree
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
-from . import ooxml
+from . import ooxml, xml_tokens
 from .errors import PasswordProtected, UnreadableWorkbook
-from .raw import FORMULA_WITHOUT_VALUE, NO_DETAILS, Cell, ExcelError, RawSheet, RawWorkbook, RichValue, SheetDetails, column_index
+from .raw import (
+    FORMULA_WITHOUT_VALUE,
+    NO_DETAILS,
+    Cell,
+    ExcelError,
+    RawSheet,
+    RawWorkbook,
+    RichValue,
+    SheetDetails,
+    column_index,
+    column_letters,
+)
 from .schema import messages
 from .schema.sheets import COMPUTED_MARK, MARKER_PROPERTY
 
@@ -46,18 +58,21 @@ MAX_COLS = 16_384
 
 _ERROR_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
 _UNCACHED_FORMULA = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
-_LAST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 _WIDE_CELL = re.compile(rb'r="[A-Z]{3}[0-9]')  # a cheap superset: a hit only triggers the exact scan
 _ANY_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)\d+"')
 _CELL_ROW = re.compile(rb'<c r="([A-Z]+)(\d+)"')
 
 
-def check_written(path: Path, heights: dict[str, int]) -> None:
-    """A file just written is whole: every zip member reads back with its CRC, and each sheet has at least its rows.
+def check_written(
+    path: Path, heights: Mapping[str, int], team_cells: Mapping[str, Mapping[int, Sequence[tuple[int, Any]]]] | None = None
+) -> None:
+    """A file just written is whole: every zip member reads back with its CRC, each sheet has at least its rows,
+    and the sheets of ``team_cells`` (sheet → column → (0-based row, value)) hold those cells as they were read.
 
     Raises ``ValueError`` naming what is wrong. Every member is decompressed (zipfile
     checks the CRC at the end of each read) and a sheet's height is taken from its
-    last ``<row r="...">``, so verifying costs a fraction of writing.
+    rows, counted exactly (:func:`cartera_xls.xml_tokens.last_row`); the team's cells
+    are read back with calamine, as they were read, on the sheets the refresh rewrote rows of.
     """
     with zipfile.ZipFile(path) as archive:
         members = dict(ooxml.sheet_members(archive))
@@ -68,12 +83,24 @@ def check_written(path: Path, heights: dict[str, int]) -> None:
             except (zipfile.BadZipFile, zlib.error) as exc:
                 raise ValueError(f"la parte {entry.filename} está dañada ({exc})") from None
             if entry.filename in members.values():
-                match = _LAST_ROW.search(data, max(0, data.rfind(b"<row ")))
-                last_rows[entry.filename] = int(match.group(1)) if match else 0
+                last_rows[entry.filename] = xml_tokens.last_row(data[slice(*xml_tokens.sheet_data(data))])
     for name, height in heights.items():
         found = last_rows.get(members.get(name, ""), 0)
         if found < height:
             raise ValueError(f"la hoja {name} tiene {found} filas en lugar de {height}")
+    if not team_cells:
+        return
+    book = CalamineWorkbook.from_path(str(path))
+    try:
+        for name, columns in team_cells.items():
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            for col, expected in columns.items():
+                written = [(row, rows[row][col] if row < len(rows) and col < len(rows[row]) else None) for row, _ in expected]
+                if written != list(expected):
+                    lost = sum(1 for (_, a), (_, b) in zip(expected, written, strict=True) if a != b)
+                    raise ValueError(f"la hoja {name} cambió {lost} celda(s) del equipo en la columna {column_letters(col)}")
+    finally:
+        book.close()
 
 
 def open_workbook(path: Path) -> RawWorkbook:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -19,7 +20,19 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .schema import Column, Fmt, messages, summary
-from .schema.sheets import AMARILLO, NUMBER_FORMATS, REVISAR, ROJO, SIN_COLOR, VERDE, WAIT_DAYS_NAME, WARN_DAYS_NAME
+from .schema.sheets import (
+    AMARILLO,
+    LIST_NAME_PREFIX,
+    LISTAS,
+    NUMBER_FORMATS,
+    REVIEW_NAME,
+    REVISAR,
+    ROJO,
+    SIN_COLOR,
+    VERDE,
+    WAIT_DAYS_NAME,
+    WARN_DAYS_NAME,
+)
 
 TABLE_STYLE = "Table Style Medium 2"
 A4 = 9  # XlsxWriter's paper code
@@ -217,7 +230,9 @@ def is_follow_up_rule(formula: str) -> bool:
 
 
 # The tool's mark on a cell that Revisar lists: true while the workbook has a Revisar sheet, so it goes with it.
-REVIEW_MARK = f"ISREF({REVISAR}!$A$1)"
+REVIEW_MARK = f"ISREF({REVIEW_NAME})"
+_EARLIER_REVIEW_MARK = f"ISREF({REVISAR}!$A$1)"  # as versions before the workbook name wrote it (Excel moves it to x14)
+_EARLIER_LIST = re.compile(rf"^(?:'{re.escape(LISTAS)}'|{re.escape(LISTAS)})!", re.IGNORECASE)
 MAX_MARKED_RANGES = 2_000  # Revisar lists them all; more marks only slow Excel down
 
 
@@ -252,7 +267,20 @@ def mark_for_review(sheet: Worksheet, formats: Formats, cells: Iterable[tuple[in
 
 def is_our_rule(formula: str) -> bool:
     """Whether a conditional format's formula is the tool's: a live follow-up colour or the mark of a cell to review."""
-    return is_follow_up_rule(formula) or formula.strip().removeprefix("=") == REVIEW_MARK
+    return is_follow_up_rule(formula) or formula.strip().removeprefix("=") in (REVIEW_MARK, _EARLIER_REVIEW_MARK)
+
+
+def is_our_list(formula: str) -> bool:
+    """Whether a validation's list is one of the tool's dropdowns: a ``cartera_lista_…`` name, or (earlier versions) a
+    range of its Listas sheet, never the team's «Listas de precios»."""
+    text = formula.strip().removeprefix("=")
+    return text.lower().startswith(LIST_NAME_PREFIX) or _EARLIER_LIST.match(text) is not None
+
+
+def list_name(key: str) -> str:
+    """The workbook name of one of the tool's lists: «Tipo de contacto» → ``cartera_lista_tipo_de_contacto``."""
+    plain = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode().lower()
+    return LIST_NAME_PREFIX + re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
 
 
 def print_setup(sheet: Worksheet, hoy: dt.date, *, header_row: int | None = None, landscape: bool = True) -> None:

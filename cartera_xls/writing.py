@@ -64,6 +64,7 @@ from .schema.sheets import (
     MARKER_PROPERTY,
     REGLAS,
     REGLAS_PLACE,
+    REVIEW_NAME,
     REVISAR_SHEET,
     SHEET_ORDER,
     TEAM_PLACE,
@@ -71,7 +72,7 @@ from .schema.sheets import (
     WARN_DAYS_NAME,
     GeneratedSheet,
 )
-from .styles import TABLE_STYLE, Formats, colour_follow_up, mark_for_review, print_setup, stamped
+from .styles import TABLE_STYLE, Formats, colour_follow_up, list_name, mark_for_review, print_setup, stamped
 from .summary_writing import STAMP_WIDTH, SummaryWriter, stamp
 from .tables import SheetCells, SheetTable, UnknownSheet
 from .version import __version__
@@ -118,7 +119,7 @@ def write_workbook(
     formats = Formats(book, refreshed.parameters.moneda, stamped(refreshed.hoy, dt.datetime.now(), who_refreshes() if who is None else who))
     writer = CellWriter(formats, portfolio.date1904)
     lists = _collect_lists(refreshed.tables)
-    list_ranges = _list_ranges(lists)
+    list_ranges = _list_ranges(book, lists)
     summary = SummaryWriter(book, formats, refreshed)
     writers: dict[str, Callable[[], object]] = {
         "resumen": summary.resumen,
@@ -420,6 +421,8 @@ def write_unknown(book: xlsxwriter.Workbook, writer: CellWriter, unknown: Unknow
 def write_problems(book: xlsxwriter.Workbook, writer: CellWriter, problems: Sequence[Problem], hoy: dt.date) -> None:
     """The Revisar sheet: one row per problem, with where and what to do."""
     sheet = book.add_worksheet(REVISAR_SHEET.label)
+    book.define_name(REVIEW_NAME, f"='{REVISAR_SHEET.label}'!$A$1")  # what the marks of the cells it lists read
+    book.defined_names[-1][3] = True
     print_setup(sheet, hoy, header_row=0)
     rows = [tuple(getattr(p, column.key) for column in REVISAR_SHEET.columns) for p in problems]
     _plain_table(sheet, writer, "TablaRevisar", REVISAR_SHEET, rows)
@@ -532,8 +535,12 @@ def _collect_lists(tables: Mapping[str, SheetTable]) -> dict[str, list[str]]:
     return {name: values for name, values in lists.items() if values}
 
 
-def _list_ranges(lists: dict[str, list[str]]) -> dict[str, str]:
-    return {
-        name: f"='{LISTAS}'!${column_letters(col)}$2:${column_letters(col)}${len(values) + 1}"
-        for col, (name, values) in enumerate(lists.items())
-    }
+def _list_ranges(book: xlsxwriter.Workbook, lists: dict[str, list[str]]) -> dict[str, str]:
+    """Each list's dropdown source: a hidden workbook name over its column of Listas (see ``schema.sheets.LIST_NAME_PREFIX``)."""
+    sources: dict[str, str] = {}
+    for col, (name, values) in enumerate(lists.items()):
+        letters = column_letters(col)
+        book.define_name(list_name(name), f"='{LISTAS}'!${letters}$2:${letters}${len(values) + 1}")
+        book.defined_names[-1][3] = True  # hidden, as the column marks
+        sources[name] = f"={list_name(name)}"
+    return sources

@@ -12,6 +12,8 @@ import html
 import re
 from collections.abc import Callable, Mapping, Sequence
 
+from .xml_tokens import start_tag, top_level
+
 STRICT_REPLACEMENTS = (
     (b"http://purl.oclc.org/ooxml/spreadsheetml/main", b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
     (b"http://purl.oclc.org/ooxml/officeDocument/relationships", b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
@@ -22,7 +24,7 @@ STRICT_REPLACEMENTS = (
     (b"http://purl.oclc.org/ooxml/officeDocument/sharedTypes", b"http://schemas.openxmlformats.org/officeDocument/2006/sharedTypes"),
 )
 STYLE_COLLECTIONS = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles", "colors")
-_TAG = re.compile(rb"<(/?)([\w:.-]+)[^>]*?(/?)>")
+_COUNT = re.compile(rb"""\scount=["'](\d*)["']""")
 _OUTER = re.compile(rb"^<[^>]*>|</[^>]*>$")
 
 
@@ -107,14 +109,16 @@ def renumber(data: bytes, pattern: bytes, new: Callable[[bytes], bytes]) -> byte
 # --- styles.xml ----------------------------------------------------------------------------------
 
 
-def merge_styles(ours: bytes, theirs: bytes) -> tuple[bytes, list[int], list[int]]:
+def merge_styles(ours: bytes, theirs: bytes, slot: Callable[[bytes], bytes] = lambda code: b"") -> tuple[bytes, list[int], list[int]]:
     """``ours`` with what ``theirs`` adds: the merged part, and where each of their cell formats and differential formats went.
 
     Their fonts, fills, borders, custom number formats, cell style formats, cell
     formats, differential formats, named styles and table styles ours lack are
     appended, every index inside them moved to where its target now sits; one
     identical to one of ours is not repeated but points to ours, so merging a
-    workbook the tool wrote adds nothing twice.
+    workbook the tool wrote adds nothing twice. Number formats whose codes ``slot`` gives the same
+    key (the tool's stamp, which names who refreshed) share one place: theirs replaces ours there,
+    in the numbers formats and in the differential formats, so the part does not grow with them.
     """
     collections = {name: collection(theirs, name) for name in STYLE_COLLECTIONS}
     present = {name: collection(ours, name) for name in STYLE_COLLECTIONS}
@@ -132,10 +136,15 @@ def merge_styles(ours: bytes, theirs: bytes) -> tuple[bytes, list[int], list[int
     our_codes = dict(_number_format(child)[::-1] for child in present["numFmts"])  # format code → id
     next_id = max([163, *(int(i) for i in our_codes.values())]) + 1
     number_ids: dict[bytes, bytes] = {}
+    slotted = {key: child for child in present["numFmts"] if (key := slot(_number_format(child)[1]))}
+    replaced: list[tuple[bytes, bytes]] = []  # (child of ours, what takes its place)
     for child in collections["numFmts"]:
         number, code = _number_format(child)
         if code in our_codes:
             number_ids[number] = our_codes[code]
+        elif (key := slot(code)) and key in slotted:
+            number_ids[number] = place_id = _number_format(slotted[key])[0]
+            replaced.append((slotted[key], re.sub(rb'numFmtId="\d+"', b'numFmtId="' + place_id + b'"', child, count=1)))
         else:
             number_ids[number] = our_codes[code] = str(next_id).encode()
             place("numFmts", renumber(child, rb'(numFmtId=")(\d+)(")', lambda value: number_ids[value]))
@@ -158,7 +167,20 @@ def merge_styles(ours: bytes, theirs: bytes) -> tuple[bytes, list[int], list[int
         place("cellXfs", renumber(indices(child), rb'(xfId=")(\d+)(")', lambda value: mapped(style_xfs, value)))
         for child in collections["cellXfs"]
     ]
-    dxf_map = [place("dxfs", fonts_in_order(formats(child))) for child in collections["dxfs"]]
+
+    def keyed(dxf: bytes) -> bytes:
+        return re.sub(rb'formatCode="([^"]*)"', lambda match: b'formatCode="' + (slot(match.group(1)) or match.group(1)) + b'"', dxf)
+
+    dxf_keys = {keyed(child): child for child in present["dxfs"]}
+    dxf_map = []
+    for child in collections["dxfs"]:
+        dxf = fonts_in_order(formats(child))
+        same = dxf_keys.get(keyed(dxf))
+        if same is not None and same != dxf and b"formatCode=" in dxf:  # the stamp's colours, naming another who
+            replaced.append((same, dxf))
+            dxf_map.append(present["dxfs"].index(same))
+        else:
+            dxf_map.append(place("dxfs", dxf))
     names = {_style_name(child) for child in present["cellStyles"]}
     for child in collections["cellStyles"]:
         if _style_name(child) not in names:
@@ -170,6 +192,8 @@ def merge_styles(ours: bytes, theirs: bytes) -> tuple[bytes, list[int], list[int
     if not present["colors"]:
         appended["colors"] = collections["colors"]
     merged = ours
+    for old, new in replaced:
+        merged = merged.replace(old, new, 1)
     for name in STYLE_COLLECTIONS:
         merged = _append_children(merged, name, appended[name])
     return merged, xf_map, dxf_map
@@ -255,24 +279,7 @@ def _with_count(attributes: bytes, count: int) -> bytes:
 
 def elements(fragment: bytes) -> list[tuple[str, bytes]]:
     """The top-level elements of an XML fragment: (local name, text). Comments and declarations are skipped."""
-    found: list[tuple[str, bytes]] = []
-    depth, start, name = 0, 0, ""
-    for match in _TAG.finditer(fragment):
-        if fragment[match.start() + 1 : match.start() + 2] in (b"!", b"?"):
-            continue
-        closing, tag, empty = match.group(1), match.group(2).decode(), match.group(3)
-        if not closing:
-            if depth == 0:
-                start, name = match.start(), tag.rsplit(":", 1)[-1]
-            if not empty:
-                depth += 1
-            elif depth == 0:
-                found.append((name, fragment[start : match.end()]))
-        else:
-            depth -= 1
-            if depth == 0:
-                found.append((name, fragment[start : match.end()]))
-    return found
+    return top_level(fragment)
 
 
 def inner(element: bytes) -> bytes:
@@ -304,14 +311,20 @@ def _merged_children(ours: bytes, theirs: bytes, name: str) -> bytes:
     return merged
 
 
-def without_children(element: bytes, child: bytes, drop: Callable[[bytes], bool]) -> bytes:
-    """An element less the children ``drop`` picks (its count updated); empty when none is left."""
-    kept = [text for text in re.findall(child, element, re.S) if not drop(text)]
-    opening = re.match(rb"<([\w:]+)[^>]*>", element)
+def pruned(element: bytes, keep: Callable[[str, bytes], bytes | None]) -> bytes:
+    """An element with each child as ``keep`` gives it back (None: left out), its count updated; empty when none is left.
+
+    ``keep`` is given each child's local name and bytes; the element's own tags are the team's, as they were.
+    """
+    children = elements(inner(element)) if not element.rstrip().endswith(b"/>") else []
+    kept = [text for name, child in children if (text := keep(name, child))]
+    opening = start_tag(element, 0)
     if not kept or opening is None:
         return b""
-    head = re.sub(rb'count="\d+"', f'count="{len(kept)}"'.encode(), opening.group(0))
-    return head + b"".join(kept) + b"</" + opening.group(1) + b">"
+    count = _COUNT.search(opening)
+    if count is not None:
+        opening = opening[: count.start(1)] + str(len(kept)).encode() + opening[count.end(1) :]
+    return opening + b"".join(kept) + element[element.rfind(b"</") :]
 
 
 def only_extensions(element: bytes, uris: Sequence[bytes]) -> bytes:

@@ -15,8 +15,8 @@ from openpyxl.workbook.defined_name import DefinedName
 import cartera_xls
 from cartera_xls import ooxml
 from cartera_xls.schema import messages
-from cartera_xls.schema.sheets import CALCULATED_SUFFIX, CLIENTES, COMPUTED_MARK, LISTAS, MARKER_PROPERTY
-from cartera_xls.styles import is_follow_up_rule, is_our_rule
+from cartera_xls.schema.sheets import CALCULATED_SUFFIX, CLIENTES, COMPUTED_MARK, MARKER_PROPERTY
+from cartera_xls.styles import is_follow_up_rule, is_our_list, is_our_rule
 
 from .conftest import HOY, Formula, basic_portfolio, cells, make_workbook, sheet_names
 from .test_cli import run
@@ -352,7 +352,7 @@ def outside_owned(path: Path, sheet: str, before: Path | None = None) -> Any:
         if tag == MAIN + "cfRule":
             return any(child[0] == MAIN + "formula" and is_our_rule(child[2]) for child in children)
         if tag == MAIN + "dataValidation":
-            return any(child[0] == MAIN + "formula1" and LISTAS in child[2] for child in children)
+            return any(child[0] == MAIN + "formula1" and is_our_list(child[2]) for child in children)
         if tag in (MAIN + "conditionalFormatting", MAIN + "dataValidations"):
             return all(ours(child) for child in children)
         return False

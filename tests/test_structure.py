@@ -10,6 +10,7 @@ import pytest
 from openpyxl.utils import range_boundaries
 
 from cartera_xls.demo import build_plantillas
+from cartera_xls.schema.sheets import LIST_NAME_PREFIX
 
 from .test_golden import CASES, GOLDEN
 
@@ -60,8 +61,11 @@ def test_every_dropdown_points_at_an_existing_list(workbooks: list[Path]) -> Non
         found = 0
         for sheet in book.worksheets:
             for validation in sheet.data_validations.dataValidation:
-                match = re.fullmatch(r"'?Listas'?!\$([A-Z]+)\$2:\$([A-Z]+)\$(\d+)", validation.formula1 or "")
-                assert match, f"{path.name}/{sheet.title}: {validation.formula1}"
+                # each dropdown reads a hidden workbook name of the tool's, which points at its column of Listas
+                name = book.defined_names.get(validation.formula1 or "")
+                assert name is not None and name.hidden and (validation.formula1 or "").startswith(LIST_NAME_PREFIX), validation.formula1
+                match = re.fullmatch(r"'?Listas'?!\$([A-Z]+)\$2:\$([A-Z]+)\$(\d+)", name.attr_text)
+                assert match, f"{path.name}/{sheet.title}: {validation.formula1} = {name.attr_text}"
                 column, last = match.group(1), int(match.group(3))
                 values = [lists[f"{column}{row}"].value for row in range(2, last + 1)]
                 assert all(v not in (None, "") for v in values), f"{path.name}: empty entries in {validation.formula1}"

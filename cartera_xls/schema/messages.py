@@ -208,6 +208,10 @@ OPEN_BY = " por {user}"
 FILE_EXISTS = "«{path}» ya existe; no se sobrescribe. Elija otro nombre o bórrelo antes."
 CANNOT_WRITE = "No se pudo escribir «{path}»: {detail}. El archivo original no se ha modificado."
 NO_SUCH_FOLDER = "la carpeta «{folder}» no existe"
+NOT_EXACT_XML = (
+    "la hoja «{sheet}» guarda su XML de una forma que la herramienta no puede leer con exactitud ({detail}); "
+    "ábrala en Excel o LibreOffice, guárdela y actualice otra vez"
+)
 WRITE_CHECK_HINT = "la comprobación del libro escrito falló; guarde una copia del libro y avise a quien mantiene la herramienta"
 REPLACE_REFUSED = "otro programa lo tiene abierto (¿Excel?); cierre el libro en Excel y vuelva a actualizar"
 OUTPUT_FORMAT = "el libro regenerado solo se escribe como .xlsx, no como {suffix}; use un nombre terminado en .xlsx"

@@ -610,6 +610,13 @@ CALCULATED_SUFFIX = " (calculado)"
 # anywhere else is the team's, kept and never written.
 COMPUTED_MARK = "_cartera_xls_col_"
 
+# The workbook names the tool's own rules read instead of naming another sheet. Excel keeps a validation or a
+# conditional format whose formula names another sheet in the sheet's extension list (x14) when it saves, and one
+# that reads a workbook name in the main block: each dropdown reads «cartera_lista_…» (a column of Listas), each
+# mark of a cell to review «cartera_revisar» (Revisar's first cell).
+LIST_NAME_PREFIX = "cartera_lista_"
+REVIEW_NAME = "cartera_revisar"
+
 # The workbook name of Reglas' dias_aviso cell: the live colours of Clientes and Agenda read it.
 WARN_DAYS_NAME = "cartera_dias_aviso"
 WAIT_DAYS_NAME = "cartera_dias_espera"  # the Reglas cell of dias_espera_respuesta, as the live colours read it
