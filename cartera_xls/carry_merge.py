@@ -31,7 +31,18 @@ from defusedxml import ElementTree
 from xlsxwriter.workbook import Workbook
 
 from . import ooxml
-from .carry_plan import ROOT_CARRIED, WORKBOOK_CARRIED, WORKBOOK_WITH_ELEMENT, Owned, Package, Plan, TeamSheet, is_data_table, table_span
+from .carry_plan import (
+    ROOT_CARRIED,
+    WORKBOOK_CARRIED,
+    WORKBOOK_WITH_ELEMENT,
+    DataSheet,
+    Owned,
+    Package,
+    Plan,
+    TeamSheet,
+    is_data_table,
+    table_span,
+)
 from .errors import WriteFailed
 from .patching import Ours, extended_table, patch_sheet, whole_rows
 from .schema import messages
@@ -348,7 +359,7 @@ class Merge:
         The team's part is read and written piece by piece: a sheet of 200,000 sales never sits whole in memory.
         """
         owned = self.book.owned.get(sheet, Owned(0, {}))
-        ours = Ours(self._read(part), owned.header_row, frozenset(owned.columns), _is_our_rule, _is_our_list)
+        ours = Ours(self._read(part), owned.header_row, frozenset(owned.columns), _is_our_rule, _is_our_list, owned.team_rows)
         with self.source.archive.open(source_member) as team:
             read = unprefixed_reader(team.read, self._main_prefix(source_member))  # <x:row> as Excel writes it
             try:
@@ -362,20 +373,22 @@ class Merge:
         layout = self.plan.layouts.get(sheet)
         for _, rel_type, target, mode in ooxml.relationships(self.source.archive, source_member):
             if not mode and ooxml.kind(rel_type) == "table" and layout is not None and target in self.carried:
-                self._extend_table(self.carried[target], layout.area, owned)
+                self._extend_table(self.carried[target], layout, owned)
 
-    def _extend_table(self, part: str, area: tuple[int, int, int, int], owned: Owned) -> None:
-        """The team's data table grown over the tool's columns that follow it (a first refresh adds them there)."""
+    def _extend_table(self, part: str, layout: DataSheet, owned: Owned) -> None:
+        """The team's data table grown over the tool's columns that follow it (a first refresh adds them there), and
+        over rows of data typed under it (LibreOffice and Google Sheets do not grow it as Excel does)."""
         data = self._read(part)
         span = table_span(data)
-        if span is None or not is_data_table(span, area):
+        if span is None or not is_data_table(span, layout.area):
             return
         added: list[str] = []
         while span[3] + 1 + len(added) in owned.columns:
             added.append(owned.columns[span[3] + 1 + len(added)])
-        if not added:
+        last_row = layout.table_rows if layout.table_rows is not None and layout.table_rows > span[2] else None
+        if not added and last_row is None:
             return
-        self._write(part, extended_table(data, span, added))
+        self._write(part, extended_table(data, span, added, last_row))
 
     # --- workbook-level parts ------------------------------------------------------------------
     def _carry_workbook_parts(self) -> None:

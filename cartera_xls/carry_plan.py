@@ -66,6 +66,7 @@ class Owned:
 
     header_row: int
     columns: Mapping[int, str]
+    team_rows: frozenset[int] = frozenset()  # 0-based rows that stay the team's in those columns too (totals, labels)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class DataSheet:
     head: bytes  # its XML before the cells (root element, code name)
     tail: bytes  # and after them
     area: tuple[int, int, int, int]  # header row, first and last column, last row (0-based): where the tool writes its table
+    table_rows: int | None = None  # 0-based last row the team's table grows to over rows typed under it
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -33,6 +33,7 @@ from .raw import column_letters
 from .xml_parts import elements, inner, merge_tail, pruned
 
 _SHEET_DATA_END = re.compile(rb"</sheetData[ \t\r\n]*>")
+_OUR_REFERENCE = re.compile(rb'<c r="([A-Z]{1,3})\d+"')  # XlsxWriter's cells all start so
 _SPANS = re.compile(rb'\sspans="[^"]*"')
 _COL = re.compile(rb"<col\b[^>]*/>")
 _COL_SPAN = re.compile(rb'\smin="(\d+)"[^>]*?\smax="(\d+)"|\smax="(\d+)"[^>]*?\smin="(\d+)"')
@@ -88,6 +89,7 @@ class Ours:
     owned_columns: frozenset[int]  # 0-based: every cell from the header row down is the tool's
     is_our_rule: Callable[[bytes], bool]  # the tool's live colours of the last refresh, among the team's rules
     is_our_validation: Callable[[bytes], bool]  # and its dropdowns
+    team_rows: frozenset[int] = frozenset()  # 0-based rows the team's in every column (a totals row, a «Total» line)
 
 
 def patch_sheet(read: Callable[[int], bytes], ours: Ours, edit: Callable[[bytes], bytes] = lambda data: data) -> Iterator[bytes]:
@@ -130,7 +132,7 @@ def patch_sheet(read: Callable[[int], bytes], ours: Ours, edit: Callable[[bytes]
             if cut <= 0:
                 continue
             region, buffer, last = buffer[:cut], buffer[cut:], False
-        patched, number = _patched_rows(edit(region), our_rows, pending, ours.header_row, ours.owned_columns, number)
+        patched, number = _patched_rows(edit(region), our_rows, pending, ours, number)
         following = None if last else _row_number(xml_tokens.start_tag(buffer, 0) or b"")
         upto = following if following is not None else number + 1  # a row without a number follows the last one
         before = [row for row in pending if last or row < upto]
@@ -252,25 +254,24 @@ class _OurRow:
     """A row XlsxWriter wrote: its start tag, its cells as written, and their 0-based columns (in order)."""
 
     opening: bytes
-    cells: tuple[tuple[int, bytes], ...]
-
-    @property
-    def cols(self) -> tuple[int, ...]:
-        return tuple(col for col, _ in self.cells)
+    cells: bytes
+    cols: tuple[int, ...]
+    number: int
 
     def split(self) -> list[tuple[int, bytes]]:
-        return list(self.cells)
+        return _cells(next(xml_tokens.rows(b"<row>" + self.cells + b"</row>")), self.number)
 
     def whole(self) -> bytes:
-        return self.opening + b"".join(cell for _, cell in self.cells) + b"</row>"
+        return self.opening + self.cells + b"</row>"
 
 
 def _our_rows(data: bytes) -> Iterator[tuple[int, _OurRow]]:
-    """XlsxWriter's rows by their 1-based number."""
+    """XlsxWriter's rows by their 1-based number (its part is regular: ``<c r="B5"``, every row numbered)."""
     for row in xml_tokens.rows(data):
         number = row.number()
         if number is not None:
-            yield number, _OurRow(_opening(row, number), tuple(_cells(row, number)))
+            cols = tuple(map(xml_tokens.column, _OUR_REFERENCE.findall(row.content)))
+            yield number, _OurRow(_opening(row, number), row.content, cols, number)
 
 
 def _opening(row: xml_tokens.Element, number: int) -> bytes:
@@ -285,26 +286,23 @@ def _cells(row: xml_tokens.Element, number: int) -> list[tuple[int, bytes]]:
     """A row's cells with their 0-based columns, each saying its reference (one without follows the one before it)."""
     found: list[tuple[int, bytes]] = []
     col = -1
-    for cell in xml_tokens.cells(row):
-        at = xml_tokens.reference(cell.attribute(b"r"))
-        text = cell.text
+    for at, text in xml_tokens.cells(row):
         if at is None:
             col += 1
             text = b"<c" + f' r="{column_letters(col)}{number}"'.encode() + text[2:]
         else:
-            col = at[1]
+            col = at
         found.append((col, text))
     return found
 
 
-def _patched_rows(
-    data: bytes, ours: Mapping[int, _OurRow], pending: list[int], header_row: int, owned: frozenset[int], number: int = 0
-) -> tuple[bytes, int]:
+def _patched_rows(data: bytes, ours: Mapping[int, _OurRow], pending: list[int], sheet: Ours, number: int = 0) -> tuple[bytes, int]:
     """Whole rows of the team's with the tool's cells in, and the number of the last (``number``: the one before them).
 
     Rows only the tool writes (``pending``, in order, taken from it as they are placed) go in before
     the first row of the team's that follows them; the caller places those after the last.
     """
+    owned = sheet.owned_columns
     if not owned and (not pending or pending[0] > (last := xml_tokens.last_row(data, number))):
         return data, last if pending else xml_tokens.last_row(data, number)  # nothing of the tool's here: the rows as they are
     out: list[bytes] = []
@@ -317,7 +315,8 @@ def _patched_rows(
         while pending and pending[0] < number:  # a row only the tool writes, before this one
             out.append(ours[pending.pop(0)].whole())
         here = ours[pending.pop(0)] if pending and pending[0] == number else None
-        drop = (owned if number - 1 >= header_row else frozenset()).union(here.cols if here is not None else ())
+        theirs = number - 1 < sheet.header_row or number - 1 in sheet.team_rows
+        drop = (frozenset() if theirs else owned).union(here.cols if here is not None else ())
         if not drop:
             out.append(row.text)
             continue
@@ -326,8 +325,13 @@ def _patched_rows(
         if here is None and len(kept) == len(cells):
             out.append(row.text)  # nothing of the tool's on this row
             continue
-        placed = sorted([*kept, *(here.split() if here is not None else ())], key=lambda item: item[0])
-        out.append(_opening(row, number) + b"".join(cell for _, cell in placed) + b"</row>")
+        if here is None:
+            inside = b"".join(cell for _, cell in kept)
+        elif not here.cols or not kept or kept[-1][0] < here.cols[0]:  # the common case: the tool's cells after the team's
+            inside = b"".join(cell for _, cell in kept) + here.cells
+        else:
+            inside = b"".join(cell for _, cell in sorted([*kept, *here.split()], key=lambda item: item[0]))
+        out.append(_opening(row, number) + inside + b"</row>")
     out.append(data[position:])
     return b"".join(out), number
 
@@ -381,15 +385,16 @@ _COUNT = re.compile(rb'(\scount=")(\d*)(")')
 _COLUMN_ID = re.compile(rb'<(?:\w+:)?tableColumn\b[^>]*?\sid="(\d+)"')
 
 
-def extended_table(data: bytes, span: tuple[int, int, int, int], labels: Sequence[str]) -> bytes:
-    """A table part grown by columns after its last one, titled ``labels`` (their header cells say the same)."""
-    first_row, first_col, last_row, last_col = span
+def extended_table(data: bytes, span: tuple[int, int, int, int], labels: Sequence[str], last_row: int | None = None) -> bytes:
+    """A table part grown by columns after its last one, titled ``labels`` (their header cells say the same), and down to ``last_row``."""
+    first_row, first_col, last_row_now, last_col = span
     right = last_col + len(labels)
+    bottom = last_row_now if last_row is None else last_row
 
     def reference(match: re.Match[bytes]) -> bytes:
         found = ooxml.cell_range(match.group(2).decode())
-        rows = (found[0], found[2]) if found else (first_row, last_row)
-        return match.group(1) + str(xl_range(rows[0], first_col, rows[1], right)).encode() + match.group(3)
+        rows = (found[0], found[2]) if found else (first_row, last_row_now)
+        return match.group(1) + str(xl_range(rows[0], first_col, max(rows[1], bottom), right)).encode() + match.group(3)
 
     table = _TABLE.search(data)
     if table is None:
@@ -397,7 +402,7 @@ def extended_table(data: bytes, span: tuple[int, int, int, int], labels: Sequenc
     data = data[: table.start()] + _REF.sub(reference, table.group(0), count=1) + data[table.end() :]
     data = _AUTO_FILTER.sub(lambda m: _REF.sub(reference, m.group(0), count=1), data, count=1)
     columns = _TABLE_COLUMNS.search(data)
-    if columns is None:
+    if columns is None or not labels:
         return data
     prefix = columns.group(1)
     next_id = max((int(found) for found in _COLUMN_ID.findall(columns.group(2))), default=0) + 1

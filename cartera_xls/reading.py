@@ -23,7 +23,18 @@ from .parsing import BadValue, is_blank, parse_text, parser_for
 from .problems import Problem, row_ranges
 from .raw import FORMULA_WITHOUT_VALUE, Formula, RawSheet, RawWorkbook, RichValue, SheetDetails, column_letters
 from .schema import Column, Kind, Sheet, fold, header_key, messages, within_dates
-from .schema.sheets import CALCULATED_SUFFIX, CLIENTES, DATA_SHEETS, GENERATED_SHEETS, INSTRUCCIONES, REGLAS, VENTAS
+from .schema.params import PARAMETERS
+from .schema.sheets import (
+    CALCULATED_SUFFIX,
+    CLIENTES,
+    COMPUTED_WORDS,
+    DATA_SHEETS,
+    GENERATED_SHEETS,
+    INSTRUCCIONES,
+    REGLAS,
+    TOTAL_WORDS,
+    VENTAS,
+)
 from .tables import EXTRA_PREFIX, SheetCells, SheetTable, UnknownSheet, is_missing, team_table
 
 HEADER_SEARCH_ROWS = 30
@@ -130,7 +141,8 @@ def with_sales(book: RawWorkbook, sales_book: RawWorkbook) -> RawWorkbook:
 
 
 # Roles a sheet may play by its columns alone, in the order they are tried.
-_BY_CONTENT = (VENTAS, CLIENTES)
+_BY_CONTENT = (VENTAS, CLIENTES, REGLAS)
+MIN_KNOWN_PARAMETERS = 2  # a sheet of Parámetro and Valor is the team's Reglas renamed when it names this many of ours
 
 
 def _read_by_content(pending: list[RawSheet], result: ReadResult, date1904: bool, generated: bool) -> set[str]:
@@ -179,6 +191,12 @@ def _read_by_content(pending: list[RawSheet], result: ReadResult, date1904: bool
 def _fits(raw: RawSheet, spec: Sheet) -> list[str] | None:
     """The keys of ``spec`` a sheet's header row has, when enough to be that sheet (``None`` when not)."""
     found = _header_keys(raw, spec)
+    if spec is REGLAS:  # «Reglas del equipo»: Parámetro and Valor, and the names of our parameters under Parámetro
+        if not {"parameter", "value"} <= set(found):
+            return None
+        known = {fold(parameter.key) for parameter in PARAMETERS}
+        named = {fold(value) for row in raw.rows for value in row[:4] if isinstance(value, str) and fold(value) in known}
+        return found if len(named) >= MIN_KNOWN_PARAMETERS else None
     if spec is VENTAS:
         return found if _satisfied(spec, set(found)) else None
     others = [key for key in found if key not in ("name", "id")]
@@ -353,6 +371,9 @@ def _read_table(
     kept = _without_repeated_headers(kept, grid, header, columns, first_data, raw.name, problems)
     if raw.details.totals_rows:  # a table's totals row («Total», =SUBTOTAL…) sums the data: it is not a row of it
         kept = [offset for offset in kept if first_data + offset not in raw.details.totals_rows]
+    totals = _totals_lines(kept, first_data, raw)  # «Total clientes» typed under the data, its COUNTA and SUBTOTAL
+    kept = kept[: len(kept) - len(totals)]
+    grown = _grown_table(raw, header_row, [first_data + offset for offset in kept], problems)
     indices = [first_data + offset for offset in kept]
     every_row = len(kept) == height
     values: dict[str, list[Any]] = {}
@@ -393,8 +414,73 @@ def _read_table(
         computed_at=columns.computed_at,
         renamed=frozenset(columns.renamed),
         stood_in=frozenset(stand_ins),
+        not_data=frozenset(raw.details.totals_rows) | frozenset(first_data + offset for offset in totals),
+        table_rows=grown,
         state="veryHidden" if raw.very_hidden else "hidden" if raw.hidden else "visible",
     )
+
+
+# An aggregate over the rows above, as files store formulas (English names; Excel 2010's under _xlfn.).
+_AGGREGATE = re.compile(
+    r"\b(?:_xlfn\.)?(?:SUBTOTAL|AGGREGATE|SUMIFS?|SUMPRODUCT|SUM|COUNTIFS?|COUNTA|COUNTBLANK|COUNT|AVERAGEIFS?|AVERAGEA?|MAXA?|MINA?|MEDIAN|PRODUCT)\(",
+    re.IGNORECASE,
+)
+
+
+_RANGE = re.compile(r"\$?[A-Za-z]{1,3}\$?(\d+):\$?[A-Za-z]{1,3}\$?(\d+)")
+
+
+def _aggregates_above(formula: str, row: int) -> bool:
+    """Whether a formula in ``row`` (0-based) aggregates rows above it: a range ending above, or a table's column."""
+    if _AGGREGATE.search(formula) is None:
+        return False
+    return "[" in formula or any(int(last) <= row for _, last in _RANGE.findall(formula))
+
+
+def _totals_lines(kept: list[int], first_data: int, raw: RawSheet) -> list[int]:
+    """The last rows of ``kept`` (offsets below the header) that total or label the rows above them, last first."""
+    found: list[int] = []
+    for offset in reversed(kept):
+        if not _is_totals_line(raw, first_data + offset):
+            break
+        found.append(offset)
+    return found
+
+
+def _is_totals_line(raw: RawSheet, row: int) -> bool:
+    """A row whose formulas all aggregate (SUBTOTAL, SUM, COUNTA… over the column above) beside text only, or a lone «Total» label."""
+    formulas = {col: formula for (at, col), formula in raw.details.formulas.items() if at == row}
+    if any(not _aggregates_above(formula.text, row) for formula in formulas.values()):
+        return False  # another formula: a row of data (an amount worked out)
+    texts: list[str] = []
+    for col, value in enumerate(raw.rows[row] if row < len(raw.rows) else ()):
+        if col in formulas or is_blank(value):
+            continue
+        if not isinstance(value, str):
+            return False  # a number or a date typed: data
+        texts.append(value)
+    if formulas:
+        return True
+    words = fold(texts[0]).split() if texts else []
+    return len(texts) <= 2 and bool(words) and words[0].rstrip(":") in TOTAL_WORDS
+
+
+def _grown_table(raw: RawSheet, header_row: int, rows: list[int], problems: list[Problem]) -> int | None:
+    """The last row the team's table must reach when rows of data were typed under it (LibreOffice does not grow it); said once."""
+    table = team_table(raw.details.tables, header_row)
+    if table is None or not rows:
+        return None
+    name, span = table
+    below = [row for row in rows if row > span[2]]
+    if not below or span[2] in raw.details.totals_rows:
+        return None  # nothing under it, or under its totals row: not the table's data
+    ranges = row_ranges([row + 1 for row in below])
+    problems.append(
+        Problem.of(
+            messages.TABLE_GROWN, raw.name, below[0] + 1, "", "", messages.SEVERITY_INFO, rows=ranges, table=name, last=below[-1] + 1
+        )
+    )
+    return below[-1]
 
 
 def _derive(
@@ -469,6 +555,48 @@ def _credit_lines(frame: pd.DataFrame, sheet: str, labels: Mapping[str, str], pr
     return frame.assign(amount=frame["amount"].where(~flipped, -frame["amount"]))
 
 
+def _could_be_ours(column: Column, col: int, grid: list[tuple[Any, ...]], raw: RawSheet) -> bool:
+    """Whether every value under a computed column's header is one the tool could have written there.
+
+    Numbers in a column of counts or amounts, dates in a column of dates, its fixed words (Estado, Semáforo,
+    Volumen…) or one of its sentences (Motivo); a formula or anything else is the team's: «211 kg», «VIP».
+    """
+    if col >= len(grid):
+        return True
+    first_data = len(raw.rows) - len(grid[col])  # the grid holds the rows below the header
+    formulas = raw.details.formulas
+    words = COMPUTED_WORDS.get(column.key)
+    for offset, value in enumerate(grid[col]):
+        if is_blank(value) or (first_data + offset, col) in formulas:  # a totals line's SUBTOTAL: not a value of the column
+            continue
+        if column.kind in (Kind.INTEGER, Kind.NUMBER):
+            ours = isinstance(value, (int, float)) and not isinstance(value, bool)
+        elif column.kind is Kind.DATE:
+            ours = isinstance(value, (dt.date, dt.datetime))
+        elif words is not None:
+            ours = isinstance(value, str) and value.strip() in words
+        elif column.key == "motivo":
+            ours = isinstance(value, str) and _REASON.match(value.strip()) is not None
+        else:
+            ours = isinstance(value, str)
+        if not ours:
+            return False
+    return True
+
+
+def _template(text: str) -> str:
+    """A message template as a pattern: its fixed words, anything for each ``{field}``."""
+    return ".+?".join(re.escape(part) for part in re.split(r"\{\w+\}", text))
+
+
+# Every sentence the Motivo column is made of (messages.REASON_*), each with the note of a day off after it, one or more.
+_SENTENCES = "|".join(
+    _template(text) for name, text in vars(messages).items() if name.startswith("REASON_") and isinstance(text, str) and text.endswith(".")
+)
+_ONE_REASON = f"(?:{_SENTENCES})(?:{_template(messages.REASON_DAY_OFF)})?"
+_REASON = re.compile(f"^{_ONE_REASON}(?: {_ONE_REASON})*$")
+
+
 @dataclass
 class _Columns:
     """How the columns of a header row were read."""
@@ -513,7 +641,9 @@ def _columns(
             result.computed_at.setdefault(suffixed[key].key, col)
             continue
         if column is not None and column.computed:
-            legacy = generated and column.key not in twins and column.key not in result.computed_at  # written before the marks
+            legacy = (  # written before the marks: ours where all it holds is what the tool writes there
+                generated and column.key not in twins and column.key not in result.computed_at and _could_be_ours(column, col, grid, raw)
+            )
             if marks.get(column.key) == col if marks else legacy:
                 result.computed_at[column.key] = col  # ours from the last refresh: recomputed, never read
                 continue

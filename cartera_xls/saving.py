@@ -114,7 +114,7 @@ def _layout(table: SheetTable) -> carry.DataSheet:
     columns = [*table.positions.values(), *table.computed_at.values()] or [table.first_col]
     details = table.cells.details
     area = (table.header_row, min(columns), max(columns), table.last_row - 1)
-    return carry.DataSheet(details.head, details.tail, area)
+    return carry.DataSheet(details.head, details.tail, area, table.table_rows)
 
 
 def is_in_place(target: Path, source: Source) -> bool:

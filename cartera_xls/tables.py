@@ -67,6 +67,8 @@ class SheetTable:
     stood_in: frozenset[str] = frozenset()  # required columns the sheet lacks, served by another (a client name as the client)
     state: str = "visible"  # as the team left the sheet: visible, hidden or veryHidden
     merged: Mapping[tuple[int, str], Any] = field(default_factory=dict)  # (Excel row, slot) → a conflicted copy's cell, as typed
+    not_data: frozenset[int] = frozenset()  # 0-based rows below the header that total or label the data: the team's in every column
+    table_rows: int | None = None  # 0-based last row the team's Excel table is grown to (rows typed under it), if it is
 
     def header(self, slot: str) -> str:
         """The header the team sees for a slot: as typed, or the schema's label for a column the tool added."""

@@ -292,7 +292,7 @@ def _patched(plan: carry.Plan | None, table: SheetTable) -> bool:
 def _declare_owned(book: xlsxwriter.Workbook, table: SheetTable, written: Written, patched: bool) -> None:
     """Tell the carrier which columns of a patched sheet are the tool's (their header and every cell below it)."""
     if patched and isinstance(book, carry.CarryingWorkbook):
-        book.owned[table.name] = carry.Owned(table.header_row, {c.col: c.label for c in written.owned})
+        book.owned[table.name] = carry.Owned(table.header_row, {c.col: c.label for c in written.owned}, table.not_data)
 
 
 def mark_computed_columns(book: xlsxwriter.Workbook, sheet_name: str, written: Written) -> None:

@@ -14,6 +14,7 @@ took, and a byte-index parser (pyexpat's ``CurrentByteIndex``) measured slower.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterator
@@ -38,6 +39,7 @@ def _element(name: bytes) -> re.Pattern[bytes]:
 
 _ROW = _element(b"row")
 _CELL = _element(b"c")
+_CELL_OR_MISC = re.compile(_CELL.pattern + rb"|" + _S + rb"++|" + _COMMENT + rb"|" + _INSTRUCTION)
 _ATTRIBUTE = re.compile(_S + rb"+(" + _NAME + rb")" + _S + rb"*=" + _S + rb"*(?:\"([^\"<]*)\"|'([^'<]*)')")
 _TOKEN = re.compile(
     rb"(?P<text>[^<]++)|(?P<misc>" + _COMMENT + rb"|" + _CDATA + rb"|" + _INSTRUCTION + rb")"
@@ -47,6 +49,7 @@ _START_TAG = re.compile(rb"<" + _NAME + _ATTRIBUTES + rb"/?>")
 _SHEET_DATA = re.compile(rb"<sheetData" + _ATTRIBUTES + rb"(/?)>")
 _SHEET_DATA_END = re.compile(rb"</sheetData" + _S + rb"*>")
 DELIMITERS = (b" ", b"\t", b"\r", b"\n", b">", b"/")
+_R = re.compile(_S + rb"r" + _S + rb"*=" + _S + rb"*[\"']([A-Za-z]{1,3})\d+[\"']")  # a cell's reference, when only it says r=
 _REFERENCE = re.compile(rb"([A-Za-z]{1,3})(\d+)")
 
 
@@ -158,11 +161,38 @@ def sheet_data(data: bytes) -> tuple[int, int]:
     return found.end(), end.start() if end else len(data)
 
 
-def cells(row: Element) -> Iterator[Element]:
-    """A row's cells, nothing else between them but whitespace, comments and instructions."""
+def cells(row: Element) -> list[tuple[int | None, bytes]]:
+    """A row's cells, each with the 0-based column its ``r`` names (None when it names none), nothing else between them
+    but whitespace, comments and instructions."""
     if row.content_at is None:
-        return iter(())
-    return _elements(_CELL, row.data, *row.content_at)
+        return []
+    data, (start, end) = row.data, row.content_at
+    found: list[tuple[int | None, bytes]] = []
+    position = start
+    for token in _CELL_OR_MISC.finditer(data, start, end):  # one token after another, none skipped
+        if token.start() != position:
+            raise NotExact(data, position)
+        position = token.end()
+        attributes = token.group(1)
+        if attributes is None:
+            continue  # whitespace, a comment, an instruction
+        if attributes.count(b"r=") == 1 and (named := _R.search(attributes)) is not None:
+            found.append((column(named.group(1)), token.group(0)))
+        else:  # an unusual start tag: its attributes read one by one
+            at = reference(attribute(attributes, b"r"))
+            found.append((at[1] if at else None, token.group(0)))
+    if position != end:
+        raise NotExact(data, position)
+    return found
+
+
+@functools.cache
+def column(letters: bytes) -> int:
+    """A column's letters (``AB``, ``ab``) as its 0-based index: a few hundred letters, met again in every row."""
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + letter - 64
+    return index - 1
 
 
 def reference(value: str | None) -> tuple[int, int] | None:

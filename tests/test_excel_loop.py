@@ -320,3 +320,150 @@ def test_styles_do_not_grow_with_who_refreshes(tmp_path: Path, monkeypatch: Any)
         assert set(names) == {who}, names
         sizes.append(len(styles) - len(who) * len(names))
     assert len(set(sizes)) == 1, sizes
+
+
+# --- what the team puts under the clients ---------------------------------------------------------------
+
+
+def _clients_as_a_table(tmp_path: Path) -> Path:
+    """The basic portfolio with Clientes as an Excel table, refreshed once: the computed columns are in it."""
+    from openpyxl.worksheet.table import Table
+
+    source = make_workbook(tmp_path / "cartera.xlsx", basic_portfolio())
+    book = openpyxl.load_workbook(source)
+    book["Clientes"].add_table(Table(displayName="TablaClientes", ref="A1:F4"))
+    book.save(source)
+    cartera_xls.refresh(source, hoy=HOY)
+    return source
+
+
+def _letter(path: Path, label: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(cells(path, "Clientes")[0].index(label) + 1))
+
+
+def test_a_totals_row_on_clientes_is_the_teams_in_every_column(tmp_path: Path) -> None:
+    """Table › Total Row on Clientes: its SUBTOTALs under the computed columns come back, and it is no client."""
+    source = _clients_as_a_table(tmp_path)
+    estado, compras = _letter(source, "Estado"), _letter(source, "Compras")
+    book = openpyxl.load_workbook(source)
+    sheet = book["Clientes"]
+    table = sheet.tables["TablaClientes"]
+    table.ref = re.sub(r"\d+$", "5", table.ref)
+    table.totalsRowCount = 1
+    sheet["B5"] = "Total"
+    sheet[f"{estado}5"] = "=SUBTOTAL(103,TablaClientes[Estado])"
+    sheet[f"{compras}5"] = "=SUBTOTAL(109,TablaClientes[Compras])"
+    book.save(source)
+    for _ in range(2):
+        cartera_xls.refresh(source, hoy=HOY)
+        rows = openpyxl.load_workbook(source)["Clientes"]
+        assert (rows["B5"].value, rows[f"{estado}5"].value, rows[f"{compras}5"].value) == (
+            "Total",
+            "=SUBTOTAL(103,TablaClientes[Estado])",
+            "=SUBTOTAL(109,TablaClientes[Compras])",
+        )
+        assert rows["A5"].value is None  # no ID given to it
+        assert len(cartera_xls.load(source, hoy=HOY).clientes) == 3
+
+
+@pytest.mark.parametrize("where", ["Nombre", "ID"])
+def test_a_total_line_typed_under_the_clients_is_not_a_client(where: str, tmp_path: Path) -> None:
+    """«Total clientes» two rows under the last client, with COUNTA and SUBTOTAL under the columns: kept, never a client."""
+    source = _clients_as_a_table(tmp_path)
+    label, facturacion = _letter(source, where), _letter(source, "Facturación total")
+    before = len(cartera_xls.load(source, hoy=HOY).clientes)
+    book = openpyxl.load_workbook(source)
+    sheet = book["Clientes"]
+    sheet[f"{label}6"] = "Total clientes"
+    sheet["C6"] = '=COUNTA(B2:B4)&" clientes"'
+    sheet[f"{facturacion}6"] = f"=SUBTOTAL(109,{facturacion}2:{facturacion}4)"
+    book.save(source)
+    for _ in range(2):
+        cartera_xls.refresh(source, hoy=HOY)
+        rows = openpyxl.load_workbook(source)["Clientes"]
+        assert rows[f"{label}6"].value == "Total clientes"
+        assert rows["C6"].value == '=COUNTA(B2:B4)&" clientes"'
+        assert rows[f"{facturacion}6"].value == f"=SUBTOTAL(109,{facturacion}2:{facturacion}4)"
+        if where != "ID":
+            assert rows["A6"].value is None
+        cartera = cartera_xls.load(source, hoy=HOY)
+        assert len(cartera.clientes) == before
+        assert not [p for p in cartera.problems if p.sheet == "Clientes" and p.row == 6]
+
+
+def test_plain_values_typed_right_under_the_teams_table_are_a_client_and_the_table_grows(tmp_path: Path) -> None:
+    """LibreOffice does not extend a table when one types under it: the row is a client, the table is grown over it, said once."""
+    source = _clients_as_a_table(tmp_path)
+    book = openpyxl.load_workbook(source)
+    sheet = book["Clientes"]
+    sheet["B5"], sheet["C5"], sheet["F5"] = "Nuevo Cliente", "Bodega Nueva", "Carla"
+    book.save(source)
+    first = cartera_xls.refresh(source, hoy=HOY).cartera
+    assert len([p for p in first.problems if "TablaClientes" in p.message and p.sheet == "Clientes" and p.row == 5]) == 1
+    cartera = cartera_xls.load(source, hoy=HOY)
+    assert "Nuevo Cliente" in cartera.clientes["Nombre"].tolist()
+    table = openpyxl.load_workbook(source)["Clientes"].tables["TablaClientes"]
+    assert table.ref.endswith("5")
+    said = [p for p in cartera_xls.refresh(source, hoy=HOY).cartera.problems if "TablaClientes" in p.message]
+    assert said == []  # said the refresh it grew, not again
+
+
+# --- renamed sheets and columns, the team's order -------------------------------------------------------
+
+
+def test_a_renamed_parameters_sheet_is_read_by_its_content(tmp_path: Path) -> None:
+    """«Reglas del equipo» holds Parámetro/Valor and known keys: its values apply, no default «Reglas» is added."""
+    source = make_workbook(tmp_path / "cartera.xlsx", basic_portfolio())
+    cartera_xls.refresh(source, hoy=HOY)
+    book = openpyxl.load_workbook(source)
+    sheet = book["Reglas"]
+    sheet.title = "Reglas del equipo"
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "dias_aviso":
+            row[1].value = 9
+    book.save(source)
+    result = cartera_xls.refresh(source, hoy=HOY)
+    names = openpyxl.load_workbook(source).sheetnames
+    assert "Reglas del equipo" in names and "Reglas" not in names
+    assert result.cartera.refreshed.parameters.dias_aviso == 9
+    assert [p for p in result.cartera.problems if p.sheet == "Reglas del equipo" and p.code == "read-by-content"]
+
+
+def test_a_renamed_computed_column_is_said_until_it_is_named_back(tmp_path: Path) -> None:
+    """«Estado» renamed «Estado cliente»: kept as the team's, said in Revisar on every refresh, and the live one written again."""
+    source = make_workbook(tmp_path / "cartera.xlsx", basic_portfolio())
+    cartera_xls.refresh(source, hoy=HOY)
+    estado = _letter(source, "Estado")
+    book = openpyxl.load_workbook(source)
+    book["Clientes"][f"{estado}1"] = "Estado cliente"
+    book.save(source)
+    for _ in range(2):
+        result = cartera_xls.refresh(source, hoy=HOY)
+        said = [p for p in result.cartera.problems if p.code == "computed-renamed"]
+        assert len(said) == 1 and said[0].column == "Estado cliente" and "Estado" in said[0].hint
+        titles = cells(source, "Clientes")[0]
+        assert "Estado cliente" in titles and "Estado" in titles
+    book = openpyxl.load_workbook(source)
+    book["Clientes"][f"{estado}1"] = "Estado"
+    book.save(source)
+    result = cartera_xls.refresh(source, hoy=HOY)
+    assert not [p for p in result.cartera.problems if p.code == "computed-renamed"]
+
+
+def test_the_teams_sheet_order_is_kept(tmp_path: Path) -> None:
+    """Ventas moved to the end and a team sheet after Listas: the order comes back as the team left it."""
+    source = make_workbook(tmp_path / "cartera.xlsx", basic_portfolio() | {"Metas": [["Mes", "Meta"], ["nov", 100]]})
+    cartera_xls.refresh(source, hoy=HOY)
+    book = openpyxl.load_workbook(source)
+    order = book.sheetnames
+    book.move_sheet("Ventas", offset=len(order) - 1 - order.index("Ventas"))
+    order = book.sheetnames
+    book.move_sheet("Metas", offset=len(order) - 1 - order.index("Metas"))
+    book.save(source)
+    expected = openpyxl.load_workbook(source).sheetnames
+    assert expected[-2:] == ["Ventas", "Metas"]
+    for _ in range(2):
+        cartera_xls.refresh(source, hoy=HOY)
+        assert openpyxl.load_workbook(source).sheetnames == expected

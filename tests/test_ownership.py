@@ -122,10 +122,29 @@ def test_a_computed_label_where_no_mark_is_belongs_to_the_team(tmp_path: Path) -
 
 
 def test_a_workbook_written_before_the_marks_keeps_its_computed_columns_once(tmp_path: Path) -> None:
-    path = _ours(tmp_path / "cartera.xlsx", ["ID", "Nombre", "Estado"], [["C1", "Ana", "viejo"]], {})
+    """Without marks, a column named like a computed one that holds only what the tool writes there is the tool's."""
+    rows = [["C1", "Ana", "activo", "Nada pendiente.", 3], ["C2", "Luis", None, "Vencido desde el 02/11/2026: sin contacto.", 0]]
+    path = _ours(tmp_path / "cartera.xlsx", ["ID", "Nombre", "Estado", "Motivo", "Compras"], rows, {})
     refresh(path)
-    assert header(path).count("Estado") == 1 and column(path, "Estado") == ["potencial"]
-    assert "estado" in marks(path)  # marked from now on
+    titles = header(path)
+    assert [titles.count(label) for label in ("Estado", "Motivo", "Compras")] == [1, 1, 1]
+    assert column(path, "Estado") == ["potencial", "potencial"]
+    assert {"estado", "motivo", "compras"} <= set(marks(path))  # marked from now on
+
+
+def test_without_marks_a_column_with_values_the_tool_never_writes_is_the_teams(tmp_path: Path) -> None:
+    """«Estado» with VIP and moroso, «Volumen» in kilos, the team's «Motivo»: kept as typed, the computed ones beside, said."""
+    rows = [["C1", "Ana", "VIP", "211 kg", "Pidió descuento"], ["C2", "Luis", "moroso", "80 kg", "Nada pendiente."]]
+    path = _ours(tmp_path / "cartera.xlsx", ["ID", "Nombre", "Estado", "Volumen", "Motivo"], rows, {})
+    for _ in range(2):
+        result = cartera_xls.refresh(path, hoy=HOY)
+        assert column(path, "Estado") == ["VIP", "moroso"]
+        assert column(path, "Volumen") == ["211 kg", "80 kg"]
+        assert column(path, "Motivo") == ["Pidió descuento", "Nada pendiente."]
+        assert column(path, "Estado" + CALCULATED_SUFFIX) == ["potencial", "potencial"]
+        assert "Volumen" + CALCULATED_SUFFIX in header(path) and "Motivo" + CALCULATED_SUFFIX in header(path)
+    said = {p.column for p in result.cartera.problems if p.code == "reserved-column"}
+    assert {"Estado", "Volumen", "Motivo"} <= said
 
 
 def test_a_team_sheet_named_like_a_generated_one_without_its_accent_is_kept(basic_file: Path) -> None:

@@ -110,6 +110,10 @@ SHEET_SAME_ROLE = (
     "Por su nombre esta hoja también es de {role}, pero se leyó «{chosen}»: sus filas se conservan y no cuentan en los cálculos.",
     "Pase sus filas a «{chosen}» (una sola hoja de {role} con todos los años) y actualice otra vez.",
 )
+TABLE_GROWN = (
+    "Las filas {rows} están escritas debajo de la tabla «{table}»: se leen como datos y la tabla se amplió hasta la fila {last} para incluirlas.",
+    "Nada que hacer: así las fórmulas del equipo que usan la tabla también las cuentan. (LibreOffice y Google Sheets no amplían la tabla al escribir debajo; Excel sí.)",
+)
 AMOUNT_FROM_PRICE = (
     "Sin columna Importe: se calcula Cantidad × Precio unitario, escrito como fórmula en la columna «{column}».",
     "No hace falta hacer nada; puede cambiar la fórmula si el importe se calcula de otro modo.",

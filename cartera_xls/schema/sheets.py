@@ -600,6 +600,20 @@ REVISAR_SHEET = Sheet(
 # The notebook's ``cartera.revisar`` adds each problem's stable code (``bad-date``) to the columns of the sheet.
 PROBLEM_CODE = Column("code", "Código")
 
+# What the tool can write in its computed columns of fixed words: a column named like one of them, in a workbook
+# without the marks (see COMPUTED_MARK), is the tool's only when every value in it is among these.
+COMPUTED_WORDS: dict[str, tuple[str, ...]] = {
+    "estado": ESTADOS,
+    "semaforo": SEMAFOROS,
+    "volumen": VOLUMENES,
+    "abc": ABC_CLASSES,
+    "segmento_rfm": (*(name for _, name in RFM_SEGMENTS), RFM_LOST),
+}
+
+# A line under the data that totals it or labels it is the team's, never a row of data: its formulas aggregate the
+# columns above (as files store them, in English: SUBTOTAL, SUM, COUNTA…), or its only text begins with one of these.
+TOTAL_WORDS = ("total", "totales", "subtotal", "subtotales", "suma", "sumas")
+
 # A computed column whose label the team already uses for a column of its own is written with this suffix.
 CALCULATED_SUFFIX = " (calculado)"
 
