@@ -317,6 +317,8 @@ def write_input(sheets: dict[Sheet, list[list[Any]]], path: Path, title: str | N
                     sheet.write_number(r + offset, c, value, money if c in amounts else None)
         if rows:
             _as_a_team_table(sheet, spec, rows, offset, book.add_format({"bold": True, "text_wrap": True, "valign": "top"}))
+    if title:
+        _team_goals(book)  # the team's own sheet, before Reglas
     parameters = book.add_worksheet(REGLAS.label)
     for c, column in enumerate(REGLAS.columns):
         parameters.write_string(0, c, column.label, bold)
@@ -326,8 +328,6 @@ def write_input(sheets: dict[Sheet, list[list[Any]]], path: Path, title: str | N
     parameters.set_column(1, 1, 12)
     parameters.set_column(2, 2, 90)
     _printed_by_the_team(parameters, 0)
-    if title:
-        _team_goals(book)
     book.close()
 
 

@@ -32,6 +32,7 @@ from .schema.sheets import (
     GENERATED_SHEETS,
     INSTRUCCIONES,
     REGLAS,
+    RENAMED_MARK,
     TOTAL_WORDS,
     VENTAS,
 )
@@ -413,6 +414,7 @@ def _read_table(
         cells=SheetCells(tuple(tuple(row) for row in raw.rows[: header_row + 1]), tuple(grid), details, raw.flagged),
         computed_at=columns.computed_at,
         renamed=frozenset(columns.renamed),
+        renamed_computed=columns.gone,
         stood_in=frozenset(stand_ins),
         not_data=frozenset(raw.details.totals_rows) | frozenset(first_data + offset for offset in totals),
         table_rows=grown,
@@ -605,6 +607,7 @@ class _Columns:
     labels: dict[str, str] = field(default_factory=dict)  # slot → header as typed
     computed_at: dict[str, int] = field(default_factory=dict)  # our computed columns found (a workbook we wrote)
     renamed: set[str] = field(default_factory=set)  # computed keys whose plain label is a column of the team's
+    gone: dict[str, int] = field(default_factory=dict)  # computed key → the column of it the team renamed (theirs now)
 
 
 def _columns(
@@ -678,7 +681,29 @@ def _columns(
         slot = _unique(EXTRA_PREFIX + (text or column_letters(col)), list(result.positions))
         result.positions[slot] = col
         result.labels[slot] = text
+    _renamed_by_the_team(raw.name, spec, header_row, typed, marks, result, problems)
     return result
+
+
+def _renamed_by_the_team(
+    sheet: str, spec: Sheet, header_row: int, typed: Mapping[int, str], marks: Mapping[str, int], result: _Columns, problems: list[Problem]
+) -> None:
+    """Computed columns the team renamed («Estado» → «Estado cliente»): theirs now, no longer updated; said every refresh.
+
+    A column is recognised by the mark it had (moved to ``RENAMED_MARK`` by the refresh that found it), whatever its new name.
+    """
+    for column in spec.computed_columns:
+        for col in (marks.get(RENAMED_MARK + column.key), marks.get(column.key)):
+            text = typed.get(col, "") if col is not None else ""
+            if col is None or not text or result.computed_at.get(column.key) == col:
+                continue
+            if header_key(text) in (header_key(column.label), header_key(column.label + CALCULATED_SUFFIX)):
+                continue  # named back: a column of the team's named like ours, or ours again
+            result.gone[column.key] = col
+            problems.append(
+                Problem.of(messages.COMPUTED_RENAMED, sheet, header_row + 1, text, text, messages.SEVERITY_WARNING, label=column.label)
+            )
+            break
 
 
 def _without_repeated_headers(

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import xl_col_to_name, xl_range_abs
 from xlsxwriter.worksheet import Worksheet
 
 from .data_writing import LINE_HEIGHT, header_lines
@@ -47,6 +47,9 @@ HEADER_ROOM = 16  # characters of the narrowest column a summary header may wrap
 PAGE_HEIGHT = 500.0  # points of rows on an A4 landscape page between the print margins (595 less 79), with some room
 PARETO_CHART_CLIENTS = 30
 ESTADO_COLOURS = ("#5B9BD5", "#70AD47", "#FFC000", "#ED7D31", "#A5A5A5", "#595959")
+
+
+URGENT_NOTES = 2  # the Resumen's rows for warnings under the indicators: an old export, sales left out
 
 
 @dataclass(frozen=True)
@@ -189,30 +192,36 @@ class SummaryWriter:
         stamp(sheet, self.formats, 2, 0, span=5)  # room for «… a las 09:30 por lucia — hace más de 7 días: actualice la cartera»
         block = self._indicators(sheet, 3)
         sheet.set_row(3, 62)  # three lines: the period's name and its dates
-        notes = self._notes()
-        for offset, (text, urgent) in enumerate(notes, start=block.last_row + 1):
-            if urgent:  # painted across the table, so the colour covers the words
-                sheet.merge_range(offset, 0, offset, len(figures.periods.columns), text, self.warning)
-            else:
-                sheet.write_string(offset, 0, text, self.note)
-        row = block.last_row + len(notes) + 2
+        self._name(labels.RESUMEN_NAMES["indicators"], block, len(figures.periods.columns))
+        # Every table has a fixed place, whatever is said: the two warnings (an old export, sales left out) have
+        # their rows under the indicators, blank without them, and the other notes go under the last table.
+        urgent, notes = self._notes()
+        for offset, text in enumerate(urgent[:URGENT_NOTES], start=block.last_row + 1):  # painted across the table
+            sheet.merge_range(offset, 0, offset, len(figures.periods.columns), text, self.warning)
+        row = block.last_row + URGENT_NOTES + 2
         sheet.write_string(row, 0, labels.CLOSING_TITLE, self.section)
         if figures.closing_source is None:
             sheet.write_string(row + 1, 0, labels.CLOSE_UNAVAILABLE, self.note)
-            top = row + 3
+            self._name(labels.RESUMEN_NAMES["closing"], Block(row + 1, row + 1, row + 1, 0), 0)  # in its place, saying why not
         else:
             closing = figures.closing.rename(index=labels.CLOSING_ROWS)
             block = self._table(sheet, row + 1, 0, closing, labels.CLOSING, labels.CLOSING.label)
             sheet.write_string(block.last_row + 1, 0, labels.CLOSE_SOURCES[figures.closing_source], self.note)
-            top = block.last_row + 3
+            self._name(labels.RESUMEN_NAMES["closing"], block, len(closing.columns))
+        top = row + 1 + (1 + len(labels.CLOSING_ROWS) + 1) + 2  # its header, its rows, where it comes from
         sheet.write_string(top, 0, labels.ESTADO_TITLE, self.section)
         estados = self._table(sheet, top + 1, 0, figures.by_estado, labels.COUNTS, labels.ESTADO_LABEL)
         sheet.write_string(top, 3, labels.SEMAFORO_TITLE, self.section)
         semaforo = self._table(sheet, top + 1, 3, figures.by_semaforo, labels.COUNTS, labels.CHART_SEMAFORO)
+        self._name(labels.RESUMEN_NAMES["by_estado"], estados, 1)
+        self._name(labels.RESUMEN_NAMES["by_semaforo"], semaforo, 1)
 
-        trend_top = estados.last_row + 3
+        trend_top = max(estados.last_row, semaforo.last_row) + 3
         sheet.write_string(trend_top, 0, labels.TREND.label, self.section)
         trend = self._table(sheet, trend_top + 1, 0, figures.trend, labels.TREND)
+        self._name(labels.RESUMEN_NAMES["trend"], trend, len(figures.trend.columns) - 1)
+        for offset, text in enumerate([*urgent[URGENT_NOTES:], *notes], start=trend.last_row + 2):
+            sheet.write_string(offset, 0, text, self.note)
 
         sheet.set_column(0, 0, 48)
         sheet.set_column(1, 6, 16)
@@ -247,12 +256,14 @@ class SummaryWriter:
             return labels.CONTACTS_LABEL.format(label=label, types=self.refreshed.parameters.tipos_contacto_venta)
         return label
 
-    def _notes(self) -> list[tuple[str, bool]]:
-        """What the indicators cannot say, each with whether it is a warning.
+    def _name(self, name: str, block: Block, last_offset: int) -> None:
+        """A workbook name over a summary table, its header included: the team's charts and formulas can use it."""
+        reference = xl_range_abs(block.header_row, block.first_col, block.last_row, block.first_col + last_offset)
+        self.book.define_name(name, f"='{RESUMEN}'!{reference}")
 
-        An old export and the sales left out of every figure first (warnings),
-        then sheets that start too late to compare and sheets that are missing.
-        """
+    def _notes(self) -> tuple[list[str], list[str]]:
+        """What the indicators cannot say: the warnings (an old export, the sales left out of every figure), then
+        the notes (sheets that start too late to compare, sheets that are missing)."""
         stale = self.figures.stale
         urgent = [labels.STALE_DATA.format(date=stale.strftime(DATE_FORMAT), iso=stale.date().isoformat())] if stale is not None else []
         urgent += self._left_out()
@@ -268,7 +279,7 @@ class SummaryWriter:
         for key, indicators in labels.MISSING_SHEET_INDICATORS.items():
             if key not in self.refreshed.tables:
                 notes.append(labels.MISSING_SHEET_NOTE.format(sheet=_spec(key).label, indicators=indicators))
-        return [(text, True) for text in urgent] + [(text, False) for text in notes]
+        return urgent, notes
 
     def _left_out(self) -> list[str]:
         """The sales no figure counts, said where the totals are: how many lines, what share of the revenue."""

@@ -63,6 +63,7 @@ class SheetTable:
     cells: SheetCells = field(default_factory=SheetCells)  # the sheet as read
     computed_at: Mapping[str, int] = field(default_factory=dict)  # computed column key → where we wrote it last time
     renamed: frozenset[str] = frozenset()  # computed columns whose label the team already uses for a column of its own
+    renamed_computed: Mapping[str, int] = field(default_factory=dict)  # computed key → its old column the team renamed
     assigned: frozenset[int] = frozenset()  # Excel rows whose ID the tool assigned
     stood_in: frozenset[str] = frozenset()  # required columns the sheet lacks, served by another (a client name as the client)
     state: str = "visible"  # as the team left the sheet: visible, hidden or veryHidden

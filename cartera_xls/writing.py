@@ -64,6 +64,7 @@ from .schema.sheets import (
     MARKER_PROPERTY,
     REGLAS,
     REGLAS_PLACE,
+    RENAMED_MARK,
     REVIEW_NAME,
     REVISAR_SHEET,
     SHEET_ORDER,
@@ -144,12 +145,40 @@ def write_workbook(
             write_parameters(book, writer, portfolio, refreshed.hoy, plan)
     if macros and plan is not None:
         _free_codenames(book, plan)
+    _in_the_teams_order(book, portfolio)
     progress(messages.PROGRESS_SAVING, AT_SAVING)
     try:
         book.close()
     except FileCreateError as exc:  # XlsxWriter wraps the disk's own error: hand that on, the caller says it in Spanish
         cause = exc.args[0] if exc.args else None
         raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
+
+
+def _in_the_teams_order(book: xlsxwriter.Workbook, portfolio: Portfolio) -> None:
+    """The sheets in the order the team left them; a sheet the workbook did not have goes after the one the tool writes
+    before it (so the summary sheets of a first refresh come together, where ``SHEET_ORDER`` puts them).
+
+    XlsxWriter numbers its sheets as they are added: the list is reordered with every number that points at a
+    sheet (its index, sheet-scoped names) moved with it. The tool activates no sheet: the first tab opens.
+    """
+    renamed = {sheet.source_name: sheet.name for sheet in portfolio.unknown if sheet.source_name}
+    theirs = [renamed.get(name, name) for name in portfolio.sheet_order]
+    sheets = list(book.worksheets_objs)
+    names = [sheet.name for sheet in sheets]
+    ordered = [name for name in theirs if name in names]
+    for at, name in enumerate(names):
+        if name not in ordered:
+            ordered.insert(ordered.index(names[at - 1]) + 1 if at else 0, name)
+    if ordered == names:
+        return
+    by_name = {sheet.name: sheet for sheet in sheets}
+    moved = {by_name[name].index: new for new, name in enumerate(ordered)}
+    book.worksheets_objs[:] = [by_name[name] for name in ordered]
+    for sheet in book.worksheets_objs:
+        sheet.index = moved[sheet.index]
+    for name in book.defined_names:
+        if isinstance(name[1], int) and name[1] >= 0:
+            name[1] = moved[name[1]]
 
 
 USER_VARIABLE = "CARTERA_XLS_USUARIO"  # the name the stamp gives, when the system's login name says little («user»)
@@ -258,7 +287,7 @@ def write_table(
                 {"validate": "list", "source": list_ranges[column.column.dropdown], "error_type": "warning", "ignore_blank": True},
             )
     if computed is not None:
-        mark_computed_columns(book, table.name, written)
+        mark_computed_columns(book, table, written)
     mark_for_review(sheet, writer.formats, review_cells(refreshed.problems, table, written))
     semaforo_col, due_col, since_col = written.col("semaforo"), written.col("proximo_contacto"), written.col("esperando_desde")
     if computed is not None and len(table.frame) and semaforo_col is not None and due_col is not None:
@@ -295,14 +324,18 @@ def _declare_owned(book: xlsxwriter.Workbook, table: SheetTable, written: Writte
         book.owned[table.name] = carry.Owned(table.header_row, {c.col: c.label for c in written.owned}, table.not_data)
 
 
-def mark_computed_columns(book: xlsxwriter.Workbook, sheet_name: str, written: Written) -> None:
-    """A hidden workbook name over each computed column (see ``schema.sheets.COMPUTED_MARK``)."""
-    quoted = sheet_name.replace("'", "''")
+def mark_computed_columns(book: xlsxwriter.Workbook, table: SheetTable, written: Written) -> None:
+    """A hidden workbook name over each computed column (see ``schema.sheets.COMPUTED_MARK``), and over each the team renamed."""
+    quoted = table.name.replace("'", "''")
     for column in written.columns:
         if column.computed:
             letters = column_letters(column.col)
             book.define_name(COMPUTED_MARK + column.slot, f"='{quoted}'!${letters}:${letters}")
             book.defined_names[-1][3] = True  # hidden: XlsxWriter's define_name has no option for it (pinned below 4)
+    for key, col in table.renamed_computed.items():  # the team's now: marked so the next refresh says it again
+        letters = column_letters(col)
+        book.define_name(COMPUTED_MARK + RENAMED_MARK + key, f"='{quoted}'!${letters}:${letters}")
+        book.defined_names[-1][3] = True
 
 
 def wait_days(refreshed: Refreshed) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import zipfile
@@ -467,3 +468,30 @@ def test_the_teams_sheet_order_is_kept(tmp_path: Path) -> None:
     for _ in range(2):
         cartera_xls.refresh(source, hoy=HOY)
         assert openpyxl.load_workbook(source).sheetnames == expected
+
+
+def test_the_resumen_tables_keep_their_place_and_names_when_notes_come_and_go(tmp_path: Path) -> None:
+    """A sale naming an unknown client adds a warning: the 12-month table stays on its row, and Resumen_12meses says where."""
+    from cartera_xls.schema.summary import RESUMEN_NAMES, TREND
+
+    portfolio = basic_portfolio()
+    portfolio["Ventas"].append([dt.datetime(2026, 10, 20), "C0099", "Maca", 50])
+    source = make_workbook(tmp_path / "cartera.xlsx", portfolio)
+
+    def places() -> tuple[int, dict[str, str]]:
+        book = openpyxl.load_workbook(source)
+        rows = [row[0] for row in book["Resumen"].iter_rows(values_only=True)]
+        return rows.index(TREND.label), {key: book.defined_names[name].attr_text for key, name in RESUMEN_NAMES.items()}
+
+    result = cartera_xls.refresh(source, hoy=HOY)
+    assert any(p.code == "unknown-client" for p in result.cartera.problems)
+    with_note = places()
+    book = openpyxl.load_workbook(source)
+    for row in book["Ventas"].iter_rows(min_row=2):
+        if row[1].value == "C0099":
+            row[1].value = "C0001"
+    book.save(source)
+    cartera_xls.refresh(source, hoy=HOY)
+    assert places() == with_note
+    title_row, names = with_note
+    assert names["trend"].startswith(f"'Resumen'!$A${title_row + 2}:")  # the table's header, under its title

@@ -123,12 +123,17 @@ def test_a_computed_label_where_no_mark_is_belongs_to_the_team(tmp_path: Path) -
 
 def test_a_workbook_written_before_the_marks_keeps_its_computed_columns_once(tmp_path: Path) -> None:
     """Without marks, a column named like a computed one that holds only what the tool writes there is the tool's."""
-    rows = [["C1", "Ana", "activo", "Nada pendiente.", 3], ["C2", "Luis", None, "Vencido desde el 02/11/2026: sin contacto.", 0]]
+    rows: list[list[Any]] = [
+        ["C1", "Ana", "activo", "Nada pendiente.", 3],
+        ["C2", "Luis", None, "Vencido desde el 02/11/2026: sin contacto desde el 01/10/2026.", 0],
+    ]
     path = _ours(tmp_path / "cartera.xlsx", ["ID", "Nombre", "Estado", "Motivo", "Compras"], rows, {})
     refresh(path)
     titles = header(path)
     assert [titles.count(label) for label in ("Estado", "Motivo", "Compras")] == [1, 1, 1]
+    assert not [title for title in titles if str(title).endswith(CALCULATED_SUFFIX)]  # none went beside as the team's
     assert column(path, "Estado") == ["potencial", "potencial"]
+    assert column(path, "Compras") == [0, 0]  # recomputed: neither bought
     assert {"estado", "motivo", "compras"} <= set(marks(path))  # marked from now on
 
 

@@ -150,6 +150,10 @@ SHEET_LIKE_GENERATED = (
     "La hoja «{value}» se parece a «{generated}», que genera la herramienta, pero es del equipo.",
     "Se conserva tal cual; la herramienta escribe la suya como «{generated}».",
 )
+COMPUTED_RENAMED = (
+    "La columna «{value}» era la columna calculada «{label}» y se le cambió el título: ya no se actualiza, sus valores son de la última vez que lo hizo.",
+    "La herramienta escribe «{label}» al día al final de la hoja; use esa. Si ya no necesita «{value}», bórrela; si quiere la calculada en este lugar, borre «{label}» del final y devuélvale a esta el título «{label}».",
+)
 RESERVED_COLUMN = (
     "La columna «{value}» es del equipo y se llama como una que calcula la herramienta.",
     "Se conserva tal cual; la calculada se escribe al final como «{renamed}».",
@@ -356,7 +360,11 @@ INSTRUCTIONS = (
     "Semáforo: rojo = es para hoy o ya venció; amarillo = llega en los próximos días; verde = esperamos que diga si le interesa;",
     "sin alerta = nada pendiente por ahora; gris = cliente perdido. El Motivo enumera cada acción pendiente, la más urgente primero.",
     "Un recordatorio que pasa sin un contacto anotado en Seguimiento queda en su fecha y se pone en rojo: anote cada contacto.",
-    "Puede añadir columnas y hojas propias: se conservan tal cual.",
+    "Puede añadir columnas y hojas propias, y ordenar las hojas a su gusto: se conservan tal cual.",
+    "Una fila de totales (la de la tabla de Excel, o una línea «Total» con SUBTOTAL, SUMA o CONTARA debajo de los datos) es del",
+    "equipo en todas sus columnas: no es un cliente ni una venta. Si cambia el título de una columna gris, deja de actualizarse.",
+    "Las tablas del Resumen están siempre en el mismo lugar y tienen nombre (Resumen_12meses, Resumen_indicadores,",
+    "Resumen_estados, Resumen_semaforo, Resumen_cierre): úselos en sus propios gráficos y fórmulas.",
     "",
     "Para actualizar: python -m cartera_xls refresh este_archivo.xlsx",
     "Antes de reemplazar el archivo se guarda una copia en la carpeta «respaldos».",

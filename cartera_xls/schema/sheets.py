@@ -623,6 +623,9 @@ CALCULATED_SUFFIX = " (calculado)"
 # the formatting): a column is the tool's only where its mark is. A team column with a computed label
 # anywhere else is the team's, kept and never written.
 COMPUTED_MARK = "_cartera_xls_col_"
+# A computed column the team renamed keeps a mark of its own («_cartera_xls_col_renombrada_estado»): it is theirs
+# from then on and no longer updated, and every refresh says so in Revisar until it is deleted or named back.
+RENAMED_MARK = "renombrada_"
 
 # The workbook names the tool's own rules read instead of naming another sheet. Excel keeps a validation or a
 # conditional format whose formula names another sheet in the sheet's extension list (x14) when it saves, and one

@@ -97,6 +97,15 @@ CLOSE_UNAVAILABLE = "No se calcula: hacen falta la hoja Oportunidades, o las hoj
 
 PERIOD_RANGE = "{start} – {end}"
 RESUMEN_TITLE = "Resumen de la cartera al {hoy}"
+# Workbook names over the Resumen's tables (header included), for the team's own charts and formulas: each table
+# has a fixed place on the sheet, whatever notes come or go.
+RESUMEN_NAMES = {
+    "indicators": "Resumen_indicadores",
+    "closing": "Resumen_cierre",
+    "by_estado": "Resumen_estados",
+    "by_semaforo": "Resumen_semaforo",
+    "trend": "Resumen_12meses",
+}
 DATA_AS_OF = "Datos al {hoy}."
 RESUMEN_SUBTITLE = (
     "Indicadores del {period} en curso (hasta hoy) frente al mismo tramo del {period} anterior y del año anterior, "
