@@ -6,8 +6,9 @@ three-way, against the workbook as the last refresh wrote it (kept in
 ``respaldos/`` as the base, see :func:`base_path`):
 
 - Clientes rows match by ID (by name for a client without one); the log sheets
-  (Ventas, Seguimiento, Oportunidades, Encuestas, Reclamos) by their content, so
-  a row added on either side is kept once.
+  (Ventas, Seguimiento, Oportunidades, Encuestas, Reclamos) are aligned in order
+  against the base, as diff3 aligns lines: a row added on either side is kept
+  once, and a row edited on one side is that row, merged cell by cell.
 - A cell the copy changed and the workbook did not takes the copy's value; one
   both changed differently keeps the workbook's, and Revisar shows both.
 - A row is never deleted: one deleted on one side and changed on the other is
@@ -25,9 +26,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import difflib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -182,24 +184,87 @@ class _Side:
         return dict(zip(rows.tolist(), zip(*columns, strict=True), strict=True)) if columns else {int(row): () for row in rows}
 
     def _by_content(self) -> None:
-        """A log sheet: rows of the copy that neither the workbook nor the base has are added (as many times as the copy has more)."""
+        """A log sheet: its rows aligned in order, base against each side (as diff3 aligns lines), then cell by cell.
+
+        A row of the copy the base lacks is added unless the workbook added the same; a row the copy edited
+        (aligned with its base row and alike, see :func:`_alike`) is one row, merged cell by cell as Clientes
+        is; a row the copy deleted stays, said when the workbook changed it. Without a base the workbook's
+        rows stand for it: a row of the copy alike to one of ours is that row, every difference said.
+        """
         ours, theirs = self._contents(self.ours), self._contents(self.theirs)
         base = self._contents(self.base) if self.base is not None else None
-        have = Counter(ours.values())
-        had = Counter(base.values()) if base is not None else Counter()
-        theirs_count = Counter(theirs.values())
-        for row, key in theirs.items():
+        our_rows, their_rows = list(ours), list(theirs)
+        if base is None:
+            pairs, inserted, _ = _aligned(list(ours.values()), list(theirs.values()), self._alike)
+            for i, j in pairs:
+                self._two_way(our_rows[i], their_rows[j])
+            for j in inserted:
+                if any(theirs[their_rows[j]]):
+                    self._add(their_rows[j], raw_row(self.theirs, their_rows[j]))
+            return
+        base_rows = list(base)
+        to_ours, ours_added, _ = _aligned(list(base.values()), list(ours.values()), self._alike)
+        to_theirs, theirs_added, theirs_deleted = _aligned(list(base.values()), list(theirs.values()), self._alike)
+        ours_at = dict(to_ours)
+        added_here = Counter(ours[our_rows[i]] for i in ours_added)
+        for b, j in to_theirs:
+            was, row = base[base_rows[b]], their_rows[j]
+            if theirs[row] == was:
+                continue  # the copy left it alone
+            if b not in ours_at:  # deleted here, changed there: kept, said
+                added = self._add(row, raw_row(self.theirs, row))
+                self._say(messages.MERGE_DELETED_HERE, added, "", "", copy_row=row)
+                continue
+            self._three_way(our_rows[ours_at[b]], base_rows[b], row)
+        for j in theirs_added:
+            key = theirs[their_rows[j]]
             if not any(key):
                 continue
-            if theirs_count[key] - max(have[key], had[key]) > 0:
-                self._add(row, raw_row(self.theirs, row))
-                have[key] += 1
-        if base is not None:  # rows the copy deleted are kept: said when the workbook still has them
-            gone = Counter(had) - theirs_count
-            for row, key in ours.items():
-                if gone[key] > 0 and any(key):
-                    gone[key] -= 1
-                    self._say(messages.MERGE_DELETED_THERE, row, "", "")
+            if added_here[key] > 0:  # added on both sides alike: once
+                added_here[key] -= 1
+                continue
+            self._add(their_rows[j], raw_row(self.theirs, their_rows[j]))
+        for b in theirs_deleted:  # rows the copy deleted stay: said when the workbook changed them
+            if b in ours_at and ours[our_rows[ours_at[b]]] != base[base_rows[b]]:
+                self._say(messages.MERGE_DELETED_THERE, our_rows[ours_at[b]], "", "")
+
+    def _alike(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+        """Two versions of one log row: the same invoice, or all their cells but one the same (two for a wide row)."""
+        if "invoice" in self.slots:
+            at = self.slots.index("invoice")
+            if a[at] and b[at]:
+                return a[at] == b[at]
+        differing = sum(1 for x, y in zip(a, b, strict=True) if x != y)
+        return differing <= (2 if len(a) >= WIDE_ROW else 1) and differing < len(a)
+
+    def _three_way(self, our_row: int, base_row: int, their_row: int) -> None:
+        """One log row, edited in the copy: each cell the copy changed is taken, unless the workbook changed it otherwise."""
+        assert self.base is not None
+        mine, was, other = raw_row(self.ours, our_row), raw_row(self.base, base_row), raw_row(self.theirs, their_row)
+        for slot in self.slots:
+            value, here, before = other.get(slot), mine.get(slot), was.get(slot)
+            if _same(value, before) or _same(value, here):
+                continue  # changed here only, or alike on both sides
+            if _same(here, before):
+                self._edit(our_row, slot, their_row)
+                continue
+            self.conflicts += 1
+            self._say(messages.MERGE_CONFLICT, our_row, self.ours.header(slot), here, theirs=display(value))
+
+    def _two_way(self, our_row: int, their_row: int) -> None:
+        """One log row in both, without a base: a blank of ours is filled from the copy, any other difference said."""
+        mine, other = raw_row(self.ours, our_row), raw_row(self.theirs, their_row)
+        for slot in self.slots:
+            value, here = other.get(slot), mine.get(slot)
+            if _same(value, here):
+                continue
+            label = self.ours.header(slot)
+            if _blank(here):
+                self._edit(our_row, slot, their_row)
+                self._say(messages.MERGE_FILLED, our_row, label, value)
+            else:
+                self.conflicts += 1
+                self._say(messages.MERGE_DIFFERS, our_row, label, here, theirs=display(value))
 
     def _by_key(self, ours: dict[int, dict[str, Any]], theirs: dict[int, dict[str, Any]], base: dict[int, dict[str, Any]] | None) -> None:
         """Clientes: rows by ID, by name for a client without one; cell by cell."""
@@ -285,6 +350,43 @@ class _Side:
                     if not _blank(value):
                         merged[(int(row), slot)] = value
         return dataclasses.replace(self.ours, frame=frame, merged=merged)
+
+
+WIDE_ROW = 6  # a log row of this many columns may differ in two cells and still be the same row edited
+
+
+def _aligned(
+    before: list[tuple[str, ...]], after: list[tuple[str, ...]], alike: Callable[[tuple[str, ...], tuple[str, ...]], bool]
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Rows of ``before`` and ``after`` aligned in order (difflib's longest matching runs, as diff aligns lines).
+
+    Returns the pairs (the same row, or one edited: paired inside a replaced run when ``alike``), the rows
+    only ``after`` has (added) and those only ``before`` has (deleted).
+    """
+    pairs: list[tuple[int, int]] = []
+    added: list[int] = []
+    deleted: list[int] = []
+    shortest = min(len(before), len(after))
+    head = next((at for at in range(shortest) if before[at] != after[at]), shortest)  # as diff does: the common ends first
+    tail = next((at for at in range(shortest - head) if before[-1 - at] != after[-1 - at]), shortest - head)
+    pairs.extend((at, at) for at in range(head))
+    middle = difflib.SequenceMatcher(None, before[head : len(before) - tail], after[head : len(after) - tail], autojunk=False)
+    for tag, i1, i2, j1, j2 in ((tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in middle.get_opcodes()):
+        if tag == "equal":
+            pairs.extend(zip(range(i1, i2), range(j1, j2), strict=True))
+            continue
+        start, paired = j1, set()
+        for i in range(i1, i2):  # each row of the run with the first alike row after the last one paired, in order
+            match = next((j for j in range(start, j2) if alike(before[i], after[j])), None)
+            if match is None:
+                deleted.append(i)
+                continue
+            pairs.append((i, match))
+            paired.add(match)
+            start = match + 1
+        added.extend(j for j in range(j1, j2) if j not in paired)
+    pairs.extend((len(before) - tail + at, len(after) - tail + at) for at in range(tail))
+    return pairs, added, deleted
 
 
 def _key(values: Mapping[str, Any]) -> str | None:

@@ -254,3 +254,77 @@ def test_a_team_sheet_the_copy_changed_is_taken_or_kept_beside_ours(tmp_path: Pa
     assert book["Notas (Ana)"]["A1"].value == "Reunión del miércoles"
     assert [[c.value for c in row] for row in book["Pedidos de Ana"].iter_rows()] == [["Pedido 1"]]
     assert not [p for p in cartera_xls.load(path, hoy=HOY).problems if p.code.startswith("merge")]  # said once, when merged
+
+
+# --- issue 31, point 1: an edited row is one row -----------------------------------------------------------
+
+SALES: list[list[Any]] = [
+    ["Fecha", "Cliente", "Producto", "Importe", "Factura"],
+    [dt.datetime(2026, 10, 1), "C1", "Maca", 185, "F-10001"],
+    [dt.datetime(2026, 10, 2), "C2", "Quinua", 300, "F-10002"],
+    [dt.datetime(2026, 10, 3), "C3", "Stevia", 120, "F-10003"],
+]
+
+
+def _with_sales(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = make_workbook(folder / "cartera.xlsx", {"Clientes": CLIENTS, "Ventas": SALES})
+    cartera_xls.refresh(path, hoy=HOY)
+    return path
+
+
+def _revenue(path: Path) -> dict[str, float]:
+    clientes = cartera_xls.load(path, hoy=HOY).clientes.set_index("ID")
+    return {str(key): float(value) for key, value in clientes["Facturación total"].items()}
+
+
+def test_a_sale_corrected_in_the_copy_is_one_sale(tmp_path: Path) -> None:
+    """Ana corrects F-10001 from 185 to 1850 in her copy: one sale of 1850, nothing said of a deletion."""
+    path = _with_sales(tmp_path)
+    copy = _conflict(path)
+    _edit(copy, {("Ventas", "D2"): 1850}, {})
+    result = cartera_xls.refresh(path, hoy=HOY)
+    assert _table(path, "Ventas") == [(dt.datetime(2026, 10, 1), "C1", "Maca", 1850), *[tuple(row[:4]) for row in SALES[2:]]]
+    assert _revenue(path)["C1"] == 1850
+    assert not [p for p in result.cartera.problems if p.code.startswith("merge-deleted")]
+
+
+def test_a_sale_corrected_differently_on_both_sides_is_one_sale_and_a_conflict(tmp_path: Path) -> None:
+    """F-10003 (120) corrected to 110 in the workbook, 130 in the copy: one sale, the workbook's value, the conflict said."""
+    path = _with_sales(tmp_path)
+    copy = _conflict(path)
+    _edit(copy, {("Ventas", "D4"): 130}, {})
+    _edit(path, {("Ventas", "D4"): 110}, {})
+    out = io.StringIO()
+    assert main(["refresh", str(path), "--hoy", HOY.isoformat()], out=out, err=io.StringIO()) == 0
+    assert "0 filas nuevas, 0 celdas cambiadas, 1 en conflicto" in out.getvalue()
+    assert [row[3] for row in _table(path, "Ventas")] == [185, 300, 110]
+    said = [" ".join(str(v) for v in row if v) for row in openpyxl.load_workbook(path)["Revisar"].iter_rows(values_only=True)]
+    assert any("«110» en el libro y «130» en la copia en conflicto de Ana (21/11/2026)" in line for line in said)
+
+
+def test_without_a_base_a_corrected_sale_is_one_sale_with_the_difference_said(tmp_path: Path) -> None:
+    """No base (a copy older than the last refresh): the copy's corrected sale is the workbook's row, the difference said."""
+    path = _with_sales(tmp_path)
+    copy = _conflict(path)
+    (tmp_path / "respaldos" / "cartera (base para fusionar).xlsx").unlink()
+    _edit(copy, {("Ventas", "D2"): 1850}, {"Ventas": [[dt.datetime(2026, 10, 5), "C2", "Maca", 50, "F-10004"]]})
+    cartera = cartera_xls.load(path, hoy=HOY)
+    assert sorted(cartera.ventas["Importe"].tolist()) == [50, 120, 185, 300]  # the new sale added, the corrected one not twice
+    assert [(p.row, p.value) for p in cartera.problems if p.code == "merge-differs"] == [(2, "185")]
+
+
+def test_a_call_logged_on_each_side_and_an_edited_one_are_merged(tmp_path: Path) -> None:
+    """Seguimiento: the copy edits a result and logs a call, the workbook logs another: three rows and the edit, no duplicate."""
+    path = _start(tmp_path, CLIENTS, FOLLOWUPS)
+    copy = _conflict(path)
+    _edit(copy, {("Seguimiento", "D2"): "muy interesado"}, {"Seguimiento": [[dt.datetime(2026, 10, 20), "C2", "visita", "pidió precios"]]})
+    _edit(path, {}, {"Seguimiento": [[dt.datetime(2026, 10, 21), "C3", "llamada", "no contesta"]]})
+    cartera_xls.refresh(path, hoy=HOY)
+    assert Counter(_table(path, "Seguimiento")) == Counter(
+        [
+            (dt.datetime(2026, 10, 1), "C1", "llamada", "muy interesado"),
+            (dt.datetime(2026, 10, 21), "C3", "llamada", "no contesta"),
+            (dt.datetime(2026, 10, 20), "C2", "visita", "pidió precios"),
+        ]
+    )
