@@ -236,7 +236,9 @@ def _merges(cartera: Cartera, out: TextIO, template: str) -> None:
     """What each conflicted copy gave (or would give, for ``validate``), and from whom."""
     for merged in cartera.refreshed.portfolio.merged:
         how = "" if merged.three_way else messages.CLI_MERGED_TWO_WAY
-        fields = {**merged.copy.said(), "rows": merged.rows, "cells": merged.cells, "conflicts": merged.conflicts, "how": how}
+        rows = messages.MERGED_ROWS[merged.rows != 1].format(count=merged.rows)
+        cells = messages.MERGED_CELLS[merged.cells != 1].format(count=merged.cells)
+        fields = {**merged.copy.said(), "rows": rows, "cells": cells, "conflicts": merged.conflicts, "how": how}
         print(printable(template.format(**fields)), file=out)
 
 

@@ -481,14 +481,27 @@ def _changed_cells(ours: UnknownSheet, theirs: UnknownSheet) -> dict[tuple[int, 
             a = mine[col] if col < len(mine) else None
             b = other[col] if col < len(other) else None
             formula = theirs.details.formulas.get((row, col))
-            if not _same(a, b) or formula != ours.details.formulas.get((row, col)):
+            mine_formula = ours.details.formulas.get((row, col))
+            if formula is not None and mine_formula is not None and formula.text == mine_formula.text:
+                continue  # the same formula: its cached value is whichever program saved it last
+            if not _same(a, b) or formula != mine_formula:
                 changed[(row, col)] = (None if _blank(b) else b, formula)
     return changed
 
 
 def _same_rows(a: UnknownSheet, b: UnknownSheet) -> bool:
+    """Whether two versions of a team sheet say the same: values as typed, a formula by its text, never by its cached value
+    (the base keeps formulas without one; any save in Excel or LibreOffice fills it in)."""
+
     def cells(sheet: UnknownSheet) -> list[tuple[str, ...]]:
-        rows = [tuple("" if _blank(value) else display(value) for value in row) for row in sheet.rows]
+        formulas = sheet.details.formulas
+        rows = [
+            tuple(
+                "=" + formulas[(r, c)].text if (r, c) in formulas else "" if _blank(value) else display(value)
+                for c, value in enumerate(row)
+            )
+            for r, row in enumerate(sheet.rows)
+        ]
         rows = [row[: max((i + 1 for i, v in enumerate(row) if v), default=0)] for row in rows]
         while rows and not rows[-1]:
             rows.pop()

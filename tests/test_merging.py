@@ -118,9 +118,7 @@ def test_validate_says_what_a_refresh_would_merge_and_writes_nothing(tmp_path: P
     before = path.read_bytes()
     out = io.StringIO()
     main(["validate", str(path), "--hoy", HOY.isoformat()], out=out, err=io.StringIO())
-    assert (
-        "Hay una copia en conflicto de Ana (21/11/2026): al actualizar se fusionarán 1 filas nuevas y 0 celdas cambiadas" in out.getvalue()
-    )
+    assert "Hay una copia en conflicto de Ana (21/11/2026); al actualizar se fusionarán: 1 fila nueva, 0 celdas cambiadas" in out.getvalue()
     assert path.read_bytes() == before and copy.exists()
 
 
@@ -273,6 +271,17 @@ def _with_sales(folder: Path) -> Path:
     return path
 
 
+def _merge_line(path: Path, cells: dict[tuple[str, str], Any], sales: list[list[Any]]) -> str:
+    """The terminal's line for a conflicted copy of ``path`` with these edits, refreshed."""
+    copy = _conflict(path)
+    _edit(copy, cells, {"Ventas": sales})
+    out = io.StringIO()
+    assert main(["refresh", str(path), "--hoy", HOY.isoformat()], out=out, err=io.StringIO()) == 0
+    line = next(line for line in out.getvalue().splitlines() if line.startswith("Fusionada"))
+    assert "1 celda cambiada," in line  # one of each: singular
+    return line
+
+
 def _revenue(path: Path) -> dict[str, float]:
     clientes = cartera_xls.load(path, hoy=HOY).clientes.set_index("ID")
     return {str(key): float(value) for key, value in clientes["Facturación total"].items()}
@@ -301,6 +310,8 @@ def test_a_sale_corrected_differently_on_both_sides_is_one_sale_and_a_conflict(t
     assert [row[3] for row in _table(path, "Ventas")] == [185, 300, 110]
     said = [" ".join(str(v) for v in row if v) for row in openpyxl.load_workbook(path)["Revisar"].iter_rows(values_only=True)]
     assert any("«110» en el libro y «130» en la copia en conflicto de Ana (21/11/2026)" in line for line in said)
+    # the next copy, with one sale and one correction: said in the singular
+    assert "1 fila nueva" in _merge_line(path, {("Ventas", "D3"): 301}, [[dt.datetime(2026, 10, 9), "C1", "Maca", 9, "F-10009"]])
 
 
 def test_without_a_base_a_corrected_sale_is_one_sale_with_the_difference_said(tmp_path: Path) -> None:
@@ -328,3 +339,35 @@ def test_a_call_logged_on_each_side_and_an_edited_one_are_merged(tmp_path: Path)
             (dt.datetime(2026, 10, 20), "C2", "visita", "pidió precios"),
         ]
     )
+
+
+def test_a_team_sheets_formulas_are_compared_by_their_text_not_their_cached_values(tmp_path: Path) -> None:
+    """Issue 31, point 4: the workbook was saved in Excel (its formulas now have values), only Ana changed «Metas»: taken."""
+    import re
+    import zipfile
+
+    from cartera_xls import ooxml
+
+    from .conftest import Formula
+
+    path = make_workbook(
+        tmp_path / "cartera.xlsx",
+        {"Clientes": CLIENTS, "Metas": [["Mes", "Meta", "Hecho", "Avance"], ["nov", 100, 65, Formula("=C2/B2")]]},
+    )
+    cartera_xls.refresh(path, hoy=HOY)
+    copy = _conflict(path)
+    _edit(copy, {("Metas", "C2"): 70}, {})
+    with zipfile.ZipFile(path) as archive:  # Excel's save on our side: the formula's cached value filled in
+        member = dict(ooxml.sheet_members(archive))["Metas"]
+        parts = {item.filename: archive.read(item.filename) for item in archive.infolist()}
+    parts[member] = re.sub(rb"(<f>C2/B2</f>)(?:<v>[^<]*</v>|<v */>)?", rb"\g<1><v>0.65</v>", parts[member])
+    assert b"<v>0.65</v>" in parts[member]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as saved:
+        for name, data in parts.items():
+            saved.writestr(name, data)
+    result = cartera_xls.refresh(path, hoy=HOY)
+    merged = sorted((p.sheet, p.code) for p in result.cartera.problems if p.code.startswith("merge"))
+    assert merged == [("Metas", "merge-sheet-taken")]
+    book = openpyxl.load_workbook(path)
+    assert "Metas (Ana)" not in book.sheetnames
+    assert [c.value for c in book["Metas"][2]] == ["nov", 100, 70, "=C2/B2"]

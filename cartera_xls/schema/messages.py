@@ -295,13 +295,12 @@ MERGE_SHEET_NAME = "{name} ({who})"  # the copy's version of a team sheet, besid
 MERGE_UNKNOWN_WHO = "alguien"
 MERGE_UNKNOWN_DATE = "fecha desconocida"
 CLI_MERGED = (
-    "Fusionada la copia en conflicto de {who} ({date}): {rows} filas nuevas, {cells} celdas cambiadas, {conflicts} en conflicto "
-    "(en Revisar){how}. La copia pasa a «respaldos»."
+    "Fusionada la copia en conflicto de {who} ({date}): {rows}, {cells}, {conflicts} en conflicto (en Revisar){how}. "
+    "La copia pasa a «respaldos»."
 )
-CLI_WOULD_MERGE = (
-    "Hay una copia en conflicto de {who} ({date}): al actualizar se fusionarán {rows} filas nuevas y {cells} celdas cambiadas; "
-    "{conflicts} en conflicto (en Revisar){how}."
-)
+CLI_WOULD_MERGE = "Hay una copia en conflicto de {who} ({date}); al actualizar se fusionarán: {rows}, {cells}; {conflicts} en conflicto (en Revisar){how}."
+MERGED_ROWS = ("{count} fila nueva", "{count} filas nuevas")  # (one, several)
+MERGED_CELLS = ("{count} celda cambiada", "{count} celdas cambiadas")
 CLI_MERGED_TWO_WAY = ", sin la versión anterior: cada diferencia va a Revisar"
 BAD_DATE_ARGUMENT = "La fecha «{value}» no es válida. Escríbala como dd/mm/aaaa (25/11/2026) o aaaa-mm-dd (2026-11-25)."
 DATE_OUT_OF_RANGE = "La fecha «{value}» está fuera del intervalo que se puede calcular ({first} a {last})."
