@@ -250,6 +250,13 @@ def test_a_workbook_of_an_earlier_version_saved_by_excel_loses_its_moved_rules_o
     assert "Revisar!$A$1" not in after and "Listas!" not in after
     assert _tool_rules(after)["marcas"] == 1
     assert _tool_rules(_sheet_xml(source, "Clientes")) == expected
+    # the team fixes the date and the unknown client and saves in Excel: the next refresh leaves no mark
+    book = openpyxl.load_workbook(source)
+    book["Seguimiento"]["A2"], book["Seguimiento"]["B2"] = dt.datetime(2026, 10, 5), "C0001"
+    book.save(source)
+    excel_save(source)
+    cartera_xls.refresh(source, hoy=HOY)
+    assert _tool_rules(_sheet_xml(source, "Seguimiento"))["marcas"] == 0
 
 
 def test_the_teams_own_rules_excel_moved_to_x14_are_kept(tmp_path: Path) -> None:
