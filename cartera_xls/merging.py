@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -197,7 +198,7 @@ class _Side:
         if base is None:
             pairs, inserted, _ = _aligned(list(ours.values()), list(theirs.values()), self._alike)
             for i, j in pairs:
-                self._two_way(our_rows[i], their_rows[j])
+                self._cells(our_rows[i], raw_row(self.ours, our_rows[i]), their_rows[j], raw_row(self.theirs, their_rows[j]), None)
             for j in inserted:
                 if any(theirs[their_rows[j]]):
                     self._add(their_rows[j], raw_row(self.theirs, their_rows[j]))
@@ -215,7 +216,9 @@ class _Side:
                 added = self._add(row, raw_row(self.theirs, row))
                 self._say(messages.MERGE_DELETED_HERE, added, "", "", copy_row=row)
                 continue
-            self._three_way(our_rows[ours_at[b]], base_rows[b], row)
+            assert self.base is not None
+            our_row = our_rows[ours_at[b]]
+            self._cells(our_row, raw_row(self.ours, our_row), row, raw_row(self.theirs, row), raw_row(self.base, base_rows[b]))
         for j in theirs_added:
             key = theirs[their_rows[j]]
             if not any(key):
@@ -237,30 +240,28 @@ class _Side:
         differing = sum(1 for x, y in zip(a, b, strict=True) if x != y)
         return differing <= (2 if len(a) >= WIDE_ROW else 1) and differing < len(a)
 
-    def _three_way(self, our_row: int, base_row: int, their_row: int) -> None:
-        """One log row, edited in the copy: each cell the copy changed is taken, unless the workbook changed it otherwise."""
-        assert self.base is not None
-        mine, was, other = raw_row(self.ours, our_row), raw_row(self.base, base_row), raw_row(self.theirs, their_row)
-        for slot in self.slots:
-            value, here, before = other.get(slot), mine.get(slot), was.get(slot)
-            if _same(value, before) or _same(value, here):
-                continue  # changed here only, or alike on both sides
-            if _same(here, before):
-                self._edit(our_row, slot, their_row)
-                continue
-            self.conflicts += 1
-            self._say(messages.MERGE_CONFLICT, our_row, self.ours.header(slot), here, theirs=display(value))
-
-    def _two_way(self, our_row: int, their_row: int) -> None:
-        """One log row in both, without a base: a blank of ours is filled from the copy, any other difference said."""
-        mine, other = raw_row(self.ours, our_row), raw_row(self.theirs, their_row)
+    def _cells(
+        self, our_row: int, mine: Mapping[str, Any], their_row: int, other: Mapping[str, Any], was: Mapping[str, Any] | None
+    ) -> None:
+        """One row in both, cell by cell. With the base's row (``was``): a cell changed there only is taken, changed on
+        both sides otherwise is a conflict, ours kept; a row the base lacks (``_NOT_IN_BASE``, added on both sides) conflicts
+        wherever it differs. Without a base (``None``): a blank of ours is filled from the copy, any other difference said."""
         for slot in self.slots:
             value, here = other.get(slot), mine.get(slot)
             if _same(value, here):
                 continue
             label = self.ours.header(slot)
-            if _blank(here):
-                self._edit(our_row, slot, their_row)
+            if was is not None:
+                if was is not _NOT_IN_BASE:
+                    if _same(value, was.get(slot)):
+                        continue  # changed here only
+                    if _same(here, was.get(slot)):
+                        self._edit(our_row, slot, their_row)  # changed there only: taken
+                        continue
+                self.conflicts += 1
+                self._say(messages.MERGE_CONFLICT, our_row, label, here, theirs=display(value))
+            elif _blank(here):
+                self._edit(our_row, slot, their_row)  # a blank of ours filled from the copy: nothing is lost
                 self._say(messages.MERGE_FILLED, our_row, label, value)
             else:
                 self.conflicts += 1
@@ -282,30 +283,7 @@ class _Side:
                 if before is not None:
                     self._say(messages.MERGE_DELETED_HERE, added, "", "", copy_row=row)
                 continue
-            our_row, our_values = mine
-            for slot in self.slots:
-                value, here = values.get(slot), our_values.get(slot)
-                if _same(value, here):
-                    continue
-                label = self.ours.header(slot)
-                if before is not None:
-                    was = before[1].get(slot)
-                    if _same(value, was):
-                        continue  # changed here only
-                    if _same(here, was):
-                        self._edit(our_row, slot, row)  # changed there only: taken
-                        continue
-                    self.conflicts += 1
-                    self._say(messages.MERGE_CONFLICT, our_row, label, here, theirs=display(value))
-                elif self.base is None and _blank(here):
-                    self._edit(our_row, slot, row)  # a blank of ours filled from the copy: nothing is lost
-                    self._say(messages.MERGE_FILLED, our_row, label, value)
-                elif self.base is None:
-                    self.conflicts += 1
-                    self._say(messages.MERGE_DIFFERS, our_row, label, here, theirs=display(value))
-                else:  # a client the base did not have, added on both sides: ours kept, theirs said
-                    self.conflicts += 1
-                    self._say(messages.MERGE_CONFLICT, our_row, label, here, theirs=display(value))
+            self._cells(mine[0], mine[1], row, values, before[1] if before is not None else _NOT_IN_BASE if self.base is not None else None)
         if base is not None:  # rows the copy deleted are kept: said when the workbook changed them
             theirs_by = _keyed(theirs)
             for before_values in base.values():
@@ -352,6 +330,7 @@ class _Side:
         return dataclasses.replace(self.ours, frame=frame, merged=merged)
 
 
+_NOT_IN_BASE: Mapping[str, Any] = MappingProxyType({})  # the base's row of a row both sides added
 WIDE_ROW = 6  # a log row of this many columns may differ in two cells and still be the same row edited
 
 

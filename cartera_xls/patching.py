@@ -32,7 +32,6 @@ from . import ooxml, xml_tokens
 from .raw import column_letters
 from .xml_parts import elements, inner, merge_tail, pruned
 
-_SHEET_DATA_END = re.compile(rb"</sheetData[ \t\r\n]*>")
 _OUR_REFERENCE = re.compile(rb'<c r="([A-Z]{1,3})\d+"')  # XlsxWriter's cells all start so
 _SPANS = re.compile(rb'\sspans="[^"]*"')
 _COL = re.compile(rb"<col\b[^>]*/>")
@@ -120,7 +119,7 @@ def patch_sheet(read: Callable[[int], bytes], ours: Ours, edit: Callable[[bytes]
         buffer = b"</sheetData>" + buffer
     number = 0
     while True:
-        closed = _closing(buffer)
+        closed = xml_tokens.sheet_data_end(buffer)
         if closed is not None:
             region, buffer, last = buffer[: closed[0]], buffer[closed[1] :], True
         else:
@@ -133,7 +132,7 @@ def patch_sheet(read: Callable[[int], bytes], ours: Ours, edit: Callable[[bytes]
                 continue
             region, buffer, last = buffer[:cut], buffer[cut:], False
         patched, number = _patched_rows(edit(region), our_rows, pending, ours, number)
-        following = None if last else _row_number(xml_tokens.start_tag(buffer, 0) or b"")
+        following = None if last else xml_tokens.row_number(xml_tokens.start_tag(buffer, 0) or b"")
         upto = following if following is not None else number + 1  # a row without a number follows the last one
         before = [row for row in pending if last or row < upto]
         del pending[: len(before)]
@@ -145,15 +144,6 @@ def patch_sheet(read: Callable[[int], bytes], ours: Ours, edit: Callable[[bytes]
     tail = edit(buffer)
     closing = tail.rfind(b"</")
     yield b"</sheetData>" + _patched_tail(tail[:closing], our_tail, ours) + tail[closing:]
-
-
-def _closing(buffer: bytes) -> tuple[int, int] | None:
-    """Where ``</sheetData>`` starts and ends in ``buffer`` (whitespace before its ``>`` allowed), if it is there."""
-    at = buffer.find(b"</sheetData")
-    if at < 0:
-        return None
-    found = _SHEET_DATA_END.match(buffer, at)
-    return (at, found.end()) if found else None
 
 
 def _last_row_start(buffer: bytes) -> int:
@@ -182,12 +172,6 @@ def whole_rows(read: Callable[[int], bytes]) -> Iterator[bytes]:
             yield buffer[:cut]
             buffer = buffer[cut:]
     yield buffer
-
-
-def _row_number(start_tag: bytes) -> int | None:
-    """The number a row's start tag gives it (``r``, either quote); None when it does not say."""
-    found = xml_tokens.attribute(start_tag[4:], b"r") if start_tag.startswith(b"<row") else None
-    return int(found) if found is not None and found.isdigit() else None
 
 
 def _patched_tail(tail: bytes, our_tail: bytes, ours: Ours) -> bytes:
@@ -303,8 +287,10 @@ def _patched_rows(data: bytes, ours: Mapping[int, _OurRow], pending: list[int], 
     the first row of the team's that follows them; the caller places those after the last.
     """
     owned = sheet.owned_columns
-    if not owned and (not pending or pending[0] > (last := xml_tokens.last_row(data, number))):
-        return data, last if pending else xml_tokens.last_row(data, number)  # nothing of the tool's here: the rows as they are
+    if not owned:
+        last = xml_tokens.last_row(data, number)
+        if not pending or pending[0] > last:
+            return data, last  # nothing of the tool's here: the rows as they are
     out: list[bytes] = []
     position = 0
     for row in xml_tokens.rows(data):

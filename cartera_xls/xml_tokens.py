@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .raw import column_index
+
 _S = rb"[ \t\r\n]"
 _NAME = rb"[A-Za-z_][\w.\-]*+(?::[A-Za-z_][\w.\-]*+)?+"
 _ATTRIBUTES = rb"(?:" + _S + rb"+" + _NAME + _S + rb"*=" + _S + rb"*(?:\"[^\"<]*+\"|'[^'<]*+'))*+" + _S + rb"*+"
@@ -83,12 +85,20 @@ class Element:
 
     def number(self) -> int | None:
         """A row's number as its ``r`` says it; None when it does not say."""
-        value = self.attribute(b"r")
-        return int(value) if value is not None and value.isdigit() else None
+        return _number(self.attribute(b"r"))
 
     def attribute(self, name: bytes) -> str | None:
         """An attribute's value, entities resolved (either quote)."""
         return attribute(self.data[self.attributes_at[0] : self.attributes_at[1]], name)
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() else None
+
+
+def row_number(tag: bytes) -> int | None:
+    """The number a row's start tag gives it (``r``, either quote); None when it does not say."""
+    return _number(attribute(tag, b"r"))
 
 
 def start_tag(data: bytes, at: int) -> bytes | None:
@@ -140,10 +150,9 @@ def last_row(data: bytes, number: int = 0) -> int:
         at = len(data)
         while (at := data.rfind(b"<row", 0, at)) >= 0:
             if data[at + 4 : at + 5] in DELIMITERS:
-                tag = start_tag(data, at)
-                value = attribute(tag[4:], b"r") if tag is not None else None
-                if value is not None and value.isdigit():
-                    return int(value)
+                stated = row_number(start_tag(data, at) or b"")
+                if stated is not None:
+                    return stated
                 break
         else:
             return number  # no row at all
@@ -160,8 +169,15 @@ def sheet_data(data: bytes) -> tuple[int, int]:
         return 0, 0
     if found.group(1):
         return found.end(), found.end()
-    end = _SHEET_DATA_END.search(data, found.end())
-    return found.end(), end.start() if end else len(data)
+    end = sheet_data_end(data, found.end())
+    return found.end(), end[0] if end else len(data)
+
+
+def sheet_data_end(data: bytes, start: int = 0) -> tuple[int, int] | None:
+    """Where ``</sheetData>`` starts and ends (whitespace before its ``>`` allowed), when it is there."""
+    at = data.find(b"</sheetData", start)
+    found = _SHEET_DATA_END.match(data, at) if at >= 0 else None
+    return (at, found.end()) if found else None
 
 
 def cells(row: Element) -> list[tuple[int | None, bytes]]:
@@ -192,23 +208,13 @@ def cells(row: Element) -> list[tuple[int | None, bytes]]:
 @functools.cache
 def column(letters: bytes) -> int:
     """A column's letters (``AB``, ``ab``) as its 0-based index: a few hundred letters, met again in every row."""
-    index = 0
-    for letter in letters.upper():
-        index = index * 26 + letter - 64
-    return index - 1
+    return column_index(letters.upper())
 
 
 def reference(value: str | None) -> tuple[int, int] | None:
     """``B12`` as (1-based row, 0-based column); None when there is none or it is not a cell's."""
-    if value is None:
-        return None
-    found = _REFERENCE.fullmatch(value.encode())
-    if found is None:
-        return None
-    column = 0
-    for letter in found.group(1).upper():
-        column = column * 26 + letter - 64
-    return int(found.group(2)), column - 1
+    found = _REFERENCE.fullmatch(value.encode()) if value is not None else None
+    return (int(found.group(2)), column(found.group(1))) if found is not None else None
 
 
 def top_level(fragment: bytes) -> list[tuple[str, bytes]]:
