@@ -12,6 +12,7 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ from rapidfuzz import fuzz, process
 from .problems import Problem
 from .schema import fold, messages
 from .schema.sheets import CLIENTES
-from .tables import CLIENT_ID, SheetTable, UnknownSheet
+from .tables import CLIENT_ID, SheetTable, UnknownSheet, is_missing
 
 DEFAULT_ID_PREFIX = "C"
 DEFAULT_ID_DIGITS = 4
@@ -428,6 +429,34 @@ def unlisted_products(sales: SheetTable | None, catalog: Sequence[str]) -> list[
                 suggestion=suggestion,
                 count=len(rows),
             )
+        )
+    return problems
+
+
+def repeated_sales(sales: SheetTable | None) -> list[Problem]:
+    """Sales lines that repeat an earlier one in every cell the team typed (date, client, product, amount, invoice…).
+
+    Whatever made them (a paste twice, a conflicted copy's line kept on both sides), such a sale counts twice:
+    said at each repetition, naming the row it repeats. Found first among lines alike in their numbers and
+    dates (cheap to compare), then in every column.
+    """
+    if sales is None or len(sales.frame) < 2:
+        return []
+    frame = sales.frame[list(sales.slots)]
+    cheap = [slot for slot in sales.slots if frame[slot].dtype.kind in "biufmM"]
+    candidates = frame[frame.duplicated(subset=cheap, keep=False)] if cheap else frame
+    if candidates.empty:
+        return []
+    repeated = candidates.duplicated(keep="first")
+    first_of: dict[tuple[Any, ...], int] = {}
+    problems = []
+    for row, values, again in zip(candidates.index, candidates.itertuples(index=False), repeated, strict=True):
+        key = tuple(None if is_missing(value) else value for value in values)
+        if not again:
+            first_of.setdefault(key, int(row))
+            continue
+        problems.append(
+            Problem.of(messages.REPEATED_SALE, sales.name, int(row), "", "", messages.SEVERITY_WARNING, other=first_of.get(key, ""))
         )
     return problems
 

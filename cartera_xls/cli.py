@@ -237,6 +237,8 @@ def _merges(cartera: Cartera, out: TextIO, template: str) -> None:
     for merged in cartera.refreshed.portfolio.merged:
         how = "" if merged.three_way else messages.CLI_MERGED_TWO_WAY
         rows = messages.MERGED_ROWS[merged.rows != 1].format(count=merged.rows)
+        if merged.deleted:
+            rows += ", " + messages.MERGED_DELETED[merged.deleted != 1].format(count=merged.deleted)
         cells = messages.MERGED_CELLS[merged.cells != 1].format(count=merged.cells)
         fields = {**merged.copy.said(), "rows": rows, "cells": cells, "conflicts": merged.conflicts, "how": how}
         print(printable(template.format(**fields)), file=out)

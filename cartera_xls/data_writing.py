@@ -34,6 +34,8 @@ from .schema.sheets import CALCULATED_SUFFIX, CLIENTES, NO, NUMBER_FORMATS, SI
 from .styles import TABLE_STYLE
 from .tables import EXTRA_PREFIX, SheetTable, is_missing
 
+GENERAL_FORMAT = 0  # Excel's built-in «General»: a cell emptied by a conflicted copy's merge
+
 EXTRA_ROWS_WITH_DROPDOWN = 500  # rows below a table that still get its dropdowns
 MIN_WIDTH, MAX_WIDTH = 8, 75  # 75 fits the longest Motivo of the rules
 HEADER_WIDTH = 24  # long headers wrap rather than widen
@@ -210,9 +212,13 @@ def write_data_sheet(
 def _write_merged(sheet: Worksheet, writer: CellWriter, table: SheetTable) -> None:
     """The cells taken from a conflicted copy (see :mod:`cartera_xls.merging`), as they were typed there.
 
-    Over the team's cell at that place: written last, so they replace what was there.
+    Over the team's cell at that place: written last, so they replace what was there; a cell the copy emptied (a row
+    it deleted) is written blank, in the general format, so that nothing of the team's stays there.
     """
     for (row, slot), value in table.merged.items():
+        if is_blank(value):
+            sheet.write_blank(row - 1, table.position(slot), None, writer.format_for(GENERAL_FORMAT))
+            continue
         column = table.spec.column(slot) if not slot.startswith(EXTRA_PREFIX) else None
         number_format = formats_default(column) if isinstance(value, dt.datetime | dt.date | int | float) else None
         writer.write(sheet, row - 1, table.position(slot), value, number_format)

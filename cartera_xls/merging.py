@@ -11,8 +11,10 @@ three-way, against the workbook as the last refresh wrote it (kept in
   once, and a row edited on one side is that row, merged cell by cell.
 - A cell the copy changed and the workbook did not takes the copy's value; one
   both changed differently keeps the workbook's, and Revisar shows both.
-- A row is never deleted: one deleted on one side and changed on the other is
-  kept and said.
+- A row deleted on one side and left alone on the other is deleted (its cells
+  emptied, the tool cannot take a row out of the team's sheet), its values said
+  in Revisar so it can be typed back; one deleted on one side and changed on the
+  other is kept and said.
 - Without a base older than the copy, a two-way union: the copy's new rows are
   added, a blank of the workbook is filled from the copy, and every other cell
   that differs is said in Revisar.
@@ -28,6 +30,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import re
+import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,12 +39,14 @@ from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
+from defusedxml import ElementTree
 
+from .ooxml import cell_range, notes
 from .problems import Problem, display
-from .raw import Formula
-from .schema import fold, messages
-from .schema.sheets import CLIENTES, DATA_SHEETS
-from .tables import SheetTable, UnknownSheet, is_missing
+from .raw import Formula, column_letters
+from .schema import fold, header_key, messages
+from .schema.sheets import CALCULATED_SUFFIX, CLIENTES, DATA_SHEETS
+from .tables import EXTRA_PREFIX, SheetTable, UnknownSheet, is_missing
 
 BASE_NAME = "{stem} (base para fusionar){suffix}"  # in respaldos/: the workbook as the last refresh wrote it
 # «cartera (copia en conflicto de Ana 2026-11-21).xlsx», «cartera (Ana's conflicted copy 2026-11-21 (1)).xlsx»
@@ -87,6 +92,7 @@ class Merged:
     cells: int  # cells of the workbook changed to the copy's value
     conflicts: int  # cells changed differently on both sides (kept as the workbook's, said in Revisar)
     three_way: bool  # against the base (else a two-way union)
+    deleted: int = 0  # rows of the workbook deleted as the copy deleted them
 
 
 def base_path(workbook: Path, backups: Path) -> Path:
@@ -103,19 +109,58 @@ def merge(
     """
     result = dict(tables)
     problems: list[Problem] = []
-    rows = cells = conflicts = 0
+    rows = cells = conflicts = deleted = 0
     for spec in DATA_SHEETS:
         ours, theirs = tables.get(spec.key), copy_tables.get(spec.key)
         if ours is None or theirs is None:
             continue
-        side = _Side(ours, theirs, base.get(spec.key) if base is not None else None, copy)  # a sheet the base lacks: two-way
+        before = base.get(spec.key) if base is not None else None  # a sheet the base lacks: two-way
+        side = _Side(ours, _by_our_headers(theirs, ours), _by_our_headers(before, ours) if before is not None else None, copy)
         side.run()
         result[spec.key] = side.table()
         problems.extend(side.problems)
         rows += len(side.added)
         cells += side.changed
         conflicts += side.conflicts
-    return result, problems, Merged(copy, rows, cells, conflicts, base is not None)
+        deleted += len(side.deleted)
+    return result, problems, Merged(copy, rows, cells, conflicts, base is not None, deleted)
+
+
+def _by_our_headers(table: SheetTable, ours: SheetTable) -> SheetTable:
+    """Another version of a sheet with its columns named as ours are: by the exact header first, wherever it stands.
+
+    Reading takes the first header that names a column (a synonym too), so a copy with «WhatsApp» inserted before
+    «Teléfono» reads WhatsApp as the phone. Here a column headed exactly as one of ours is that column; a synonym
+    stays the column it names only when no exact header claims it, else it is a column of the team's own.
+    """
+    our_headers = {header_key(ours.header(slot)): slot for slot in ours.slots}
+    exact = {slot: our_headers[key] for slot in table.slots if (key := header_key(table.header(slot))) in our_headers}
+    claimed = set(exact.values())
+    renamed: dict[str, str] = {}
+    for slot in table.slots:
+        if slot in exact:
+            renamed[slot] = exact[slot]
+        elif slot in claimed:  # a synonym whose column another header names exactly: a column of its own
+            renamed[slot] = _unique_slot(EXTRA_PREFIX + table.header(slot), {*claimed, *table.slots, *renamed.values()})
+        else:
+            renamed[slot] = slot
+    if all(key == value for key, value in renamed.items()):
+        return table
+    return dataclasses.replace(
+        table,
+        frame=table.frame.rename(columns=renamed),
+        slots=tuple(renamed[slot] for slot in table.slots),
+        positions={renamed.get(slot, slot): col for slot, col in table.positions.items()},
+        labels={renamed.get(slot, slot): text for slot, text in table.labels.items()},
+        invalid={(row, renamed.get(slot, slot)): value for (row, slot), value in table.invalid.items()},
+    )
+
+
+def _unique_slot(slot: str, taken: set[str]) -> str:
+    candidate, number = slot, 2
+    while candidate in taken:
+        candidate, number = f"{slot} {number}", number + 1
+    return candidate
 
 
 def _blank(value: Any) -> bool:
@@ -145,8 +190,18 @@ class _Side:
     def __init__(self, ours: SheetTable, theirs: SheetTable, base: SheetTable | None, copy: Copy) -> None:
         self.ours, self.theirs, self.base, self.copy = ours, theirs, base, copy
         self.slots = [slot for slot in ours.slots if slot in theirs.slots]  # columns both have (the team's own by header)
+        # columns only the copy has (and the base had not: not one the workbook deleted), added with their values
+        computed = {header_key(column.label + suffix) for column in ours.spec.computed_columns for suffix in ("", CALCULATED_SUFFIX)}
+        self.new_slots = [  # the copy's computed columns, read as its own where their marks were lost, are never new
+            slot
+            for slot in theirs.slots
+            if slot not in ours.slots and (base is None or slot not in base.slots) and header_key(theirs.header(slot)) not in computed
+        ]
+        self.paired: dict[int, int] = {}  # our row → the copy's version of it
+        self.columns: dict[str, int] = {}  # the new columns' slots → where they go in ours
         self.edits: dict[tuple[int, str], tuple[Any, Any]] = {}  # (our row, slot) → (as typed, as read)
         self.added: list[tuple[dict[str, Any], dict[str, Any]]] = []  # rows of the copy: (as typed, as read) by slot
+        self.deleted: list[int] = []  # rows of ours the copy deleted and the workbook left alone
         self.problems: list[Problem] = []
         self.changed = self.conflicts = 0
 
@@ -160,6 +215,7 @@ class _Side:
             self._by_key(ours, theirs, self._rows(self.base) if self.base is not None else None)
         else:
             self._by_content()
+        self.columns = self._columns()
 
     def _contents(self, table: SheetTable) -> dict[int, tuple[str, ...]]:
         """Each data row's content as the team reads it, by Excel row: worked out column by column, each distinct value once."""
@@ -211,6 +267,8 @@ class _Side:
         for b, j in to_theirs:
             was, row = base[base_rows[b]], their_rows[j]
             if theirs[row] == was:
+                if b in ours_at:
+                    self.paired[our_rows[ours_at[b]]] = row
                 continue  # the copy left it alone
             if b not in ours_at:  # deleted here, changed there: kept, said
                 added = self._add(row, raw_row(self.theirs, row))
@@ -227,8 +285,12 @@ class _Side:
                 added_here[key] -= 1
                 continue
             self._add(their_rows[j], raw_row(self.theirs, their_rows[j]))
-        for b in theirs_deleted:  # rows the copy deleted stay: said when the workbook changed them
-            if b in ours_at and ours[our_rows[ours_at[b]]] != base[base_rows[b]]:
+        for b in theirs_deleted:  # rows the copy deleted: deleted when the workbook left them alone, else kept and said
+            if b not in ours_at:
+                continue  # deleted on both sides
+            if ours[our_rows[ours_at[b]]] == base[base_rows[b]]:
+                self._delete(our_rows[ours_at[b]])
+            else:
                 self._say(messages.MERGE_DELETED_THERE, our_rows[ours_at[b]], "", "")
 
     def _alike(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -246,6 +308,7 @@ class _Side:
         """One row in both, cell by cell. With the base's row (``was``): a cell changed there only is taken, changed on
         both sides otherwise is a conflict, ours kept; a row the base lacks (``_NOT_IN_BASE``, added on both sides) conflicts
         wherever it differs. Without a base (``None``): a blank of ours is filled from the copy, any other difference said."""
+        self.paired[our_row] = their_row
         for slot in self.slots:
             value, here = other.get(slot), mine.get(slot)
             if _same(value, here):
@@ -291,7 +354,9 @@ class _Side:
                 mine = next((ours_by[key] for key in keys if key in ours_by), None)
                 if mine is None or any(key in theirs_by for key in keys):
                     continue
-                if not all(_same(mine[1].get(slot), before_values.get(slot)) for slot in self.slots):
+                if all(_same(mine[1].get(slot), before_values.get(slot)) for slot in self.slots):
+                    self._delete(mine[0])
+                else:
                     self._say(messages.MERGE_DELETED_THERE, mine[0], "", "")
 
     # --- what the merge does ------------------------------------------------------------
@@ -299,10 +364,18 @@ class _Side:
         self.edits[(our_row, slot)] = (raw_row(self.theirs, their_row)[slot], self.theirs.frame.at[their_row, slot])
         self.changed += 1
 
+    def _delete(self, our_row: int) -> None:
+        """Delete a row of ours (the copy deleted it, the workbook left it alone): emptied, its values said."""
+        self.deleted.append(our_row)
+        values = raw_row(self.ours, our_row)
+        said = " · ".join(str(display(value)) for value in values.values() if not _blank(value))
+        self._say(messages.MERGE_DELETED, our_row, "", said)
+
     def _add(self, their_row: int, values: Mapping[str, Any]) -> int:
         """Add a row of the copy below the workbook's; return the Excel row it takes."""
         typed = self.theirs.frame.loc[their_row]
-        self.added.append(({slot: values.get(slot) for slot in self.slots}, {slot: typed[slot] for slot in self.slots}))
+        slots = [*self.slots, *self.new_slots]
+        self.added.append(({slot: values.get(slot) for slot in slots}, {slot: typed[slot] for slot in slots}))
         return self.ours.last_row + len(self.added)
 
     def _say(self, template: tuple[str, str], row: int | None, column: str, value: Any, copy_row: int | None = None, **fields: Any) -> None:
@@ -311,23 +384,63 @@ class _Side:
 
     def table(self) -> SheetTable:
         """The workbook's table with the copy's changes: values as read in the frame, cells as typed to write."""
-        if not self.edits and not self.added:
+        columns = self.columns
+        if not self.edits and not self.added and not self.deleted and not columns:
             return self.ours
-        frame = self.ours.frame.copy()
+        frame = self.ours.frame.drop(index=self.deleted)
         merged: dict[tuple[int, str], Any] = dict(self.ours.merged)
+        for row in self.deleted:
+            merged.update({(row, slot): None for slot, value in raw_row(self.ours, row).items() if not _blank(value)})
         for (row, slot), (raw, typed) in self.edits.items():
             frame.at[row, slot] = typed
             merged[(row, slot)] = raw
+        positions, labels = dict(self.ours.positions), dict(self.ours.labels)
+        for slot, col in columns.items():  # the copy's new columns: header and the values of the rows both have
+            positions[slot], labels[slot] = col, self.theirs.header(slot)
+            merged[(self.ours.header_row + 1, slot)] = self.theirs.header(slot)
+            frame[slot] = pd.Series({row: self.theirs.frame.at[theirs, slot] for row, theirs in self.paired.items() if row in frame.index})
+            merged.update(
+                {(row, slot): value for row, theirs in self.paired.items() if not _blank(value := raw_row(self.theirs, theirs)[slot])}
+            )
+        slots = [*self.slots, *columns]
         if self.added:
             first = self.ours.last_row + 1
             index = pd.Index(range(first, first + len(self.added)), dtype="int64")
-            rows = pd.DataFrame([typed for _, typed in self.added], index=index, columns=self.slots)
-            frame = pd.concat([frame, rows.astype({slot: frame[slot].dtype for slot in self.slots}, errors="ignore")])
+            rows = pd.DataFrame([typed for _, typed in self.added], index=index, columns=slots)
+            frame = pd.concat([frame, rows.astype({slot: frame[slot].dtype for slot in slots}, errors="ignore")])
             for row, (raw, _) in zip(index, self.added, strict=True):
                 for slot, value in raw.items():
                     if not _blank(value):
                         merged[(int(row), slot)] = value
-        return dataclasses.replace(self.ours, frame=frame, merged=merged)
+        return dataclasses.replace(
+            self.ours, frame=frame, merged=merged, slots=(*self.ours.slots, *columns), positions=positions, labels=labels
+        )
+
+    def _columns(self) -> dict[str, int]:
+        """The copy's new columns and where they go: after every column of the sheet (the tool cannot move the team's
+        columns to make room where the copy had it), each said with the column it followed there."""
+        if not self.new_slots:
+            return {}
+        used = [*self.ours.positions.values(), *self.ours.computed_at.values(), *self.ours.renamed_computed.values()]
+        widest = max((len(row) for row in self.ours.cells.top), default=0)
+        after = max([*used, len(self.ours.cells.below) - 1, widest - 1]) + 1
+        columns = {}
+        for slot in self.new_slots:
+            columns[slot] = after
+            at = self.theirs.position(slot)
+            before = max((s for s in self.theirs.slots if self.theirs.position(s) < at), key=self.theirs.position, default=None)
+            count = sum(1 for row in self.paired.values() if not _blank(raw_row(self.theirs, row)[slot]))
+            self._say(
+                messages.MERGE_COLUMN_ADDED,
+                self.ours.header_row + 1,
+                column_letters(after),
+                self.theirs.header(slot),
+                count=count + sum(1 for raw, _ in self.added if not _blank(raw.get(slot))),
+                where=messages.MERGE_COLUMN_AFTER.format(column=self.theirs.header(before)) if before is not None else "",
+                letter=column_letters(after),
+            )
+            after += 1
+        return columns
 
 
 _NOT_IN_BASE: Mapping[str, Any] = MappingProxyType({})  # the base's row of a row both sides added
@@ -399,6 +512,32 @@ def _keyed(rows: Mapping[int, Mapping[str, Any]] | None) -> dict[str, tuple[int,
         if len(matches) == 1:
             found.setdefault(key, matches[0])
     return found
+
+
+def notes_not_taken(ours: Path, base: Path | None, theirs: Path, copy: Copy) -> list[Problem]:
+    """The cell notes the copy added (the workbook and the base have none there, or another text): not carried, each said
+    with its text so that it can be typed back."""
+    try:
+        found = [_notes(path) for path in (ours, base, theirs) if path is not None]
+    except (OSError, zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError):
+        return []  # a workbook whose notes cannot be read (.xls, a broken part): nothing to compare
+    mine, *before, other = found
+    problems = []
+    for sheet, cells in other.items():
+        for ref, text in cells.items():
+            if any(side.get(sheet, {}).get(ref) == text for side in (mine, *before)):
+                continue
+            span = cell_range(ref)
+            if span is None:
+                continue
+            row, column = span[0] + 1, column_letters(span[1])
+            problems.append(Problem.of(messages.MERGE_NOTE_NOT_TAKEN, sheet, row, column, text, messages.SEVERITY_WARNING, **copy.said()))
+    return problems
+
+
+def _notes(path: Path) -> dict[str, dict[str, str]]:
+    with zipfile.ZipFile(path) as archive:
+        return notes(archive)
 
 
 @dataclass(frozen=True)

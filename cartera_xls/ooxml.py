@@ -142,6 +142,21 @@ def date1904(workbook: Any) -> bool:
     return props is not None and props.get("date1904", "0").lower() in ("1", "true")
 
 
+def notes(archive: zipfile.ZipFile) -> dict[str, dict[str, str]]:
+    """Each sheet's cell notes (the comments part; a threaded comment keeps one there too): sheet name → A1 reference → text."""
+    found: dict[str, dict[str, str]] = {}
+    for name, member in sheet_members(archive):
+        for _, rel_type, target, _ in relationships(archive, member):
+            if kind(rel_type) != "comments" or target not in archive.NameToInfo:
+                continue
+            part = parse(archive.read(target))
+            for comment in part.iter():
+                if comment.tag.rsplit("}", 1)[-1] == "comment" and comment.get("ref"):
+                    text = "".join(t.text or "" for t in comment.iter() if t.tag.rsplit("}", 1)[-1] == "t")
+                    found.setdefault(name, {})[comment.get("ref")] = text.strip()
+    return found
+
+
 def totals_rows(archive: zipfile.ZipFile, member: str) -> frozenset[int]:
     """The 0-based rows of one sheet that are its Excel tables' totals rows (``totalsRowCount``): not data."""
     rows: set[int] = set()

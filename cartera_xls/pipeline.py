@@ -121,6 +121,7 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = (), copies: S
     problems.extend(spellings)
     problems.extend(checks.near_salespeople(tables))
     problems.extend(checks.unlisted_products(tables.get(VENTAS.key), checks.product_catalog(read.unknown)))
+    problems.extend(checks.repeated_sales(tables.get(VENTAS.key)))
     parameters = _with_the_teams_currency(read_parameters(tables.get(REGLAS.key)), book, tables.get(VENTAS.key), tables.get(REGLAS.key))
     problems.extend(parameters.problems)
     problems.extend(extra_problems)
@@ -165,7 +166,8 @@ def _merged(
         sheets, cells, about = merging.team_sheets(
             read.unknown, base.unknown if base is not None else None, theirs.unknown, found.copy, taken
         )
-        problems.extend([*said, *about])
+        notes = merging.notes_not_taken(book.path, found.base.path if found.base is not None else None, found.book.path, found.copy)
+        problems.extend([*said, *about, *notes])
         beside.extend(sheets)
         patched.extend(cells)
         merged.append(done)

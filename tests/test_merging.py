@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.comments import Comment
 
 import cartera_xls
 from cartera_xls.cli import main
@@ -371,3 +372,184 @@ def test_a_team_sheets_formulas_are_compared_by_their_text_not_their_cached_valu
     book = openpyxl.load_workbook(path)
     assert "Metas (Ana)" not in book.sheetnames
     assert [c.value for c in book["Metas"][2]] == ["nov", 100, 70, "=C2/B2"]
+
+
+def test_a_row_deleted_in_the_copy_and_left_alone_here_is_deleted_and_its_values_said(tmp_path: Path) -> None:
+    """Issue 31, point 1: Ana deletes F-10002 and the client C3; nobody touched them here: both go, their values in Revisar."""
+    path = _with_sales(tmp_path)
+    copy = _conflict(path)
+    book = openpyxl.load_workbook(copy)
+    book["Ventas"].delete_rows(3)
+    book["Clientes"].delete_rows(4)
+    book.save(copy)
+    _edit(path, {("Ventas", "D2"): 190}, {})  # the workbook changes another sale meanwhile
+    out = io.StringIO()
+    assert main(["refresh", str(path), "--hoy", HOY.isoformat()], out=out, err=io.StringIO()) == 0
+    assert "0 filas nuevas, 2 filas borradas, 0 celdas cambiadas, 0 en conflicto" in out.getvalue()
+    assert _table(path, "Ventas") == [(dt.datetime(2026, 10, 1), "C1", "Maca", 190), (dt.datetime(2026, 10, 3), "C3", "Stevia", 120)]
+    assert [row[:2] for row in _table(path, "Clientes")] == [("C1", "Ana Pérez"), ("C2", "Luis Gómez")]
+    cartera = cartera_xls.load(path, hoy=HOY)
+    assert _revenue(path) == {"C1": 190, "C2": 0}
+    deleted = [p for p in cartera.problems if p.code == "merge-deleted"]
+    assert deleted == []  # said once, in the refresh that merged; the next reading has nothing to merge
+    said = [" ".join(str(v) for v in row if v) for row in openpyxl.load_workbook(path)["Revisar"].iter_rows(values_only=True)]
+    assert any("Decía: 02/10/2026 · C2 · Quinua · 300 · F-10002." in line for line in said), said
+    assert any("Decía: C3 · Rosa Díaz." in line for line in said), said
+    # nothing of the emptied rows is left in the tool's columns either
+    clientes = openpyxl.load_workbook(path)["Clientes"]
+    assert all(value is None for value in next(clientes.iter_rows(min_row=4, max_row=4, values_only=True)))
+
+
+def test_a_row_deleted_in_the_copy_but_changed_here_is_kept_and_said(tmp_path: Path) -> None:
+    path = _with_sales(tmp_path)
+    copy = _conflict(path)
+    book = openpyxl.load_workbook(copy)
+    book["Ventas"].delete_rows(3)
+    book.save(copy)
+    _edit(path, {("Ventas", "D3"): 310}, {})
+    result = cartera_xls.refresh(path, hoy=HOY)
+    assert [row[3] for row in _table(path, "Ventas")] == [185, 310, 120]
+    assert [(p.sheet, p.row) for p in result.cartera.problems if p.code == "merge-deleted-there"] == [("Ventas", 3)]
+
+
+def test_a_sale_line_repeated_exactly_is_said_whatever_made_it(tmp_path: Path) -> None:
+    """Issue 31, point 1: the same line twice (a paste, or the same sale typed on both sides without a base) counts twice: said."""
+    path = make_workbook(tmp_path / "cartera.xlsx", {"Clientes": CLIENTS, "Ventas": [*SALES, SALES[2], [*SALES[2][:3], 301, SALES[2][4]]]})
+    cartera = cartera_xls.load(path, hoy=HOY)
+    repeated = [p for p in cartera.problems if p.code == "repeated-sale"]
+    assert [(p.sheet, p.row) for p in repeated] == [("Ventas", 5)]  # row 6 differs in its amount: not a repetition
+    assert "repite exactamente la de la fila 3" in repeated[0].message
+
+
+def _insert_columns(book: openpyxl.Workbook, name: str, at: int, count: int) -> None:
+    """Insert columns as Excel does: the workbook names over the columns from ``at`` on move with them (openpyxl's alone do not)."""
+    book[name].insert_cols(at, count)
+    for defined in book.defined_names.values():
+        sheet, _, span = defined.attr_text.partition("!")
+        if sheet.strip("'") != name or ":" not in span:
+            continue
+        first, last = (openpyxl.utils.column_index_from_string(part.strip("$")) for part in span.split(":"))
+        if first >= at:
+            moved = [openpyxl.utils.get_column_letter(col + count) for col in (first, last)]
+            defined.attr_text = f"{sheet}!${moved[0]}:${moved[1]}"
+
+
+def test_columns_the_copy_inserted_come_with_their_values_and_a_synonym_never_stands_for_an_exact_header(tmp_path: Path) -> None:
+    """Issue 31, point 2: Ana inserts «Cumpleaños» after Nombre and «WhatsApp» before Teléfono (a synonym of it)."""
+    path = _start(tmp_path, CLIENTS, FOLLOWUPS)
+    copy = _conflict(path)
+    book = openpyxl.load_workbook(copy)
+    sheet = book["Clientes"]
+    _insert_columns(book, "Clientes", 3, 2)  # C, D: before Teléfono, after Nombre
+    typed = [("Cumpleaños", "WhatsApp"), (dt.datetime(1980, 5, 4), "+51 900 000 001"), (None, None), ("12/3", None)]
+    for row, values in enumerate(typed, 1):
+        sheet.cell(row, 3, values[0])
+        sheet.cell(row, 4, values[1])
+    book.save(copy)
+    out = io.StringIO()
+    assert main(["refresh", str(path), "--hoy", HOY.isoformat()], out=out, err=io.StringIO()) == 0
+    assert "0 filas nuevas, 0 celdas cambiadas, 0 en conflicto" in out.getvalue()  # Teléfono is Teléfono in both
+    clientes = openpyxl.load_workbook(path)["Clientes"]
+    header = [cell.value for cell in clientes[1]]
+    assert header[:4] == ["ID", "Nombre", "Teléfono", "Notas"]  # the workbook's columns stay where they were
+    at, whatsapp = header.index("Cumpleaños") + 1, header.index("WhatsApp") + 1
+    assert whatsapp == at + 1 > 4
+    assert [clientes.cell(row, at).value for row in range(2, 5)] == [dt.datetime(1980, 5, 4), None, "12/3"]
+    assert [clientes.cell(row, whatsapp).value for row in range(2, 5)] == ["+51 900 000 001", None, None]
+    assert [clientes.cell(row, 3).value for row in range(2, 5)] == ["987654321", "912345678", None]  # ours, untouched
+    said = [" ".join(str(v) for v in row if v) for row in openpyxl.load_workbook(path)["Revisar"].iter_rows(values_only=True)]
+    assert any("añadió la columna «Cumpleaños» tras «Nombre»: se añadió con sus valores (2)" in line for line in said), said
+    # the next refresh reads them as the team's own columns, nothing more merged or said
+    cartera = cartera_xls.load(path, hoy=HOY)
+    assert cartera.clientes.set_index("ID").loc["C1", "WhatsApp"] == "+51 900 000 001"
+    assert not [p for p in cartera.problems if p.code.startswith("merge")]
+
+
+def test_a_note_the_copy_added_is_said_with_its_text(tmp_path: Path) -> None:
+    """Issue 31, point 3: notes are not carried from the copy; each one it added is said in Revisar with its text."""
+    path = _start(tmp_path, CLIENTS, FOLLOWUPS)
+    book = openpyxl.load_workbook(path)
+    book["Clientes"]["B2"].comment = Comment("cliente desde 2019", "Luis")  # the team's, in both
+    book.save(path)
+    cartera_xls.refresh(path, hoy=HOY)
+    copy = _conflict(path)
+    book = openpyxl.load_workbook(copy)
+    book["Clientes"]["B3"].comment = Comment("prefiere WhatsApp", "Ana")
+    book.save(copy)
+    result = cartera_xls.refresh(path, hoy=HOY)
+    said = [(p.sheet, p.row, p.column, p.value) for p in result.cartera.problems if p.code == "merge-note-not-taken"]
+    assert said == [("Clientes", 3, "B", "prefiere WhatsApp")]
+    assert openpyxl.load_workbook(path)["Clientes"]["B2"].comment.text.startswith("cliente desde 2019")
+
+
+# --- property: sales edited, deleted and added on both sides ------------------------------------------------------
+
+_INVOICES = [f"F-2000{n}" for n in range(1, 7)]
+_SIDE = st.fixed_dictionaries(
+    {
+        "amounts": st.dictionaries(st.sampled_from(_INVOICES), st.sampled_from([11, 22, 33]), max_size=3),
+        "deleted": st.sets(st.sampled_from(_INVOICES), max_size=2),
+        "added": st.integers(0, 2),
+    }
+)
+
+
+def _sales_side(path: Path, side: dict[str, Any], name: str) -> None:
+    """One side's work on Ventas: amounts corrected, rows deleted (as Excel deletes them), sales added."""
+    book = openpyxl.load_workbook(path)
+    sheet = book["Ventas"]
+    rows = {sheet.cell(row, 5).value: row for row in range(2, sheet.max_row + 1)}
+    for invoice, amount in side["amounts"].items():
+        sheet.cell(rows[invoice], 4, amount)
+    for invoice in sorted(side["deleted"], key=rows.__getitem__, reverse=True):
+        sheet.delete_rows(rows[invoice])
+    for n in range(side["added"]):
+        sheet.append([dt.datetime(2026, 10, 20 + n), "C2", "Quinua", 40 + n, f"{name}-{n}"])
+    book.save(path)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ours=_SIDE, theirs=_SIDE, with_base=st.booleans())
+def test_random_sales_edits_deletions_and_additions_on_both_sides(
+    tmp_path_factory: pytest.TempPathFactory, ours: dict[str, Any], theirs: dict[str, Any], with_base: bool
+) -> None:
+    """Issue 31, proof: no sale counted twice, every value typed on either side in the result or named in Revisar,
+    and with a base exactly diff3's answer: deleted where one side deleted and the other left alone, conflicts counted."""
+    folder = tmp_path_factory.mktemp("sales")
+    sales = [SALES[0], *([dt.datetime(2026, 10, n), f"C{1 + n % 3}", "Maca", 100 * n, invoice] for n, invoice in enumerate(_INVOICES, 1))]
+    path = make_workbook(folder / "cartera.xlsx", {"Clientes": CLIENTS, "Ventas": sales})
+    cartera_xls.refresh(path, hoy=HOY)
+    copy = _conflict(path)
+    if not with_base:
+        (folder / "respaldos" / "cartera (base para fusionar).xlsx").unlink()
+    _sales_side(copy, theirs, "copia")
+    _sales_side(path, ours, "libro")
+    result = cartera_xls.refresh(path, hoy=HOY)
+    got = Counter((row[4], row[3]) for row in openpyxl.load_workbook(path)["Ventas"].iter_rows(min_row=2, values_only=True) if row[4])
+    assert all(count == 1 for count in Counter(invoice for invoice, _ in got.elements()).values()), got  # no sale twice
+    amounts = dict(got.keys())  # invoice → amount (each invoice once, as just asserted)
+    said = " ".join(p.message for p in result.cartera.problems if p.code.startswith("merge"))
+    for side, name in ((ours, "libro"), (theirs, "copia")):
+        for invoice, amount in side["amounts"].items():
+            if invoice in side["deleted"]:
+                continue  # corrected, then deleted on that side: its value is not typed anywhere any more
+            assert amounts.get(invoice) == amount or f"«{amount}»" in said or str(amount) in said, (invoice, amount)
+        assert all(amounts.get(f"{name}-{n}") == 40 + n for n in range(side["added"]))
+    if not with_base:
+        return
+    conflicts = 0
+    for n, invoice in enumerate(_INVOICES, 1):
+        mine, other = ours["amounts"].get(invoice), theirs["amounts"].get(invoice)
+        if invoice in ours["deleted"] and invoice in theirs["deleted"]:
+            expected = None
+        elif invoice in ours["deleted"]:
+            expected = other  # deleted here: back only when the copy changed it
+        elif invoice in theirs["deleted"]:
+            expected = mine  # deleted there: kept only when the workbook changed it
+        else:
+            expected = mine if mine is not None else other if other is not None else 100 * n
+            conflicts += mine is not None and other is not None and mine != other
+        assert amounts.get(invoice) == expected, (invoice, amounts)
+        if invoice in theirs["deleted"] and mine is None and invoice not in ours["deleted"]:
+            assert f"Decía: {dt.date(2026, 10, n):%d/%m/%Y}" in said and invoice in said  # its values said, to type it back
+    assert [m.conflicts for m in result.cartera.refreshed.portfolio.merged] == [conflicts]

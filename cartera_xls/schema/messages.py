@@ -275,6 +275,25 @@ MERGE_DELETED_THERE = (
     "Esta fila se borró en la copia en conflicto de {who} ({date}) y se cambió en el libro: se conserva.",
     "Si sobra, bórrela a mano.",
 )
+REPEATED_SALE = (
+    "Esta línea repite exactamente la de la fila {other} (fecha, cliente, producto, importe…): la venta se cuenta dos veces.",
+    "Si es la misma venta, borre una de las dos; si son dos ventas, distíngalas (por ejemplo, con su número de factura).",
+)
+MERGE_COLUMN_ADDED = (
+    "La copia en conflicto de {who} ({date}) añadió la columna «{value}»{where}: se añadió con sus valores ({count}) en la "
+    "columna {letter}, tras las del libro.",
+    "Si la quiere en otro sitio, corte la columna entera y péguela donde vaya.",
+)
+MERGE_COLUMN_AFTER = " tras «{column}»"
+MERGE_NOTE_NOT_TAKEN = (
+    "La copia en conflicto de {who} ({date}) añadió una nota en esta celda que no se copió al libro: «{value}».",
+    "Si hace falta, añádala de nuevo (clic derecho › Nueva nota); la copia quedó en la carpeta «respaldos».",
+)
+MERGE_DELETED = (
+    "Se borró en la copia en conflicto de {who} ({date}) y el libro no la había cambiado: se borró también aquí (la fila "
+    "queda vacía). Decía: {value}.",
+    "Si hacía falta, vuelva a escribirla; el libro de antes y la copia quedaron en la carpeta «respaldos».",
+)
 MERGE_DELETED_HERE = (
     "Esta fila se había borrado del libro, pero la copia en conflicto de {who} ({date}) la cambió: se añadió de nuevo.",
     "Si sobra, bórrela a mano.",
@@ -301,6 +320,7 @@ CLI_MERGED = (
 CLI_WOULD_MERGE = "Hay una copia en conflicto de {who} ({date}); al actualizar se fusionarán: {rows}, {cells}; {conflicts} en conflicto (en Revisar){how}."
 MERGED_ROWS = ("{count} fila nueva", "{count} filas nuevas")  # (one, several)
 MERGED_CELLS = ("{count} celda cambiada", "{count} celdas cambiadas")
+MERGED_DELETED = ("{count} fila borrada", "{count} filas borradas")  # said after the new rows, only when some
 CLI_MERGED_TWO_WAY = ", sin la versión anterior: cada diferencia va a Revisar"
 BAD_DATE_ARGUMENT = "La fecha «{value}» no es válida. Escríbala como dd/mm/aaaa (25/11/2026) o aaaa-mm-dd (2026-11-25)."
 DATE_OUT_OF_RANGE = "La fecha «{value}» está fuera del intervalo que se puede calcular ({first} a {last})."
