@@ -78,8 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
         return _build_parser()
 
 
+PROGRAM = "cartera-xls"  # the console script (pyproject.toml); run as a module, the program is «python -m cartera_xls»
+MODULE_PROGRAM = "python -m cartera_xls"
+
+
+def program_name(argv0: str | None = None) -> str:
+    """The program as it was invoked, for the help and usage lines: ``cartera-xls`` (also ``cartera-xls.exe``) or the module."""
+    invoked = Path(sys.argv[0] if argv0 is None else argv0).name
+    return PROGRAM if Path(invoked).stem.lower() == PROGRAM else MODULE_PROGRAM
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m cartera_xls", description=messages.CLI_DESCRIPTION)
+    parser = _Parser(prog=program_name(), description=messages.CLI_DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar=messages.CLI_COMMAND_METAVAR)
     refresh = commands.add_parser("refresh", help=messages.CLI_REFRESH_HELP, description=messages.CLI_REFRESH_HELP)
     refresh.add_argument("archivo", type=Path, help=messages.CLI_FILE_HELP)

@@ -26,12 +26,18 @@ from .schema import messages
 MARKER = "cartera_xls launcher"  # a launcher that says this is ours to rewrite; any other file of that name is left alone
 AUTO = "auto"
 COMMAND = "cartera-xls"  # the console script pip and pipx put on the PATH
+VENV_COMMAND = f".venv/bin/{COMMAND}"  # where scripts/instalar.sh puts it, in the project folder
+VENV_COMMAND_WINDOWS = f".venv\\Scripts\\{COMMAND}.exe"
 NOT_INSTALLED = 127  # the shell's «command not found»
 NOT_INSTALLED_WINDOWS = 9009  # cmd's
 
 
 def _posix(workbook: Path) -> str:
-    """The bash script of macOS and Linux: the first way to run the tool that this machine has."""
+    """The bash script of macOS and Linux: the first way to run the tool that this machine has.
+
+    The command on the PATH, pipx's place, the ``.venv`` of the project folder the workbook sits in or under
+    (where the README's install puts it), then ``python3 -P`` where the package is importable.
+    """
     local = f"$HOME/.local/bin/{COMMAND}"  # pipx's and pip --user's place, not always on a double click's PATH
     missing = messages.LAUNCHER_NOT_INSTALLED.format(command=messages.INSTALL_COMMAND_POSIX)
     return "\n".join(
@@ -40,10 +46,18 @@ def _posix(workbook: Path) -> str:
             f"# {MARKER}: {messages.LAUNCHER_COMMENT}",
             'cd "$(dirname "$0")" || exit 2',
             f"workbook={shlex.quote(workbook.name)}",
+            'venv="" folder="$PWD"',
+            "while :; do  # the project's own environment, in this folder or one above",
+            f'  if [ -x "$folder/{VENV_COMMAND}" ]; then venv="$folder/{VENV_COMMAND}"; break; fi',
+            '  [ "$folder" = / ] || [ -z "$folder" ] && break',
+            '  folder="$(dirname "$folder")"',
+            "done",
             f"if command -v {COMMAND} >/dev/null 2>&1; then",
             f'  {COMMAND} refresh "$workbook"',
             f'elif [ -x "{local}" ]; then',
             f'  "{local}" refresh "$workbook"',
+            'elif [ -n "$venv" ]; then',
+            '  "$venv" refresh "$workbook"',
             "elif command -v python3 >/dev/null 2>&1 && python3 -P -c 'import cartera_xls' >/dev/null 2>&1; then",
             '  python3 -P -m cartera_xls refresh "$workbook"',
             "else",
@@ -68,9 +82,14 @@ def _windows(workbook: Path) -> str:
         "chcp 65001 >nul",
         'cd /d "%~dp0"',
         f"where {COMMAND} >nul 2>nul",
-        "if errorlevel 1 goto py",
+        "if errorlevel 1 goto venv",
         f'{COMMAND} refresh "{name}"',
         "goto done",
+        ":venv",
+        *[
+            f'if exist "%~dp0{up}{VENV_COMMAND_WINDOWS}" ("%~dp0{up}{VENV_COMMAND_WINDOWS}" refresh "{name}" & goto done)'
+            for up in ("", "..\\", "..\\..\\", "..\\..\\..\\")
+        ],
         ":py",
         'py -3 -P -c "import cartera_xls" >nul 2>nul',
         "if errorlevel 1 goto python",
@@ -94,8 +113,20 @@ def _windows(workbook: Path) -> str:
 
 
 def _desktop(workbook: Path) -> str:
-    """The Linux desktop entry: a terminal that runs the ``.sh`` beside it (``%k``: where the entry is, on any machine)."""
-    script = f'cd "$(dirname "$0")" && exec bash ./{shlex.quote(launcher_paths(workbook)["linux-shell"].name)}'
+    """The Linux desktop entry: a terminal that runs the ``.sh`` beside it, on any machine.
+
+    ``%k`` is where the entry is when a file manager launches it; ``gio launch`` passes nothing there, so the
+    folder is then the current one when the script is in it, else the first folder under the home that has it.
+    A literal ``%`` of the workbook's name is written ``%%``, as the specification wants in Exec.
+    """
+    shell = launcher_paths(workbook)["linux-shell"].name
+    found = f'find "$HOME" -maxdepth {SEARCH_DEPTH} -type f -name {shlex.quote(_glob_literal(shell))} -print -quit 2>/dev/null'
+    script = (
+        f'if [ -f "$0" ]; then cd "$(dirname "$0")" || exit 2; elif [ ! -f {shlex.quote(shell)} ]; then '
+        f'here="$({found})"; [ -n "$here" ] && cd "$(dirname "$here")"; fi; '
+        f"[ -f {shlex.quote(shell)} ] || {{ echo {shlex.quote(messages.LAUNCHER_NOT_FOUND.format(script=shell))}; sleep 10; exit 2; }}; "
+        f"exec bash ./{shlex.quote(shell)}"
+    )
     name = messages.LAUNCHER_NAME.format(stem=workbook.stem)
     return "\n".join(
         [
@@ -104,12 +135,20 @@ def _desktop(workbook: Path) -> str:
             "Version=1.0",
             f"Name={_desktop_string(name)}",
             f"Comment={_desktop_string(f'{MARKER}: {messages.LAUNCHER_COMMENT}')}",
-            f"Exec={_desktop_string('bash -c ' + _desktop_argument(script) + ' %k')}",
+            f"Exec={_desktop_string('bash -c ' + _desktop_argument(script).replace('%', '%%') + ' %k')}",
             "Terminal=true",
             "Icon=x-office-spreadsheet",
             "",
         ]
     )
+
+
+SEARCH_DEPTH = 6  # how deep under the home a desktop entry launched without its place looks for its script
+
+
+def _glob_literal(name: str) -> str:
+    """A file name as a ``find -name`` pattern that matches only itself."""
+    return "".join("\\" + ch if ch in "*?[]\\" else ch for ch in name)
 
 
 def _desktop_argument(text: str) -> str:

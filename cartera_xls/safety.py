@@ -246,8 +246,9 @@ def _backup(target: Path, keep: int) -> Path:
         number += 1
     partial = folder / f".{backup.name}{TEMP_MARK}{os.getpid()}"
     try:
-        shutil.copy2(target, partial)
-        _fsync_file(partial)
+        shutil.copyfile(target, partial)  # written as a new file of ours, then given the original's mode and times:
+        _fsync_file(partial)  # a read-only workbook's copy cannot be opened for writing once it is read-only too
+        shutil.copystat(target, partial)
         partial.replace(backup)
     except BaseException:
         _discard(partial)

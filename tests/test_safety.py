@@ -73,7 +73,7 @@ def test_a_failure_at_any_step_leaves_the_original(basic_file: Path, monkeypatch
     elif step == "verify":
         monkeypatch.setattr("cartera_xls.saving.check_written", fail)
     elif step == "backup":
-        monkeypatch.setattr("cartera_xls.safety.shutil.copy2", fail)
+        monkeypatch.setattr("cartera_xls.safety.shutil.copyfile", fail)
     else:
         monkeypatch.setattr(Path, "replace", fail)
     with pytest.raises(WriteFailed) as caught:
@@ -209,17 +209,17 @@ def test_a_name_with_brackets_is_pruned_too(tmp_path: Path) -> None:
 
 def test_a_failed_backup_leaves_no_half_backup(basic_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = basic_file.read_bytes()
-    real = shutil.copy2
+    real = shutil.copyfile
 
     def half_then_full_disk(source: Path, target: Path) -> None:
         Path(target).write_bytes(Path(source).read_bytes()[:100])
         raise OSError(errno.ENOSPC, "No space left on device")
 
     cartera = cartera_xls.load(basic_file, hoy=HOY)
-    monkeypatch.setattr("cartera_xls.safety.shutil.copy2", half_then_full_disk)
+    monkeypatch.setattr("cartera_xls.safety.shutil.copyfile", half_then_full_disk)
     with pytest.raises(WriteFailed) as caught:
         cartera.save(basic_file)
-    monkeypatch.setattr("cartera_xls.safety.shutil.copy2", real)
+    monkeypatch.setattr("cartera_xls.safety.shutil.copyfile", real)
     assert "no queda espacio en el disco" in str(caught.value)
     assert basic_file.read_bytes() == before
     assert list((basic_file.parent / "respaldos").iterdir()) == []  # neither a half backup nor its temp file

@@ -7,9 +7,11 @@ import os
 import re
 import shlex
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,8 +44,9 @@ def _environment(tmp_path: Path, path: str) -> dict[str, str]:
     return {"PATH": path, "HOME": str(tmp_path / "home"), "LANG": "C.UTF-8"}
 
 
-def desktop_exec(entry: Path) -> list[str]:
-    """The command a file manager runs for a desktop entry, read by the specification: string escapes, then Exec quoting, then %k."""
+def desktop_exec(entry: Path, where: Path | None = None) -> list[str]:
+    """The command a file manager runs for a desktop entry, read by the specification: string escapes, then Exec quoting, then
+    the field codes (``%%`` a literal ``%``, ``%k`` the entry's place: ``where``, by default the entry itself)."""
     values = dict(line.split("=", 1) for line in entry.read_text("utf-8").splitlines() if "=" in line)
     raw = re.sub(r"\\(.)", lambda m: {"s": " ", "n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)), values["Exec"])
     args, current, quoted, i = [], "", False, 0
@@ -62,7 +65,12 @@ def desktop_exec(entry: Path) -> list[str]:
             current += ch
         i += 1
     args.append(current)
-    return [str(entry) if arg == "%k" else arg for arg in args]
+    return [str(where if where is not None else entry) if arg == "%k" else arg.replace("%%", "%") for arg in args]
+
+
+def gio_exec(entry: Path) -> list[str]:
+    """The command ``gio launch`` runs for a desktop entry: ``%k`` expands to nothing and is dropped."""
+    return [arg for arg in desktop_exec(entry) if arg != str(entry)]
 
 
 @pytest.mark.skipif(sys.platform.startswith("win"), reason="the Linux launchers run under bash")
@@ -235,3 +243,126 @@ def test_resumen_and_agenda_say_who_refreshed_and_when(tmp_path: Path, monkeypat
         '" por Ana la jefa"',
     )
     assert stamped(dt.date(2026, 12, 2), dt.datetime(2026, 12, 2, 9, 41, 7), "") == (dt.datetime(2026, 12, 2, 9, 41), '" a las "hh:mm')
+
+
+# --- issue 32: the first day, for every teammate and every file name ------------------------------------------------
+
+HARD_NAME = "Cartera 100% Perú & Cía $HOME 'x' \"y\" (2026).xlsx"
+
+
+def _bare_path(tmp_path: Path) -> Path:
+    """A teammate's PATH: bash and the few tools the launchers use, python3 without the tool, no cartera-xls command."""
+    bare = tmp_path / "bin"
+    bare.mkdir(exist_ok=True)
+    for tool in ("bash", "dirname", "python3", "find", "sleep"):
+        found = shutil.which(tool, path="/usr/bin:/bin")
+        assert found is not None
+        if not (bare / tool).exists():
+            (bare / tool).symlink_to(found)
+    return bare
+
+
+@pytest.mark.skipif(sys.platform.startswith("win"), reason="the Linux launchers run under bash")
+def test_the_launchers_find_the_projects_venv_above_the_workbook(tmp_path: Path) -> None:
+    """Issue 32, point 1: the README's install puts the tool only in the project's .venv; a launcher under it finds it."""
+    project = tmp_path / "home" / "cartera_xls"
+    (project / ".venv" / "bin").mkdir(parents=True)
+    (project / ".venv" / "bin" / "cartera-xls").symlink_to(BIN / "cartera-xls")
+    folder = project / "carteras" / "zona norte"
+    folder.mkdir(parents=True)
+    assert run("init", str(folder / "cartera.xlsx"))[0] == 0
+    paths = launcher_paths(folder / "cartera.xlsx")
+    env = _environment(tmp_path, str(_bare_path(tmp_path)))
+    for command in (["bash", str(paths["linux-shell"]), "auto"], desktop_exec(paths["linux"])):
+        done = subprocess.run(command, cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "Escrito: cartera.xlsx" in done.stdout
+
+
+@pytest.mark.skipif(sys.platform.startswith("win"), reason="the Linux launchers run under bash")
+def test_a_launcher_without_the_tool_gives_a_command_that_works_from_the_project_folder(tmp_path: Path) -> None:
+    folder = _shadowed_folder(tmp_path)
+    shell = launcher_paths(folder / "mi cartera.xlsx")["linux-shell"]
+    done = subprocess.run(
+        ["bash", str(shell), "auto"], cwd=folder, env=_environment(tmp_path, str(_bare_path(tmp_path))), capture_output=True, text=True
+    )
+    assert done.returncode == 127
+    command = done.stdout.strip().rsplit(": ", 1)[1]
+    assert command == "pipx install ."  # run in the project folder (the one with pyproject.toml), it installs the tool
+    assert (Path(__file__).parents[1] / "pyproject.toml").exists()
+
+
+@pytest.mark.skipif(sys.platform.startswith("win"), reason="the Linux launchers run under bash")
+@pytest.mark.parametrize("how", ["shell", "file manager", "gio in the folder", "gio elsewhere"])
+def test_every_launcher_runs_for_any_file_name(tmp_path: Path, how: str) -> None:
+    """Issue 32, point 5: %, $, quotes, &, accents and spaces; the desktop entry from a file manager (%k) and from gio (no %k)."""
+    folder = tmp_path / "Dropbox" / "Ventas 100% & Cía"
+    folder.mkdir(parents=True)
+    workbook = folder / HARD_NAME
+    assert run("init", str(workbook))[0] == 0
+    paths = launcher_paths(workbook)
+    exec_line = next(line for line in paths["linux"].read_text("utf-8").splitlines() if line.startswith("Exec="))
+    assert "100%% Perú" in exec_line and "100% Perú" not in exec_line  # a literal % is %% in Exec (Name keeps it as it is)
+    commands = {
+        "shell": ["bash", str(paths["linux-shell"]), "auto"],
+        "file manager": desktop_exec(paths["linux"]),
+        "gio in the folder": gio_exec(paths["linux"]),
+        "gio elsewhere": gio_exec(paths["linux"]),
+    }
+    env = {**_environment(tmp_path, f"{BIN}:/usr/bin:/bin"), "HOME": str(tmp_path)}
+    cwd = tmp_path if how == "gio elsewhere" else folder
+    done = subprocess.run(commands[how], cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Escrito: {HARD_NAME}" in done.stdout
+    # the Windows batch file doubles every % of the name for cmd, and quotes the name
+    batch = paths["windows"].read_text("utf-8")
+    assert f'refresh "{HARD_NAME.replace("%", "%%")}"' in batch
+
+
+def test_help_names_the_program_as_invoked() -> None:
+    """Issue 32, point 6."""
+    from cartera_xls.cli import program_name
+
+    assert program_name("/home/ana/.local/bin/cartera-xls") == "cartera-xls"
+    assert program_name("C:\\Users\\ana\\Scripts\\cartera-xls.exe".replace("\\", "/")) == "cartera-xls"
+    assert program_name("/work/cartera_xls/__main__.py") == "python -m cartera_xls"
+    done = subprocess.run([str(BIN / "cartera-xls"), "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("uso: cartera-xls "), done.stdout[:200]
+    done = subprocess.run([sys.executable, "-P", "-m", "cartera_xls", "--help"], capture_output=True, text=True, timeout=60)
+    assert done.stdout.startswith("uso: python -m cartera_xls "), done.stdout[:200]
+
+
+def _without_root_overrides() -> None:
+    """In the child, before exec: root loses CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, so file modes hold for it."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2  # linux/prctl.h, linux/capability.h
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux users and capabilities")
+def test_a_read_only_workbook_is_refreshed_by_an_ordinary_user_and_stays_read_only(tmp_path: Path) -> None:
+    """Issue 32, point 4: as a user who is not root. CI runs as root, whom file modes do not stop: the refresh runs there
+    without the capabilities that let root write a read-only file (dropped from its bounding set), as any user."""
+    workbook = tmp_path / "cartera.xlsx"
+    assert run("init", str(workbook))[0] == 0
+    workbook.chmod(0o444)
+    user: dict[str, Any] = {"preexec_fn": _without_root_overrides} if os.geteuid() == 0 else {}
+    done = subprocess.run(
+        [str(BIN / "cartera-xls"), "refresh", workbook.name],
+        cwd=tmp_path,
+        env=_environment(tmp_path, f"{BIN}:/usr/bin:/bin"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **user,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Escrito: cartera.xlsx" in done.stdout
+    assert stat.S_IMODE(workbook.stat().st_mode) == 0o444  # still read-only
+    assert len(backups(tmp_path)) == 1

@@ -380,17 +380,18 @@ INSTRUCTIONS = (
     "sin alerta = nada pendiente por ahora; gris = cliente perdido. El Motivo enumera cada acción pendiente, la más urgente primero.",
     "Un recordatorio que pasa sin un contacto anotado en Seguimiento queda en su fecha y se pone en rojo: anote cada contacto.",
     "Puede añadir columnas y hojas propias, y ordenar las hojas a su gusto: se conservan tal cual.",
-    "Una fila de totales (la de la tabla de Excel, o una línea «Total» con SUBTOTAL, SUMA o CONTARA debajo de los datos) es del",
-    "equipo en todas sus columnas: no es un cliente ni una venta. Si cambia el título de una columna gris, deja de actualizarse.",
-    "Las tablas del Resumen están siempre en el mismo lugar y tienen nombre (Resumen_12meses, Resumen_indicadores,",
-    "Resumen_estados, Resumen_semaforo, Resumen_cierre): úselos en sus propios gráficos y fórmulas.",
+    "Una fila de totales (la de la tabla de Excel, o una línea «Total» debajo de los datos) es del equipo: no es un cliente ni una venta.",
+    "Si cambia el título de una columna gris, deja de actualizarse.",
+    "Las tablas del Resumen están siempre en el mismo lugar y tienen nombre (Resumen_12meses, Resumen_indicadores…): úselos en sus fórmulas.",
     "",
-    "Para actualizar: python -m cartera_xls refresh este_archivo.xlsx",
+    "Para actualizar: guarde y cierre este libro y haga doble clic en «Actualizar …», junto a él en la misma carpeta.",
+    "  Windows: Actualizar ….bat · Mac: Actualizar ….command · Linux: Actualizar ….desktop. Vuelva a abrir el libro al terminar.",
+    "  En una terminal: cartera-xls refresh este_archivo.xlsx",
     "Antes de reemplazar el archivo se guarda una copia en la carpeta «respaldos».",
-    "Los problemas encontrados (fechas ilegibles, clientes inexistentes, posibles duplicados) están en la hoja Revisar,",
-    "y cada celda que Revisar señala se ve en naranja en su hoja; al corregirla, la próxima actualización le quita el color.",
-    "Si Dropbox deja una «copia en conflicto» de este libro, la próxima actualización la fusiona (lo que no pueda decidir va a",
-    "Revisar) y la pasa a la carpeta «respaldos».",
+    "Los problemas encontrados (fechas ilegibles, clientes inexistentes, posibles duplicados) están en la hoja Revisar.",
+    "Cada celda que Revisar señala se ve en naranja en su hoja; al corregirla, la próxima actualización le quita el color.",
+    "Si Dropbox deja una «copia en conflicto» de este libro, la próxima actualización la fusiona y la pasa a «respaldos».",
+    "Lo que no pueda decidir sola va a Revisar.",
 )
 
 # --- Why a client has its colour (the Motivo column) -----------------------------
@@ -514,9 +515,13 @@ LAUNCHER_NAME = "Actualizar {stem}"  # the double-click launchers beside the wor
 LAUNCHER_COMMENT = "actualiza el libro de al lado con doble clic (con «auto», sin esperar una tecla)"
 LAUNCHER_PAUSE = "Pulse una tecla para cerrar esta ventana…"
 # What a launcher says on a machine where the tool is not installed: the one command that installs it there.
-LAUNCHER_NOT_INSTALLED = "cartera_xls no está instalado en este equipo. Instálelo una vez con: {command}"
-INSTALL_COMMAND_WINDOWS = "py -m pip install cartera_xls"
-INSTALL_COMMAND_POSIX = "pipx install cartera_xls"
+LAUNCHER_NOT_INSTALLED = (
+    "cartera_xls no está instalado en este equipo. Instálelo una vez: abra una terminal en la carpeta del proyecto "
+    "cartera_xls (la que tiene pyproject.toml) y escriba: {command}"
+)
+INSTALL_COMMAND_WINDOWS = "py -m pip install ."
+INSTALL_COMMAND_POSIX = "pipx install ."
+LAUNCHER_NOT_FOUND = "No se encuentra «{script}» junto al lanzador. Ábralo desde la carpeta del libro."
 CLI_LAUNCHER_WRITTEN = "Para actualizar con doble clic: «{path}» (en la misma carpeta que el libro)."
 CLI_LAUNCHERS_WRITTEN = (
     "Para actualizar con doble clic, en la misma carpeta que el libro: «{windows}» en Windows, «{macos}» en macOS, «{linux}» en Linux."
