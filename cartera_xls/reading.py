@@ -255,7 +255,9 @@ def clients_from_sales(sales: SheetTable, taken: set[str]) -> SheetTable:
     column headed just «Cliente» holds names, not codes), the name is the reference and the ID
     is left for :func:`checks.assign_ids`. Company, tax id, email, phone, address,
     segment, city, region, country and salesperson come from the most recent
-    line that has them. Nothing is invented: what the export lacks stays blank.
+    line that has them. Every other column of a new workbook is there too, in
+    its place, so the team can fill it in. Nothing is invented: what the export
+    lacks stays blank.
     """
     frame = sales.frame.dropna(subset=["client"])
     by_name = "client" in sales.stood_in or (fold(sales.header("client")) in _PLAIN_CLIENT_HEADERS and _names_not_codes(frame["client"]))
@@ -275,7 +277,10 @@ def clients_from_sales(sales: SheetTable, taken: set[str]) -> SheetTable:
     for slot in CLIENT_SLOTS_IN_SALES:
         if slot in latest and latest[slot].notna().any():
             columns[slot] = [None if is_missing(value) else value for value in latest[slot]]
-    slots = tuple(columns)
+    for column in CLIENTES.input_columns:  # every column ``init`` writes, in its order: blank where the export says nothing
+        columns.setdefault(column.key, [None] * len(reference))
+    order = [column.key for column in CLIENTES.input_columns]
+    slots = tuple(sorted(columns, key=lambda slot: order.index(slot) if slot in order else len(order)))
     values = {slot: list(columns[slot]) for slot in slots}
     index = pd.Index(range(2, len(reference) + 2), dtype="int64")
     name = CLIENTES.label if CLIENTES.label not in taken else CLIENTES.label + CREATED_SUFFIX

@@ -428,3 +428,19 @@ def test_a_csv_refreshed_in_place_gets_its_workbook_beside_it(tmp_path: Path) ->
     assert code == 0 and f"Escrito: {tmp_path / 'ventas.xlsx'}" in printed
     assert sales.read_bytes() == before  # the export itself is never touched
     assert load(tmp_path / "ventas.xlsx", hoy=dt.date(2025, 6, 1)).clientes["Nombre"].tolist() == ["Ana"]
+
+
+def test_a_workbook_started_from_an_export_has_every_column_init_writes(tmp_path: Path) -> None:
+    """Issue 32, point 3: Clientes is ready to work in: Teléfono, Empresa, Notas, Fecha de alta… in init's order, filled where
+    the export has data (Superstore's City, State, Country, Segment), blank where it has none."""
+    path = superstore(tmp_path / "superstore.xlsx")
+    assert main(["refresh", str(path), "-o", str(tmp_path / "cartera.xlsx"), "--hoy", "2017-12-31"], out=io.StringIO()) == 0
+    assert main(["init", str(tmp_path / "vacia.xlsx")], out=io.StringIO()) == 0
+    started = openpyxl.load_workbook(tmp_path / "cartera.xlsx")["Clientes"]
+    empty = openpyxl.load_workbook(tmp_path / "vacia.xlsx")["Clientes"]
+    header = [cell.value for cell in started[1]]
+    wanted = [cell.value for cell in empty[1]]
+    assert header[: len(wanted)] == wanted
+    row = {title: started.cell(2, col).value for col, title in enumerate(header, 1)}
+    assert row["Nombre"] == "Claire Gute" and row["Ciudad"] == "Louisville" and row["Segmento"] == "Home Office"
+    assert row["Teléfono"] is None and row["Notas"] is None and row["Fecha de alta"] is None
