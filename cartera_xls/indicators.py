@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .rules import DAYS_12M, Sheets, per_client, referrers, trimmed
+from .rules import DAYS_12M, Sheets, lost_days, per_client, referrers, trimmed
 from .schema import summary as labels
 from .schema.params import PERIOD_MONTH, PERIOD_QUARTER, PERIOD_YEAR, Parameters
 from .schema.sheets import ESTADO_PERDIDO, ESTADOS, OPPORTUNITY_WON, SEMAFOROS
@@ -52,6 +52,11 @@ class Inputs:
             return None
         positive = sales.dropna(subset=["amount"])
         return positive.loc[positive["amount"] > 0, [CLIENT_ID, "date"]].drop_duplicates()
+
+    @cached_property
+    def lost_days(self) -> pd.Series:
+        """Every day a client became lost, as of that day (see :func:`rules.lost_days`): what each period counts."""
+        return lost_days(self.clients, self.purchases, self.parameters, self.hoy)
 
     @cached_property
     def first_days(self) -> dict[str, pd.Timestamp | None]:
@@ -226,7 +231,7 @@ def period_values(inputs: Inputs, start: pd.Timestamp, end: pd.Timestamp) -> dic
     made = _in(inputs.sales_made, "date", start, end)
     clients = inputs.clients
     new = int(clients["primera_compra"].between(start, end).sum())
-    lost = int(clients["perdido_desde"].between(start, end).sum())
+    lost = int(inputs.lost_days.between(start, end).sum())
     sheets = inputs.sheets
     surveys = _in(_dated(sheets.surveys, inputs.hoy), "date", start, end)
     contacts = _in(sales_contacts(inputs), "date", start, end)
@@ -331,7 +336,7 @@ def monthly_trend(inputs: Inputs) -> pd.DataFrame:
             "facturacion": since_first(per_month(sales, values="amount"), "facturacion") if has_amount else np.nan,
             "ventas": since_first(per_month(inputs.sales_made), "ventas") if has_amount else np.nan,
             "nuevos": since_first(per_month(inputs.clients, "primera_compra"), "nuevos") if inputs.purchases is not None else np.nan,
-            "perdidos": since_first(per_month(inputs.clients, "perdido_desde"), "perdidos"),
+            "perdidos": since_first(per_month(inputs.lost_days.to_frame("date")), "perdidos"),
             "contactos": since_first(per_month(sales_contacts(inputs)), "contactos"),
             "reclamos": since_first(per_month(_dated(inputs.sheets.complaints, inputs.hoy)), "reclamos"),
         },

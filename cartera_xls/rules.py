@@ -133,7 +133,8 @@ def purchase_metrics(clients: pd.DataFrame, sales: pd.DataFrame | None, hoy: pd.
     result["intervalo_exacto"] = exact
     result["intervalo"] = np.floor(exact + 0.5).astype("Int64")  # as Excel rounds: 126.5 is 127
     habit = result["compras"].astype("float64") >= MIN_PURCHASES_FOR_INTERVAL
-    result["compra_esperada"] = plus_days(result["ultima_compra"], exact.where(habit))
+    # a day, never 12:00: the last purchase's day plus the interval as shown (a median of 126.5 days is 127)
+    result["compra_esperada"] = plus_days(result["ultima_compra"].dt.normalize(), result["intervalo"].astype("float64").where(habit))
     result["ultima_linea"] = per_client(ids, last_line).astype("datetime64[ns]")
     result["facturacion"] = per_client(ids, revenue).fillna(0.0).astype("float64").round(2)
     result["facturacion_12m"] = per_client(ids, revenue_12m).fillna(0.0).astype("float64").round(2)
@@ -356,9 +357,29 @@ def estados(clients: pd.DataFrame, metrics: pd.DataFrame, parameters: Parameters
     rest = ~decided
     if rest.sum() >= MIN_CLIENTS_FOR_PERCENTILE:  # a percentile of two or three clients says nothing
         share = float(parameters.percentil_pasivo) / 100
-        low = _bottom(metrics.loc[rest, "facturacion_12m"], share) & _bottom(metrics.loc[rest, "compras_12m"], share)
+        candidates = metrics.loc[rest]
+        low = _bottom(candidates["facturacion_12m"], share) & _fewest(candidates, share)
         estado[low[low].index] = ESTADO_PASIVO
     return estado
+
+
+def _fewest(metrics: pd.DataFrame, share: float) -> pd.Series:
+    """The ``share`` of clients that bought least in the last 12 months, ties broken: fewer purchases, then less revenue,
+    then the longest since the last purchase (then sheet order).
+
+    Purchase counts tie by the hundred (most clients bought once), so a tie group kept whole never fits the share and
+    «el cliente que compra poco» would vanish; these keys make the order strict.
+    """
+    order = np.lexsort(
+        (
+            -metrics["dias_sin_comprar"].astype("float64").fillna(0).to_numpy(),
+            metrics["facturacion_12m"].astype("float64").to_numpy(),
+            metrics["compras_12m"].astype("float64").to_numpy(),
+        )
+    )
+    chosen = np.zeros(len(metrics), dtype=bool)
+    chosen[order[: int(np.floor(share * len(metrics) + 1e-9))]] = True
+    return pd.Series(chosen, index=metrics.index)
 
 
 def _bottom(values: pd.Series, share: float) -> pd.Series:
@@ -379,6 +400,30 @@ def lost_since(clients: pd.DataFrame, metrics: pd.DataFrame, parameters: Paramet
     if "churn_date" in clients:
         since = clients["churn_date"].where(_churned(clients, metrics, hoy), since)
     return since.astype("datetime64[ns]")
+
+
+def lost_days(clients: pd.DataFrame, purchases: pd.DataFrame | None, parameters: Parameters, hoy: pd.Timestamp) -> pd.Series:
+    """Every day a client became lost, as it was seen that day: one date per loss, never undone by a later purchase.
+
+    ``clients`` has the metrics beside the input columns (``perdido_desde`` among them). A client lost today
+    became lost on its ``perdido_desde``. One who came back was lost too, for a while: past a gap between two
+    purchases longer than its lost threshold (on the first day past it), or on a Fecha de baja it bought after.
+    So a past month's count of lost clients is what that month's end saw, whatever the day of the refresh.
+    """
+    found = [clients["perdido_desde"].dropna()]
+    if "churn_date" in clients and "ultima_compra" in clients:
+        found.append(clients.loc[reactivated(clients, clients, hoy), "churn_date"])
+    if purchases is not None and len(purchases) and {"id", "compras", "intervalo_exacto"} <= set(clients):
+        _, lost_after = _thresholds(clients, parameters)
+        after = pd.Series(lost_after.to_numpy(), index=clients["id"].astype("object"))
+        after = after[~after.index.duplicated()]
+        ordered = purchases.sort_values([CLIENT_ID, "date"], kind="stable")
+        following = ordered.groupby(CLIENT_ID, sort=False)["date"].shift(-1)
+        lost_on = plus_days(ordered["date"], ordered[CLIENT_ID].astype("object").map(after).astype("float64") + 1)
+        came_back = following.notna() & (lost_on < following) & (lost_on <= hoy)
+        found.append(lost_on[came_back])
+    days = pd.concat(found, ignore_index=True) if found else pd.Series(dtype="datetime64[ns]")
+    return days.astype("datetime64[ns]").reset_index(drop=True)
 
 
 def volumen(metrics: pd.DataFrame, parameters: Parameters) -> pd.Series:

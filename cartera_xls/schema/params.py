@@ -82,7 +82,8 @@ class Parameters:
     percentil_pasivo: float = parameter(
         25,
         "Percentil inferior (facturación y número de compras de 12 meses) que marca a un cliente como pasivo. "
-        "Un grupo de clientes empatados que no cabe entero en el percentil no se marca (nunca más de esa parte); "
+        "En facturación, un grupo de empatados que no cabe entero en el percentil no se marca (nunca más de esa parte); "
+        "en compras, los empates se deshacen por la facturación y luego por los días sin comprar; "
         "con menos de 4 clientes por clasificar no se marca ninguno.",
         minimum=0,
         maximum=100,

@@ -1,0 +1,76 @@
+"""What the workbook says is true, round three (issue 36): history that does not change with the day, honest dates.
+
+Expected values are worked out by hand in each test, from the rules' defaults (dias_inactivo 180, dias_perdido 365: a
+client with fewer than three purchases is lost on the 366th day without buying).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import cartera_xls
+
+from .conftest import make_workbook
+
+# C1: 10/01/2024, back on 01/12/2025 (lost 10/01/2025, in a month before the history new and lost need: blank).
+# C2: 01/02/2024, back on 10/06/2025: lost on 01/02/2025 (2024 is a leap year: 366 days later), came back.
+# C3: 15/03/2024 only: lost on 16/03/2025, and still lost.
+_SALES: list[list[Any]] = [
+    ["Fecha", "Cliente", "Importe"],
+    [dt.datetime(2024, 1, 10), "C1", 10.0],
+    [dt.datetime(2024, 2, 1), "C2", 10.0],
+    [dt.datetime(2024, 3, 15), "C3", 10.0],
+    [dt.datetime(2025, 6, 10), "C2", 10.0],
+    [dt.datetime(2025, 12, 1), "C1", 10.0],
+]
+_CLIENTS = [["ID", "Nombre"], ["C1", "Ana"], ["C2", "Luis"], ["C3", "Rosa"]]
+
+
+def _lost_per_month(path: Path, hoy: dt.date) -> dict[str, float]:
+    trend = cartera_xls.load(path, hoy=hoy).indicadores["tendencia"].set_index("Mes")
+    return {str(month): value for month, value in trend["Clientes perdidos"].items()}
+
+
+def test_lost_clients_per_month_count_as_of_the_month_not_as_of_today(tmp_path: Path) -> None:
+    """Issue 36, point 1: C2 was lost in February 2025 and came back in June; February still counts it."""
+    path = make_workbook(tmp_path / "c.xlsx", {"Clientes": _CLIENTS, "Ventas": _SALES})
+    lost = _lost_per_month(path, dt.date(2025, 12, 15))
+    assert pd.isna(lost["ene 2025"])  # the data began 10/01/2024: lost clients can be told from 09/01/2025 on
+    assert (lost["feb 2025"], lost["mar 2025"]) == (1, 1)  # C2 (back since), C3 (still lost)
+    assert sum(value for month, value in lost.items() if month not in ("ene 2025", "feb 2025", "mar 2025")) == 0
+    # A past month never changes with the day of the refresh.
+    later = _lost_per_month(path, dt.date(2026, 1, 20))
+    assert (later["feb 2025"], later["mar 2025"]) == (1, 1)
+
+
+def test_the_next_expected_purchase_is_a_day_never_noon(tmp_path: Path) -> None:
+    """Issue 36, point 8: gaps of 10 and 11 days have a median of 10.5: shown as 11, and the next purchase is expected on
+    the last one's day plus 11, at no hour («Vencido desde el 12/09/2026», never «… 12:00»)."""
+    sales: list[list[Any]] = [
+        ["Fecha", "Cliente", "Importe"],
+        [dt.datetime(2026, 8, 11, 9, 30), "C1", 10.0],
+        [dt.datetime(2026, 8, 21, 17, 0), "C1", 10.0],
+        [dt.datetime(2026, 9, 1, 11, 15), "C1", 10.0],
+    ]
+    path = make_workbook(tmp_path / "c.xlsx", {"Clientes": [["ID", "Nombre"], ["C1", "Ana"]], "Ventas": sales})
+    client = cartera_xls.load(path, hoy=dt.date(2026, 9, 20)).clientes.iloc[0]
+    assert client["Intervalo habitual (días)"] == 11
+    assert client["Próxima compra esperada"] == pd.Timestamp(2026, 9, 12)  # 01/09 + 11 days, 00:00
+    assert "12:00" not in client["Motivo"] and "12/09/2026" in client["Motivo"]
+
+
+def test_pasivo_exists_when_every_client_bought_once(tmp_path: Path) -> None:
+    """Issue 36, point 5: eight clients who all bought once in the last 12 months (100 to 170 days ago: neither new nor
+    inactive); revenues 10, 20 … 80. The bottom 25 % are two clients: C1 and C2 (10 and 20), not none because all tie at one."""
+    hoy = dt.date(2026, 12, 1)
+    sales: list[list[Any]] = [["Fecha", "Cliente", "Importe"]]
+    sales += [[dt.datetime(2026, 8, 23) - dt.timedelta(days=10 * n), f"C{n}", 10.0 * n] for n in range(1, 9)]
+    clients = [["ID", "Nombre"], *([f"C{n}", f"Cliente {n}"] for n in range(1, 9))]
+    path = make_workbook(tmp_path / "c.xlsx", {"Clientes": clients, "Ventas": sales})
+    estados = cartera_xls.load(path, hoy=hoy).clientes.set_index("ID")["Estado"]
+    assert estados[estados == "pasivo"].index.tolist() == ["C1", "C2"]
+    assert set(estados.drop(["C1", "C2"])) == {"activo"}
