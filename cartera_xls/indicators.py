@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .rules import DAYS_12M, Sheets, lost_days, per_client, referrers, trimmed
+from .rules import DAYS_12M, Sheets, data_start, lost_days, per_client, referrers, trimmed, unknown_if_new
 from .schema import summary as labels
 from .schema.params import PERIOD_MONTH, PERIOD_QUARTER, PERIOD_YEAR, Parameters
 from .schema.sheets import ESTADO_PERDIDO, ESTADOS, OPPORTUNITY_WON, SEMAFOROS
@@ -732,6 +732,7 @@ class Indicators:
     stale: pd.Timestamp | None = None  # the last sale, when it is over a year before hoy (an old export)
     left_out: dict[str, float] | None = None  # Ventas lines naming no known client: how many, their amount, its share
     history: pd.Timestamp | None = None  # new and lost clients are blank in periods that start before this day
+    new_unknown: tuple[int, pd.Timestamp] | None = None  # recent first buyers counted activo for lack of history, and since when
 
 
 def _history_shown(inputs: Inputs, spans: dict[str, tuple[pd.Timestamp, pd.Timestamp]]) -> pd.Timestamp | None:
@@ -740,6 +741,17 @@ def _history_shown(inputs: Inputs, spans: dict[str, tuple[pd.Timestamp, pd.Times
     trend_start = _trend_start(inputs.hoy)
     earliest = min([trend_start, *(start for start, _ in spans.values())])
     return history if history is not None and earliest < history else None
+
+
+def new_unknown(inputs: Inputs) -> tuple[int, pd.Timestamp] | None:
+    """How many recent first buyers are not called nuevo because the data begin too shortly before (see
+    :func:`rules.unknown_if_new`), and the data's first day; None when there are none."""
+    data_from = data_start(inputs.sheets.sales, inputs.hoy)
+    clients = inputs.clients
+    if data_from is None or "primera_compra" not in clients:
+        return None
+    count = int((unknown_if_new(clients, inputs.parameters, inputs.hoy, data_from) & (clients["estado"] != ESTADO_PERDIDO)).sum())
+    return (count, data_from) if count else None
 
 
 def left_out_sales(inputs: Inputs) -> dict[str, float] | None:
@@ -786,5 +798,6 @@ def compute(inputs: Inputs) -> Indicators:
         stale=stale_data(inputs),
         left_out=left_out_sales(inputs),
         history=_history_shown(inputs, spans),
+        new_unknown=new_unknown(inputs),
         salespeople=salespeople(clients),
     )

@@ -240,7 +240,8 @@ def compute(portfolio: Portfolio, hoy: dt.date, parameters: Parameters | None = 
         ],
         axis=1,
     )
-    metrics["estado"] = rules.estados(clients, metrics, parameters, day)
+    data_from = rules.data_start(sheets.sales, day)
+    metrics["estado"] = rules.estados(clients, metrics, parameters, day, data_from)
     metrics["perdido_desde"] = rules.lost_since(clients, metrics, parameters, day)
     metrics.loc[metrics["estado"] == ESTADO_PERDIDO, "compra_esperada"] = pd.NaT  # a lost client is not expected back
     metrics["volumen"] = rules.volumen(metrics, parameters)

@@ -328,8 +328,32 @@ def _churned(clients: pd.DataFrame, metrics: pd.DataFrame, hoy: pd.Timestamp) ->
     return (clients["churn_date"] <= hoy).fillna(False).astype(bool) & ~reactivated(clients, metrics, hoy)
 
 
-def estados(clients: pd.DataFrame, metrics: pd.DataFrame, parameters: Parameters, hoy: pd.Timestamp) -> pd.Series:
+def data_start(sales: pd.DataFrame | None, hoy: pd.Timestamp) -> pd.Timestamp | None:
+    """The first day of the sales data up to ``hoy`` (any line, of any client): where the history the rules can see begins."""
+    if sales is None or "date" not in sales:
+        return None
+    dates = sales["date"]
+    first = dates[dates <= hoy].min()
+    return None if pd.isna(first) else pd.Timestamp(first).normalize()
+
+
+def unknown_if_new(metrics: pd.DataFrame, parameters: Parameters, hoy: pd.Timestamp, data_from: pd.Timestamp | None) -> pd.Series:
+    """Clients who bought first within ``dias_cliente_nuevo`` days, but so soon after the data begin that nobody can tell
+    whether they bought before: the data must cover that many days before a first purchase to call it new."""
+    recent = _days(hoy, metrics["primera_compra"]).astype("float64") <= parameters.dias_cliente_nuevo
+    if data_from is None:
+        return pd.Series(False, index=metrics.index)
+    covered = (metrics["primera_compra"] - data_from).dt.days.astype("float64") >= parameters.dias_cliente_nuevo
+    return (recent & ~covered).fillna(False).astype(bool)
+
+
+def estados(
+    clients: pd.DataFrame, metrics: pd.DataFrame, parameters: Parameters, hoy: pd.Timestamp, data_from: pd.Timestamp | None = None
+) -> pd.Series:
     """Estado of every client, first match wins (SPEC §2).
+
+    A client is nuevo only when the sales data (from ``data_from``, their first day) cover ``dias_cliente_nuevo``
+    days before its first purchase: with one month of data every buyer would look new; otherwise activo.
 
     A client whose only lines are credit notes bought before the data begin: it
     is not a prospect (potencial) but a client who has not bought since, so
@@ -348,7 +372,7 @@ def estados(clients: pd.DataFrame, metrics: pd.DataFrame, parameters: Parameters
         (churned | (days > lost_after), ESTADO_PERDIDO),
         (credit_only, ESTADO_INACTIVO),
         (purchases == 0, ESTADO_POTENCIAL),
-        (since_first <= parameters.dias_cliente_nuevo, ESTADO_NUEVO),
+        ((since_first <= parameters.dias_cliente_nuevo) & ~unknown_if_new(metrics, parameters, hoy, data_from), ESTADO_NUEVO),
         (days > threshold, ESTADO_INACTIVO),
     ):
         hit = mask.fillna(False).astype(bool) & ~decided

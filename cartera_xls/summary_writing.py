@@ -276,6 +276,12 @@ class SummaryWriter:
             days = int(self.refreshed.parameters.dias_perdido)
             first = (history - pd.Timedelta(days=days)).strftime(DATE_FORMAT)
             notes.append(labels.HISTORY_NOTE.format(date=history.strftime(DATE_FORMAT), first=first, days=days))
+        unknown = self.figures.new_unknown
+        if unknown is not None:
+            count, since = unknown
+            clients = labels.NEW_UNKNOWN_ONE if count == 1 else labels.NEW_UNKNOWN_MANY.format(count=f"{count:,}".replace(",", "."))
+            days = int(self.refreshed.parameters.dias_cliente_nuevo)
+            notes.append(labels.NEW_UNKNOWN_NOTE.format(first=since.strftime(DATE_FORMAT), days=days, count=clients))
         for key, indicators in labels.MISSING_SHEET_INDICATORS.items():
             if key not in self.refreshed.tables:
                 notes.append(labels.MISSING_SHEET_NOTE.format(sheet=_spec(key).label, indicators=indicators))

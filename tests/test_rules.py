@@ -75,8 +75,12 @@ ESTADO_CASES = [
     # A credit note is a return of something bought before the data begin: a client who has not bought since, not a prospect.
     ("only a credit note", {"purchases": (10,), "amounts": (-50.0,)}, "inactivo"),
     ("only a credit note, 366 days ago", {"purchases": (366,), "amounts": (-50.0,)}, "perdido"),
-    ("first purchase 89 days ago", {"purchases": (89,)}, "nuevo"),
-    ("first purchase 90 days ago", {"purchases": (90,)}, "nuevo"),
+    # nuevo needs history: the sales data (C9 bought 300 days ago) cover dias_cliente_nuevo days before the first purchase
+    ("first purchase 89 days ago", {"purchases": (89,), "others": (("C9", (300,), 10.0),)}, "nuevo"),
+    ("first purchase 90 days ago", {"purchases": (90,), "others": (("C9", (300,), 10.0),)}, "nuevo"),
+    ("first purchase 89 days ago, the data begin 179 days ago", {"purchases": (89,), "others": (("C9", (179,), 10.0),)}, "nuevo"),
+    ("first purchase 89 days ago, the data begin 178 days ago", {"purchases": (89,), "others": (("C9", (178,), 10.0),)}, "activo"),
+    ("first purchase 89 days ago, the data begin that day", {"purchases": (89,)}, "activo"),
     ("first purchase 91 days ago", {"purchases": (91,)}, "activo"),
     ("one purchase 179 days ago", {"purchases": (179,)}, "activo"),
     ("one purchase 180 days ago", {"purchases": (180,)}, "activo"),
@@ -105,7 +109,7 @@ ESTADO_CASES = [
     ("churned beats nuevo", {"purchases": (10,), "client": {"Fecha de baja": ago(3)}}, "perdido"),
     (
         "nuevo beats the rest",
-        {"purchases": (30,), "others": (("C2", (20, 40), 5000.0), ("C3", (20, 40), 5000.0), ("C4", (20,), 900.0))},
+        {"purchases": (30,), "others": (("C2", (20, 40), 5000.0), ("C3", (20, 40), 5000.0), ("C4", (20, 400), 900.0))},
         "nuevo",
     ),
     ("dias_inactivo from Reglas", {"purchases": (121,), "parameters": {"dias_inactivo": 120}}, "inactivo"),

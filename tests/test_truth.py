@@ -282,7 +282,9 @@ def test_a_purchase_after_the_churn_date_reactivates_and_is_flagged(tmp_path: Pa
         },
     )
     cartera = cartera_xls.load(source, hoy=HOY)
-    assert cartera.clientes["Estado"].tolist() == ["nuevo", "perdido"]  # C1 bought on 20/10, after leaving on 01/09
+    # C1 bought on 20/10, after leaving on 01/09: back, and activo, not nuevo (the sales begin on 01/08, 80 days before its
+    # first purchase: fewer than the 90 of dias_cliente_nuevo, so nobody can tell it had not bought before)
+    assert cartera.clientes["Estado"].tolist() == ["activo", "perdido"]
     problems = cartera.revisar
     flagged = problems[problems["Problema"].str.startswith("Compró después de su baja")]
     assert flagged[["Hoja", "Fila", "Columna", "Valor"]].values.tolist() == [["Clientes", 2, "Fecha de baja", "01/09/2026"]]

@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pandas as pd
 
 import cartera_xls
@@ -74,3 +75,22 @@ def test_pasivo_exists_when_every_client_bought_once(tmp_path: Path) -> None:
     estados = cartera_xls.load(path, hoy=hoy).clientes.set_index("ID")["Estado"]
     assert estados[estados == "pasivo"].index.tolist() == ["C1", "C2"]
     assert set(estados.drop(["C1", "C2"])) == {"activo"}
+
+
+def test_nuevo_needs_history_and_the_resumen_says_who_could_not_be_told(tmp_path: Path) -> None:
+    """Issue 36, point 4: one month of data (sales from 03/05/2026, refreshed on 01/06): every buyer would look new. They are
+    activo, and the Resumen says how many and why (the rules' own cases, with history before, are in test_rules)."""
+    sales: list[list[Any]] = [["Fecha", "Cliente", "Importe"]]
+    sales += [[dt.datetime(2026, 5, 2 + n), f"C{n}", 100.0] for n in range(1, 4)]
+    clients = [["ID", "Nombre"], *([f"C{n}", f"Cliente {n}"] for n in range(1, 4))]
+    path = make_workbook(tmp_path / "c.xlsx", {"Clientes": clients, "Ventas": sales})
+    out = tmp_path / "salida.xlsx"
+    cartera_xls.refresh(path, out, hoy=dt.date(2026, 6, 1))
+    cartera = cartera_xls.load(out, hoy=dt.date(2026, 6, 1))
+    assert cartera.clientes["Estado"].tolist() == ["activo", "activo", "activo"]
+    assert cartera.indicadores["nuevos_sin_historia"] == (3, pd.Timestamp(2026, 5, 3))
+    texts = [cell.value for row in openpyxl.load_workbook(out)["Resumen"].iter_rows() for cell in row if isinstance(cell.value, str)]
+    note = "Clientes nuevos: Ventas empieza el 03/05/2026 y hacen falta 90 días de datos antes de una primera compra"
+    assert any(
+        text.startswith(note) and text.endswith("3 clientes que compraron por primera vez después cuentan como activos.") for text in texts
+    )

@@ -544,6 +544,7 @@ SHEET_ORDER: tuple[GeneratedSheet | str, ...] = (
             "uncovered",
             "left_out",
             "history",
+            "new_unknown",
         ),
     ),
     GeneratedSheet("agenda", AGENDA),

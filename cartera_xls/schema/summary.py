@@ -67,6 +67,12 @@ HISTORY_NOTE = (
     "Clientes nuevos y perdidos: en blanco en los periodos que empiezan antes del {date}, porque Ventas empieza el {first} "
     "y hacen falta {days} días de compras anteriores (dias_perdido) para saber quién es nuevo y quién se perdió."
 )
+NEW_UNKNOWN_NOTE = (
+    "Clientes nuevos: Ventas empieza el {first} y hacen falta {days} días de datos antes de una primera compra "
+    "(dias_cliente_nuevo) para saber que es nueva; {count} que compraron por primera vez después cuentan como activos."
+)
+NEW_UNKNOWN_ONE = "1 cliente"
+NEW_UNKNOWN_MANY = "{count} clientes"
 LEFT_OUT_ONE = ("1 línea", "nombra")  # (how many, the verb that agrees)
 LEFT_OUT_MANY = ("{count} líneas", "nombran")
 LEFT_OUT_TINY = "menos del 0,1 %"
@@ -334,6 +340,7 @@ FIGURES = (
     Figure("stale", "datos_hasta"),
     Figure("left_out", "fuera_de_las_cifras"),
     Figure("history", "nuevos_y_perdidos_desde"),
+    Figure("new_unknown", "nuevos_sin_historia"),
 )
 FIGURE_NAMES = {figure.key: figure.name for figure in FIGURES}
 FIGURE_TABLES = {figure.key: figure.table for figure in FIGURES if figure.table is not None}
