@@ -262,20 +262,35 @@ def period_indicators(inputs: Inputs, spans: dict[str, tuple[pd.Timestamp, pd.Ti
     table = pd.DataFrame({name: period_values(inputs, *span) for name, span in spans.items()})
     table = table.reindex([column.key for column in labels.INDICATORS.columns])
     first_days, history = inputs.first_days, inputs.history
-    for name, (start, _) in spans.items():
+    partial: dict[str, list[str]] = {}
+    for name, (start, end) in spans.items():
         if history is not None and start < history:
             table.loc[list(HISTORY_KEYS), name] = np.nan  # not enough sales before it to tell new and lost clients
         if name == labels.PERIOD_CURRENT:
             continue
-        uncovered = [key for key, first in first_days.items() if first is None or first > start]
-        table.loc[uncovered, name] = np.nan
+        table.loc[[key for key, first in first_days.items() if first is None or first > end], name] = np.nan  # no data in it
+        partial[name] = [key for key, first in first_days.items() if not covered(first, start)]
     current = table[labels.PERIOD_CURRENT]
     points = table.index.isin(labels.POINT_CHANGES)
     for column, base in labels.CHANGES:
         reference = table[base]
         relative = (current - reference) / reference.replace(0, np.nan).abs()
         table[column] = np.where(points, current - reference, relative)
+        table.loc[partial.get(base, []), column] = np.nan  # against a period the data cover only from its end: no change
     return table
+
+
+COVERED_SLACK_DAYS = 7  # a period whose data begin within its first week is compared; one covered later only shown
+
+
+def covered(first: pd.Timestamp | None, start: pd.Timestamp) -> bool:
+    """Whether a sheet whose first row is on ``first`` covers a period starting on ``start`` enough to compare with it.
+
+    A period with any data shows its figure in the periods table as in the 12-month table (never blank in one and
+    filled in the other), with a note of the day the data begin; the change against it is computed only when the
+    data begin within its first week. Sales that begin on 02/05 (1 May a holiday) cover May; on the 20th, they do not.
+    """
+    return first is not None and first <= start + pd.Timedelta(days=COVERED_SLACK_DAYS)
 
 
 def uncovered_sheets(inputs: Inputs, spans: dict[str, tuple[pd.Timestamp, pd.Timestamp]]) -> dict[str, pd.Timestamp]:

@@ -21,7 +21,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_range_abs
 from xlsxwriter.worksheet import Worksheet
 
 from .data_writing import LINE_HEIGHT, header_lines
-from .indicators import SEGMENT_KEYS, Indicators
+from .indicators import COVERED_SLACK_DAYS, SEGMENT_KEYS, Indicators
 from .pipeline import Refreshed
 from .schema import Column, Fmt, Sheet
 from .schema import summary as labels
@@ -268,7 +268,7 @@ class SummaryWriter:
         urgent = [labels.STALE_DATA.format(date=stale.strftime(DATE_FORMAT), iso=stale.date().isoformat())] if stale is not None else []
         urgent += self._left_out()
         notes = [
-            labels.UNCOVERED_NOTE.format(sheet=_spec(key).label, date=first.strftime(DATE_FORMAT))
+            labels.UNCOVERED_NOTE.format(sheet=_spec(key).label, date=first.strftime(DATE_FORMAT), slack=COVERED_SLACK_DAYS)
             for key, first in self.figures.uncovered.items()
         ]
         history = self.figures.history

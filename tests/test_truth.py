@@ -332,7 +332,7 @@ def test_no_comparison_with_periods_before_a_sheet_has_data(tmp_path: Path) -> N
     trend = cartera.indicadores["tendencia"]
     assert trend["Facturación"].iloc[-1] == 150 and trend["Facturación"].iloc[:-1].isna().all()  # months before: blank
     resumen = texts(out, "Resumen")
-    assert labels.UNCOVERED_NOTE.format(sheet="Ventas", date="05/11/2026") in resumen
+    assert labels.UNCOVERED_NOTE.format(sheet="Ventas", date="05/11/2026", slack=7) in resumen
 
 
 def test_days_to_close_over_90_days_and_12_months_from_first_contact(tmp_path: Path) -> None:

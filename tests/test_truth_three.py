@@ -14,6 +14,7 @@ import openpyxl
 import pandas as pd
 
 import cartera_xls
+from cartera_xls.schema import summary as labels
 
 from .conftest import make_workbook
 
@@ -94,3 +95,25 @@ def test_nuevo_needs_history_and_the_resumen_says_who_could_not_be_told(tmp_path
     assert any(
         text.startswith(note) and text.endswith("3 clientes que compraron por primera vez después cuentan como activos.") for text in texts
     )
+
+
+def _periods(tmp_path: Path, first_day: int) -> pd.DataFrame:
+    sales: list[list[Any]] = [["Fecha", "Cliente", "Importe"]]
+    sales += [[dt.datetime(2026, 5, day), "C1", 100.0] for day in range(first_day, 32, 3)]
+    sales += [[dt.datetime(2026, 6, 2), "C1", 500.0]]
+    path = make_workbook(tmp_path / f"c{first_day}.xlsx", {"Clientes": [["ID", "Nombre"], ["C1", "Ana"]], "Ventas": sales})
+    return cartera_xls.load(path, hoy=dt.date(2026, 6, 10)).indicadores["periodos"]
+
+
+def test_a_period_the_data_cover_but_for_its_first_days_is_shown_and_compared(tmp_path: Path) -> None:
+    """Issue 36, point 2: sales from 02/05 (1 May a holiday): May (the last full period) and 01–10/05 (the previous one) are
+    shown as the 12-month table shows them, and compared; sales from 20/05: 01–10/05 has no data (blank), May shows what it
+    has, and no change is computed against a period the data cover only from its 20th day."""
+    column = {key: labels.PERIODS_TABLE.column(key).label for key in ("anterior", "ultimo_completo", "var_anterior")}
+    periods = _periods(tmp_path, 2)
+    assert periods.loc["Facturación", column["ultimo_completo"]] == 100.0 * len(range(2, 32, 3))  # 02/05, 05/05 … 29/05
+    assert periods.loc["Facturación", column["anterior"]] == 300  # 02, 05 and 08/05
+    assert periods.loc["Facturación", column["var_anterior"]] == (500 - 300) / 300
+    late = _periods(tmp_path, 20)
+    assert late.loc["Facturación", column["ultimo_completo"]] == 100.0 * len(range(20, 32, 3))  # 20, 23, 26, 29/05
+    assert pd.isna(late.loc["Facturación", column["anterior"]]) and pd.isna(late.loc["Facturación", column["var_anterior"]])

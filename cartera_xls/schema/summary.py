@@ -58,7 +58,10 @@ CHANGES = (("var_anterior", PERIOD_PREVIOUS), ("var_anio_anterior", PERIOD_LAST_
 # Indicators that are scores: their change is the difference in points (NPS +50 → −50 is −100 points, not −200 %).
 POINT_CHANGES = ("satisfaccion", "nps")
 CONTACTS_LABEL = "{label} ({types})"  # the row names the contact types of Reglas that count
-UNCOVERED_NOTE = "{sheet} empieza el {date}: los periodos anteriores a esa fecha quedan en blanco (no hay datos con qué comparar)."
+UNCOVERED_NOTE = (
+    "{sheet}: datos desde el {date}. Un periodo o mes anterior queda en blanco; uno que empieza antes y termina después "
+    "cuenta solo desde el {date}, y sin variación si empieza más de {slack} días antes."
+)
 MISSING_SHEET_NOTE = "Sin hoja {sheet}: {indicators} no se calculan."
 LEFT_OUT_NOTE = (
     "Fuera de las cifras: {lines} de {sheet} ({share} de la facturación) {verb} un cliente que no está en Clientes; vea la hoja Revisar."
