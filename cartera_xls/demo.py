@@ -107,6 +107,7 @@ PRODUCTS = (
     ("Cacao en polvo 500 g", "Superalimentos", 27.0),
     ("Aceite de sacha inchi 250 ml", "Aceites", 35.0),
 )
+DEMO_TIME_ZONE = "America/Lima"  # the demo is a Peruvian distributor: its calendar is in its own zone
 SALESPEOPLE = ("Carla Núñez", "Óscar Lima", "Fiorella Soto")
 SOURCES = ("referido", "feria", "web", "publicidad", "alianza")
 SEGMENTS = ("Mayorista", "Minorista", "Horeca")
@@ -324,6 +325,7 @@ def write_input(sheets: dict[Sheet, list[list[Any]]], path: Path, title: str | N
         parameters.write_string(0, c, column.label, bold)
     parameters.write_row(1, 0, ["moneda", DEMO_CURRENCY, "Soles peruanos"])
     parameters.write_row(2, 0, ["feriados", DEMO_HOLIDAYS, "Feriados de Perú que cierran la distribuidora"])
+    parameters.write_row(3, 0, ["zona_horaria", DEMO_TIME_ZONE, "La hora de Lima: una visita a las 10:30 es a las 10:30 en el teléfono"])
     parameters.set_column(0, 0, 22)
     parameters.set_column(1, 1, 12)
     parameters.set_column(2, 2, 90)

@@ -524,13 +524,28 @@ def concentration(table: pd.DataFrame, parameters: Parameters) -> dict[str, Any]
     warnings = []
     if len(shares) and result["top1"] > parameters.umbral_top1 / 100:
         client = table["cliente"].iloc[0]
-        warnings.append(
-            labels.CONCENTRATION_TOP1.format(client=client, share=f"{result['top1']:.0%}", threshold=f"{parameters.umbral_top1}%")
-        )
+        share, threshold = _over(result["top1"] * 100, parameters.umbral_top1)
+        warnings.append(labels.CONCENTRATION_TOP1.format(client=client, share=share, threshold=threshold))
     if len(shares) and result["top5"] > parameters.umbral_top5 / 100:
-        warnings.append(labels.CONCENTRATION_TOP5.format(share=f"{result['top5']:.0%}", threshold=f"{parameters.umbral_top5}%"))
+        share, threshold = _over(result["top5"] * 100, parameters.umbral_top5)
+        warnings.append(labels.CONCENTRATION_TOP5.format(share=share, threshold=threshold))
     result["warnings"] = warnings
     return result
+
+
+def _over(share: float, threshold: float) -> tuple[str, str]:
+    """A share (in per cent) over its threshold, both as the team reads them, with as many decimals as it takes for the
+    share not to read as the threshold: 20.04 over 20 is «20,04%», never «20%» (umbral 20%)."""
+
+    def shown(value: float, decimals: int) -> str:
+        return f"{value:.{decimals}f}%".replace(".", ",")
+
+    decimals = next((d for d in range(MAX_SHARE_DECIMALS) if round(share, d) > threshold), MAX_SHARE_DECIMALS)
+    limit = next(d for d in range(MAX_SHARE_DECIMALS + 1) if round(threshold, d) == threshold or d == MAX_SHARE_DECIMALS)
+    return shown(share, decimals), shown(threshold, limit)
+
+
+MAX_SHARE_DECIMALS = 4  # a share over its threshold by less than 0,0001 % reads with four decimals
 
 
 # --- Productos -----------------------------------------------------------------------

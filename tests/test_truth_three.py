@@ -118,3 +118,28 @@ def test_a_period_the_data_cover_but_for_its_first_days_is_shown_and_compared(tm
     late = _periods(tmp_path, 20)
     assert late.loc["Facturación", column["ultimo_completo"]] == 100.0 * len(range(20, 32, 3))  # 20, 23, 26, 29/05
     assert late.loc["Facturación", [column["anterior"], column["var_anterior"]]].isna().all()
+
+
+def test_a_share_just_over_its_threshold_does_not_read_as_the_threshold() -> None:
+    """Issue 36, point 17: 20.04 % of the revenue over a 20 % threshold reads «20,04%», not «20%» (umbral 20%)."""
+    from cartera_xls.indicators import concentration
+    from cartera_xls.schema.params import Parameters
+
+    table = pd.DataFrame({"cliente": ["Ana", "Luis"], "participacion": [0.2004, 0.7996]})
+    sorted_table = table.sort_values("participacion", ascending=False).reset_index(drop=True)
+    warnings = concentration(sorted_table, Parameters(umbral_top1=79.9))["warnings"]
+    assert warnings[0] == "Atención: un solo cliente (Luis) hace el 80% de la facturación (umbral 79,9%)."
+    near = pd.DataFrame({"cliente": ["Ana", *(f"C{n}" for n in range(9))], "participacion": [0.2004, *[0.7996 / 9] * 9]})
+    assert concentration(near, Parameters())["warnings"][0].startswith("Atención: un solo cliente (Ana) hace el 20,04% de")
+
+
+def test_the_demos_calendar_is_in_its_own_zone(tmp_path: Path) -> None:
+    """Issue 36, point 11: Peruvian data, Peruvian holidays, soles: and Lima's time zone, so a 10:30 visit is 10:30 in Lima."""
+    from cartera_xls.cli import main
+
+    assert main(["demo", str(tmp_path), "--hoy", "2026-11-18"]) == 0
+    workbook = tmp_path / "cartera_demo.xlsx"
+    assert main(["refresh", str(workbook), "--hoy", "2026-11-18", "--ics", str(tmp_path / "agenda.ics")]) == 0
+    assert cartera_xls.load(workbook, hoy=dt.date(2026, 11, 18)).refreshed.parameters.zona_horaria == "America/Lima"
+    calendar = (tmp_path / "agenda.ics").read_text("utf-8")
+    assert "TZID=America/Lima" in calendar and "Europe/Madrid" not in calendar
