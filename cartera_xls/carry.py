@@ -147,15 +147,21 @@ class Carrier:
             return merge.files()
 
 
-_STAMP_START = escape(summary.STAMP.split("{")[0].split("dd")[0]).encode()  # «"Actualizado el "», as styles.xml stores it
+# «"Actualizado el "» and «"Calculado al "», as styles.xml stores them: how each stamp format starts
+_STAMP_STARTS = tuple(escape(summary.STAMP.split("dd")[0].format(words=words)).encode() for words in summary.STAMP_WORDS_ALL)
 _BEFORE_WHO, _AFTER_WHO = (re.escape(escape(part).encode()) for part in summary.STAMP_BY.split("{who}"))
 _TIME = re.escape(escape(summary.STAMP_TIME).encode())
 _STAMP_SIGNED = re.compile(rb"(?:" + _TIME + rb")?(?:" + _BEFORE_WHO + rb"(?:(?!&quot;).)*" + _AFTER_WHO + rb")?")
 
 
 def stamp_slot(code: bytes) -> bytes:
-    """The key of the tool's stamp formats, when and who left out: one place in styles.xml whoever refreshes, whatever the day."""
-    return _STAMP_SIGNED.sub(b"", code) if code.startswith(_STAMP_START) else b""
+    """The key of the tool's stamp formats, its words, when and who left out: one place in styles.xml whoever refreshes,
+    whatever the day, as of today or not."""
+    start = next((start for start in _STAMP_STARTS if code.startswith(start)), None)
+    return b"" if start is None else _STAMP_START_KEY + _STAMP_SIGNED.sub(b"", code[len(start) :])
+
+
+_STAMP_START_KEY = b"stamp:"
 
 
 class _KeptOpen(io.StringIO):

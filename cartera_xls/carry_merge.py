@@ -46,7 +46,7 @@ from .carry_plan import (
 from .errors import WriteFailed
 from .patching import Ours, extended_table, patch_sheet, whole_rows
 from .schema import messages, summary
-from .schema.sheets import COMPUTED_MARK, LIST_NAME_PREFIX, REVIEW_NAME, WAIT_DAYS_NAME, WARN_DAYS_NAME
+from .schema.sheets import COMPUTED_MARK, HOY_NAME, LIST_NAME_PREFIX, REVIEW_NAME, WAIT_DAYS_NAME, WARN_DAYS_NAME
 from .styles import is_our_list, is_our_rule
 from .xml_parts import (
     declare_namespaces,
@@ -94,7 +94,7 @@ WORKBOOK_ORDER = (
 )
 PRINT_AREA = "_xlnm.Print_Area"
 BUILTIN_NAMES_OF_THE_TOOL = ("_xlnm.Print_Titles", "_xlnm._FilterDatabase", PRINT_AREA)
-TOOL_NAMES = (WARN_DAYS_NAME, WAIT_DAYS_NAME, REVIEW_NAME, *summary.RESUMEN_NAMES.values())
+TOOL_NAMES = (WARN_DAYS_NAME, WAIT_DAYS_NAME, REVIEW_NAME, HOY_NAME, *summary.RESUMEN_NAMES.values())
 CORE_NAMESPACES = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
     "dc": "http://purl.org/dc/elements/1.1/",

@@ -22,6 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 from .schema import Column, Fmt, messages, summary
 from .schema.sheets import (
     AMARILLO,
+    HOY_NAME,
     LIST_NAME_PREFIX,
     LISTAS,
     NUMBER_FORMATS,
@@ -74,6 +75,7 @@ class Stamped(NamedTuple):
 
     at: dt.datetime
     signed: str = ""  # what the stamp's number format says after the date: « a las 09:30 por lucia»
+    words: str = summary.STAMP_WORDS  # before it: «Actualizado el», or «Calculado al» for a refresh as of another day
 
 
 def stamped(hoy: dt.date, now: dt.datetime, who: str) -> Stamped:
@@ -82,7 +84,12 @@ def stamped(hoy: dt.date, now: dt.datetime, who: str) -> Stamped:
     at = now.replace(second=0, microsecond=0) if today else dt.datetime.combine(hoy, dt.time())
     name = who.replace('"', "").replace("\\", "").strip()
     signed = (summary.STAMP_TIME if today else "") + (summary.STAMP_BY.format(who=name) if name else "")
-    return Stamped(at, signed)
+    return Stamped(at, signed, summary.STAMP_WORDS if today else summary.STAMP_WORDS_AS_OF)
+
+
+def today_formula(hoy: dt.date, today: dt.date) -> str:
+    """What ``HOY_NAME`` names: ``TODAY()`` for a refresh as of the real today, else the calculation day itself."""
+    return "=TODAY()" if hoy == today else f"=DATE({hoy.year},{hoy.month},{hoy.day})"
 
 
 class Formats:
@@ -128,11 +135,16 @@ class Formats:
             for name, colours in SEMAFORO_COLOURS.items()
         }
         self.stamp = book.add_format(
-            {"num_format": summary.STAMP.format(signed=signed), "italic": True, "font_color": "#595959", "align": "left"}
+            {
+                "num_format": summary.STAMP.format(words=self.stamped.words, signed=signed),
+                "italic": True,
+                "font_color": "#595959",
+                "align": "left",
+            }
         )
         self.stale_stamp = book.add_format(
             {
-                "num_format": summary.STAMP_STALE.format(days=summary.STALE_DAYS, signed=signed),
+                "num_format": summary.STAMP_STALE.format(words=self.stamped.words, days=summary.STALE_DAYS, signed=signed),
                 "bold": True,
                 "bg_color": STALE_COLOUR,
                 "font_color": "#843C0C",
@@ -170,7 +182,8 @@ def colour_follow_up(
     warn_days: str,
     waiting: tuple[int, str] | None = None,
 ) -> None:
-    """The Semáforo cell, the date and the row tint, live against ``TODAY()`` between refreshes.
+    """The Semáforo cell, the date and the row tint, live against the workbook's day (``HOY_NAME``: ``TODAY()``, or the
+    calculation day of a refresh as of another day) between refreshes.
 
     The colour written at refresh time holds, except that a date that has passed
     turns the row red (overdue), and an unlit row whose date comes within
@@ -185,12 +198,12 @@ def colour_follow_up(
     first_col, last_col = cols
     light = f"${xl_col_to_name(semaforo_col)}{first_row + 1}"
     date = f"${xl_col_to_name(date_col)}{first_row + 1}"
-    overdue = f"AND(ISNUMBER({date}),INT({date})<=TODAY())"  # red from the day it is due: «es para hoy o ya venció»
-    soon = f"AND(ISNUMBER({date}),INT({date})<=TODAY()+{warn_days})"
+    overdue = f"AND(ISNUMBER({date}),INT({date})<={HOY_NAME})"  # red from the day it is due: «es para hoy o ya venció»
+    soon = f"AND(ISNUMBER({date}),INT({date})<={HOY_NAME}+{warn_days})"
     lapsed: tuple[tuple[str, str, str | None], ...] = ()
     if waiting is not None:
         since = f"${xl_col_to_name(waiting[0])}{first_row + 1}"
-        lapsed = ((f'AND({light}="{VERDE}",ISNUMBER({since}),TODAY()-INT({since})>{waiting[1]})', AMARILLO, AMARILLO),)
+        lapsed = ((f'AND({light}="{VERDE}",ISNUMBER({since}),{HOY_NAME}-INT({since})>{waiting[1]})', AMARILLO, AMARILLO),)
     rules = (  # first true wins: (condition, colour, the word the Semáforo cell then shows)
         (overdue, ROJO, ROJO),
         (f'{light}="{ROJO}"', ROJO, None),
@@ -216,11 +229,12 @@ _CELL = r"\$[A-Z]{1,3}\d+"
 _DATED = rf"AND\(ISNUMBER\({_CELL}\),INT\({_CELL}\)"
 # The conditions :func:`colour_follow_up` writes, whatever the columns and rows: how a refresh tells its own rules
 # from the team's in a conditional format that covers both (Excel keeps rules of one range in one element).
+_TODAY = rf"(?:TODAY\(\)|{HOY_NAME})"  # earlier versions compared with TODAY() itself
 _FOLLOW_UP_RULE = re.compile(
-    rf"^(?:{_DATED}<=?TODAY\(\)\)"
+    rf"^(?:{_DATED}<=?{_TODAY}\)"
     rf"|{_CELL}=\"(?:{'|'.join(re.escape(word) for word in (ROJO, AMARILLO, VERDE, SIN_COLOR))})\""
-    rf"|{_DATED}<=TODAY\(\)\+.*\b{re.escape(WARN_DAYS_NAME)}\b.*\)"
-    rf"|AND\({_CELL}=\"{re.escape(VERDE)}\",ISNUMBER\({_CELL}\),TODAY\(\)-INT\({_CELL}\)>.*\b{re.escape(WAIT_DAYS_NAME)}\b.*\))$"
+    rf"|{_DATED}<={_TODAY}\+.*\b{re.escape(WARN_DAYS_NAME)}\b.*\)"
+    rf"|AND\({_CELL}=\"{re.escape(VERDE)}\",ISNUMBER\({_CELL}\),{_TODAY}-INT\({_CELL}\)>.*\b{re.escape(WAIT_DAYS_NAME)}\b.*\))$"
 )
 
 

@@ -32,6 +32,7 @@ from .schema.sheets import (
     DATA_SHEETS,
     DATE_FORMAT,
     GEOGRAFIA,
+    HOY_NAME,
     PRODUCTOS,
     RESUMEN,
     SEGUIMIENTO,
@@ -537,7 +538,7 @@ def stamp(sheet: Worksheet, formats: Formats, row: int, col: int, span: int = 1)
     """«Actualizado el dd/mm/aaaa a las hh:mm por lucia», turning orange with «actualice la cartera» when over a week old.
 
     The cell holds the refresh moment itself (``formats.stamped``); its number
-    format says the words, and a conditional format against ``TODAY()`` swaps
+    format says the words, and a conditional format against the workbook's day (``HOY_NAME``) swaps
     them, so it stays true however long the file sits unrefreshed. A number does
     not spill into the next cells, so it is merged across ``span`` columns to have room.
     """
@@ -547,7 +548,7 @@ def stamp(sheet: Worksheet, formats: Formats, row: int, col: int, span: int = 1)
     sheet.write_datetime(row, col, moment, formats.stamp)
     cell = f"${xl_col_to_name(col)}${row + 1}"
     sheet.conditional_format(
-        row, col, row, col, {"type": "formula", "criteria": f"=TODAY()-{cell}>{labels.STALE_DAYS}", "format": formats.stale_stamp}
+        row, col, row, col, {"type": "formula", "criteria": f"={HOY_NAME}-{cell}>{labels.STALE_DAYS}", "format": formats.stale_stamp}
     )
 
 

@@ -57,6 +57,7 @@ from .schema.sheets import (
     DATA_SHEETS,
     DATE_FORMAT,
     FIXED_LISTS,
+    HOY_NAME,
     INSTRUCCIONES,
     LIST_CLIENTES,
     LIST_VENDEDORES,
@@ -73,7 +74,7 @@ from .schema.sheets import (
     WARN_DAYS_NAME,
     GeneratedSheet,
 )
-from .styles import TABLE_STYLE, Formats, colour_follow_up, list_name, mark_for_review, print_setup, stamped
+from .styles import TABLE_STYLE, Formats, colour_follow_up, list_name, mark_for_review, print_setup, stamped, today_formula
 from .summary_writing import STAMP_WIDTH, SummaryWriter, stamp
 from .tables import SheetCells, SheetTable, UnknownSheet
 from .version import __version__
@@ -117,7 +118,10 @@ def write_workbook(
     macros = plan is not None and plan.vba is not None and path.suffix.lower() == ".xlsm"
     if macros and plan is not None and plan.vba is not None:
         _keep_macros(book, plan)
-    formats = Formats(book, refreshed.parameters.moneda, stamped(refreshed.hoy, dt.datetime.now(), who_refreshes() if who is None else who))
+    now = dt.datetime.now()
+    formats = Formats(book, refreshed.parameters.moneda, stamped(refreshed.hoy, now, who_refreshes() if who is None else who))
+    book.define_name(HOY_NAME, today_formula(refreshed.hoy, now.date()))  # the day the live colours and the stamp compare with
+    book.defined_names[-1][3] = True  # hidden, as the tool's other names
     writer = CellWriter(formats, portfolio.date1904)
     lists = _collect_lists(refreshed.tables)
     list_ranges = _list_ranges(book, lists)
@@ -331,7 +335,7 @@ def mark_computed_columns(book: xlsxwriter.Workbook, table: SheetTable, written:
         if column.computed:
             letters = column_letters(column.col)
             book.define_name(COMPUTED_MARK + column.slot, f"='{quoted}'!${letters}:${letters}")
-            book.defined_names[-1][3] = True  # hidden: XlsxWriter's define_name has no option for it (pinned below 4)
+            book.defined_names[-1][3] = True  # hidden: XlsxWriter's define_name has no option for it (pinned to 3.3)
     for key, col in table.renamed_computed.items():  # the team's now: marked so the next refresh says it again
         letters = column_letters(col)
         book.define_name(COMPUTED_MARK + RENAMED_MARK + key, f"='{quoted}'!${letters}:${letters}")

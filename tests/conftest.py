@@ -34,6 +34,20 @@ def soffice() -> str:
     return found
 
 
+@pytest.fixture(scope="session")
+def faketime() -> str:
+    """Debian's faketime: LibreOffice opened on another day than the refresh's (installed with LibreOffice by instalar.sh)."""
+    import os
+    import shutil
+
+    found = shutil.which("faketime")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("faketime must be installed in CI: scripts/instalar.sh installs it")
+        pytest.skip("faketime is not installed")
+    return found
+
+
 class Formula(str):
     """A cell that ``make_workbook`` writes as a formula; any other text stays text."""
 

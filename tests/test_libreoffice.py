@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import tempfile
@@ -25,10 +26,13 @@ RECALCULATE_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def convert(soffice: str, source: Path, target_format: str, folder: Path, recalculate: bool = False) -> Path:
+def convert(
+    soffice: str, source: Path, target_format: str, folder: Path, recalculate: bool = False, clock: list[str] | None = None
+) -> Path:
     """Open ``source`` in LibreOffice Calc and save it as ``target_format`` in ``folder``.
 
-    With ``recalculate``, LibreOffice computes every formula on load (by default it keeps Excel's cached values).
+    With ``recalculate``, LibreOffice computes every formula on load (by default it keeps Excel's cached values);
+    ``clock`` runs it under a faked clock (``[faketime, "2026-12-17 10:00:00"]``): opened on another day.
     """
     with tempfile.TemporaryDirectory() as profile:
         if recalculate:
@@ -36,6 +40,7 @@ def convert(soffice: str, source: Path, target_format: str, folder: Path, recalc
             (Path(profile) / "user" / "registrymodifications.xcu").write_text(RECALCULATE_ON_LOAD, "utf-8")
         subprocess.run(
             [
+                *(clock or []),
                 soffice,
                 f"-env:UserInstallation=file://{profile}",
                 "--headless",
@@ -130,11 +135,12 @@ def _fill_pixels(ppm: bytes, colour: tuple[int, int, int]) -> int:
     [(-1, True, False, "rojo"), (0, True, False, "rojo"), (3, False, True, "amarillo"), (30, False, False, "sin alerta")],
 )
 def test_libreoffice_colours_next_contact_against_its_own_today(
-    soffice: str, tmp_path: Path, days_from_today: int, red: bool, yellow: bool, word: str
+    soffice: str, faketime: str, tmp_path: Path, days_from_today: int, red: bool, yellow: bool, word: str
 ) -> None:
     """The colours and the Semáforo word come from LibreOffice's TODAY(), not from the day of the refresh.
 
-    Refreshed 60 days ago the action was far ahead (no light); opened today it is overdue, due soon or still ahead.
+    Refreshed today the action is far ahead (no light); opened 60 days later (a faked clock) it is overdue, due soon
+    or still ahead.
     """
     import datetime as dt
 
@@ -142,8 +148,8 @@ def test_libreoffice_colours_next_contact_against_its_own_today(
 
     from .conftest import make_workbook
 
-    today = dt.date.today()
-    hoy = today - dt.timedelta(days=60)  # for the rules, the committed action is far ahead: no light
+    hoy = dt.date.today()  # refreshed as of the real today: the live colours follow the day the workbook is opened
+    today = hoy + dt.timedelta(days=60)  # the day it is opened; for the rules, the committed action is far ahead: no light
     action = dt.datetime.combine(today + dt.timedelta(days=days_from_today), dt.time())
     contact = dt.datetime.combine(hoy - dt.timedelta(days=1), dt.time())
     source = make_workbook(
@@ -157,7 +163,7 @@ def test_libreoffice_colours_next_contact_against_its_own_today(
     refreshed = cartera_xls.refresh(source, out, hoy=hoy)
     assert refreshed.cartera.clientes["Próximo contacto"].tolist() == [action]
     assert refreshed.cartera.clientes["Semáforo"].tolist() == ["sin alerta"]
-    pdf = convert(soffice, out, "pdf", tmp_path / "pdf")
+    pdf = convert(soffice, out, "pdf", tmp_path / "pdf", clock=[faketime, f"{today:%Y-%m-%d} 10:00:00"])
     page = _page_with(pdf, "Ana", "Semáforo")  # Clientes is the team's, printed as LibreOffice's default: its page with the tool's columns
     text = _page_text(pdf, page)
     assert word in text.split("\n")  # the Semáforo cell reads the live word, never «sin alerta» beside a red date
@@ -197,18 +203,22 @@ def _page_text(pdf: Path, number: int) -> str:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize(("days_ago", "stale"), [(0, False), (10, True)])
-def test_libreoffice_shows_a_stale_refresh_in_orange_words(soffice: str, tmp_path: Path, days_ago: int, stale: bool) -> None:
-    """«Actualizado el …» turns into «… actualice la cartera» by LibreOffice's own TODAY() once the file is a week old."""
+@pytest.mark.parametrize(("days_later", "stale"), [(0, False), (10, True)])
+def test_libreoffice_shows_a_stale_refresh_in_orange_words(
+    soffice: str, faketime: str, tmp_path: Path, days_later: int, stale: bool
+) -> None:
+    """«Actualizado el …» turns into «… actualice la cartera» by LibreOffice's own TODAY() once the file is a week old:
+    refreshed today, opened today or ten days later (a faked clock)."""
     import datetime as dt
 
     from .conftest import make_workbook
 
-    hoy = dt.date.today() - dt.timedelta(days=days_ago)
+    hoy = dt.date.today()
     source = make_workbook(tmp_path / "c.xlsx", {"Clientes": [["ID", "Nombre"], ["C1", "Ana"]]})
     out = tmp_path / "salida.xlsx"
     cartera_xls.refresh(source, out, hoy=hoy)
-    pdf = convert(soffice, out, "pdf", tmp_path / "pdf")
+    opened = f"{hoy + dt.timedelta(days=days_later):%Y-%m-%d} 10:00:00"
+    pdf = convert(soffice, out, "pdf", tmp_path / "pdf", clock=[faketime, opened] if days_later else None)
     first_page = _page_text(pdf, 1)
     assert f"Actualizado el {hoy:%d/%m/%Y}" in first_page
     assert ("actualice la cartera" in first_page) is stale  # 10 days > summary.STALE_DAYS
@@ -248,11 +258,12 @@ def test_a_small_workbook_prints_like_a_report(soffice: str, tmp_path: Path) -> 
 
 
 @pytest.mark.libreoffice
-def test_a_lapsed_wait_turns_yellow_when_opened_later(soffice: str, tmp_path: Path) -> None:
+def test_a_lapsed_wait_turns_yellow_when_opened_later(soffice: str, faketime: str, tmp_path: Path) -> None:
     """Issue 24, point 2: green while the client has time to answer; opened after the wait, the row is yellow, not green.
 
-    Refreshed the day after the client was asked (waited 1 of 10 days: verde), opened today, 11 days after: the
-    wait is over and the reminder falls on the follow-up day, 4 days ahead (not overdue). LibreOffice's TODAY() decides.
+    Refreshed today, the day after the client was asked (waited 1 of 10 days: verde), opened 10 days later (a faked
+    clock), 11 days after the question: the wait is over and the reminder falls on the follow-up day, 4 days ahead
+    (not overdue). LibreOffice's TODAY() decides.
     """
     import datetime as dt
 
@@ -261,7 +272,7 @@ def test_a_lapsed_wait_turns_yellow_when_opened_later(soffice: str, tmp_path: Pa
 
     from .conftest import make_workbook
 
-    today = dt.date.today()
+    today = dt.date.today() + dt.timedelta(days=10)  # the day it is opened
     asked = dt.datetime.combine(today - dt.timedelta(days=11), dt.time())
     follow_up_day = WEEKDAYS[(today + dt.timedelta(days=4)).weekday()]
     source = make_workbook(
@@ -276,7 +287,7 @@ def test_a_lapsed_wait_turns_yellow_when_opened_later(soffice: str, tmp_path: Pa
     refreshed = cartera_xls.refresh(source, out, hoy=asked.date() + dt.timedelta(days=1))
     assert refreshed.cartera.clientes["Semáforo"].tolist() == ["verde"]
     assert refreshed.cartera.clientes["Próximo contacto"].tolist() == [dt.datetime.combine(today + dt.timedelta(days=4), dt.time())]
-    pdf = convert(soffice, out, "pdf", tmp_path / "pdf")
+    pdf = convert(soffice, out, "pdf", tmp_path / "pdf", clock=[faketime, f"{today:%Y-%m-%d} 10:00:00"])
     pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
     texts = {n: _page_text(pdf, n) for n in range(1, pages + 1)}
     page = next(n for n, text in texts.items() if {"Ana", "Semáforo"} <= set(text.split("\n")) and "Agenda" not in text)
@@ -287,3 +298,38 @@ def test_a_lapsed_wait_turns_yellow_when_opened_later(soffice: str, tmp_path: Pa
     ppm = prefix.with_suffix(".ppm").read_bytes()
     assert _fill_pixels(ppm, _rgb(SEMAFORO_COLOURS["amarillo"].fill)) > 0
     assert _fill_pixels(ppm, _rgb(SEMAFORO_COLOURS["verde"].fill)) == 0
+
+
+def _agenda_words(soffice: str, tmp_path: Path, hoy: dt.date, due: dt.date, opened: dt.date | None, faketime: str) -> str:
+    """A call due on ``due``, refreshed as of ``hoy`` and opened in LibreOffice on ``opened`` (None: today): Agenda's text."""
+    from .conftest import make_workbook
+
+    contact = [dt.datetime.combine(hoy - dt.timedelta(days=10), dt.time()), "C1", "llamada", "Llamar", dt.datetime.combine(due, dt.time())]
+    sheets: dict[str, list[list[Any]]] = {
+        "Clientes": [["ID", "Nombre"], ["C1", "Ana"]],
+        "Seguimiento": [["Fecha", "Cliente", "Tipo", "Próxima acción", "Fecha próxima acción"], contact],
+    }
+    out = tmp_path / "salida.xlsx"
+    cartera_xls.refresh(make_workbook(tmp_path / "c.xlsx", sheets), out, hoy=hoy)
+    clock = [faketime, f"{opened:%Y-%m-%d} 10:00:00"] if opened is not None else None
+    pdf = convert(soffice, out, "pdf", tmp_path / "pdf", clock=clock)
+    return _page_text(pdf, _page_with(pdf, "Fecha", "Vendedor"))
+
+
+@pytest.mark.libreoffice
+def test_a_workbook_refreshed_as_of_a_past_day_shows_that_days_colours(soffice: str, faketime: str, tmp_path: Path) -> None:
+    """Issue 36, point 6: refreshed with --hoy 30/12/2017, a call due on 02/01/2018 is amarillo, and LibreOffice, opened
+    today, shows it amarillo too (its colours compare with 30/12/2017, not with TODAY()), with «Calculado al 30/12/2017»."""
+    text = _agenda_words(soffice, tmp_path, dt.date(2017, 12, 30), dt.date(2018, 1, 2), None, faketime)
+    assert "amarillo" in text.split() and "rojo" not in text.split(), text
+    assert "Calculado al 30/12/2017" in text and "actualice la cartera" not in text
+
+
+@pytest.mark.libreoffice
+def test_a_workbook_refreshed_today_turns_red_when_its_call_is_overdue(soffice: str, faketime: str, tmp_path: Path) -> None:
+    """Issue 36, points 6 and 7, as a team lives them: refreshed today with a call due in three days (amarillo), opened ten
+    days later: the call is overdue and reads rojo, and the stamp asks for a refresh."""
+    today = dt.date.today()
+    text = _agenda_words(soffice, tmp_path, today, today + dt.timedelta(days=3), today + dt.timedelta(days=10), faketime)
+    assert "rojo" in text.split() and "amarillo" not in text.split(), text
+    assert "actualice la cartera" in text

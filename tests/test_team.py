@@ -225,7 +225,7 @@ def test_resumen_and_agenda_say_who_refreshed_and_when(tmp_path: Path, monkeypat
 
     import openpyxl
 
-    from cartera_xls.styles import stamped
+    from cartera_xls.styles import Stamped, stamped
 
     monkeypatch.setenv(USER_VARIABLE, "Lucía")
     workbook = tmp_path / "cartera.xlsx"
@@ -237,12 +237,12 @@ def test_resumen_and_agenda_say_who_refreshed_and_when(tmp_path: Path, monkeypat
         value, number_format = book[sheet][cell].value, book[sheet][cell].number_format
         assert before <= value <= dt.datetime.now(), sheet
         assert number_format == '"Actualizado el "dd/mm/yyyy" a las "hh:mm" por Lucía"', sheet
-    # As of another day (--hoy), the stamp is that day, with no time, still signed.
-    assert stamped(dt.date(2026, 11, 2), dt.datetime(2026, 12, 2, 9, 41, 7), 'Ana "la jefa"') == (
-        dt.datetime(2026, 11, 2),
-        '" por Ana la jefa"',
+    # As of another day (--hoy), the stamp is that day, with no time, still signed, and it says «Calculado al».
+    assert stamped(dt.date(2026, 11, 2), dt.datetime(2026, 12, 2, 9, 41, 7), 'Ana "la jefa"') == Stamped(
+        dt.datetime(2026, 11, 2), '" por Ana la jefa"', "Calculado al"
     )
-    assert stamped(dt.date(2026, 12, 2), dt.datetime(2026, 12, 2, 9, 41, 7), "") == (dt.datetime(2026, 12, 2, 9, 41), '" a las "hh:mm')
+    today = stamped(dt.date(2026, 12, 2), dt.datetime(2026, 12, 2, 9, 41, 7), "")
+    assert today == Stamped(dt.datetime(2026, 12, 2, 9, 41), '" a las "hh:mm', "Actualizado el")
 
 
 # --- issue 32: the first day, for every teammate and every file name ------------------------------------------------

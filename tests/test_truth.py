@@ -176,9 +176,9 @@ def test_live_colours_read_dias_aviso_from_the_reglas_cell(tmp_path: Path) -> No
     with zipfile.ZipFile(out) as archive:
         sheet_xml = archive.read(_sheet_part(archive, "Clientes")).decode()
     formulas = re.findall(r"<formula>(.*?)</formula>", sheet_xml)
-    assert any("TODAY()" in f and WARN_DAYS_NAME in f for f in formulas)  # due soon: against the cell, not a literal 10
+    assert any("cartera_hoy" in f and WARN_DAYS_NAME in f for f in formulas)  # due soon: against the cell, not a literal 10
     assert not any(re.search(r"TODAY\(\)\+\d", f) for f in formulas)
-    assert any(("TODAY()" in f and "&lt;" in f) or "<TODAY()" in f for f in formulas)  # overdue: a passed date turns red
+    assert any(("cartera_hoy" in f and "&lt;" in f) or "<=cartera_hoy" in f for f in formulas)  # overdue: a passed date turns red
     # Refreshed again, the name is defined once (the tool's own, not carried as the team's).
     cartera_xls.refresh(out, hoy=HOY)
     with zipfile.ZipFile(out) as archive:
@@ -205,9 +205,11 @@ def test_resumen_and_agenda_say_when_they_were_refreshed(tmp_path: Path) -> None
     book = openpyxl.load_workbook(out)
     for sheet, cell in (("Resumen", "A3"), ("Agenda", "A2")):
         stamp = book[sheet][cell]
-        assert stamp.value == at("02/11/2026") and stamp.number_format.startswith('"Actualizado el "')
+        # refreshed as of another day than today (--hoy): «calculado al», and its colours compare with that day
+        assert stamp.value == at("02/11/2026") and stamp.number_format.startswith('"Calculado al "')
         rules_here = [rule for ranges in book[sheet].conditional_formatting for rule in ranges.rules]
-        assert any(f"TODAY()-${cell[0]}${cell[1:]}>{labels.STALE_DAYS}" in formula for rule in rules_here for formula in rule.formula)
+        assert any(f"cartera_hoy-${cell[0]}${cell[1:]}>{labels.STALE_DAYS}" in formula for rule in rules_here for formula in rule.formula)
+    assert book.defined_names["cartera_hoy"].attr_text == "DATE(2026,11,2)"
 
 
 # --- 8: a calendar that can be imported again -----------------------------------------------

@@ -638,6 +638,9 @@ REVIEW_NAME = "cartera_revisar"
 # The workbook name of Reglas' dias_aviso cell: the live colours of Clientes and Agenda read it.
 WARN_DAYS_NAME = "cartera_dias_aviso"
 WAIT_DAYS_NAME = "cartera_dias_espera"  # the Reglas cell of dias_espera_respuesta, as the live colours read it
+# The day the live colours and the stamp compare with: TODAY() in a workbook refreshed as of the real today, the
+# calculation day itself (DATE(2017,12,30)) in one refreshed as of another (--hoy), so its colours agree with its words.
+HOY_NAME = "cartera_hoy"
 
 # Marker stored as a custom document property in every workbook we write, so a
 # sheet named like a generated one is only regenerated when we made it.

@@ -149,8 +149,11 @@ CHART_PARETO_TOP = "Concentración de la facturación (Pareto): los {count} prim
 STALE_DATA = "Los datos terminan el {date}: use --hoy {iso} para analizarlos a esa fecha (hoy casi todos aparecen como perdidos)."
 STALE_AFTER_DAYS = 365
 # The refresh date, as a number format over the date itself; {signed}: when and by whom (STAMP_TIME, STAMP_BY), or nothing.
-STAMP = '"Actualizado el "dd/mm/yyyy{signed}'
-STAMP_STALE = '"Actualizado el "dd/mm/yyyy{signed}" — hace más de {days} días: actualice la cartera"'
+STAMP = '"{words} "dd/mm/yyyy{signed}'
+STAMP_STALE = '"{words} "dd/mm/yyyy{signed}" — hace más de {days} días: actualice la cartera"'
+STAMP_WORDS = "Actualizado el"  # a refresh as of the real today
+STAMP_WORDS_AS_OF = "Calculado al"  # a refresh as of another day (--hoy): its colours compare with that day too
+STAMP_WORDS_ALL = (STAMP_WORDS, STAMP_WORDS_AS_OF)
 STAMP_TIME = '" a las "hh:mm'  # a refresh as of today says its time; one as of another day (--hoy) does not
 STAMP_BY = '" por {who}"'  # the user who refreshed, as the system names them
 STALE_DAYS = 7
