@@ -433,6 +433,25 @@ def unlisted_products(sales: SheetTable | None, catalog: Sequence[str]) -> list[
     return problems
 
 
+def actions_without_a_date(followups: SheetTable | None, problems: list[Problem]) -> list[Problem]:
+    """The problems with an unreadable next-action date that say what it costs: that action is in no Agenda and no colour.
+
+    Each such «no es una fecha reconocible» of Seguimiento's Fecha próxima acción, on a row with a Próxima acción, is
+    said with the action it leaves out; every other problem is kept as it is.
+    """
+    if followups is None or "next_action" not in followups.frame or "next_action_date" not in followups.positions:
+        return problems
+    label, bad_date = followups.header("next_action_date"), messages.PROBLEM_CODES[messages.BAD_DATE]
+    actions = followups.frame["next_action"]
+    result = []
+    for problem in problems:
+        action = actions.get(problem.row) if problem.row is not None else None
+        if problem.code == bad_date and problem.sheet == followups.name and problem.column == label and isinstance(action, str):
+            problem = Problem.of(messages.ACTION_DATE_UNREADABLE, problem.sheet, problem.row, label, problem.value, action=action.strip())
+        result.append(problem)
+    return result
+
+
 def repeated_sales(sales: SheetTable | None) -> list[Problem]:
     """Sales lines that repeat an earlier one in every cell the team typed (date, client, product, amount, invoice…).
 

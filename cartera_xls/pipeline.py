@@ -26,7 +26,7 @@ from .raw import RawWorkbook
 from .reading import ReadResult, empty_table, read_tables
 from .schema import FIRST_DAY, LAST_DAY, Kind, fold, messages, within_dates
 from .schema.params import TEMPLATE_CURRENCY, Parameters
-from .schema.sheets import CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADO_PERDIDO, REGLAS, VENTAS
+from .schema.sheets import CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADO_PERDIDO, REGLAS, SEGUIMIENTO, VENTAS
 from .tables import CLIENT_ID, SheetTable, UnknownSheet
 
 
@@ -122,6 +122,7 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = (), copies: S
     problems.extend(checks.near_salespeople(tables))
     problems.extend(checks.unlisted_products(tables.get(VENTAS.key), checks.product_catalog(read.unknown)))
     problems.extend(checks.repeated_sales(tables.get(VENTAS.key)))
+    problems = checks.actions_without_a_date(tables.get(SEGUIMIENTO.key), problems)
     parameters = _with_the_teams_currency(read_parameters(tables.get(REGLAS.key)), book, tables.get(VENTAS.key), tables.get(REGLAS.key))
     problems.extend(parameters.problems)
     problems.extend(extra_problems)

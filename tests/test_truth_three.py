@@ -143,3 +143,18 @@ def test_the_demos_calendar_is_in_its_own_zone(tmp_path: Path) -> None:
     assert cartera_xls.load(workbook, hoy=dt.date(2026, 11, 18)).refreshed.parameters.zona_horaria == "America/Lima"
     calendar = (tmp_path / "agenda.ics").read_text("utf-8")
     assert "TZID=America/Lima" in calendar and "Europe/Madrid" not in calendar
+
+
+def test_an_unreadable_next_action_date_says_the_action_is_missing_from_the_agenda(tmp_path: Path) -> None:
+    """Issue 36, point 12: «el martes» as the date of «Llevar muestras»: Revisar says that action is in no Agenda until fixed."""
+    contacts: list[list[Any]] = [
+        ["Fecha", "Cliente", "Tipo", "Próxima acción", "Fecha próxima acción"],
+        [dt.datetime(2026, 11, 20), "C1", "visita", "Llevar muestras", "el martes"],
+    ]
+    path = make_workbook(tmp_path / "c.xlsx", {"Clientes": [["ID", "Nombre"], ["C1", "Ana"]], "Seguimiento": contacts})
+    cartera = cartera_xls.load(path, hoy=dt.date(2026, 11, 23))
+    said = [p for p in cartera.problems if p.sheet == "Seguimiento" and p.row == 2]
+    assert [p.message for p in said] == [
+        "«el martes» no es una fecha reconocible: la acción «Llevar muestras» no está en la Agenda ni en el Semáforo hasta que se corrija."
+    ]
+    assert cartera.agenda.empty or "Llevar muestras" not in cartera.agenda["Acción sugerida"].tolist()

@@ -12,6 +12,10 @@ MISSING_REQUIRED = (
     "Complete la celda; la fila se conserva pero no se usa en los cálculos.",
 )
 BAD_DATE = ("«{value}» no es una fecha reconocible.", "Escriba la fecha como dd/mm/aaaa, por ejemplo 05/03/2024.")
+ACTION_DATE_UNREADABLE = (
+    "«{value}» no es una fecha reconocible: la acción «{action}» no está en la Agenda ni en el Semáforo hasta que se corrija.",
+    "Escriba la fecha como dd/mm/aaaa, por ejemplo 05/03/2024.",
+)
 TEXT_DATE = (
     "«{value}» es texto, no una fecha: se lee como {date} y la celda se conserva tal cual.",
     "Para que Excel la ordene y filtre como fecha, vuelva a escribirla en la celda (o use Datos › Texto en columnas).",
