@@ -543,7 +543,14 @@ def _plain_table(sheet: Worksheet, writer: CellWriter, name: str, spec: Sheet, r
         len(spec.columns) - 1,
         {"name": name, "style": TABLE_STYLE, "columns": [{"header": c.label, "header_format": formats.header} for c in spec.columns]},
     )
-    wrapped = {c: column.width for c, column in enumerate(spec.columns) if column.width is not None and column.width >= WRAPPED_WIDTH}
+    # Sentences wrap; so does a narrower text column any of whose texts is wider than it («C0012 · María Fernández Soto»
+    # in Revisar's Cliente), so nothing is cut where the next column has something
+    wrapped = {
+        c: column.width
+        for c, column in enumerate(spec.columns)
+        if column.width is not None
+        and (column.width >= WRAPPED_WIDTH or (column.kind not in NUMERIC_KINDS and any(_wider(row[c], column.width) for row in rows)))
+    }
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             writer.write(sheet, r, c, value)
@@ -556,6 +563,11 @@ def _plain_table(sheet: Worksheet, writer: CellWriter, name: str, spec: Sheet, r
         plain = formats.top if column.kind in NUMERIC_KINDS else formats.text_top
         sheet.set_column(c, c, width, formats.wrap if c in wrapped else plain)
     sheet.freeze_panes(1, 0)
+
+
+def _wider(value: Any, width: float) -> bool:
+    """Whether a text needs more characters than a column's width."""
+    return isinstance(value, str) and len(value) > width
 
 
 def _collect_lists(tables: Mapping[str, SheetTable]) -> dict[str, list[str]]:

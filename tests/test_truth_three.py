@@ -158,3 +158,19 @@ def test_an_unreadable_next_action_date_says_the_action_is_missing_from_the_agen
         "«el martes» no es una fecha reconocible: la acción «Llevar muestras» no está en la Agenda ni en el Semáforo hasta que se corrija."
     ]
     assert cartera.agenda.empty or "Llevar muestras" not in cartera.agenda["Acción sugerida"].tolist()
+
+
+def test_revisar_wraps_a_client_name_wider_than_its_column(tmp_path: Path) -> None:
+    """Issue 32, point 8: Revisar cut «María Fernández Sotc…» where the next column had text; a long name now wraps."""
+    name = "María Fernández Sotomayor de la Cruz"
+    clients = [["ID", "Nombre", "Email"], ["C1", name, "maria@@ejemplo"], ["C2", "Ana", "ana@@ejemplo"]]
+    path = make_workbook(tmp_path / "c.xlsx", {"Clientes": clients})
+    out = tmp_path / "salida.xlsx"
+    cartera_xls.refresh(path, out, hoy=dt.date(2026, 11, 2))
+    sheet = openpyxl.load_workbook(out)["Revisar"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("Cliente") + 1
+    row = next(r for r in range(2, sheet.max_row + 1) if name in str(sheet.cell(r, column).value))
+    assert sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width < len(f"C1 · {name}")
+    assert sheet.cell(row, column).alignment.wrap_text  # the column's format: the name wraps instead of being cut
+    assert (sheet.row_dimensions[row].height or 0) > 15  # and its row is tall enough for two lines
