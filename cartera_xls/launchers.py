@@ -7,11 +7,13 @@ started from an export write every launcher at once: ``Actualizar cartera.bat``
 ``Actualizar cartera.desktop`` (Linux: opens a terminal) and ``Actualizar
 cartera.sh`` (Linux, for a terminal or a scheduler). None holds a path of the
 machine that wrote it: each finds the tool where it runs (the ``cartera-xls``
-command, else ``py``/``python3`` with ``-P`` so that a ``cartera_xls`` folder
-beside the workbook cannot shadow the package), refreshes the workbook beside
-it and keeps the window open with the summary. Where the tool is not installed
-it says the one command that installs it. With the argument ``auto`` (a
-scheduled task) it does not wait for a key.
+command, the ``.venv`` of the project folder the workbook sits in or under,
+else ``py``/``python3`` with ``-P`` so that a ``cartera_xls`` folder beside the
+workbook cannot shadow the package), refreshes the workbook beside it and keeps
+the window open with the summary. Where the tool is not installed it says the
+command that installs it from the project folder. Any file name works (a ``%``
+is doubled for cmd and for the desktop entry's Exec). With the argument
+``auto`` (a scheduled task) it does not wait for a key.
 """
 
 from __future__ import annotations
