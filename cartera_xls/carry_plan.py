@@ -203,7 +203,7 @@ def _sheet_codename(archive: zipfile.ZipFile, member: str) -> str | None:
         return None
     with archive.open(member) as stream:
         for _, element in ElementTree.iterparse(stream, events=("start",)):
-            local = element.tag.rsplit("}", 1)[-1]
+            local = ooxml.local_name(element.tag)
             if local == "sheetPr":
                 code = element.get("codeName")
                 return code.casefold() if code else None
@@ -232,7 +232,7 @@ def _custom_properties(archive: zipfile.ZipFile) -> tuple[tuple[str, Any], ...]:
     for prop in ooxml.parse(archive.read("docProps/custom.xml")):
         name = prop.get("name", "")
         for value in prop:
-            tag = value.tag.rsplit("}", 1)[-1]
+            tag = ooxml.local_name(value.tag)
             text = value.text or ""
             if tag == "lpwstr":
                 found.append((name, text))
@@ -282,7 +282,7 @@ class Package:
         self.overrides: dict[str, str] = {}
         self.defaults: dict[str, str] = {}
         for item in types:
-            tag = item.tag.rsplit("}", 1)[-1]
+            tag = ooxml.local_name(item.tag)
             if tag == "Override":
                 self.overrides[item.get("PartName", "").lstrip("/")] = item.get("ContentType", "")
             elif tag == "Default":

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .rules import DAYS_12M, Sheets, data_start, lost_days, per_client, referrers, trimmed, unknown_if_new
+from .rules import DAYS_12M, Sheets, lost_days, per_client, referrers, trimmed, unknown_if_new
 from .schema import summary as labels
 from .schema.params import PERIOD_MONTH, PERIOD_QUARTER, PERIOD_YEAR, Parameters
 from .schema.sheets import ESTADO_PERDIDO, ESTADOS, OPPORTUNITY_WON, SEMAFOROS
@@ -776,10 +776,11 @@ def _history_shown(inputs: Inputs, spans: dict[str, tuple[pd.Timestamp, pd.Times
 def new_unknown(inputs: Inputs) -> tuple[int, pd.Timestamp] | None:
     """How many recent first buyers are not called nuevo because the data begin too shortly before (see
     :func:`rules.unknown_if_new`), and the data's first day; None when there are none."""
-    data_from = data_start(inputs.sheets.sales, inputs.hoy)
+    first = inputs.first_days.get("ventas")  # the sales' first day up to hoy, as rules.data_start finds it for the estados
     clients = inputs.clients
-    if data_from is None or "primera_compra" not in clients:
+    if first is None or "primera_compra" not in clients:
         return None
+    data_from = first.normalize()
     count = int((unknown_if_new(clients, inputs.parameters, inputs.hoy, data_from) & (clients["estado"] != ESTADO_PERDIDO)).sum())
     return (count, data_from) if count else None
 

@@ -46,7 +46,7 @@ from .problems import Problem, display
 from .raw import Formula, column_letters
 from .schema import fold, header_key, messages
 from .schema.sheets import CALCULATED_SUFFIX, CLIENTES, DATA_SHEETS
-from .tables import EXTRA_PREFIX, SheetTable, UnknownSheet, is_missing
+from .tables import EXTRA_PREFIX, SheetTable, UnknownSheet, is_missing, unique_slot
 
 BASE_NAME = "{stem} (base para fusionar){suffix}"  # in respaldos/: the workbook as the last refresh wrote it
 # «cartera (copia en conflicto de Ana 2026-11-21).xlsx», «cartera (Ana's conflicted copy 2026-11-21 (1)).xlsx»
@@ -141,7 +141,7 @@ def _by_our_headers(table: SheetTable, ours: SheetTable) -> SheetTable:
         if slot in exact:
             renamed[slot] = exact[slot]
         elif slot in claimed:  # a synonym whose column another header names exactly: a column of its own
-            renamed[slot] = _unique_slot(EXTRA_PREFIX + table.header(slot), {*claimed, *table.slots, *renamed.values()})
+            renamed[slot] = unique_slot(EXTRA_PREFIX + table.header(slot), {*claimed, *table.slots, *renamed.values()})
         else:
             renamed[slot] = slot
     if all(key == value for key, value in renamed.items()):
@@ -154,13 +154,6 @@ def _by_our_headers(table: SheetTable, ours: SheetTable) -> SheetTable:
         labels={renamed.get(slot, slot): text for slot, text in table.labels.items()},
         invalid={(row, renamed.get(slot, slot)): value for (row, slot), value in table.invalid.items()},
     )
-
-
-def _unique_slot(slot: str, taken: set[str]) -> str:
-    candidate, number = slot, 2
-    while candidate in taken:
-        candidate, number = f"{slot} {number}", number + 1
-    return candidate
 
 
 def _blank(value: Any) -> bool:

@@ -142,6 +142,11 @@ def date1904(workbook: Any) -> bool:
     return props is not None and props.get("date1904", "0").lower() in ("1", "true")
 
 
+def local_name(tag: str) -> str:
+    """An element's name without its namespace (``{http://…/main}comment`` is ``comment``), Strict or not."""
+    return tag.rsplit("}", 1)[-1]
+
+
 def notes(archive: zipfile.ZipFile) -> dict[str, dict[str, str]]:
     """Each sheet's cell notes (the comments part; a threaded comment keeps one there too): sheet name → A1 reference → text."""
     found: dict[str, dict[str, str]] = {}
@@ -151,8 +156,8 @@ def notes(archive: zipfile.ZipFile) -> dict[str, dict[str, str]]:
                 continue
             part = parse(archive.read(target))
             for comment in part.iter():
-                if comment.tag.rsplit("}", 1)[-1] == "comment" and comment.get("ref"):
-                    text = "".join(t.text or "" for t in comment.iter() if t.tag.rsplit("}", 1)[-1] == "t")
+                if local_name(comment.tag) == "comment" and comment.get("ref"):
+                    text = "".join(t.text or "" for t in comment.iter() if local_name(t.tag) == "t")
                     found.setdefault(name, {})[comment.get("ref")] = text.strip()
     return found
 

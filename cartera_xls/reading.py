@@ -36,7 +36,7 @@ from .schema.sheets import (
     TOTAL_WORDS,
     VENTAS,
 )
-from .tables import EXTRA_PREFIX, SheetCells, SheetTable, UnknownSheet, is_missing, team_table
+from .tables import EXTRA_PREFIX, SheetCells, SheetTable, UnknownSheet, is_missing, team_table, unique_slot
 
 HEADER_SEARCH_ROWS = 30
 _KNOWN_SHEETS: tuple[Sheet, ...] = (*DATA_SHEETS, REGLAS)
@@ -683,7 +683,7 @@ def _columns(
                 Problem.of(messages.UNTITLED_COLUMN, raw.name, header_row + 1, column_letters(col), "", messages.SEVERITY_WARNING)
             )
         seen_extra.setdefault(key, text)
-        slot = _unique(EXTRA_PREFIX + (text or column_letters(col)), list(result.positions))
+        slot = unique_slot(EXTRA_PREFIX + (text or column_letters(col)), result.positions)
         result.positions[slot] = col
         result.labels[slot] = text
     _renamed_by_the_team(raw.name, spec, header_row, typed, marks, result, problems)
@@ -875,11 +875,4 @@ def _free_sheet_name(name: str, taken: set[str]) -> str:
     while fold(candidate) in taken:
         suffix = RESERVED_SUFFIX.replace(")", f" {number})")
         candidate, number = name[: 31 - len(suffix)] + suffix, number + 1
-    return candidate
-
-
-def _unique(slot: str, taken: list[str]) -> str:
-    candidate, number = slot, 2
-    while candidate in taken:
-        candidate, number = f"{slot} ({number})", number + 1
     return candidate

@@ -446,8 +446,7 @@ def lost_days(clients: pd.DataFrame, purchases: pd.DataFrame | None, parameters:
         lost_on = plus_days(ordered["date"], ordered[CLIENT_ID].astype("object").map(after).astype("float64") + 1)
         came_back = following.notna() & (lost_on < following) & (lost_on <= hoy)
         found.append(lost_on[came_back])
-    days = pd.concat(found, ignore_index=True) if found else pd.Series(dtype="datetime64[ns]")
-    return days.astype("datetime64[ns]").reset_index(drop=True)
+    return pd.concat(found, ignore_index=True).astype("datetime64[ns]")
 
 
 def volumen(metrics: pd.DataFrame, parameters: Parameters) -> pd.Series:

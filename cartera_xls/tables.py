@@ -14,7 +14,7 @@ when a notebook asks for them (a refresh never needs pydantic).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,6 +115,14 @@ class UnknownSheet:
     hidden: bool = False
     flagged: Mapping[Cell, str] = field(default_factory=dict)
     source_name: str = ""  # its name in the workbook read
+
+
+def unique_slot(slot: str, taken: Collection[str]) -> str:
+    """``slot``, or ``slot (2)``, ``slot (3)``… the first that ``taken`` does not hold: a team's column by its header, once."""
+    candidate, number = slot, 2
+    while candidate in taken:
+        candidate, number = f"{slot} ({number})", number + 1
+    return candidate
 
 
 def is_missing(value: Any) -> bool:

@@ -120,8 +120,7 @@ def write_workbook(
         _keep_macros(book, plan)
     now = dt.datetime.now()
     formats = Formats(book, refreshed.parameters.moneda, stamped(refreshed.hoy, now, who_refreshes() if who is None else who))
-    book.define_name(HOY_NAME, today_formula(refreshed.hoy, now.date()))  # the day the live colours and the stamp compare with
-    book.defined_names[-1][3] = True  # hidden, as the tool's other names
+    define_hidden_name(book, HOY_NAME, today_formula(refreshed.hoy, now.date()))  # the day the live colours and the stamp compare with
     writer = CellWriter(formats, portfolio.date1904)
     lists = _collect_lists(refreshed.tables)
     list_ranges = _list_ranges(book, lists)
@@ -328,18 +327,25 @@ def _declare_owned(book: xlsxwriter.Workbook, table: SheetTable, written: Writte
         book.owned[table.name] = carry.Owned(table.header_row, {c.col: c.label for c in written.owned}, table.not_data)
 
 
+def define_hidden_name(book: xlsxwriter.Workbook, name: str, formula: str) -> None:
+    """A workbook name the team does not see in its name box: one of the tool's (marks, lists, the day it compares with).
+
+    XlsxWriter's ``define_name`` has no option for it; its list entry's fourth field is the hidden flag (pinned to 3.3).
+    """
+    book.define_name(name, formula)
+    book.defined_names[-1][3] = True
+
+
 def mark_computed_columns(book: xlsxwriter.Workbook, table: SheetTable, written: Written) -> None:
     """A hidden workbook name over each computed column (see ``schema.sheets.COMPUTED_MARK``), and over each the team renamed."""
     quoted = table.name.replace("'", "''")
     for column in written.columns:
         if column.computed:
             letters = column_letters(column.col)
-            book.define_name(COMPUTED_MARK + column.slot, f"='{quoted}'!${letters}:${letters}")
-            book.defined_names[-1][3] = True  # hidden: XlsxWriter's define_name has no option for it (pinned to 3.3)
+            define_hidden_name(book, COMPUTED_MARK + column.slot, f"='{quoted}'!${letters}:${letters}")
     for key, col in table.renamed_computed.items():  # the team's now: marked so the next refresh says it again
         letters = column_letters(col)
-        book.define_name(COMPUTED_MARK + RENAMED_MARK + key, f"='{quoted}'!${letters}:${letters}")
-        book.defined_names[-1][3] = True
+        define_hidden_name(book, COMPUTED_MARK + RENAMED_MARK + key, f"='{quoted}'!${letters}:${letters}")
 
 
 def wait_days(refreshed: Refreshed) -> str:
@@ -458,8 +464,7 @@ def write_unknown(book: xlsxwriter.Workbook, writer: CellWriter, unknown: Unknow
 def write_problems(book: xlsxwriter.Workbook, writer: CellWriter, problems: Sequence[Problem], hoy: dt.date) -> None:
     """The Revisar sheet: one row per problem, with where and what to do."""
     sheet = book.add_worksheet(REVISAR_SHEET.label)
-    book.define_name(REVIEW_NAME, f"='{REVISAR_SHEET.label}'!$A$1")  # what the marks of the cells it lists read
-    book.defined_names[-1][3] = True
+    define_hidden_name(book, REVIEW_NAME, f"='{REVISAR_SHEET.label}'!$A$1")  # what the marks of the cells it lists read
     print_setup(sheet, hoy, header_row=0)
     rows = [tuple(getattr(p, column.key) for column in REVISAR_SHEET.columns) for p in problems]
     _plain_table(sheet, writer, "TablaRevisar", REVISAR_SHEET, rows)
@@ -589,7 +594,6 @@ def _list_ranges(book: xlsxwriter.Workbook, lists: dict[str, list[str]]) -> dict
     sources: dict[str, str] = {}
     for col, (name, values) in enumerate(lists.items()):
         letters = column_letters(col)
-        book.define_name(list_name(name), f"='{LISTAS}'!${letters}$2:${letters}${len(values) + 1}")
-        book.defined_names[-1][3] = True  # hidden, as the column marks
+        define_hidden_name(book, list_name(name), f"='{LISTAS}'!${letters}$2:${letters}${len(values) + 1}")
         sources[name] = f"={list_name(name)}"
     return sources

@@ -20,32 +20,31 @@ HOY = dt.date(2026, 11, 2)
 os.environ[USER_VARIABLE] = "equipo"
 
 
-@pytest.fixture(scope="session")
-def soffice() -> str:
-    """LibreOffice's command; the real-app tests fail in CI without it, and are skipped elsewhere."""
+def _program(command: str, in_ci: str, elsewhere: str) -> str:
+    """A program the real-app tests run: its path; in CI its absence fails them (``in_ci`` says why), elsewhere skips them."""
     import os
     import shutil
 
-    found = shutil.which("soffice")
+    found = shutil.which(command)
     if found is None:
         if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice) must be installed in CI: .ci/run installs libreoffice-calc-nogui")
-        pytest.skip("LibreOffice is not installed")
+            pytest.fail(in_ci)
+        pytest.skip(elsewhere)
     return found
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """LibreOffice's command; the real-app tests fail in CI without it, and are skipped elsewhere."""
+    return _program(
+        "soffice", "LibreOffice (soffice) must be installed in CI: .ci/run installs libreoffice-calc-nogui", "LibreOffice is not installed"
+    )
 
 
 @pytest.fixture(scope="session")
 def faketime() -> str:
     """Debian's faketime: LibreOffice opened on another day than the refresh's (installed with LibreOffice by instalar.sh)."""
-    import os
-    import shutil
-
-    found = shutil.which("faketime")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("faketime must be installed in CI: scripts/instalar.sh installs it")
-        pytest.skip("faketime is not installed")
-    return found
+    return _program("faketime", "faketime must be installed in CI: scripts/instalar.sh installs it", "faketime is not installed")
 
 
 class Formula(str):

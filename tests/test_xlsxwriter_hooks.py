@@ -55,4 +55,6 @@ def test_the_private_hooks_carry_uses_are_as_it_reads_them() -> None:
     )
     book = Workbook(io.BytesIO(), {"in_memory": True})
     assert all(hasattr(book, name) for name in STYLE_PROPERTIES), _changed("the workbook's style attributes")
+    book.define_name("cartera_prueba", "=1")  # writing.define_hidden_name sets the fourth field of its entry: hidden
+    assert book.defined_names[-1][0] == "cartera_prueba" and book.defined_names[-1][3] is False, _changed("Workbook.defined_names")
     book.close()
