@@ -106,7 +106,7 @@ class Formats:
         )
         header = {"bold": True, "font_color": "white", "bg_color": HEADER_COLOUR, "text_wrap": True, "valign": "top"}
         self.header_text = book.add_format({**header, "indent": 1, "align": "left"})  # over indented text (summary tables)
-        self.header_right = book.add_format({**header, "align": "right"})  # over numbers
+        self.header_right = book.add_format({**header, "align": "right", "indent": 1})  # over numbers, clear of the header before it
         self.text = book.add_format({"indent": 1})
         self.text_top = book.add_format({"indent": 1, "align": "left", "valign": "top"})  # an indent needs its alignment said
         self.title = book.add_format({"bold": True, "font_size": 14})

@@ -20,7 +20,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name, xl_range_abs
 from xlsxwriter.worksheet import Worksheet
 
-from .data_writing import LINE_HEIGHT, header_lines
+from .data_writing import LINE_HEIGHT, header_lines, text_lines
 from .indicators import COVERED_SLACK_DAYS, SEGMENT_KEYS, Indicators
 from .pipeline import Refreshed
 from .schema import Column, Fmt, Sheet
@@ -46,10 +46,15 @@ from .tables import is_missing
 CHART_SIZE = {"width": 560, "height": 300}
 HEADER_ROOM = 16  # characters of the narrowest column a summary header may wrap in
 PAGE_HEIGHT = 500.0  # points of rows on an A4 landscape page between the print margins (595 less 79), with some room
+PAGE_WIDTH = 806.0  # points of columns on an A4 landscape page between the print margins (842 less 36)
+CHAR_PIXELS, CELL_PADDING, POINTS_PER_PIXEL = 7, 5, 0.75  # a column «width» characters wide is width × 7 + 5 pixels (Calibri 11)
 PARETO_CHART_CLIENTS = 30
 ESTADO_COLOURS = ("#5B9BD5", "#70AD47", "#FFC000", "#ED7D31", "#A5A5A5", "#595959")
 
 
+RESUMEN_WIDTHS = [48.0, *[16.0] * 7]  # characters: the indicator or month, then its figures
+WRAP_ROOM = 0.9  # of a merged range's width that a wrapped italic sentence fills, a little generous: fonts vary
+FIRST_ROWS_KEPT = 5  # a long table's first rows stay on its header's page
 URGENT_NOTES = 2  # the Resumen's rows for warnings under the indicators: an old export, sales left out
 
 
@@ -79,27 +84,42 @@ class SummaryWriter:
         self.big_title = book.add_format({"bold": True, "font_size": 16, "font_color": "#1F4E78"})
         self.section = book.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78", "bottom": 1})
         self.note = book.add_format({"italic": True, "font_color": "#595959"})
-        self.warning = book.add_format({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"})
+        self.paragraph = book.add_format({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"})
+        self.warning = book.add_format({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE", "text_wrap": True, "valign": "top"})
         self.ok = book.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"})
         self.label = book.add_format({"bold": True})
         self.heights: dict[str, dict[int, float]] = {}  # sheet → row → the height given to it (header rows)
 
     # --- helpers -----------------------------------------------------------------
-    def _keep_together(self, sheet: Worksheet, units: list[tuple[int, int]]) -> None:
+    def _keep_together(self, sheet: Worksheet, units: list[tuple[int, int]], widths: list[float] | None = None) -> None:
         """Page breaks so that no unit (a section's title, a table's header and its rows) starts on one page and ends on the next.
 
         Pages are estimated as Excel prints them (rows of 15 points on an A4
-        landscape page between :data:`styles.PRINT_MARGINS`); a unit longer
-        than a page still runs over, but starts on a page of its own.
+        landscape page between :data:`styles.PRINT_MARGINS`, shrunk to fit the
+        page's width when the columns of ``widths`` characters are wider); a
+        unit longer than a page still runs over, but starts on a page of its own.
         """
         heights = self.heights.get(sheet.name, {})
+        columns = sum((width * CHAR_PIXELS + CELL_PADDING) * POINTS_PER_PIXEL for width in widths or [])
+        page = PAGE_HEIGHT * max(1.0, columns / PAGE_WIDTH)  # fitted to the width, more rows fit in a page
         page_start, breaks = 0, []
         for first, last in units:
             used = sum(heights.get(r, LINE_HEIGHT) for r in range(page_start, last + 1))
-            if used > PAGE_HEIGHT and first > page_start:
+            if used > page and first > page_start:
                 breaks.append(first)
                 page_start = first
         sheet.set_h_pagebreaks(breaks)
+
+    def _across(self, sheet: Worksheet, row: int, widths: list[float], text: str, cell_format: Format) -> None:
+        """A sentence on one row, merged across columns of ``widths`` characters and wrapped there, never clipped at the page edge.
+
+        The row is made tall enough for its lines: no application fits a merged cell's height on opening.
+        """
+        sheet.merge_range(row, 0, row, len(widths) - 1, text, cell_format)
+        lines = text_lines(text, sum(widths) * WRAP_ROOM)
+        if lines > 1:
+            sheet.set_row(row, LINE_HEIGHT * lines)
+            self.heights.setdefault(sheet.name, {})[row] = LINE_HEIGHT * lines
 
     def _sheet(self, name: str) -> Worksheet:
         sheet = self.book.add_worksheet(name)
@@ -198,7 +218,7 @@ class SummaryWriter:
         # their rows under the indicators, blank without them, and the other notes go under the last table.
         urgent, notes = self._notes()
         for offset, text in enumerate(urgent[:URGENT_NOTES], start=block.last_row + 1):  # painted across the table
-            sheet.merge_range(offset, 0, offset, len(figures.periods.columns), text, self.warning)
+            self._across(sheet, offset, RESUMEN_WIDTHS[: len(figures.periods.columns) + 1], text, self.warning)
         row = block.last_row + URGENT_NOTES + 2
         sheet.write_string(row, 0, labels.CLOSING_TITLE, self.section)
         if figures.closing_source is None:
@@ -222,10 +242,10 @@ class SummaryWriter:
         trend = self._table(sheet, trend_top + 1, 0, figures.trend, labels.TREND)
         self._name(labels.RESUMEN_NAMES["trend"], trend, len(figures.trend.columns) - 1)
         for offset, text in enumerate([*urgent[URGENT_NOTES:], *notes], start=trend.last_row + 2):
-            sheet.write_string(offset, 0, text, self.note)
+            self._across(sheet, offset, RESUMEN_WIDTHS[: len(figures.trend.columns) + 1], text, self.paragraph)
 
-        sheet.set_column(0, 0, 48)
-        sheet.set_column(1, 6, 16)
+        for col, width in enumerate(RESUMEN_WIDTHS):
+            sheet.set_column(col, col, width)
         self._resumen_charts(sheet, estados, semaforo, trend)
         return sheet
 
@@ -433,6 +453,7 @@ class SummaryWriter:
         sheet.write_number(row + 3, 3, summary["herfindahl"], self.formats.number(Fmt.COUNT))
         block = self._table(sheet, row + 6, 0, figures.pareto, labels.PARETO)
         sheet.freeze_panes(block.first_row, 0)
+        sheet.repeat_rows(block.header_row)  # a client a row: its header on every page
         sheet.set_column(0, 0, 8)
         sheet.set_column(1, 1, 10)
         sheet.set_column(2, 2, 28)
@@ -481,7 +502,10 @@ class SummaryWriter:
         sheet.write_string(3, 0, labels.BY_REGION, self.section)
         block = self._table(sheet, 4, 0, self.figures.regions, labels.SEGMENTS, CLIENTES.column("region").label)
         sheet.write_string(block.last_row + 2, 0, labels.BY_CITY, self.section)
-        self._table(sheet, block.last_row + 3, 0, self.figures.cities, labels.SEGMENTS, CLIENTES.column("city").label)
+        cities = self._table(sheet, block.last_row + 3, 0, self.figures.cities, labels.SEGMENTS, CLIENTES.column("city").label)
+        first = cities.first_row + FIRST_ROWS_KEPT - 1
+        self._keep_together(sheet, [(0, block.last_row), (block.last_row + 2, min(cities.last_row, first))])
+        sheet.repeat_rows(block.last_row + 2, cities.header_row)  # often pages of cities: their title on every page
         sheet.set_column(0, 0, 28)
         sheet.set_column(1, 4, 18)
         return sheet
@@ -495,21 +519,30 @@ class SummaryWriter:
             sheet.write_string(3, 0, labels.NO_SALES, self.note)
             return sheet
         block = self._table(sheet, 3, 0, figures.products, labels.PRODUCTS, labels.PRODUCTS.label)
+        units = [(0, block.last_row)]  # what must not be cut by a page: (first row, last row)
         row = block.last_row + 2
         minimum = int(self.refreshed.parameters.min_clientes_par)
         sheet.write_string(row, 0, labels.PAIRS_TITLE.format(minimum=minimum), self.section)
         if figures.pairs.empty:
             sheet.write_string(row + 1, 0, labels.NO_PAIRS.format(minimum=minimum), self.note)
+            units.append((row, row + 1))
             row += 3
         else:
-            row = self._table(sheet, row + 1, 0, figures.pairs, labels.PAIRS).last_row + 2
+            last = self._table(sheet, row + 1, 0, figures.pairs, labels.PAIRS).last_row
+            units.append((row, last))
+            row = last + 2
         sheet.write_string(row, 0, labels.OFFER_TITLE, self.section)
-        self._table(sheet, row + 1, 0, figures.offers, labels.OFFERS)
+        offers = self._table(sheet, row + 1, 0, figures.offers, labels.OFFERS)
+        units.append((row, min(offers.last_row, offers.first_row + FIRST_ROWS_KEPT - 1)))
+        sheet.repeat_rows(row, offers.header_row)  # one per client, often pages long: its title on every page it runs to
         # Three tables share the columns: each column as wide as the longest product or name in it.
         frames = (figures.products.reset_index(), figures.pairs, figures.offers)
+        widths: list[float] = []
         for col in range(max(len(frame.columns) for frame in frames)):
             texts = [value for frame in frames if col < len(frame.columns) for value in frame.iloc[:, col] if isinstance(value, str)]
-            sheet.set_column(col, col, min(max([PRODUCT_MIN_WIDTH, *(len(text) + 3 for text in texts)]), PRODUCT_MAX_WIDTH))
+            widths.append(min(max([PRODUCT_MIN_WIDTH, *(len(text) + 3 for text in texts)]), PRODUCT_MAX_WIDTH))
+            sheet.set_column(col, col, widths[-1])
+        self._keep_together(sheet, units, widths)
         return sheet
 
     def vendedores(self) -> Worksheet:
