@@ -15,14 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .rules import DAYS_12M, Sheets, lost_days, per_client, referrers, trimmed, unknown_if_new
+from .rules import Sheets, first_day_12m, lost_days, per_client, referrers, trimmed, unknown_if_new
 from .schema import summary as labels
 from .schema.params import PERIOD_MONTH, PERIOD_QUARTER, PERIOD_YEAR, Parameters
 from .schema.sheets import ESTADO_PERDIDO, ESTADOS, OPPORTUNITY_WON, SEMAFOROS
-from .tables import CLIENT_ID
+from .tables import CLIENT_ID, is_missing
 
 PROMOTER_MIN, PASSIVE_MIN = 9, 7
-TREND_MONTHS = 12
 TOP_N = (1, 5, 10)
 MAX_PAIRS = 20
 SEGMENT_KEYS = ("client_type", "segment", "business_type", "region")  # the client columns of Análisis' first axis
@@ -109,7 +108,7 @@ class Inputs:
 
     @cached_property
     def product_sales(self) -> pd.DataFrame | None:
-        """Known sales naming a product, the product's name trimmed."""
+        """Known sales naming a product, the product's name with its spaces tidied (:func:`rules.trimmed`)."""
         sales = self.known_sales
         if sales is None or "product" not in sales:
             return None
@@ -307,14 +306,18 @@ def uncovered_sheets(inputs: Inputs, spans: dict[str, tuple[pd.Timestamp, pd.Tim
 
 
 def _trend_start(hoy: pd.Timestamp) -> pd.Timestamp:
-    """The first day of the 12-month table: the first of the month eleven months before ``hoy``'s."""
-    return (period_start(hoy, PERIOD_MONTH) - pd.DateOffset(months=TREND_MONTHS - 1)).normalize()
+    """The first day of the 12-month table: the first day «12 meses» counts everywhere (:func:`rules.first_day_12m`)."""
+    return first_day_12m(hoy)
 
 
 def monthly_trend(inputs: Inputs) -> pd.DataFrame:
-    """The last twelve months (the current one to date): revenue, sales, new and lost clients, contacts, complaints.
+    """The last twelve months, month by month: revenue, sales, new and lost clients, contacts, complaints.
 
-    One pass per source, grouped by month — the same figures as :func:`period_values` month by month.
+    The same 365 days as every «12 meses» figure, so the first month and the
+    current one are usually partial and say their days («dic 2025 (8–31)»),
+    and the table's revenue adds up to the clients' «Facturación 12 meses».
+    One pass per source, grouped by month — the same figures as
+    :func:`period_values` month by month.
     """
     first = _trend_start(inputs.hoy)
     months = pd.period_range(first, inputs.hoy, freq="M")
@@ -334,7 +337,7 @@ def monthly_trend(inputs: Inputs) -> pd.DataFrame:
     ends = months.end_time.normalize()
 
     history = inputs.history
-    starts = months.start_time.normalize()
+    starts = months.start_time.normalize().where(months.start_time >= first, first)  # the first month counts from ``first``
 
     def since_first(values: pd.Series | float, key: str) -> pd.Series | float:
         """Months that ended before the sheet's first row are blank: no data, not zero; so are new and lost clients without history."""
@@ -347,7 +350,7 @@ def monthly_trend(inputs: Inputs) -> pd.DataFrame:
 
     table = pd.DataFrame(
         {
-            "mes": [month_label(month.start_time, inputs.hoy) for month in months],
+            "mes": [month_label(start, inputs.hoy) for start in starts],
             "facturacion": since_first(per_month(sales, values="amount"), "facturacion") if has_amount else np.nan,
             "ventas": since_first(per_month(inputs.sales_made), "ventas") if has_amount else np.nan,
             "nuevos": since_first(per_month(inputs.clients, "primera_compra"), "nuevos") if inputs.purchases is not None else np.nan,
@@ -363,12 +366,13 @@ def monthly_trend(inputs: Inputs) -> pd.DataFrame:
 def month_label(day: pd.Timestamp, hoy: pd.Timestamp | None = None) -> str:
     """``dic 2025``: the month in the team's language, whatever the spreadsheet's locale.
 
-    The month of ``hoy``, unless ``hoy`` is its last day, is only partly
-    there and says which days it holds: ``dic 2011 (1–10)``.
+    A month counted from ``day`` after its first, or up to ``hoy`` before its
+    last, is only partly there and says which days it holds: ``dic 2011 (1–10)``.
     """
     label = f"{labels.MONTHS[day.month - 1]} {day.year}"
-    if hoy is not None and (day.year, day.month) == (hoy.year, hoy.month) and hoy.day < hoy.days_in_month:
-        return labels.PARTIAL_MONTH.format(month=label, first=1, last=hoy.day)
+    last = hoy.day if hoy is not None and (day.year, day.month) == (hoy.year, hoy.month) else day.days_in_month
+    if day.day > 1 or last < day.days_in_month:
+        return labels.PARTIAL_MONTH.format(month=label, first=day.day, last=last)
     return label
 
 
@@ -552,15 +556,20 @@ MAX_SHARE_DECIMALS = 4  # a share over its threshold by less than 0,0001 % reads
 
 
 def products(inputs: Inputs) -> pd.DataFrame:
-    """Clients, units and revenue by product over the last 12 months, like every other sheet."""
+    """Buyers, units and revenue by product over the last 12 months, like every other sheet.
+
+    A product's clients are its buyers: a client whose only line of it is a
+    return (a negative amount) lowers its revenue but is not counted.
+    """
     sales = inputs.product_sales
     if sales is not None:
-        sales = sales[sales["date"] > inputs.hoy - pd.Timedelta(days=DAYS_12M)]
+        sales = sales[sales["date"] >= first_day_12m(inputs.hoy)]
     if sales is None or sales.empty:
         return pd.DataFrame(columns=[c.key for c in labels.PRODUCTS.columns])
     grouped = sales.groupby("product")
     quantity = grouped["quantity"].sum() if "quantity" in sales else grouped.size() * np.nan
-    table = pd.DataFrame({"clientes": grouped[CLIENT_ID].nunique(), "unidades": quantity, "facturacion": grouped["amount"].sum()})
+    buyers = sales[sales["amount"] > 0].groupby("product")[CLIENT_ID].nunique().reindex(quantity.index, fill_value=0)
+    table = pd.DataFrame({"clientes": buyers, "unidades": quantity, "facturacion": grouped["amount"].sum()})
     total = table["facturacion"].sum()
     table["participacion"] = table["facturacion"] / total if total else 0.0
     table.index.name = None
@@ -749,6 +758,7 @@ class Indicators:
     recommendation: pd.DataFrame
     pareto: pd.DataFrame
     concentration: dict[str, Any]
+    countries: pd.DataFrame
     regions: pd.DataFrame
     cities: pd.DataFrame
     products: pd.DataFrame
@@ -795,7 +805,13 @@ def left_out_sales(inputs: Inputs) -> dict[str, float] | None:
         return None
     amounts = sales["amount"].astype("float64").fillna(0.0) if "amount" in sales else pd.Series(0.0, index=sales.index)
     total, outside = float(amounts.sum()), float(amounts[unknown].sum())
-    return {"lineas": float(unknown.sum()), "importe": outside, "participacion": outside / total if total > 0 else np.nan}
+    blank = sales["client"].map(is_missing) if "client" in sales else pd.Series(True, index=sales.index)
+    return {
+        "lineas": float(unknown.sum()),
+        "sin_cliente": float((unknown & blank).sum()),  # of them, lines with no client at all (not a name Clientes lacks)
+        "importe": outside,
+        "participacion": outside / total if total > 0 else np.nan,
+    }
 
 
 def compute(inputs: Inputs) -> Indicators:
@@ -817,6 +833,7 @@ def compute(inputs: Inputs) -> Indicators:
         recommendation=recommendation(clients),
         pareto=table,
         concentration=concentration(table, inputs.parameters),
+        countries=by_attribute(clients, "country"),
         regions=by_attribute(clients, "region"),
         cities=by_attribute(clients, "city"),
         products=products(inputs),

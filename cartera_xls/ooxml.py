@@ -14,7 +14,7 @@ import html
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
@@ -351,6 +351,29 @@ def cell_formats(archive: zipfile.ZipFile) -> list[str]:
     codes = {element.get("numFmtId"): element.get("formatCode", "") for element in styles.iter(ns.tag("numFmt"))}
     cell_xfs = next(styles.iter(ns.tag("cellXfs")), None)
     return [codes.get(xf.get("numFmtId", "0"), "") for xf in cell_xfs.iter(ns.tag("xf"))] if cell_xfs is not None else []
+
+
+_STYLED_CELL_ROW = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)(\d+)"([^>]*)>')
+
+
+def other_currencies(data: bytes, formats: list[str], columns: Mapping[int, str]) -> dict[int, dict[int, str]]:
+    """Column → row → the currency a cell shows where it is not its column's (``columns``: :func:`column_currencies`).
+
+    The whole sheet is read only when the workbook's styles show two
+    currencies or more; a workbook of one currency costs nothing.
+    """
+    symbols = {index: currency_symbol(code) for index, code in enumerate(formats)}
+    if len({symbol for symbol in symbols.values() if symbol}) < 2 or not columns:
+        return {}
+    found: dict[int, dict[int, str]] = {}
+    for match in _STYLED_CELL_ROW.finditer(data):
+        column = column_index(match.group(1))
+        expected = columns.get(column)
+        style = _STYLE_ATTRIBUTE.search(match.group(3)) if expected is not None else None
+        symbol = symbols.get(int(style.group(1))) if style else None
+        if symbol and symbol != expected:
+            found.setdefault(column, {})[int(match.group(2))] = symbol
+    return found
 
 
 def column_currencies(data: bytes, formats: list[str]) -> dict[int, str]:

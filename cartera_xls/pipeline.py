@@ -22,12 +22,12 @@ from . import checks, followup, indicators, merging, rules
 from .errors import CarteraError, DateOutOfRange
 from .parameters import ParametersRead, read_parameters
 from .problems import Problem, named
-from .raw import RawWorkbook
+from .raw import RawSheet, RawWorkbook
 from .reading import ReadResult, empty_table, read_tables
 from .schema import FIRST_DAY, LAST_DAY, Kind, fold, messages, within_dates
 from .schema.params import TEMPLATE_CURRENCY, Parameters
 from .schema.sheets import CLIENTES, DATA_SHEETS, DATE_FORMAT, ESTADO_PERDIDO, REGLAS, SEGUIMIENTO, VENTAS
-from .tables import CLIENT_ID, SheetTable, UnknownSheet
+from .tables import CLIENT_ID, SheetTable, UnknownSheet, is_missing
 
 
 @dataclass(frozen=True)
@@ -186,9 +186,12 @@ def _with_the_teams_currency(
     if sales is None or "amount" not in sales.positions:
         return read
     raw = next((sheet for sheet in book.sheets if sheet.name == sales.name), None)
-    found = raw.details.currencies.get(sales.positions["amount"]) if raw is not None else None
+    if raw is None:
+        return read
+    found = raw.details.currencies.get(sales.positions["amount"])
     if not found:
         return read
+    read = _mixed_currencies(read, raw, sales, found)
     named_currency = read.parameters.moneda
     if not named_currency:
         return dataclasses.replace(read, parameters=dataclasses.replace(read.parameters, moneda=found))
@@ -212,6 +215,28 @@ def _with_the_teams_currency(
         sales=sales.name,
     )
     return dataclasses.replace(read, problems=(*read.problems, problem))
+
+
+def _mixed_currencies(read: ParametersRead, raw: RawSheet, sales: SheetTable, found: str) -> ParametersRead:
+    """Importe cells formatted in another currency than the rest of the column: summed as if they were in it, so said."""
+    column = sales.positions["amount"]
+    others = raw.details.other_currencies.get(column, {})
+    amounts = sales.frame["amount"]
+    problems = [
+        Problem.of(
+            messages.CURRENCY_MIXED,
+            sales.name,
+            row,
+            sales.header("amount"),
+            symbol,
+            messages.SEVERITY_WARNING,
+            found=found,
+            sales=sales.name,
+        )
+        for row, symbol in sorted(others.items())
+        if row in amounts.index and not is_missing(amounts.at[row])
+    ]
+    return dataclasses.replace(read, problems=(*read.problems, *problems)) if problems else read
 
 
 def compute(portfolio: Portfolio, hoy: dt.date, parameters: Parameters | None = None) -> Refreshed:

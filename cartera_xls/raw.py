@@ -59,6 +59,7 @@ class SheetDetails:
     row_levels: Mapping[int, int] = field(default_factory=dict)  # row → outline level (grouped rows)
     column_levels: Mapping[int, int] = field(default_factory=dict)  # column → outline level (grouped columns)
     currencies: Mapping[int, str] = field(default_factory=dict)  # column → the currency its cells' number format shows
+    other_currencies: Mapping[int, Mapping[int, str]] = field(default_factory=dict)  # column → row → another currency shown
     tab_color: str | None = None  # #RRGGBB of the sheet's tab
     right_to_left: bool = False
     head: bytes = b""  # the sheet's XML before its cells (root, sheetPr…), kept for carrying what the team added

@@ -59,6 +59,11 @@ class Sheets:
     complaints: pd.DataFrame | None = None
 
 
+def first_day_12m(hoy: pd.Timestamp) -> pd.Timestamp:
+    """The first day every «12 meses» counts: the 365 days up to ``hoy``, ``hoy`` included (dates are days)."""
+    return hoy.normalize() - pd.Timedelta(days=DAYS_12M - 1)
+
+
 def _until(frame: pd.DataFrame | None, hoy: pd.Timestamp, required: tuple[str, ...]) -> pd.DataFrame | None:
     """Rows usable by the rules: a client and the required values, dated up to ``hoy``."""
     if frame is None or CLIENT_ID not in frame or any(column not in frame for column in required):
@@ -110,7 +115,7 @@ def purchase_metrics(clients: pd.DataFrame, sales: pd.DataFrame | None, hoy: pd.
         result["lista_productos"] = pd.Series(None, index=clients.index, dtype="object")
         return result
 
-    since_12m = hoy - pd.Timedelta(days=DAYS_12M)
+    since_12m = first_day_12m(hoy) - pd.Timedelta(days=1)
     by_client = usable.groupby(CLIENT_ID)
     revenue = by_client["amount"].sum()
     revenue_12m = usable[usable["date"] > since_12m].groupby(CLIENT_ID)["amount"].sum()
@@ -146,9 +151,10 @@ def purchase_metrics(clients: pd.DataFrame, sales: pd.DataFrame | None, hoy: pd.
 
 
 def trimmed(values: pd.Series) -> pd.Series:
-    """Text values trimmed, each distinct value once (a catalogue repeats a few hundred names over many lines)."""
+    """Text values with their spaces tidied (none at either end, one between words: «Té  verde » is «Té verde»), each
+    distinct value once (a catalogue repeats a few hundred names over many lines)."""
     codes, uniques = pd.factorize(values)
-    clean = np.array([str(value).strip() for value in uniques] + [None], dtype="object")
+    clean = np.array([" ".join(str(value).split()) for value in uniques] + [None], dtype="object")
     return pd.Series(clean[codes], index=values.index, dtype="object")  # code -1 (a blank) takes the None at the end
 
 

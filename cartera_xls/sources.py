@@ -257,7 +257,9 @@ def _scan_xlsx(
             data = archive.read(member)
             _check_dimension(data, path)
             details = ooxml.sheet_details(data, ooxml.sheet_tables(archive, member), ooxml.totals_rows(archive, member))
-            details = dataclasses.replace(details, currencies=ooxml.column_currencies(data, formats))
+            currencies = ooxml.column_currencies(data, formats)
+            others = ooxml.other_currencies(data, formats, currencies)
+            details = dataclasses.replace(details, currencies=currencies, other_currencies=others)
             scanned[sheet_name] = (_flag_cells(data), details)
     except UnreadableWorkbook:
         raise

@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from .data_writing import LINE_HEIGHT, header_lines, text_lines
 from .indicators import COVERED_SLACK_DAYS, SEGMENT_KEYS, Indicators
 from .pipeline import Refreshed
+from .rules import first_day_12m
 from .schema import Column, Fmt, Sheet
 from .schema import summary as labels
 from .schema.sheets import (
@@ -130,9 +131,12 @@ class SummaryWriter:
     def _hoy(self) -> str:
         return self.refreshed.hoy.strftime(DATE_FORMAT)
 
+    def _first_12m(self) -> str:
+        return first_day_12m(pd.Timestamp(self.refreshed.hoy)).strftime(DATE_FORMAT)
+
     def _title(self, sheet: Worksheet, text: str, subtitle: str | None = None) -> None:
         sheet.write_string(0, 0, text, self.big_title)
-        sheet.write_string(1, 0, subtitle or labels.DATA_AS_OF.format(hoy=self._hoy()), self.note)
+        sheet.write_string(1, 0, subtitle or labels.DATA_AS_OF.format(hoy=self._hoy(), first=self._first_12m()), self.note)
 
     def _headers(self, sheet: Worksheet, row: int, col: int, headers: list[str], numeric: list[bool]) -> None:
         """A header row; a number column's header sits right, over its numbers, a text column's left with its text.
@@ -186,6 +190,14 @@ class SummaryWriter:
             else:
                 write_number(r, col, value, cell_format)
 
+    def _attribute(self, sheet: Worksheet, row: int, key: str, frame: pd.DataFrame) -> Block:
+        """Clients by one of their columns (``key``), or, when Clientes has no such column, a note that says so under the header."""
+        label = CLIENTES.column(key).label
+        block = self._table(sheet, row, 0, frame, labels.SEGMENTS, label)
+        if frame.empty:
+            sheet.write_string(block.first_row, 0, labels.NO_COLUMN.format(column=label), self.note)
+        return block
+
     def _cell(self, sheet: Worksheet, row: int, col: int, value: Any, cell_format: Format | None) -> None:
         if is_missing(value):
             sheet.write_blank(row, col, None, cell_format)
@@ -238,7 +250,7 @@ class SummaryWriter:
         self._name(labels.RESUMEN_NAMES["by_semaforo"], semaforo, 1)
 
         trend_top = max(estados.last_row, semaforo.last_row) + 3
-        sheet.write_string(trend_top, 0, labels.TREND.label, self.section)
+        sheet.write_string(trend_top, 0, labels.TREND_TITLE.format(first=self._first_12m(), hoy=self._hoy()), self.section)
         trend = self._table(sheet, trend_top + 1, 0, figures.trend, labels.TREND)
         self._name(labels.RESUMEN_NAMES["trend"], trend, len(figures.trend.columns) - 1)
         for offset, text in enumerate([*urgent[URGENT_NOTES:], *notes], start=trend.last_row + 2):
@@ -304,8 +316,11 @@ class SummaryWriter:
             days = int(self.refreshed.parameters.dias_cliente_nuevo)
             notes.append(labels.NEW_UNKNOWN_NOTE.format(first=since.strftime(DATE_FORMAT), days=days, count=clients))
         for key, indicators in labels.MISSING_SHEET_INDICATORS.items():
-            if key not in self.refreshed.tables:
+            table = self.refreshed.tables.get(key)
+            if table is None:
                 notes.append(labels.MISSING_SHEET_NOTE.format(sheet=_spec(key).label, indicators=indicators))
+            elif table.frame.empty:
+                notes.append(labels.EMPTY_SHEET_NOTE.format(sheet=table.name, indicators=indicators))
         return urgent, notes
 
     def _left_out(self) -> list[str]:
@@ -313,8 +328,14 @@ class SummaryWriter:
         left_out, sales = self.figures.left_out, self.refreshed.tables.get(VENTAS.key)
         if left_out is None or sales is None:
             return []
-        count = int(left_out["lineas"])
-        lines, verb = labels.LEFT_OUT_ONE if count == 1 else labels.LEFT_OUT_MANY
+        count, blank = int(left_out["lineas"]), int(left_out["sin_cliente"])
+        lines, names, has = labels.LEFT_OUT_ONE if count == 1 else labels.LEFT_OUT_MANY
+        if blank == 0:
+            what = labels.LEFT_OUT_UNKNOWN.format(verb=names)
+        elif blank == count:
+            what = labels.LEFT_OUT_BLANK.format(verb=has)
+        else:
+            what = labels.LEFT_OUT_BOTH.format(blank=f"{blank:,}".replace(",", "."), unknown=f"{count - blank:,}".replace(",", "."))
         share = left_out["participacion"]
         if pd.isna(share):
             shown = "—"
@@ -323,7 +344,7 @@ class SummaryWriter:
         else:
             shown = f"{share * 100:.1f} %".replace(".", ",")
         lines = lines.format(count=f"{count:,}".replace(",", "."))
-        return [labels.LEFT_OUT_NOTE.format(lines=lines, sheet=sales.name, share=shown, verb=verb)]
+        return [labels.LEFT_OUT_NOTE.format(lines=lines, sheet=sales.name, share=shown, what=what)]
 
     def _range(self, key: str) -> str:
         start, end = self.figures.ranges[key]
@@ -397,7 +418,7 @@ class SummaryWriter:
         section = row
         row += 1
         for key in SEGMENT_KEYS:
-            block = self._table(sheet, row, 0, figures.segments[key], labels.SEGMENTS, CLIENTES.column(key).label)
+            block = self._attribute(sheet, row, key, figures.segments[key])
             units.append((section if key == SEGMENT_KEYS[0] else block.header_row, block.last_row))
             row = block.last_row + 2
         for title, frame, spec, index_label in (
@@ -499,13 +520,19 @@ class SummaryWriter:
         """Clients and revenue by region and by city."""
         sheet = self._sheet(GEOGRAFIA)
         self._title(sheet, labels.GEOGRAFIA_TITLE)
-        sheet.write_string(3, 0, labels.BY_REGION, self.section)
-        block = self._table(sheet, 4, 0, self.figures.regions, labels.SEGMENTS, CLIENTES.column("region").label)
-        sheet.write_string(block.last_row + 2, 0, labels.BY_CITY, self.section)
-        cities = self._table(sheet, block.last_row + 3, 0, self.figures.cities, labels.SEGMENTS, CLIENTES.column("city").label)
-        first = cities.first_row + FIRST_ROWS_KEPT - 1
-        self._keep_together(sheet, [(0, block.last_row), (block.last_row + 2, min(cities.last_row, first))])
-        sheet.repeat_rows(block.last_row + 2, cities.header_row)  # often pages of cities: their title on every page
+        figures = self.figures
+        units, row = [], 3
+        for title, key, frame in (
+            (labels.BY_COUNTRY, "country", figures.countries),
+            (labels.BY_REGION, "region", figures.regions),
+            (labels.BY_CITY, "city", figures.cities),
+        ):
+            sheet.write_string(row, 0, title, self.section)
+            block = self._attribute(sheet, row + 1, key, frame)
+            units.append((row, min(block.last_row, block.first_row + FIRST_ROWS_KEPT - 1)))
+            top, row = row, block.last_row + 2
+        self._keep_together(sheet, units)
+        sheet.repeat_rows(top, block.header_row)  # often pages of cities: their title on every page
         sheet.set_column(0, 0, 28)
         sheet.set_column(1, 4, 18)
         return sheet
@@ -516,7 +543,7 @@ class SummaryWriter:
         self._title(sheet, labels.PRODUCTOS_TITLE)
         figures = self.figures
         if figures.products.empty:
-            sheet.write_string(3, 0, labels.NO_SALES, self.note)
+            sheet.write_string(3, 0, self._no_products(), self.note)
             return sheet
         block = self._table(sheet, 3, 0, figures.products, labels.PRODUCTS, labels.PRODUCTS.label)
         units = [(0, block.last_row)]  # what must not be cut by a page: (first row, last row)
@@ -544,6 +571,17 @@ class SummaryWriter:
             sheet.set_column(col, col, widths[-1])
         self._keep_together(sheet, units, widths)
         return sheet
+
+    def _no_products(self) -> str:
+        """Why Productos has no table: no Ventas sheet, no rows in it, no product column, or no such sale in 12 months."""
+        sales = self.refreshed.tables.get(VENTAS.key)
+        if sales is None:
+            return labels.NO_SALES
+        if sales.frame.empty:
+            return labels.NO_SALES_ROWS.format(sheet=sales.name)
+        if "product" not in sales.frame:
+            return labels.NO_PRODUCT_COLUMN.format(sheet=sales.name, column=VENTAS.column("product").label)
+        return labels.NO_RECENT_PRODUCTS
 
     def vendedores(self) -> Worksheet:
         """Per salesperson: clients by estado and semáforo, revenue, contacts, overdue actions."""

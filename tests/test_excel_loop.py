@@ -488,7 +488,8 @@ def test_the_resumen_tables_keep_their_place_and_names_when_notes_come_and_go(tm
     def places() -> tuple[int, dict[str, str]]:
         book = openpyxl.load_workbook(source)
         rows = [row[0] for row in book["Resumen"].iter_rows(values_only=True)]
-        return rows.index(TREND.label), {key: book.defined_names[name].attr_text for key, name in RESUMEN_NAMES.items()}
+        trend = next(row for row, value in enumerate(rows) if isinstance(value, str) and value.startswith(TREND.label))
+        return trend, {key: book.defined_names[name].attr_text for key, name in RESUMEN_NAMES.items()}
 
     result = cartera_xls.refresh(source, hoy=HOY)
     assert any(p.code == "unknown-client" for p in result.cartera.problems)

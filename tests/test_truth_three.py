@@ -41,9 +41,11 @@ def test_lost_clients_per_month_count_as_of_the_month_not_as_of_today(tmp_path: 
     """Issue 36, point 1: C2 was lost in February 2025 and came back in June; February still counts it."""
     path = make_workbook(tmp_path / "c.xlsx", {"Clientes": _CLIENTS, "Ventas": _SALES})
     lost = _lost_per_month(path, dt.date(2025, 12, 15))
-    assert pd.isna(lost["ene 2025"])  # the data began 10/01/2024: lost clients can be told from 09/01/2025 on
+    assert next(iter(lost)) == "dic 2024 (16–31)"  # «12 meses» is the 365 days up to 15/12/2025, everywhere
+    assert pd.isna(lost["dic 2024 (16–31)"]) and pd.isna(lost["ene 2025"])  # data from 10/01/2024: lost known from 09/01/2025
     assert (lost["feb 2025"], lost["mar 2025"]) == (1, 1)  # C2 (back since), C3 (still lost)
-    assert sum(value for month, value in lost.items() if month not in ("ene 2025", "feb 2025", "mar 2025")) == 0
+    told = {"dic 2024 (16–31)", "ene 2025", "feb 2025", "mar 2025"}
+    assert sum(value for month, value in lost.items() if month not in told) == 0
     # A past month never changes with the day of the refresh.
     later = _lost_per_month(path, dt.date(2026, 1, 20))
     assert (later["feb 2025"], later["mar 2025"]) == (1, 1)
@@ -174,3 +176,149 @@ def test_revisar_wraps_a_client_name_wider_than_its_column(tmp_path: Path) -> No
     assert sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width < len(f"C1 · {name}")
     assert sheet.cell(row, column).alignment.wrap_text  # the column's format: the name wraps instead of being cut
     assert (sheet.row_dimensions[row].height or 0) > 15  # and its row is tall enough for two lines
+
+
+def test_twelve_months_are_one_window_everywhere(tmp_path: Path) -> None:
+    """Issue 36, point 3: «12 meses» is the 365 days up to hoy, hoy included, in Clientes, the Resumen's table and Productos.
+
+    Refreshed on 15/03/2026, the window starts on 16/03/2025: the sale of 15/03/2025 (100) is out of every «12 meses»
+    figure, the one of 16/03/2025 (10) and the one of the day (1) are in, so the table's first month is «mar 2025 (16–31)»,
+    its last «mar 2026 (1–15)», and its revenue adds up to the clients' 11 (before, the table began on 01/04/2025: 1).
+    """
+    sales: list[list[Any]] = [
+        ["Fecha", "Cliente", "Producto", "Importe"],
+        [dt.datetime(2025, 3, 15), "C1", "Té", 100.0],
+        [dt.datetime(2025, 3, 16), "C1", "Té", 10.0],
+        [dt.datetime(2026, 3, 15), "C2", "Café", 1.0],
+    ]
+    path = make_workbook(tmp_path / "c.xlsx", {"Clientes": [["ID", "Nombre"], ["C1", "Ana"], ["C2", "Luis"]], "Ventas": sales})
+    out = tmp_path / "salida.xlsx"
+    cartera = cartera_xls.refresh(path, out, hoy=dt.date(2026, 3, 15)).cartera
+    assert cartera.clientes["Facturación 12 meses"].tolist() == [10.0, 1.0]
+    trend = cartera.indicadores["tendencia"].set_index("Mes")["Facturación"]
+    assert (trend.index[0], trend.iloc[0]) == ("mar 2025 (16–31)", 10.0)
+    assert (trend.index[-1], trend.iloc[-1]) == ("mar 2026 (1–15)", 1.0)
+    assert len(trend) == 13 and trend.sum() == cartera.clientes["Facturación 12 meses"].sum() == 11.0
+    assert cartera.indicadores["productos"]["Facturación 12 meses"].sum() == 11.0
+    book = openpyxl.load_workbook(out)
+    said = "del 16/03/2025 al 15/03/2026"
+    assert said in book["Productos"]["A2"].value and said in book["Concentración"]["A2"].value
+    resumen = [cell.value for row in book["Resumen"].iter_rows(max_col=1) for cell in row if isinstance(cell.value, str)]
+    assert any(text.startswith("Últimos 12 meses") and said in text for text in resumen)
+
+
+def test_a_saturday_follow_up_day_is_a_working_day_and_holidays_never_are(tmp_path: Path) -> None:
+    """Issue 36, point 9: the team's working days are Monday to Friday and its follow-up day; a generated reminder
+    never falls on another weekend day or a holiday, and Reglas says so.
+
+    With dia_seguimiento sábado and dias_sin_contacto 30, a call is due on the first Saturday from the 31st day after
+    the last purchase and call: 02/11/2026 → 03/12 → Saturday 05/12, kept (a working day for this team); 09/11/2026 → 10/12 →
+    Saturday 12/12, a holiday here, so Monday 14/12 (Sunday is not a working day).
+    """
+    from cartera_xls.schema.params import PARAMETERS
+
+    rules = [["Parámetro", "Valor"], ["dia_seguimiento", "sábado"], ["feriados", "12/12/2026"]]
+    sales: list[list[Any]] = [
+        ["Fecha", "Cliente", "Importe"],
+        [dt.datetime(2026, 11, 2), "C1", 10.0],
+        [dt.datetime(2026, 11, 9), "C2", 10.0],
+    ]
+    clients = [["ID", "Nombre"], ["C1", "Ana"], ["C2", "Luis"]]
+    calls: list[list[Any]] = [
+        ["Fecha", "Cliente", "Tipo"],
+        [dt.datetime(2026, 11, 2), "C1", "llamada"],
+        [dt.datetime(2026, 11, 9), "C2", "llamada"],
+    ]
+    sheets: dict[str, list[list[Any]]] = {"Clientes": clients, "Ventas": sales, "Seguimiento": calls, "Reglas": rules}
+    cartera = cartera_xls.load(make_workbook(tmp_path / "c.xlsx", sheets), hoy=dt.date(2026, 11, 20))
+    assert cartera.clientes["Próximo contacto"].tolist() == [dt.datetime(2026, 12, 5), dt.datetime(2026, 12, 14)]
+    said = next(parameter.description for parameter in PARAMETERS if parameter.key == "feriados")
+    assert "día de seguimiento" in said and "sábado o domingo" in said
+
+
+def _texts(sheet: Any) -> list[str]:
+    return [cell.value for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+
+
+def test_empty_sections_say_why(tmp_path: Path) -> None:
+    """Issue 36, point 19: a country alone fills Geografía; a table with no column under it says which column is
+    missing; an empty Ventas is «no tiene filas», not «Sin hoja Ventas»; a line with no client is not «a client that is
+    not in Clientes»."""
+    clients = [["ID", "Nombre", "País"], ["C1", "Ana", "Perú"], ["C2", "Luis", "Chile"], ["C3", "Rosa", "Perú"]]
+    empty = make_workbook(tmp_path / "vacia.xlsx", {"Clientes": clients, "Ventas": [["Fecha", "Cliente", "Importe"]]})
+    out = cartera_xls.refresh(empty, tmp_path / "vacia_out.xlsx", hoy=dt.date(2026, 11, 20)).written
+    book = openpyxl.load_workbook(out)
+    geografia = _texts(book["Geografía"])
+    assert labels.BY_COUNTRY in geografia and geografia.count("Perú") == 1 and "Chile" in geografia
+    countries = cartera_xls.load(out, hoy=dt.date(2026, 11, 20)).indicadores["paises"]
+    assert countries["Clientes"].to_dict() == {"Perú": 2, "Chile": 1}
+    for column in ("Región", "Ciudad"):
+        assert labels.NO_COLUMN.format(column=column) in geografia
+    analisis = _texts(book["Análisis"])
+    for column in ("Persona o empresa", "Tipo de empresa"):
+        assert labels.NO_COLUMN.format(column=column) in analisis, analisis
+    resumen = _texts(book["Resumen"])
+    assert any(text.startswith("La hoja Ventas no tiene filas") for text in resumen)
+    assert not any(text.startswith("Sin hoja Ventas") for text in resumen)
+    assert _texts(book["Productos"])[2] == "La hoja Ventas no tiene filas: no hay datos de productos."
+
+    lines: list[list[Any]] = [
+        ["Fecha", "Cliente", "Importe"],
+        [dt.datetime(2026, 11, 1), None, 50.0],
+        [dt.datetime(2026, 11, 1), "C1", 50.0],
+    ]
+    blank = make_workbook(tmp_path / "sin.xlsx", {"Clientes": clients, "Ventas": lines})
+    said = _texts(
+        openpyxl.load_workbook(cartera_xls.refresh(blank, tmp_path / "sin_out.xlsx", hoy=dt.date(2026, 11, 20)).written)["Resumen"]
+    )
+    assert "Fuera de las cifras: 1 línea de Ventas (50,0 % de la facturación) no tiene cliente; vea la hoja Revisar." in said
+    lines.append([dt.datetime(2026, 11, 2), "Pedro", 100.0])
+    both = make_workbook(tmp_path / "ambas.xlsx", {"Clientes": clients, "Ventas": lines})
+    said = _texts(
+        openpyxl.load_workbook(cartera_xls.refresh(both, tmp_path / "ambas_out.xlsx", hoy=dt.date(2026, 11, 20)).written)["Resumen"]
+    )
+    expected = "2 líneas de Ventas (75,0 % de la facturación) no cuentan: 1 sin cliente y 1 con un cliente que no está en Clientes"
+    assert any(expected in text for text in said), said
+
+
+def test_products_differing_only_by_spaces_are_one_and_count_their_buyers(tmp_path: Path) -> None:
+    """Issue 36, point 15: «Té  verde» (two spaces) and «Té verde » are «Té verde»: one row of Productos with 2 buyers
+    (C1, C2) and 10 + 5 - 5 = 10 of revenue; C3, whose only line of it is a return, is not one of its clients."""
+    sales: list[list[Any]] = [
+        ["Fecha", "Cliente", "Producto", "Importe"],
+        [dt.datetime(2026, 10, 1), "C1", "Té  verde", 10.0],
+        [dt.datetime(2026, 10, 2), "C2", "Té verde ", 5.0],
+        [dt.datetime(2026, 10, 3), "C3", "Té verde", -5.0],
+        [dt.datetime(2026, 10, 3), "C3", "Café", 20.0],
+    ]
+    clients = [["ID", "Nombre"], ["C1", "Ana"], ["C2", "Luis"], ["C3", "Rosa"]]
+    cartera = cartera_xls.load(make_workbook(tmp_path / "c.xlsx", {"Clientes": clients, "Ventas": sales}), hoy=dt.date(2026, 11, 20))
+    products = cartera.indicadores["productos"]
+    assert products.index.tolist() == ["Café", "Té verde"]
+    assert products.loc["Té verde", ["Clientes", "Facturación 12 meses"]].tolist() == [2, 10.0]
+    assert cartera.clientes["Qué compra (veces)"].tolist() == ["Té verde (1)", "Té verde (1)", "Café (1)"]
+
+
+def test_an_amount_in_another_currency_is_said_in_revisar(tmp_path: Path) -> None:
+    """Issue 36, point 18: Importe cells formatted in € but one in $: the $ one is summed as € (10 + 20 + 30), and
+    Revisar says so on its row; a blank cell formatted in $ says nothing."""
+    path = make_workbook(
+        tmp_path / "c.xlsx",
+        {
+            "Clientes": [["ID", "Nombre"], ["C1", "Ana"]],
+            "Ventas": [
+                ["Fecha", "Cliente", "Importe"],
+                *([dt.datetime(2026, 10, day), "C1", 10.0 * day] for day in (1, 2, 3)),
+                ["", "", None],
+            ],
+        },
+    )
+    book = openpyxl.load_workbook(path)
+    for row, code in ((2, "#,##0.00 [$€-C0A]"), (3, "#,##0.00 [$€-C0A]"), (4, "[$$-409]#,##0.00"), (5, "[$$-409]#,##0.00")):
+        book["Ventas"].cell(row, 3).number_format = code
+    book.save(path)
+    cartera = cartera_xls.load(path, hoy=dt.date(2026, 11, 20))
+    assert cartera.clientes["Facturación total"].tolist() == [60.0]
+    mixed = [p for p in cartera.problems if p.message.startswith("Este importe se ve en")]
+    assert [(p.sheet, p.row, p.column, p.value) for p in mixed] == [("Ventas", 4, "Importe", "$")]
+    assert "los demás de Ventas en «€»" in mixed[0].message

@@ -198,7 +198,12 @@ def test_the_resumen_says_which_sales_no_figure_counts(tmp_path: Path) -> None:
     cartera_xls.refresh(source, out, hoy=HOY)
     cartera = cartera_xls.load(source, hoy=HOY)
     # Two lines of 1.000 in all name no client in Clientes: 200 / 1.000 = 20 % of the revenue.
-    assert cartera.indicadores["fuera_de_las_cifras"] == {"lineas": 2, "importe": 200.0, "participacion": pytest.approx(0.2)}
+    assert cartera.indicadores["fuera_de_las_cifras"] == {
+        "lineas": 2,
+        "sin_cliente": 0,
+        "importe": 200.0,
+        "participacion": pytest.approx(0.2),
+    }
     texts = [cell.value for row in openpyxl.load_workbook(out)["Resumen"].iter_rows() for cell in row if isinstance(cell.value, str)]
     expected = (
         "Fuera de las cifras: 2 líneas de Ventas (20,0 % de la facturación) nombran un cliente que no está en Clientes; "

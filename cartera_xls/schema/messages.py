@@ -76,6 +76,10 @@ CURRENCY_MISMATCH = (
     "Reglas dice que la moneda es «{value}», pero los importes de {sales} muestran «{found}»: los importes llevan «{value}».",
     "Si la moneda del equipo es «{found}», escríbala en Valor; si es «{value}», cambie el formato de los importes de {sales}.",
 )
+CURRENCY_MIXED = (
+    "Este importe se ve en «{value}» y los demás de {sales} en «{found}»: se suma como si fuera «{found}».",
+    "Conviértalo a «{found}» y cambie el formato de la celda, o anótelo aparte si es de otra moneda.",
+)
 SHORT_PHONE = (
     "El teléfono «{value}» tiene solo {digits} dígitos: no se puede marcar.",
     "Revise el número (¿falta un dígito?) y escríbalo completo, con su código de área si lo tiene.",
@@ -380,6 +384,7 @@ INSTRUCTIONS = (
     "• Reglas: los umbrales de las reglas (días, porcentajes, día de seguimiento, feriados, moneda). Cambie el Valor y actualice.",
     "",
     "Columnas grises: las calcula la herramienta (Estado, Semáforo, Motivo, Próximo contacto…). No las edite: se recalculan.",
+    "«12 meses» es lo mismo en todo el libro: los 365 días hasta la fecha de la actualización, ese día incluido.",
     "Semáforo: rojo = es para hoy o ya venció; amarillo = llega en los próximos días; verde = esperamos que diga si le interesa;",
     "sin alerta = nada pendiente por ahora; gris = cliente perdido. El Motivo enumera cada acción pendiente, la más urgente primero.",
     "Un recordatorio que pasa sin un contacto anotado en Seguimiento queda en su fecha y se pone en rojo: anote cada contacto.",

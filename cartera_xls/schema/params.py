@@ -119,10 +119,16 @@ class Parameters:
         "Un cliente sin nada pendiente no tiene color: «sin alerta».",
         minimum=0,
     )
-    dia_seguimiento: str = parameter("viernes", "Día fijo de la semana para el seguimiento de clientes.", choices=WEEKDAYS)
+    dia_seguimiento: str = parameter(
+        "viernes",
+        "Día fijo de la semana para el seguimiento de clientes. Es día hábil aunque sea sábado o domingo (salvo feriado).",
+        choices=WEEKDAYS,
+    )
     feriados: str = parameter(
         "",
-        "Feriados separados por comas: 25/12 (cada año), 06/04/2026 (una vez). Un recordatorio en feriado o fin de semana pasa al día hábil siguiente.",
+        "Feriados separados por comas: 25/12 (cada año), 06/04/2026 (una vez). Días hábiles: de lunes a viernes y el día de "
+        "seguimiento, salvo feriados. Un recordatorio que calcula la herramienta y cae en feriado, o en sábado o domingo que no "
+        "es el día de seguimiento, pasa al siguiente día hábil; las fechas que escribe el equipo no se mueven.",
         check=holidays,
     )
     dias_agenda: int = parameter(

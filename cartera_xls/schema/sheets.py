@@ -551,7 +551,7 @@ SHEET_ORDER: tuple[GeneratedSheet | str, ...] = (
     DATA_PLACE,
     GeneratedSheet("analisis", ANALISIS, ("estado_revenue", "segments", "origins", "churn", "recommendation", "referrals")),
     GeneratedSheet("concentracion", CONCENTRACION, ("pareto", "concentration")),
-    GeneratedSheet("geografia", GEOGRAFIA, ("regions", "cities")),
+    GeneratedSheet("geografia", GEOGRAFIA, ("countries", "regions", "cities")),
     GeneratedSheet("productos", PRODUCTOS, ("products", "pairs", "offers")),
     GeneratedSheet("vendedores", VENDEDORES, ("salespeople",)),
     TEAM_PLACE,

@@ -63,9 +63,11 @@ UNCOVERED_NOTE = (
     "cuenta solo desde el {date}, y sin variación si empieza más de {slack} días antes."
 )
 MISSING_SHEET_NOTE = "Sin hoja {sheet}: {indicators} no se calculan."
-LEFT_OUT_NOTE = (
-    "Fuera de las cifras: {lines} de {sheet} ({share} de la facturación) {verb} un cliente que no está en Clientes; vea la hoja Revisar."
-)
+EMPTY_SHEET_NOTE = "La hoja {sheet} no tiene filas: {indicators} no se calculan."
+LEFT_OUT_NOTE = "Fuera de las cifras: {lines} de {sheet} ({share} de la facturación) {what}; vea la hoja Revisar."
+LEFT_OUT_UNKNOWN = "{verb} un cliente que no está en Clientes"
+LEFT_OUT_BLANK = "no {verb} cliente"
+LEFT_OUT_BOTH = "no cuentan: {blank} sin cliente y {unknown} con un cliente que no está en Clientes"
 HISTORY_NOTE = (
     "Clientes nuevos y perdidos: en blanco en los periodos que empiezan antes del {date}, porque Ventas empieza el {first} "
     "y hacen falta {days} días de compras anteriores (dias_perdido) para saber quién es nuevo y quién se perdió."
@@ -76,8 +78,8 @@ NEW_UNKNOWN_NOTE = (
 )
 NEW_UNKNOWN_ONE = "1 cliente"
 NEW_UNKNOWN_MANY = "{count} clientes"
-LEFT_OUT_ONE = ("1 línea", "nombra")  # (how many, the verb that agrees)
-LEFT_OUT_MANY = ("{count} líneas", "nombran")
+LEFT_OUT_ONE = ("1 línea", "nombra", "tiene")  # (how many, the verbs that agree)
+LEFT_OUT_MANY = ("{count} líneas", "nombran", "tienen")
 LEFT_OUT_TINY = "menos del 0,1 %"
 MISSING_SHEET_INDICATORS = {
     "ventas": "el número de ventas, la facturación y los clientes nuevos",
@@ -115,12 +117,13 @@ RESUMEN_NAMES = {
     "by_semaforo": "Resumen_semaforo",
     "trend": "Resumen_12meses",
 }
-DATA_AS_OF = "Datos al {hoy}."
+DATA_AS_OF = "Datos al {hoy}. «12 meses» son los 365 días del {first} al {hoy}."
+TREND_TITLE = "Últimos 12 meses: los 365 días del {first} al {hoy}, como «Facturación 12 meses» en Clientes"
 RESUMEN_SUBTITLE = (
     "Indicadores del {period} en curso (hasta hoy) frente al mismo tramo del {period} anterior y del año anterior, "
     "y el último {period} completo."
 )
-PARTIAL_MONTH = "{month} ({first}–{last})"  # the current month, to date: «nov 2026 (1–18)»
+PARTIAL_MONTH = "{month} ({first}–{last})"  # a month in part: «nov 2026 (1–18)», «dic 2025 (19–31)»
 MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 
 TREND = Sheet(
@@ -247,6 +250,7 @@ NO_REVENUE = "No hay facturación en los últimos 12 meses."
 
 # --- Geografía -----------------------------------------------------------------------------
 GEOGRAFIA_TITLE = "Clientes y facturación por región y ciudad"
+BY_COUNTRY = "Por país"
 BY_REGION = "Por región"
 BY_CITY = "Por ciudad"
 
@@ -292,6 +296,10 @@ OFFERS = Sheet(
     ),
 )
 NO_SALES = "Sin hoja Ventas: no hay datos de productos."
+NO_SALES_ROWS = "La hoja {sheet} no tiene filas: no hay datos de productos."
+NO_PRODUCT_COLUMN = "La hoja {sheet} no tiene la columna «{column}»: añádala para ver los productos."
+NO_RECENT_PRODUCTS = "No hay ventas con producto en los últimos 12 meses."
+NO_COLUMN = "Clientes no tiene la columna «{column}»: añádala y complétela para ver esta tabla."
 
 # --- Vendedores ----------------------------------------------------------------------------
 VENDEDORES_TITLE = "Cartera por vendedor"
@@ -333,6 +341,7 @@ FIGURES = (
     Figure("recommendation", "recomendacion", RECOMMENDATION),
     Figure("pareto", "pareto", PARETO),
     Figure("concentration", "concentracion"),
+    Figure("countries", "paises", SEGMENTS),
     Figure("regions", "regiones", SEGMENTS),
     Figure("cities", "ciudades", SEGMENTS),
     Figure("products", "productos", PRODUCTS),
