@@ -173,7 +173,7 @@ def one_spelling_per_salesperson(tables: Mapping[str, SheetTable]) -> tuple[dict
                     spelling,
                     messages.SEVERITY_WARNING,
                     canonical=right,
-                    count=counts[fold(raw)][spelling],
+                    count=rows_said(counts[fold(raw)][spelling]),
                 )
             )
         frame = table.frame.assign(salesperson=column.where(~variant, named))
@@ -286,6 +286,11 @@ def twin_labels(clients: SheetTable, pairs: Iterable[DuplicatePair]) -> dict[str
 def comparable(name: str) -> str:
     """A name as a suggestion compares it: folded, without legal forms or punctuation, one space between words."""
     return " ".join(_NOT_ALNUM.sub(" ", _LEGAL_FORMS.sub(" ", fold(name))).split())
+
+
+def rows_said(count: int) -> str:
+    """«1 fila», «3 filas»."""
+    return (messages.ROW_SAID if count == 1 else messages.ROWS_SAID).format(count=count)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -407,17 +412,27 @@ def product_catalog(sheets: Iterable[UnknownSheet]) -> list[str]:
 def unlisted_products(sales: SheetTable | None, catalog: Sequence[str]) -> list[Problem]:
     """Products sold that the team's product list does not have but nearly has («Tornilo 3/8» for «Tornillo 3/8»).
 
-    One problem per spelling, at its first row; a product near none is a new one and not said.
+    One problem per spelling, at its first row; a product near none is a new one and not said. Nor is one on
+    :data:`FEW_LINES` lines or more and at least a third as many as the listed product it is near
+    (:data:`NEAR_SPELLING_MAJORITY`): a team's price list is often partial, and «Maca en polvo 500 g» on 77 lines
+    is a product, not a slip for «Cacao en polvo 500 g». Fewer lines are too few to tell: the list decides.
     """
     if sales is None or not catalog or "product" not in sales.frame:
         return []
     listed = {fold(name) for name in catalog}
     column = sales.frame["product"]
     typed = [name for name in pd.unique(column.dropna().to_numpy()) if isinstance(name, str) and fold(name) not in listed]
-    suggestions = Suggester.of((name, (name,)) for name in catalog).suggest(typed) if typed else {}
+    if not typed:
+        return []
+    lines = column.dropna().map(fold).value_counts()
+    near = Suggester.of((name, (name,)) for name in catalog).best(typed)
     problems = []
-    for name, suggestion in suggestions.items():
+    for name, candidates in near.items():
         rows = column.index[(column == name).to_numpy()]
+        most = max(int(lines.get(fold(candidate), 0)) for candidate in candidates)
+        if len(rows) >= FEW_LINES and len(rows) * NEAR_SPELLING_MAJORITY > most:
+            continue  # used as often as what it is near: a product of its own
+        suggestion = messages.SUGGESTION_OR.join(f"«{candidate}»" for candidate in candidates)
         problems.append(
             Problem.of(
                 messages.PRODUCT_NEAR,
@@ -427,7 +442,7 @@ def unlisted_products(sales: SheetTable | None, catalog: Sequence[str]) -> list[
                 name,
                 messages.SEVERITY_WARNING,
                 suggestion=suggestion,
-                count=len(rows),
+                count=rows_said(len(rows)),
             )
         )
     return problems
@@ -480,6 +495,7 @@ def repeated_sales(sales: SheetTable | None) -> list[Problem]:
     return problems
 
 
+FEW_LINES = 3  # a product name on fewer lines than this is too rare to tell a product of its own from a slip
 NEAR_SPELLING_MAJORITY = 3  # a spelling is a near miss of another used at least this many times as often
 
 
@@ -511,8 +527,8 @@ def near_salespeople(tables: Mapping[str, SheetTable]) -> list[Problem]:
                 name,
                 messages.SEVERITY_WARNING,
                 suggestion=other,
-                count=count,
-                other_count=counts[other],
+                count=rows_said(count),
+                other_count=rows_said(counts[other]),
             )
         )
     return problems

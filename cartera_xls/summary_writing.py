@@ -549,7 +549,13 @@ class SummaryWriter:
         units = [(0, block.last_row)]  # what must not be cut by a page: (first row, last row)
         row = block.last_row + 2
         minimum = int(self.refreshed.parameters.min_clientes_par)
-        sheet.write_string(row, 0, labels.PAIRS_TITLE.format(minimum=minimum), self.section)
+        total, shown = figures.pairs_total, len(figures.pairs)
+        count = (
+            labels.PAIRS_SHOWN_SOME.format(shown=shown, total=f"{total:,}".replace(",", "."))
+            if total > shown
+            else labels.PAIRS_SHOWN.get(total, labels.PAIRS_SHOWN_ALL.format(total=total))
+        )
+        sheet.write_string(row, 0, labels.PAIRS_TITLE.format(minimum=minimum, shown=count), self.section)
         if figures.pairs.empty:
             sheet.write_string(row + 1, 0, labels.NO_PAIRS.format(minimum=minimum), self.note)
             units.append((row, row + 1))

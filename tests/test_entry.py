@@ -77,7 +77,7 @@ def test_a_salesperson_nearly_like_a_common_one_is_asked(tmp_path: Path) -> None
     cartera = _near_misses(tmp_path)
     near = _said(cartera, "salesperson-near")
     assert [(sheet, row, value) for sheet, row, value, _ in near] == [("Clientes", 5, "Lucía Ramríez")]
-    assert near[0][3] == "«Lucía Ramríez» (1 filas) se parece a «Lucía Ramírez» (4 filas): ¿es la misma persona?"
+    assert near[0][3] == "«Lucía Ramríez» (1 fila) se parece a «Lucía Ramírez» (4 filas): ¿es la misma persona?"
     assert sorted(cartera.indicadores["vendedores"].index) == ["Lucía Ramríez", "Lucía Ramírez"]  # asked, not merged
 
 

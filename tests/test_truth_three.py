@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pandas as pd
+import pytest
 
 import cartera_xls
 from cartera_xls.schema import summary as labels
@@ -322,3 +323,52 @@ def test_an_amount_in_another_currency_is_said_in_revisar(tmp_path: Path) -> Non
     mixed = [p for p in cartera.problems if p.message.startswith("Este importe se ve en")]
     assert [(p.sheet, p.row, p.column, p.value) for p in mixed] == [("Ventas", 4, "Importe", "$")]
     assert "los demás de Ventas en «€»" in mixed[0].message
+
+
+def test_pairs_rank_by_support_times_lift_and_offers_agree_with_clientes(tmp_path: Path) -> None:
+    """Issue 36, point 16, on 30 clients (min_clientes_par 3):
+
+    - A (C01–C20) and B (C06–C25): 15 together, lift 15·30/(20·20) = 1.125, support 0.5, support × lift 0.5625;
+    - X (C26–C28) and Y (C26–C30, C01–C05): 3 together, lift 3·30/(3·10) = 3, support 0.1, support × lift 0.3;
+    - A and Y: 5 together, lift 5·30/(20·10) = 0.75, support × lift 0.125.
+    By lift, X–Y came first; by support × lift, A–B. The title says how many pairs there are. C30 bought Y only, two
+    years ago (lost): it gets no offer in the table, as in Clientes.
+    """
+    clients = [f"C{n:02d}" for n in range(1, 31)]
+    bought = {"A": clients[0:20], "B": clients[5:25], "X": clients[25:28], "Y": clients[25:30] + clients[0:5]}
+    sales: list[list[Any]] = [["Fecha", "Cliente", "Producto", "Importe"]]
+    for product, buyers in bought.items():
+        sales += [[dt.datetime(2024, 6, 1) if client == "C30" else dt.datetime(2026, 10, 1), client, product, 10.0] for client in buyers]
+    sheets: dict[str, list[list[Any]]] = {
+        "Clientes": [["ID", "Nombre"], *([client, f"Cliente {client}"] for client in clients)],
+        "Ventas": sales,
+        "Reglas": [["Parámetro", "Valor"], ["min_clientes_par", 3]],
+    }
+    path = make_workbook(tmp_path / "c.xlsx", sheets)
+    out = tmp_path / "salida.xlsx"
+    cartera = cartera_xls.refresh(path, out, hoy=dt.date(2026, 11, 20)).cartera
+    pairs = cartera.indicadores["pares"]
+    assert pairs[["Producto A", "Producto B"]].values.tolist() == [["A", "B"], ["X", "Y"], ["A", "Y"]]
+    assert pairs["Lift"].tolist() == pytest.approx([1.125, 3.0, 0.75])
+    assert cartera.indicadores["pares_total"] == 3
+    clientes = cartera.clientes.set_index("ID")
+    assert clientes.loc["C30", "Estado"] == "perdido"
+    offers = cartera.indicadores["ofertas"].set_index("ID")["Producto a ofrecer"]
+    assert "C30" not in offers.index
+    assert offers.to_dict() == clientes["Producto a ofrecer"].dropna().to_dict()
+    title = next(text for text in _texts(openpyxl.load_workbook(out)["Productos"]) if text.startswith("Se compran juntos"))
+    assert title.endswith("(pares que compran 3 clientes o más): los 3, por soporte × lift")
+
+
+def test_a_product_sold_often_is_not_a_slip_for_one_in_the_price_list(tmp_path: Path) -> None:
+    """Issue 36, point 13 (products): the price list has «Cacao en polvo 500 g» (4 lines) but not «Maca en polvo 500 g»
+    (5 lines): Maca is a product of its own, nothing to suggest. «Cacao en povlo 500 g» on 1 line is near Cacao (4 lines,
+    more than three times as many): suggested."""
+    sales: list[list[Any]] = [["Fecha", "Cliente", "Producto", "Importe"]]
+    for product, lines in (("Cacao en polvo 500 g", 4), ("Maca en polvo 500 g", 5), ("Cacao en povlo 500 g", 1)):
+        sales += [[dt.datetime(2026, 10, 1 + n), "C1", product, 10.0] for n in range(lines)]
+    prices: list[list[Any]] = [["Producto", "Precio"], ["Cacao en polvo 500 g", 12.0]]
+    sheets: dict[str, list[list[Any]]] = {"Clientes": [["ID", "Nombre"], ["C1", "Ana"]], "Ventas": sales, "Precios": prices}
+    cartera = cartera_xls.load(make_workbook(tmp_path / "c.xlsx", sheets), hoy=dt.date(2026, 11, 20))
+    near = [(p.value, p.message) for p in cartera.problems if p.code == "product-near"]
+    assert [value for value, _ in near] == ["Cacao en povlo 500 g"], near

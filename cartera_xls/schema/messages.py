@@ -56,11 +56,11 @@ REFERRER_NEAR = (
     "Si es ese cliente, escriba su ID o su nombre exacto en «{column}».",
 )
 SALESPERSON_NEAR = (
-    "«{value}» ({count} filas) se parece a «{suggestion}» ({other_count} filas): ¿es la misma persona?",
+    "«{value}» ({count}) se parece a «{suggestion}» ({other_count}): ¿es la misma persona?",
     "Si lo es, escríbalo «{suggestion}»; si es otra persona, no hace falta hacer nada.",
 )
 PRODUCT_NEAR = (
-    "«{value}» ({count} filas) no está en la lista de productos del equipo. ¿Quiso decir {suggestion}?",
+    "«{value}» ({count}) no está en la lista de productos del equipo. ¿Quiso decir {suggestion}?",
     "Si es ese producto, escríbalo igual que en la lista, para que las cifras por producto lo junten.",
 )
 REFERENCE_TO_TWIN = (
@@ -97,10 +97,12 @@ DATE_FAR_AHEAD = (
     "Corrija el año; si la fecha es correcta, suba «anios_futuro» en Reglas.",
 )
 SALESPERSON_SPELLING = (
-    "«{value}» es «{canonical}» escrito de otra forma ({count} filas así): se cuenta como «{canonical}».",
+    "«{value}» es «{canonical}» escrito de otra forma ({count} así): se cuenta como «{canonical}».",
     "Escríbalo «{canonical}», como en la mayoría de las filas; el desplegable de Vendedor solo ofrece esa forma.",
 )
 AMBIGUOUS_CLIENT = ("«{value}» coincide con varios clientes (filas {rows}).", "Escriba el ID del cliente en lugar del nombre.")
+ROW_SAID = "{count} fila"  # how many rows a spelling is on: one
+ROWS_SAID = "{count} filas"  # several
 GROUPED_PROBLEM = "En {count} filas ({rows}). Por ejemplo: {example}"
 CLIENTS_FROM_SALES = (
     "El libro no tenía hoja Clientes: se creó con un cliente por cada cliente distinto de «{source}».",

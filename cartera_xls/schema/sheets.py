@@ -552,7 +552,7 @@ SHEET_ORDER: tuple[GeneratedSheet | str, ...] = (
     GeneratedSheet("analisis", ANALISIS, ("estado_revenue", "segments", "origins", "churn", "recommendation", "referrals")),
     GeneratedSheet("concentracion", CONCENTRACION, ("pareto", "concentration")),
     GeneratedSheet("geografia", GEOGRAFIA, ("countries", "regions", "cities")),
-    GeneratedSheet("productos", PRODUCTOS, ("products", "pairs", "offers")),
+    GeneratedSheet("productos", PRODUCTOS, ("products", "pairs", "pairs_total", "offers")),
     GeneratedSheet("vendedores", VENDEDORES, ("salespeople",)),
     TEAM_PLACE,
     GeneratedSheet("revisar", REVISAR),

@@ -266,7 +266,10 @@ PRODUCTS = Sheet(
         _number("participacion", "Participación", Fmt.PERCENT),
     ),
 )
-PAIRS_TITLE = "Se compran juntos, en todo el historial (clientes que compran ambos; solo pares de {minimum} clientes o más)"
+PAIRS_TITLE = "Se compran juntos, en todo el historial (pares que compran {minimum} clientes o más): {shown}, por soporte × lift"
+PAIRS_SHOWN = {0: "ninguno", 1: "el único"}  # how many of the pairs the table shows, by how many there are
+PAIRS_SHOWN_ALL = "los {total}"
+PAIRS_SHOWN_SOME = "los {shown} más fuertes de {total}"
 NO_PAIRS = "Ningún par de productos lo compran {minimum} clientes o más (min_clientes_par en Reglas)."
 PAIRS = Sheet(
     key="pares",
@@ -346,6 +349,7 @@ FIGURES = (
     Figure("cities", "ciudades", SEGMENTS),
     Figure("products", "productos", PRODUCTS),
     Figure("pairs", "pares", PAIRS),
+    Figure("pairs_total", "pares_total"),
     Figure("offers", "ofertas", OFFERS),
     Figure("salespeople", "vendedores", SALESPEOPLE),
     Figure("closing", "dias_cierre", CLOSING),
