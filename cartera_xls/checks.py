@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from .problems import Problem
 from .schema import fold, messages
 from .schema.sheets import CLIENTES
-from .tables import CLIENT_ID, SheetTable, UnknownSheet, is_missing
+from .tables import CLIENT_ID, EXTRA_PREFIX, SheetTable, UnknownSheet, is_missing
 
 DEFAULT_ID_PREFIX = "C"
 DEFAULT_ID_DIGITS = 4
@@ -207,6 +207,8 @@ def resolve_clients(
 
     # Each distinct reference is resolved once; the rows then follow by lookup.
     references = table.frame["client"]
+    by_code = _by_code(table, by_id)
+    by_name_only = (by_code.isna() | by_code.eq("")).to_numpy()  # rows that no code of theirs resolves
     resolved: dict[str, str | None] = {}
     by_twin_name: list[str] = []  # references that name a client suspected to be the same as another
     for reference in pd.unique(references.to_numpy()):
@@ -223,13 +225,14 @@ def resolve_clients(
     if unresolved:
         without_match = [reference for reference in unresolved if isinstance(reference, str) and not by_name.get(fold(reference))]
         suggestions = (suggester() if suggester else client_suggester(clients)).suggest(without_match) if without_match else {}
-        flagged = references[references.isin(unresolved)]
+        flagged = references[references.isin(unresolved).to_numpy() & by_name_only]
+        coded = set(by_code.index[by_code.eq("").to_numpy()])  # rows whose own code names no client: nothing to suggest
         for row, reference in zip(flagged.index.tolist(), flagged.tolist(), strict=True):
             matches = by_name.get(fold(reference), [])
             if matches:
                 rows = ", ".join(str(r) for _, r in matches)
                 problems.append(Problem.of(messages.AMBIGUOUS_CLIENT, table.name, int(row), label, reference, rows=rows))
-            elif reference in suggestions:
+            elif reference in suggestions and row not in coded:
                 problems.append(
                     Problem.of(
                         messages.UNKNOWN_CLIENT_NEAR,
@@ -244,7 +247,7 @@ def resolve_clients(
             else:
                 problems.append(Problem.of(messages.UNKNOWN_CLIENT, table.name, int(row), label, reference, messages.SEVERITY_WARNING))
     if twins and by_twin_name:
-        named_rows = references[references.isin(by_twin_name)]
+        named_rows = references[references.isin(by_twin_name).to_numpy() & by_name_only]
         for row, reference in zip(named_rows.index.tolist(), named_rows.tolist(), strict=True):
             client_id = resolved[reference]
             assert client_id is not None
@@ -261,7 +264,23 @@ def resolve_clients(
                     chosen=chosen,
                 )
             )
-    return references.map(resolved.get), problems
+    found = references.map(resolved.get)
+    return found.where(by_name_only, by_code), problems
+
+
+def _by_code(table: SheetTable, by_id: Mapping[str, str]) -> pd.Series:
+    """Per row, the client its own client code names, when the sheet has a code column beside the Cliente it is read by
+    («Código cliente» beside «Cliente»): the ID, ``""`` for a code that names no client, missing for a row without one.
+
+    A row's own code comes first: its name is only read when it has no code, or its code is not an ID of Clientes.
+    """
+    column = table.spec.column("client")
+    headers = {fold(header) for header in (column.label, *column.aliases)}
+    code = next((slot for slot in table.slots if slot.startswith(EXTRA_PREFIX) and fold(table.header(slot)) in headers), None)
+    if code is None:
+        return pd.Series(None, index=table.frame.index, dtype="object")
+    values = table.frame[code]
+    return values.map(lambda value: None if is_missing(value) else by_id.get(fold(str(value).strip()), "")).astype("object")
 
 
 def twin_labels(clients: SheetTable, pairs: Iterable[DuplicatePair]) -> dict[str, tuple[str, ...]]:
@@ -633,6 +652,39 @@ def duplicate_pairs(clients: SheetTable) -> list[DuplicatePair]:
         if name_a == name_b or difflib.SequenceMatcher(None, name_a, name_b).ratio() >= NEAR_NAME_RATIO:
             report(row_b, row_a, messages.DUPLICATE_REASON_NAME, "name")
     return sorted(pairs.values(), key=lambda pair: pair.row)
+
+
+def same_names(clients: SheetTable, pairs: Iterable[DuplicatePair]) -> list[Problem]:
+    """Clients named alike that are not suspected to be one (``pairs``): two people of one name at two companies.
+
+    Said once, at the later row: a reference by that name in another sheet cannot tell them apart (it is ambiguous
+    there, row by row; see :func:`resolve_clients`).
+    """
+    frame = clients.frame
+    suspected = {(pair.other, pair.row) for pair in pairs}
+    first: dict[str, int] = {}
+    problems = []
+    for row, name in zip(frame.index.tolist(), frame["name"].tolist(), strict=True):
+        key = fold(name).strip() if isinstance(name, str) else ""
+        if not key:
+            continue
+        if key not in first:
+            first[key] = int(row)
+        elif (first[key], int(row)) not in suspected:
+            other = first[key]
+            problems.append(
+                Problem.of(
+                    messages.SAME_NAME,
+                    clients.name,
+                    int(row),
+                    clients.header("name"),
+                    name,
+                    messages.SEVERITY_WARNING,
+                    other=other,
+                    other_client=client_label(frame.at[other, "id"], frame.at[other, "name"]),
+                )
+            )
+    return problems
 
 
 def suspected_duplicates(clients: SheetTable, pairs: Iterable[DuplicatePair] | None = None) -> list[Problem]:

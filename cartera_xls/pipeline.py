@@ -103,6 +103,7 @@ def prepare(book: RawWorkbook, extra_problems: Iterable[Problem] = (), copies: S
     problems = [*read.problems, *merge_problems, *assigned, *checks.duplicate_ids(clients)]
     pairs = checks.duplicate_pairs(clients)
     problems.extend(checks.suspected_duplicates(clients, pairs))
+    problems.extend(checks.same_names(clients, pairs))
     problems.extend(checks.bad_emails(clients))
     problems.extend(checks.short_phones(clients))
     suggester = functools.cache(lambda: checks.client_suggester(clients))  # built only when a name matches no client

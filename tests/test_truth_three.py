@@ -372,3 +372,37 @@ def test_a_product_sold_often_is_not_a_slip_for_one_in_the_price_list(tmp_path: 
     cartera = cartera_xls.load(make_workbook(tmp_path / "c.xlsx", sheets), hoy=dt.date(2026, 11, 20))
     near = [(p.value, p.message) for p in cartera.problems if p.code == "product-near"]
     assert [value for value, _ in near] == ["Cacao en povlo 500 g"], near
+
+
+def test_two_clients_of_one_name_are_said_once_and_references_by_name_are_ambiguous(tmp_path: Path) -> None:
+    """Issue 36, point 14: a second «Pedro Castillo», at another company, is said once in Clientes (its row 3, naming
+    row 2); a sale «Pedro Castillo» cannot tell which and is said ambiguous; a sale by ID counts."""
+    clients = [["ID", "Nombre", "Empresa"], ["C1", "Pedro Castillo", "Ferretería Lima"], ["C2", "Pedro Castillo", "Agro Norte"]]
+    sales: list[list[Any]] = [
+        ["Fecha", "Cliente", "Importe"],
+        [dt.datetime(2026, 10, 1), "Pedro Castillo", 10.0],
+        [dt.datetime(2026, 10, 2), "C2", 20.0],
+    ]
+    cartera = cartera_xls.load(make_workbook(tmp_path / "c.xlsx", {"Clientes": clients, "Ventas": sales}), hoy=dt.date(2026, 11, 20))
+    said = [(p.sheet, p.row, p.code) for p in cartera.problems]
+    assert said.count(("Clientes", 3, "same-name")) == 1 and ("Clientes", 2, "same-name") not in said
+    same = next(p for p in cartera.problems if p.code == "same-name")
+    assert same.message.startswith("Otro cliente se llama igual: «C1 · Pedro Castillo» (fila 2)")
+    assert ("Ventas", 2, "ambiguous-client") in said
+    assert cartera.clientes["Facturación total"].tolist() == [0.0, 20.0]
+
+
+def test_a_rows_own_client_code_comes_before_its_name(tmp_path: Path) -> None:
+    """Issue 36, point 13 (clients): Ventas read by «Cliente» (names) with a «Código cliente» beside it. Row 2's code C9 is
+    no client: «Ana Peres» is unknown and nothing is suggested (before: «¿Quiso decir C1 · Ana Pérez?», which its code
+    contradicts). Row 4's «Ana P.» matches no name but its code C1 does: the sale is Ana's (before: left out)."""
+    clients = [["ID", "Nombre"], ["C1", "Ana Pérez"], ["C2", "Luis Soto"]]
+    sales: list[list[Any]] = [
+        ["Fecha", "Cliente", "Código cliente", "Importe"],
+        [dt.datetime(2026, 10, 1), "Ana Peres", "C9", 10.0],
+        [dt.datetime(2026, 10, 1), "Luis Soto", "C2", 5.0],
+        [dt.datetime(2026, 10, 1), "Ana P.", "C1", 7.0],
+    ]
+    cartera = cartera_xls.load(make_workbook(tmp_path / "c.xlsx", {"Clientes": clients, "Ventas": sales}), hoy=dt.date(2026, 11, 20))
+    assert cartera.clientes["Facturación total"].tolist() == [7.0, 5.0]
+    assert [(p.sheet, p.row, p.code) for p in cartera.problems] == [("Ventas", 2, "unknown-client")]

@@ -136,6 +136,10 @@ BOUGHT_AFTER_CHURN = (
     "Compró después de su baja: ¿reactivado? (última compra el {last}).",
     "Se trata como reactivado. Si volvió, borre la Fecha de baja; si no, revise la venta en Ventas.",
 )
+SAME_NAME = (
+    "Otro cliente se llama igual: «{other_client}» (fila {other}), en otra empresa. En las demás hojas, «{value}» no dice cuál de los dos es.",
+    "En Ventas, Seguimiento y las demás hojas escriba el ID del cliente, no su nombre; o distinga los nombres en Clientes.",
+)
 SUSPECTED_DUPLICATE = (
     "Parece el mismo cliente que «{other_client}» (fila {other}): {reason}.",
     "Revise si es el mismo cliente; la herramienta nunca los fusiona.",
