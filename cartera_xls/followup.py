@@ -201,14 +201,20 @@ class _Builder:
 
 
 def actions(
-    frame: pd.DataFrame, committed: pd.DataFrame, parameters: Parameters, hoy: pd.Timestamp, has_followups: bool = True
+    frame: pd.DataFrame,
+    committed: pd.DataFrame,
+    parameters: Parameters,
+    hoy: pd.Timestamp,
+    has_followups: bool = True,
+    logged_from: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """Every pending action of every client, one row each (:data:`ACTION_COLUMNS`).
 
     ``frame`` holds the client columns and their metrics (``estado``, ``abc``,
     ``volumen``, ``probabilidad``…); ``committed`` the open committed actions of
     :func:`cartera_xls.rules.committed_actions`. Without a Seguimiento sheet
-    nothing is known of contacts, so no periodic contact is asked for.
+    nothing is known of contacts, so no periodic contact is asked for; with one,
+    ``logged_from`` is the day it starts (:func:`cartera_xls.rules.logging_start`; None: no such limit).
     """
     built = _Builder(frame, parameters, hoy)
     alive = frame["estado"] != ESTADO_PERDIDO
@@ -264,7 +270,7 @@ def actions(
     _owed(built, parameters)
     found = built.result()
     if has_followups:
-        found = _periodic(built, parameters, found)
+        found = _periodic(built, parameters, found, logged_from)
     return found
 
 
@@ -330,20 +336,24 @@ def _owed(built: _Builder, parameters: Parameters) -> None:
     built.remind(OWED, rows, due, since, texts, built.verb(rows, messages.ACTION_OWED))
 
 
-def _periodic(built: _Builder, parameters: Parameters, found: pd.DataFrame) -> pd.DataFrame:
+def _periodic(built: _Builder, parameters: Parameters, found: pd.DataFrame, logged_from: pd.Timestamp | None) -> pd.DataFrame:
     """The periodic contact of active and new clients, on the follow-up day after ``dias_sin_contacto`` days without one.
 
     Counted from the latest of the last contact logged, the last purchase (a
-    client who bought two weeks ago was in touch) and the Fecha de alta; left
-    out when another action of the client comes first, since that contact
-    restarts the count.
+    client who bought two weeks ago was in touch), the Fecha de alta and the
+    day Seguimiento starts (``logged_from``: before it, contacts were not
+    written down, so a workbook started from an export is not a wall of red on
+    its first day); left out when another action of the client comes first,
+    since that contact restarts the count.
     """
     frame = built.frame
     candidates = frame.index[frame["estado"].isin(PERIODIC_ESTADOS)]
     last = frame.loc[candidates, "ultimo_contacto"]
     bought = frame.loc[candidates, "ultima_compra"]
     signup = frame.loc[candidates, "signup_date"] if "signup_date" in frame else pd.Series(pd.NaT, index=candidates)
-    anchor = pd.concat([last, bought, signup.astype("datetime64[ns]")], axis=1).max(axis=1).dropna()
+    signup = signup.astype("datetime64[ns]")
+    logging = pd.Series(pd.NaT if logged_from is None else logged_from, index=candidates, dtype="datetime64[ns]")
+    anchor = pd.concat([last, bought, signup, logging], axis=1).max(axis=1).dropna()
     if anchor.empty:
         return found
     due = _working(
@@ -362,9 +372,14 @@ def _periodic(built: _Builder, parameters: Parameters, found: pd.DataFrame) -> p
         "contact": (messages.REASON_NO_CONTACT, messages.REASON_NO_CONTACT_TODAY, messages.REASON_NO_CONTACT_OVERDUE),
         "purchase": (messages.REASON_AFTER_PURCHASE, messages.REASON_AFTER_PURCHASE_TODAY, messages.REASON_AFTER_PURCHASE_OVERDUE),
         "signup": (messages.REASON_AFTER_SIGNUP, messages.REASON_AFTER_SIGNUP_TODAY, messages.REASON_AFTER_SIGNUP_OVERDUE),
+        "logging": (messages.REASON_SINCE_LOGGING, messages.REASON_SINCE_LOGGING_TODAY, messages.REASON_SINCE_LOGGING_OVERDUE),
     }
     since = anchor.loc[rows]
-    kinds = np.select([last.loc[rows].eq(since).to_numpy(), bought.loc[rows].eq(since).to_numpy()], ["contact", "purchase"], "signup")
+    kinds = np.select(
+        [last.loc[rows].eq(since).to_numpy(), bought.loc[rows].eq(since).to_numpy(), signup.loc[rows].eq(since).to_numpy()],
+        ["contact", "purchase", "signup"],
+        "logging",
+    )
     reasons = [
         built.reason(colour, reminder, texts[kind], date=when(day), due=when(reminder))
         for colour, reminder, day, kind in zip(colours, due, since, kinds, strict=True)

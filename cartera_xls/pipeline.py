@@ -277,7 +277,8 @@ def compute(portfolio: Portfolio, hoy: dt.date, parameters: Parameters | None = 
     probability = clients["purchase_probability"] if "purchase_probability" in clients else pd.Series(np.nan, index=clients.index)
     metrics["probabilidad"] = probability.astype("float64")
     committed = rules.committed_actions(clients, sheets.followups, day)
-    found = followup.actions(clients.join(metrics), committed, parameters, day, has_followups=sheets.followups is not None)
+    logged_from = rules.logging_start(sheets.followups, day)
+    found = followup.actions(clients.join(metrics), committed, parameters, day, sheets.followups is not None, logged_from)
     metrics = metrics.join(followup.semaforo(metrics, found, day))
     figures = indicators.compute(indicators.Inputs(clients.join(metrics), sheets, parameters, day))
     offers = figures.offers.drop_duplicates("id").set_index("id")["producto"]

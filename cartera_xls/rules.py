@@ -59,6 +59,19 @@ class Sheets:
     complaints: pd.DataFrame | None = None
 
 
+def logging_start(followups: pd.DataFrame | None, hoy: pd.Timestamp) -> pd.Timestamp:
+    """The day the team started writing contacts down: Seguimiento's first contact up to ``hoy``, or ``hoy`` when it has none.
+
+    The periodic contact never counts from before it: a workbook started from
+    an export, its Seguimiento empty, is not overdue for every client on day one.
+    """
+    if followups is None or "date" not in followups:
+        return hoy.normalize()
+    dates = followups["date"]
+    first = dates[dates.notna() & (dates.dt.normalize() <= hoy)].min()
+    return hoy.normalize() if pd.isna(first) else min(pd.Timestamp(first).normalize(), hoy.normalize())
+
+
 def first_day_12m(hoy: pd.Timestamp) -> pd.Timestamp:
     """The first day every «12 meses» counts: the 365 days up to ``hoy``, ``hoy`` included (dates are days)."""
     return hoy.normalize() - pd.Timedelta(days=DAYS_12M - 1)

@@ -31,8 +31,12 @@ def classify(
     complaints: tuple[dict[str, Any], ...] = (),
     others: tuple[tuple[str, tuple[int, ...], float], ...] = (),
     parameters: dict[str, Any] | None = None,
+    logged: int | None = None,
 ) -> dict[str, Any]:
-    """Refresh a portfolio around client C1 and return its computed columns (team's labels)."""
+    """Refresh a portfolio around client C1 and return its computed columns (team's labels).
+
+    ``logged``: days ago Seguimiento started, by a call to another client (C0), when C1's own ``contacts`` do not say.
+    """
     client = {"Nombre": "Ana", **(client or {})}
     headers = ["ID", *client]
     clients: list[list[Any]] = [headers, ["C1", *client.values()]]
@@ -58,6 +62,9 @@ def classify(
                 None if action_date is None else ago(-action_date),
             ]
         )
+    if logged is not None:
+        clients.append(["C0", "Otro", *[None] * (len(headers) - 2)])
+        seguimiento.append([ago(logged), "C0", "llamada", None, None, None, None])
     sheets: dict[str, list[list[Any]]] = {"Clientes": clients, "Ventas": sales, "Seguimiento": seguimiento}
     if complaints:
         sheets["Reclamos"] = [["Fecha", "Cliente", "Estado"], *([ago(c["days"]), "C1", c["status"]] for c in complaints)]
@@ -266,9 +273,18 @@ SEMAFORO_CASES = [
         messages.REASON_NO_CONTACT_OVERDUE.format(due="30/10/2026", date="23/09/2026"),
     ),
     (
-        # Never contacted, bought once on 25/07; 31 days later is 25/08, the reminder Friday 28/08.
-        "never contacted active client",
+        # Bought once on 25/07, and Seguimiento has no contact yet (issue 36, point 10): the periodic contact counts from
+        # today, 02/11, the day logging starts, not from the purchase: 31 days later is 03/12, the reminder Friday 04/12.
+        "never contacted active client, nothing logged yet",
         {"contacts": ()},
+        "sin alerta",
+        messages.REASON_SINCE_LOGGING.format(due="04/12/2026", date="02/11/2026"),
+    ),
+    (
+        # Never contacted, bought once on 25/07, and Seguimiento has logged calls for a year: 31 days after the purchase
+        # is 25/08, the reminder Friday 28/08.
+        "never contacted active client",
+        {"contacts": (), "logged": 365},
         "rojo",
         messages.REASON_AFTER_PURCHASE_OVERDUE.format(due="28/08/2026", date="25/07/2026"),
     ),
@@ -276,7 +292,7 @@ SEMAFORO_CASES = [
         # First purchase 300 days ago, the last 14 days ago (19/10), never contacted: the purchase was a contact;
         # 31 days after it is 19/11, the reminder Friday 20/11 (not red since the first purchase).
         "client who bought two weeks ago",
-        {"purchases": (14, 300), "contacts": ()},
+        {"purchases": (14, 300), "contacts": (), "logged": 365},
         "sin alerta",
         messages.REASON_AFTER_PURCHASE.format(due="20/11/2026", date="19/10/2026"),
     ),
@@ -289,7 +305,7 @@ SEMAFORO_CASES = [
     (
         # Fecha de alta 23/10, after the only purchase (25/07): 31 days later is Monday 23/11, the reminder Friday 27/11.
         "signed up after the last purchase",
-        {"contacts": (), "client": {"Fecha de alta": ago(10)}},
+        {"contacts": (), "client": {"Fecha de alta": ago(10)}, "logged": 365},
         "sin alerta",
         messages.REASON_AFTER_SIGNUP.format(due="27/11/2026", date="23/10/2026"),
     ),

@@ -406,3 +406,38 @@ def test_a_rows_own_client_code_comes_before_its_name(tmp_path: Path) -> None:
     cartera = cartera_xls.load(make_workbook(tmp_path / "c.xlsx", {"Clientes": clients, "Ventas": sales}), hoy=dt.date(2026, 11, 20))
     assert cartera.clientes["Facturación total"].tolist() == [7.0, 5.0]
     assert [(p.sheet, p.row, p.code) for p in cartera.problems] == [("Ventas", 2, "unknown-client")]
+
+
+def test_day_one_is_not_a_wall_of_red(tmp_path: Path) -> None:
+    """Issue 36, point 10: the periodic contact counts from when Seguimiento starts, when that is after the last purchase.
+
+    Refreshed on Friday 20/11/2026 (follow-up day viernes, dias_sin_contacto 30). C1 and C2 bought on 01/06/2026.
+    - Seguimiento just created, empty: logging starts today; 20/11 + 31 = 21/12, the reminder Friday 25/12 is a
+      holiday here (25/12 every year), so Monday 28/12 (sin alerta). Before: «Vencido desde el 03/07/2026» for both.
+    - Seguimiento's first contact is C2's on 01/09/2026: logging started then; C1, never contacted since, is due from
+      the Friday after 02/10 (01/09 + 31), 02/10 itself: red, «sin contacto anotado desde que Seguimiento empezó»;
+      C2 (contacted 01/09) is due on the same day, from its own contact.
+    """
+    clients = [["ID", "Nombre"], ["C1", "Ana"], ["C2", "Luis"]]
+    sales: list[list[Any]] = [["Fecha", "Cliente", "Importe"], *([dt.datetime(2026, 6, 1), c, 10.0] for c in ("C1", "C2"))]
+    rules = [["Parámetro", "Valor"], ["feriados", "25/12"]]
+    empty: dict[str, list[list[Any]]] = {
+        "Clientes": clients,
+        "Ventas": sales,
+        "Seguimiento": [["Fecha", "Cliente", "Tipo"]],
+        "Reglas": rules,
+    }
+    day_one = cartera_xls.load(make_workbook(tmp_path / "a.xlsx", empty), hoy=dt.date(2026, 11, 20)).clientes
+    assert day_one["Semáforo"].tolist() == ["sin alerta", "sin alerta"]
+    assert day_one["Próximo contacto"].tolist() == [dt.datetime(2026, 12, 28)] * 2
+    assert day_one["Motivo"].iloc[0] == "Contacto periódico el 28/12/2026 (Seguimiento anota contactos desde el 20/11/2026)."
+    logged: dict[str, list[list[Any]]] = {
+        **empty,
+        "Seguimiento": [["Fecha", "Cliente", "Tipo"], [dt.datetime(2026, 9, 1), "C2", "llamada"]],
+    }
+    later = cartera_xls.load(make_workbook(tmp_path / "b.xlsx", logged), hoy=dt.date(2026, 11, 20)).clientes
+    assert later["Semáforo"].tolist() == ["rojo", "rojo"]
+    assert later["Motivo"].tolist() == [
+        "Vencido desde el 02/10/2026: sin contacto anotado desde que Seguimiento empezó, el 01/09/2026.",
+        "Vencido desde el 02/10/2026: sin contacto desde el 01/09/2026.",
+    ]

@@ -110,7 +110,8 @@ class Parameters:
     )
     dias_sin_contacto: int = parameter(
         30,
-        "Días sin contacto tras los que se recuerda llamar a un cliente activo o nuevo (el recordatorio cae en el día de seguimiento).",
+        "Días sin contacto tras los que se recuerda llamar a un cliente activo o nuevo (el recordatorio cae en el día de seguimiento). "
+        "Cuentan desde lo más reciente: su último contacto, su última compra, su alta o el primer contacto anotado en Seguimiento.",
         minimum=1,
     )
     dias_espera_respuesta: int = parameter(
