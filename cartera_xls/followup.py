@@ -470,6 +470,7 @@ def agenda(clients: pd.DataFrame, metrics: pd.DataFrame, found: pd.DataFrame, pa
             "semaforo": due["color"].to_numpy(),
             "estado": metrics.loc[rows, "estado"].to_numpy(),
             "referidos": np.where(referrals > 0, referrals, np.nan),
+            "esperando_desde": metrics.loc[rows, "esperando_desde"].to_numpy(),  # turns a lapsed wait yellow between refreshes
         }
     )
     dates = pd.to_datetime(plan["fecha"])

@@ -436,7 +436,9 @@ def write_agenda(book: xlsxwriter.Workbook, writer: CellWriter, refreshed: Refre
     stamp(sheet, formats, 1, 0, span=room)
     if len(plan):
         span = (top + 1, top + len(plan))
-        colour_follow_up(sheet, formats, span, (0, len(keys) - 1), keys.index("semaforo"), keys.index("fecha"), warn_days(refreshed))
+        waiting = (keys.index("esperando_desde"), wait_days(refreshed))  # the same live rules as Clientes
+        light, due = keys.index("semaforo"), keys.index("fecha")
+        colour_follow_up(sheet, formats, span, (0, len(keys) - 1), light, due, warn_days(refreshed), waiting)
     else:
         sheet.write_string(top + 1, 0, messages.AGENDA_EMPTY)
     sheet.freeze_panes(top + 1, 0)

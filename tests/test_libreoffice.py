@@ -261,7 +261,8 @@ def test_a_small_workbook_prints_like_a_report(soffice: str, tmp_path: Path) -> 
 
 @pytest.mark.libreoffice
 def test_a_lapsed_wait_turns_yellow_when_opened_later(soffice: str, faketime: str, tmp_path: Path) -> None:
-    """Issue 24, point 2: green while the client has time to answer; opened after the wait, the row is yellow, not green.
+    """Issue 24, point 2: green while the client has time to answer; opened after the wait, the row is yellow, not green,
+    in Clientes and in the Agenda alike (issue 36, point 7: the Agenda had no lapsed-wait rule and stayed green).
 
     Refreshed today, the day after the client was asked (waited 1 of 10 days: verde), opened 10 days later (a faked
     clock), 11 days after the question: the wait is over and the reminder falls on the follow-up day, 4 days ahead
@@ -295,6 +296,8 @@ def test_a_lapsed_wait_turns_yellow_when_opened_later(soffice: str, faketime: st
     page = next(n for n, text in texts.items() if {"Ana", "Semáforo"} <= set(text.split("\n")) and "Agenda" not in text)
     lines = _page_text(pdf, page).split("\n")  # Clientes, as the team prints it: the Semáforo cell reads the live word
     assert "amarillo" in lines and "verde" not in lines
+    agenda = _page_text(pdf, _page_with(pdf, "Fecha", "Vendedor")).split()  # the same live rules (issue 36, point 7)
+    assert "amarillo" in agenda and "verde" not in agenda, " ".join(agenda)
     prefix = tmp_path / "pagina"
     subprocess.run(["pdftoppm", "-r", "100", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(prefix)], check=True)
     ppm = prefix.with_suffix(".ppm").read_bytes()

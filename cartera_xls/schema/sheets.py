@@ -580,6 +580,7 @@ AGENDA_SHEET = Sheet(
         Column("semaforo", "Semáforo"),
         Column("estado", "Estado"),
         Column("referidos", "Clientes que trajo", Kind.INTEGER),
+        Column("esperando_desde", "Esperando respuesta desde", Kind.DATE, number_format=Fmt.DATE),  # the live wait, as in Clientes
     ),
 )
 
