@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from .problems import Problem
+from .problems import Problem, display
 from .schema import fold, messages
 from .schema.sheets import CLIENTES
 from .tables import CLIENT_ID, EXTRA_PREFIX, SheetTable, UnknownSheet, is_missing
@@ -273,14 +273,16 @@ def _by_code(table: SheetTable, by_id: Mapping[str, str]) -> pd.Series:
     («Código cliente» beside «Cliente»): the ID, ``""`` for a code that names no client, missing for a row without one.
 
     A row's own code comes first: its name is only read when it has no code, or its code is not an ID of Clientes.
+    Codes of which none is an ID of Clientes are another numbering (an ERP's beside the team's C0001…): not read.
     """
     column = table.spec.column("client")
     headers = {fold(header) for header in (column.label, *column.aliases)}
     code = next((slot for slot in table.slots if slot.startswith(EXTRA_PREFIX) and fold(table.header(slot)) in headers), None)
+    nothing = pd.Series(None, index=table.frame.index, dtype="object")
     if code is None:
-        return pd.Series(None, index=table.frame.index, dtype="object")
-    values = table.frame[code]
-    return values.map(lambda value: None if is_missing(value) else by_id.get(fold(str(value).strip()), "")).astype("object")
+        return nothing
+    found = table.frame[code].map(lambda value: None if is_missing(value) else by_id.get(fold(display(value).strip()), ""))
+    return found.astype("object") if (found.notna() & found.ne("")).any() else nothing
 
 
 def twin_labels(clients: SheetTable, pairs: Iterable[DuplicatePair]) -> dict[str, tuple[str, ...]]:

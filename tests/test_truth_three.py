@@ -406,6 +406,15 @@ def test_a_rows_own_client_code_comes_before_its_name(tmp_path: Path) -> None:
     cartera = cartera_xls.load(make_workbook(tmp_path / "c.xlsx", {"Clientes": clients, "Ventas": sales}), hoy=dt.date(2026, 11, 20))
     assert cartera.clientes["Facturación total"].tolist() == [7.0, 5.0]
     assert [(p.sheet, p.row, p.code) for p in cartera.problems] == [("Ventas", 2, "unknown-client")]
+    # Codes of another numbering (an ERP's 1001…, none an ID of Clientes) are not read: names decide, near misses suggested.
+    other = [[*line[:2], 1000 + number, line[3]] if number else line for number, line in enumerate(sales)]
+    cartera = cartera_xls.load(make_workbook(tmp_path / "d.xlsx", {"Clientes": clients, "Ventas": other}), hoy=dt.date(2026, 11, 20))
+    assert cartera.clientes["Facturación total"].tolist() == [0.0, 5.0]
+    assert [(p.row, p.code) for p in cartera.problems] == [(2, "unknown-client-near"), (4, "unknown-client")]
+    # A code typed as a number is read as the ID it shows (1001, not «1001.0»).
+    numbered = [["ID", "Nombre"], ["1001", "Ana Pérez"], ["1002", "Luis Soto"]]
+    cartera = cartera_xls.load(make_workbook(tmp_path / "e.xlsx", {"Clientes": numbered, "Ventas": other}), hoy=dt.date(2026, 11, 20))
+    assert cartera.clientes["Facturación total"].tolist() == [10.0, 5.0]  # rows 2 and 3 by code; row 4 (1003) is no client
 
 
 def test_day_one_is_not_a_wall_of_red(tmp_path: Path) -> None:
