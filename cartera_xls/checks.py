@@ -277,7 +277,14 @@ def _by_code(table: SheetTable, by_id: Mapping[str, str]) -> pd.Series:
     """
     column = table.spec.column("client")
     headers = {fold(header) for header in (column.label, *column.aliases)}
-    code = next((slot for slot in table.slots if slot.startswith(EXTRA_PREFIX) and fold(table.header(slot)) in headers), None)
+    code = next(
+        (
+            slot
+            for slot in table.slots
+            if slot.startswith(EXTRA_PREFIX) and (fold(table.header(slot)) in headers or _CODE_HEADER.search(fold(table.header(slot))))
+        ),
+        None,
+    )
     nothing = pd.Series(None, index=table.frame.index, dtype="object")
     if code is None:
         return nothing
@@ -307,6 +314,12 @@ def twin_labels(clients: SheetTable, pairs: Iterable[DuplicatePair]) -> dict[str
 def comparable(name: str) -> str:
     """A name as a suggestion compares it: folded, without legal forms or punctuation, one space between words."""
     return " ".join(_NOT_ALNUM.sub(" ", _LEGAL_FORMS.sub(" ", fold(name))).split())
+
+
+# A column that names a client by a code: «Cod_Cliente», «Nro. cliente», «Customer code», «Client ID»…
+_CLIENT_WORD = r"(?:cliente|client|customer)"
+_CODE_WORD = r"(?:cod|codigo|code|id|nro|num|numero|no)"
+_CODE_HEADER = re.compile(rf"^(?:{_CODE_WORD}\W*(?:de\W+|del\W+)?{_CLIENT_WORD}|{_CLIENT_WORD}\W*{_CODE_WORD})$")
 
 
 def rows_said(count: int) -> str:

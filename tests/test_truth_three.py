@@ -406,6 +406,11 @@ def test_a_rows_own_client_code_comes_before_its_name(tmp_path: Path) -> None:
     cartera = cartera_xls.load(make_workbook(tmp_path / "c.xlsx", {"Clientes": clients, "Ventas": sales}), hoy=dt.date(2026, 11, 20))
     assert cartera.clientes["Facturación total"].tolist() == [7.0, 5.0]
     assert [(p.sheet, p.row, p.code) for p in cartera.problems] == [("Ventas", 2, "unknown-client")]
+    # An export's own spelling of the header («Cod_Cliente», not one of the Cliente aliases) is read the same way.
+    renamed = [["Fecha", "Cliente", "Cod_Cliente", "Importe"], *sales[1:]]
+    cartera = cartera_xls.load(make_workbook(tmp_path / "r.xlsx", {"Clientes": clients, "Ventas": renamed}), hoy=dt.date(2026, 11, 20))
+    assert cartera.clientes["Facturación total"].tolist() == [7.0, 5.0]
+    assert [(p.row, p.code) for p in cartera.problems] == [(2, "unknown-client")]
     # Codes of another numbering (an ERP's 1001…, none an ID of Clientes) are not read: names decide, near misses suggested.
     other = [[*line[:2], 1000 + number, line[3]] if number else line for number, line in enumerate(sales)]
     cartera = cartera_xls.load(make_workbook(tmp_path / "d.xlsx", {"Clientes": clients, "Ventas": other}), hoy=dt.date(2026, 11, 20))
