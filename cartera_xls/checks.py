@@ -490,7 +490,7 @@ def actions_without_a_date(followups: SheetTable | None, problems: list[Problem]
     """
     if followups is None or "next_action" not in followups.frame or "next_action_date" not in followups.positions:
         return problems
-    label, bad_date = followups.header("next_action_date"), messages.PROBLEM_CODES[messages.BAD_DATE]
+    label, bad_date = followups.header("next_action_date"), messages.BAD_DATE.code
     actions = followups.frame["next_action"]
     result = []
     for problem in problems:

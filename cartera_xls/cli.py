@@ -254,7 +254,7 @@ def _merges(cartera: Cartera, out: TextIO, template: str) -> None:
         print(printable(template.format(**fields)), file=out)
 
 
-STARTED_FROM_EXPORT = messages.PROBLEM_CODES[messages.CLIENTS_FROM_SALES]
+STARTED_FROM_EXPORT = messages.CLIENTS_FROM_SALES.code
 
 
 def _launcher(workbook: Path, out: TextIO) -> None:

@@ -371,7 +371,9 @@ class _Side:
         self.added.append(({slot: values.get(slot) for slot in slots}, {slot: typed[slot] for slot in slots}))
         return self.ours.last_row + len(self.added)
 
-    def _say(self, template: tuple[str, str], row: int | None, column: str, value: Any, copy_row: int | None = None, **fields: Any) -> None:
+    def _say(
+        self, template: messages.Template, row: int | None, column: str, value: Any, copy_row: int | None = None, **fields: Any
+    ) -> None:
         fields = {**self.copy.said(), "copy_row": copy_row or "", **fields}
         self.problems.append(Problem.of(template, self.ours.name, row, column, value, messages.SEVERITY_WARNING, **fields))
 

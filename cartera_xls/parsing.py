@@ -30,7 +30,7 @@ _PROBABILITY_WORDS = {fold(word): value for word, value in PROBABILITY_WORDS}
 class BadValue(ValueError):
     """A cell value that cannot be read as its column's type."""
 
-    def __init__(self, template: tuple[str, str], **fields: Any) -> None:
+    def __init__(self, template: messages.Template, **fields: Any) -> None:
         super().__init__(template[0])
         self.template = template
         self.fields = fields

@@ -33,7 +33,7 @@ class Problem:
     @classmethod
     def of(
         cls,
-        template: tuple[str, str],
+        template: messages.Template,
         sheet: str,
         row: int | None,
         column: str,
@@ -41,12 +41,11 @@ class Problem:
         severity: str = messages.SEVERITY_ERROR,
         **fields: Any,
     ) -> Problem:
-        """Fill a ``(message, hint)`` template of :mod:`schema.messages`."""
+        """Fill a template of :mod:`schema.messages`."""
         shown = display(value)
-        message, hint = template
         values = {"value": shown, "column": column, **fields}
-        code = messages.PROBLEM_CODES[template]
-        return cls(sheet, row, column, shown, message.format(**values), hint.format(**values).strip(), severity, code)
+        message, hint = template.message.format(**values), template.hint.format(**values).strip()
+        return cls(sheet, row, column, shown, message, hint, severity, template.code)
 
 
 def display(value: Any) -> str:

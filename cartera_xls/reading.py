@@ -535,12 +535,7 @@ def _complete_products(
             problems[:] = [
                 p
                 for p in problems
-                if not (
-                    p.code == messages.PROBLEM_CODES[messages.MISSING_REQUIRED]
-                    and p.sheet == sheet
-                    and p.column == label
-                    and p.row in filled
-                )
+                if not (p.code == messages.MISSING_REQUIRED.code and p.sheet == sheet and p.column == label and p.row in filled)
             ]
 
 

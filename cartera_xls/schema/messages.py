@@ -5,200 +5,255 @@ Templates use ``str.format`` fields; the code that fills them never adds words.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+
+class Template(NamedTuple):
+    """A problem as Revisar says it: what is wrong (``message``), what to do (``hint``), and its stable ``code``.
+
+    The code names the kind of problem whatever the wording, so a notebook can
+    filter ``cartera.revisar`` by ``codigo`` without matching translated text.
+    """
+
+    message: str
+    hint: str
+    code: str
+
+
 # --- Problems found in the data (rows of the Revisar sheet) -----------------
-# Each entry: (what is wrong, what to do).
-MISSING_REQUIRED = (
+# Each entry: what is wrong, what to do, and its code (a Template).
+MISSING_REQUIRED = Template(
     "Falta el dato obligatorio «{column}».",
     "Complete la celda; la fila se conserva pero no se usa en los cálculos.",
+    code="missing-required",
 )
-BAD_DATE = ("«{value}» no es una fecha reconocible.", "Escriba la fecha como dd/mm/aaaa, por ejemplo 05/03/2024.")
-ACTION_DATE_UNREADABLE = (
+BAD_DATE = Template("«{value}» no es una fecha reconocible.", "Escriba la fecha como dd/mm/aaaa, por ejemplo 05/03/2024.", code="bad-date")
+ACTION_DATE_UNREADABLE = Template(
     "«{value}» no es una fecha reconocible: la acción «{action}» no está en la Agenda ni en el Semáforo hasta que se corrija.",
     "Escriba la fecha como dd/mm/aaaa, por ejemplo 05/03/2024.",
+    code="action-date-unreadable",
 )
-TEXT_DATE = (
+TEXT_DATE = Template(
     "«{value}» es texto, no una fecha: se lee como {date} y la celda se conserva tal cual.",
     "Para que Excel la ordene y filtre como fecha, vuelva a escribirla en la celda (o use Datos › Texto en columnas).",
+    code="text-date",
 )
-BAD_NUMBER = ("«{value}» no es un número reconocible.", "Escriba solo el número, por ejemplo 1.234,56.")
-BAD_INTEGER = ("«{value}» no es un número entero.", "Escriba un número entero, por ejemplo 4.")
-BAD_BOOL = ("«{value}» no es sí ni no.", "Escriba «sí» o «no».")
-BAD_PERCENT = (
+BAD_NUMBER = Template("«{value}» no es un número reconocible.", "Escriba solo el número, por ejemplo 1.234,56.", code="bad-number")
+BAD_INTEGER = Template("«{value}» no es un número entero.", "Escriba un número entero, por ejemplo 4.", code="bad-integer")
+BAD_BOOL = Template("«{value}» no es sí ni no.", "Escriba «sí» o «no».", code="bad-bool")
+BAD_PERCENT = Template(
     "«{value}» no es una probabilidad reconocible.",
     "Escriba un porcentaje (70%), un valor entre 0 y 1 (0,7) o alta/media/baja.",
+    code="bad-percent",
 )
-BAD_CHOICE = ("«{value}» no es un valor de la lista.", "Use uno de: {choices}.")
-OUT_OF_RANGE = ("{value} está fuera del rango {minimum}–{maximum}.", "Escriba un valor entre {minimum} y {maximum}.")
-EXCEL_ERROR = ("La celda contiene el error de Excel {value}.", "Corrija la fórmula en Excel o escriba el valor a mano.")
-IN_CELL_PICTURE = (
+BAD_CHOICE = Template("«{value}» no es un valor de la lista.", "Use uno de: {choices}.", code="bad-choice")
+OUT_OF_RANGE = Template(
+    "{value} está fuera del rango {minimum}–{maximum}.", "Escriba un valor entre {minimum} y {maximum}.", code="out-of-range"
+)
+EXCEL_ERROR = Template(
+    "La celda contiene el error de Excel {value}.", "Corrija la fórmula en Excel o escriba el valor a mano.", code="excel-error"
+)
+IN_CELL_PICTURE = Template(
     "La celda tiene una imagen dentro (u otro dato enriquecido de Excel), no un valor: se conserva tal cual y no cuenta.",
     "Si ahí va un dato, escríbalo; ponga la imagen en una columna propia.",
+    code="in-cell-picture",
 )
-FORMULA_WITHOUT_VALUE = (
+FORMULA_WITHOUT_VALUE = Template(
     "{count} celda(s) con fórmula aún sin valor calculado (filas {rows}): se conservan, pero no cuentan en los cálculos.",
     "Abra y guarde el libro en Excel o LibreOffice para calcular las fórmulas, y vuelva a actualizar.",
+    code="formula-without-value",
 )
 CLIENT_LABEL = "{id} · {name}"  # a client named in Revisar, on the terminal and in the Cliente lists
-DUPLICATE_ID = (
+DUPLICATE_ID = Template(
     "El ID «{value}» está repetido: también lo tiene «{other_name}» (fila {other}).",
     "Dé un ID distinto a cada cliente o borre la fila duplicada.",
+    code="duplicate-id",
 )
-UNKNOWN_CLIENT = (
+UNKNOWN_CLIENT = Template(
     "El cliente «{value}» no existe en la hoja Clientes.",
     "Escriba el ID o el nombre exacto de un cliente, o dé de alta al cliente.",
+    code="unknown-client",
 )
-UNKNOWN_CLIENT_NEAR = (
+UNKNOWN_CLIENT_NEAR = Template(
     "El cliente «{value}» no existe en la hoja Clientes. ¿Quiso decir {suggestion}?",
     "Si es ese cliente, escriba su ID o su nombre exacto; la herramienta no lo corrige sola. Si no, dé de alta al cliente.",
+    code="unknown-client-near",
 )
-REFERRER_NEAR = (
+REFERRER_NEAR = Template(
     "«{value}» no es el nombre exacto de ningún cliente: no cuenta en los referidos. ¿Quiso decir {suggestion}?",
     "Si es ese cliente, escriba su ID o su nombre exacto en «{column}».",
+    code="referrer-near",
 )
-SALESPERSON_NEAR = (
+SALESPERSON_NEAR = Template(
     "«{value}» ({count}) se parece a «{suggestion}» ({other_count}): ¿es la misma persona?",
     "Si lo es, escríbalo «{suggestion}»; si es otra persona, no hace falta hacer nada.",
+    code="salesperson-near",
 )
-PRODUCT_NEAR = (
+PRODUCT_NEAR = Template(
     "«{value}» ({count}) no está en la lista de productos del equipo. ¿Quiso decir {suggestion}?",
     "Si es ese producto, escríbalo igual que en la lista, para que las cifras por producto lo junten.",
+    code="product-near",
 )
-REFERENCE_TO_TWIN = (
+REFERENCE_TO_TWIN = Template(
     "«{value}» puede ser de {clients} (parecen el mismo cliente): se cuenta para «{chosen}».",
     "Escriba el ID del cliente que corresponde; si son el mismo cliente, deje uno solo en Clientes.",
+    code="reference-to-twin",
 )
 SUGGESTION_OR = " o "  # between two suggested clients: «C0002 · Ferretería López S.L.» o «C0010 · Ferreteria Lopez»
-BAD_EMAIL = (
+BAD_EMAIL = Template(
     "«{value}» no es una dirección de email válida.",
     "Corríjala: una sola @ y, después, un dominio con punto (nombre@empresa.com).",
+    code="bad-email",
 )
-CURRENCY_MISMATCH = (
+CURRENCY_MISMATCH = Template(
     "Reglas dice que la moneda es «{value}», pero los importes de {sales} muestran «{found}»: los importes llevan «{value}».",
     "Si la moneda del equipo es «{found}», escríbala en Valor; si es «{value}», cambie el formato de los importes de {sales}.",
+    code="currency-mismatch",
 )
-CURRENCY_MIXED = (
+CURRENCY_MIXED = Template(
     "Este importe se ve en «{value}» y los demás de {sales} en «{found}»: se suma como si fuera «{found}».",
     "Conviértalo a «{found}» y cambie el formato de la celda, o anótelo aparte si es de otra moneda.",
+    code="currency-mixed",
 )
-SHORT_PHONE = (
+SHORT_PHONE = Template(
     "El teléfono «{value}» tiene solo {digits} dígitos: no se puede marcar.",
     "Revise el número (¿falta un dígito?) y escríbalo completo, con su código de área si lo tiene.",
+    code="short-phone",
 )
-SALE_AFTER_HOY = (
+SALE_AFTER_HOY = Template(
     "La venta es del {value}, después de la fecha de cálculo ({hoy}): no entra en ninguna cifra.",
     "Si el año está mal escrito, corríjalo; si es una venta futura, contará cuando llegue su fecha.",
+    code="sale-after-hoy",
 )
-DATE_BEFORE_BUSINESS = (
+DATE_BEFORE_BUSINESS = Template(
     "La fecha {value} es anterior a {year}, el año más antiguo posible según Reglas («anio_minimo»).",
     "Corrija el año; si la fecha es correcta, baje «anio_minimo» en Reglas.",
+    code="date-before-business",
 )
-DATE_FAR_AHEAD = (
+DATE_FAR_AHEAD = Template(
     "La fecha {value} está más de {years} años después de la fecha de cálculo ({hoy}).",
     "Corrija el año; si la fecha es correcta, suba «anios_futuro» en Reglas.",
+    code="date-far-ahead",
 )
-SALESPERSON_SPELLING = (
+SALESPERSON_SPELLING = Template(
     "«{value}» es «{canonical}» escrito de otra forma ({count} así): se cuenta como «{canonical}».",
     "Escríbalo «{canonical}», como en la mayoría de las filas; el desplegable de Vendedor solo ofrece esa forma.",
+    code="salesperson-spelling",
 )
-AMBIGUOUS_CLIENT = ("«{value}» coincide con varios clientes (filas {rows}).", "Escriba el ID del cliente en lugar del nombre.")
+AMBIGUOUS_CLIENT = Template(
+    "«{value}» coincide con varios clientes (filas {rows}).", "Escriba el ID del cliente en lugar del nombre.", code="ambiguous-client"
+)
 ROW_SAID = "{count} fila"  # how many rows a spelling is on: one
 ROWS_SAID = "{count} filas"  # several
 GROUPED_PROBLEM = "En {count} filas ({rows}). Por ejemplo: {example}"
-CLIENTS_FROM_SALES = (
+CLIENTS_FROM_SALES = Template(
     "El libro no tenía hoja Clientes: se creó con un cliente por cada cliente distinto de «{source}».",
     "Complete sus datos (teléfono, email, vendedor…) en la hoja Clientes; la próxima actualización los usa.",
+    code="clients-from-sales",
 )
-READ_BY_CONTENT = (
+READ_BY_CONTENT = Template(
     "La hoja se leyó como {role} por sus columnas ({columns}).",
     "Si no es así, cámbiele el nombre o las columnas.",
+    code="read-by-content",
 )
-SHEET_CHOSEN = (
+SHEET_CHOSEN = Template(
     "La hoja también parece {role}; se usó «{chosen}», que tiene más columnas reconocidas ({count}) o más filas.",
     "Si la de {role} es esta, llámela «{role}» y actualice otra vez; esta se conserva tal cual.",
+    code="sheet-chosen",
 )
-SHEET_SAME_ROLE = (
+SHEET_SAME_ROLE = Template(
     "Por su nombre esta hoja también es de {role}, pero se leyó «{chosen}»: sus filas se conservan y no cuentan en los cálculos.",
     "Pase sus filas a «{chosen}» (una sola hoja de {role} con todos los años) y actualice otra vez.",
+    code="sheet-same-role",
 )
-TABLE_GROWN = (
+TABLE_GROWN = Template(
     "Las filas {rows} están escritas debajo de la tabla «{table}»: se leen como datos y la tabla se amplió hasta la fila {last} para incluirlas.",
     "Nada que hacer: así las fórmulas del equipo que usan la tabla también las cuentan. (LibreOffice y Google Sheets no amplían la tabla al escribir debajo; Excel sí.)",
+    code="table-grown",
 )
-AMOUNT_FROM_PRICE = (
+AMOUNT_FROM_PRICE = Template(
     "Sin columna Importe: se calcula Cantidad × Precio unitario, escrito como fórmula en la columna «{column}».",
     "No hace falta hacer nada; puede cambiar la fórmula si el importe se calcula de otro modo.",
+    code="amount-from-price",
 )
-CREDIT_LINE = (
+CREDIT_LINE = Template(
     "Línea de abono (factura «C…» o cantidad negativa): cuenta como nota de crédito, con importe negativo.",
     "No hace falta hacer nada si es una devolución o anulación.",
+    code="credit-line",
 )
-BOUGHT_AFTER_CHURN = (
+BOUGHT_AFTER_CHURN = Template(
     "Compró después de su baja: ¿reactivado? (última compra el {last}).",
     "Se trata como reactivado. Si volvió, borre la Fecha de baja; si no, revise la venta en Ventas.",
+    code="bought-after-churn",
 )
-SAME_NAME = (
+SAME_NAME = Template(
     "Otro cliente se llama igual: «{other_client}» (fila {other}), en otra empresa. En las demás hojas, «{value}» no dice cuál de los dos es.",
     "En Ventas, Seguimiento y las demás hojas escriba el ID del cliente, no su nombre; o distinga los nombres en Clientes.",
+    code="same-name",
 )
-SUSPECTED_DUPLICATE = (
+SUSPECTED_DUPLICATE = Template(
     "Parece el mismo cliente que «{other_client}» (fila {other}): {reason}.",
     "Revise si es el mismo cliente; la herramienta nunca los fusiona.",
+    code="suspected-duplicate",
 )
 DUPLICATE_REASON_TAX_ID = "misma identificación fiscal"
 DUPLICATE_REASON_EMAIL = "mismo email"
 DUPLICATE_REASON_PHONE = "mismo teléfono"
 DUPLICATE_REASON_NAME = "nombre casi idéntico"
-DUPLICATE_COLUMN = (
+DUPLICATE_COLUMN = Template(
     "La columna «{column}» aparece dos veces.",
     "Se conserva como columna propia; cambie el título de una de las dos.",
+    code="duplicate-column",
 )
-MISSING_COLUMN = (
+MISSING_COLUMN = Template(
     "Falta la columna obligatoria «{column}»; la hoja se conserva tal cual pero no se usa.",
     "Añada la columna «{column}» en la fila de títulos.",
+    code="missing-column",
 )
-RESERVED_SHEET = (
+RESERVED_SHEET = Template(
     "La hoja «{value}» tiene el nombre de una hoja que genera la herramienta.",
     "Se conserva como «{renamed}»; cámbiele el nombre si quiere.",
+    code="reserved-sheet",
 )
-SHEET_LIKE_GENERATED = (
+SHEET_LIKE_GENERATED = Template(
     "La hoja «{value}» se parece a «{generated}», que genera la herramienta, pero es del equipo.",
     "Se conserva tal cual; la herramienta escribe la suya como «{generated}».",
+    code="sheet-like-generated",
 )
-COMPUTED_RENAMED = (
+COMPUTED_RENAMED = Template(
     "La columna «{value}» era la columna calculada «{label}» y se le cambió el título: ya no se actualiza, sus valores son de la última vez que lo hizo.",
     "La herramienta escribe «{label}» al día al final de la hoja; use esa. Si ya no necesita «{value}», bórrela; si quiere la calculada en este lugar, borre «{label}» del final y devuélvale a esta el título «{label}».",
+    code="computed-renamed",
 )
-RESERVED_COLUMN = (
+RESERVED_COLUMN = Template(
     "La columna «{value}» es del equipo y se llama como una que calcula la herramienta.",
     "Se conserva tal cual; la calculada se escribe al final como «{renamed}».",
+    code="reserved-column",
 )
-UNTITLED_COLUMN = (
+UNTITLED_COLUMN = Template(
     "La columna {column} tiene datos pero no tiene título.",
     "Escriba un título en la fila de títulos; mientras tanto la hoja se escribe sin tabla de Excel, con filtros.",
+    code="untitled-column",
 )
-REPEATED_HEADER = (
+REPEATED_HEADER = Template(
     "La fila repite los títulos de la hoja: no se lee como un dato.",
     "Bórrela si se pegó por error; se conserva tal cual.",
+    code="repeated-header",
 )
-NO_TABLE = (
-    "La hoja no puede ser una tabla de Excel: {why}.",
-    "Se escribe con filtros en lugar de tabla; corrija los títulos para que vuelva a ser una tabla.",
-)
-NO_TABLE_DUPLICATES = "hay títulos repetidos ({titles})"
-NO_TABLE_UNTITLED = "hay columnas sin título"
-MERGED_IN_TABLE = (
-    "Las celdas combinadas {value} quedan dentro de la tabla y no se pueden conservar.",
-    "Separe esas celdas; una tabla de Excel no admite celdas combinadas.",
-)
-BAD_PARAMETER = (
+BAD_PARAMETER = Template(
     "El valor «{value}» no sirve para el parámetro «{parameter}».",
     "Se usa el valor por omisión {default}. {allowed}",
+    code="bad-parameter",
 )
 ALLOWED_VALUES = "Valores posibles: {choices}."
 ALLOWED_RANGE = "Admite un número de {minimum} a {maximum}."
 ALLOWED_WHOLE_RANGE = "Admite un número entero de {minimum} a {maximum}."
-UNKNOWN_PARAMETER = ("El parámetro «{value}» no se conoce.", "Se conserva la fila; revise cómo está escrito.")
-ID_ASSIGNED = ("Cliente sin ID: se le asignó «{value}».", "No hace falta hacer nada; el ID queda escrito en la hoja.")
+UNKNOWN_PARAMETER = Template(
+    "El parámetro «{value}» no se conoce.", "Se conserva la fila; revise cómo está escrito.", code="unknown-parameter"
+)
+ID_ASSIGNED = Template(
+    "Cliente sin ID: se le asignó «{value}».", "No hace falta hacer nada; el ID queda escrito en la hoja.", code="id-assigned"
+)
 
 SEVERITY_ERROR = "error"
 SEVERITY_WARNING = "aviso"
@@ -268,61 +323,74 @@ CONTENT_QUERIES = "consultas a datos externos"
 CONTENT_PART = "una parte del libro que la herramienta no conoce («{part}»)"
 CHANGED_ON_DISK = "«{path}» cambió mientras se actualizaba (¿alguien lo guardó?). No se ha reemplazado; vuelva a ejecutar la actualización."
 REFRESH_RUNNING = "Ya hay otra actualización de «{path}» en curso. Espere a que termine y vuelva a intentarlo."
-CONFLICTED_COPY = (
+CONFLICTED_COPY = Template(
     "Dropbox dejó una copia en conflicto junto al libro: «{value}».",
     "Revísela y copie a mano lo que falte; la herramienta no la fusiona ni la borra.",
+    code="conflicted-copy",
 )
-MERGE_CONFLICT = (
+MERGE_CONFLICT = Template(
     "Cambiado en los dos lados: «{value}» en el libro y «{theirs}» en la copia en conflicto de {who} ({date}). Se conserva el del libro.",
     "Decida cuál vale y escríbalo; la copia quedó en la carpeta «respaldos».",
+    code="merge-conflict",
 )
-MERGE_DIFFERS = (
+MERGE_DIFFERS = Template(
     "«{value}» en el libro y «{theirs}» en la copia en conflicto de {who} ({date}); sin la versión anterior no se sabe cuál es "
     "la nueva. Se conserva el del libro.",
     "Decida cuál vale y escríbalo; la copia quedó en la carpeta «respaldos».",
+    code="merge-differs",
 )
-MERGE_FILLED = (
+MERGE_FILLED = Template(
     "Completado con «{value}» de la copia en conflicto de {who} ({date}): en el libro estaba vacío.",
     "Compruebe que es correcto.",
+    code="merge-filled",
 )
-MERGE_DELETED_THERE = (
+MERGE_DELETED_THERE = Template(
     "Esta fila se borró en la copia en conflicto de {who} ({date}) y se cambió en el libro: se conserva.",
     "Si sobra, bórrela a mano.",
+    code="merge-deleted-there",
 )
-REPEATED_SALE = (
+REPEATED_SALE = Template(
     "Esta línea repite exactamente la de la fila {other} (fecha, cliente, producto, importe…): la venta se cuenta dos veces.",
     "Si es la misma venta, borre una de las dos; si son dos ventas, distíngalas (por ejemplo, con su número de factura).",
+    code="repeated-sale",
 )
-MERGE_COLUMN_ADDED = (
+MERGE_COLUMN_ADDED = Template(
     "La copia en conflicto de {who} ({date}) añadió la columna «{value}»{where}: se añadió con sus valores ({count}) en la "
     "columna {letter}, tras las del libro.",
     "Si la quiere en otro sitio, corte la columna entera y péguela donde vaya.",
+    code="merge-column-added",
 )
 MERGE_COLUMN_AFTER = " tras «{column}»"
-MERGE_NOTE_NOT_TAKEN = (
+MERGE_NOTE_NOT_TAKEN = Template(
     "La copia en conflicto de {who} ({date}) añadió una nota en esta celda que no se copió al libro: «{value}».",
     "Si hace falta, añádala de nuevo (clic derecho › Nueva nota); la copia quedó en la carpeta «respaldos».",
+    code="merge-note-not-taken",
 )
-MERGE_DELETED = (
+MERGE_DELETED = Template(
     "Se borró en la copia en conflicto de {who} ({date}) y el libro no la había cambiado: se borró también aquí (la fila "
     "queda vacía). Decía: {value}.",
     "Si hacía falta, vuelva a escribirla; el libro de antes y la copia quedaron en la carpeta «respaldos».",
+    code="merge-deleted",
 )
-MERGE_DELETED_HERE = (
+MERGE_DELETED_HERE = Template(
     "Esta fila se había borrado del libro, pero la copia en conflicto de {who} ({date}) la cambió: se añadió de nuevo.",
     "Si sobra, bórrela a mano.",
+    code="merge-deleted-here",
 )
-MERGE_SHEET = (
+MERGE_SHEET = Template(
     "La copia en conflicto de {who} ({date}) cambió la hoja «{value}»: su versión está en esta hoja, al lado de la del libro.",
     "Compare las dos, pase a la del libro lo que valga y borre esta.",
+    code="merge-sheet",
 )
-MERGE_SHEET_TAKEN = (
+MERGE_SHEET_TAKEN = Template(
     "La copia en conflicto de {who} ({date}) cambió {count} celdas de esta hoja y el libro no: se tomaron sus valores.",
     "Compruébelas; el libro de antes quedó en la carpeta «respaldos».",
+    code="merge-sheet-taken",
 )
-MERGE_SHEET_ADDED = (
+MERGE_SHEET_ADDED = Template(
     "La copia en conflicto de {who} ({date}) añadió la hoja «{value}»: se conserva.",
     "Si sobra, bórrela.",
+    code="merge-sheet-added",
 )
 MERGE_SHEET_NAME = "{name} ({who})"  # the copy's version of a team sheet, beside the workbook's
 MERGE_UNKNOWN_WHO = "alguien"
@@ -546,17 +614,5 @@ CLI_LAUNCHERS_WRITTEN = (
 )
 
 
-def _problem_codes() -> dict[tuple[str, str], str]:
-    """Each problem template's stable code: its name above in lower case with hyphens (``BAD_DATE`` → ``bad-date``).
-
-    The code names the kind of problem whatever the wording, so a notebook can
-    filter ``cartera.revisar`` by ``codigo`` without matching translated text.
-    """
-    return {
-        value: name.lower().replace("_", "-")
-        for name, value in globals().items()
-        if name.isupper() and isinstance(value, tuple) and len(value) == 2 and all(isinstance(part, str) for part in value)
-    }
-
-
-PROBLEM_CODES = _problem_codes()
+PROBLEMS: tuple[Template, ...] = tuple(value for value in tuple(globals().values()) if isinstance(value, Template))
+PROBLEM_CODES: tuple[str, ...] = tuple(template.code for template in PROBLEMS)  # what ``cartera.revisar`` can be filtered by
