@@ -458,7 +458,8 @@ def unlisted_products(sales: SheetTable | None, catalog: Sequence[str]) -> list[
     typed = [name for name in pd.unique(column.dropna().to_numpy()) if isinstance(name, str) and fold(name) not in listed]
     if not typed:
         return []
-    lines = column.dropna().map(fold).value_counts()
+    counts = column.value_counts()  # each spelling once, then folded: a sales sheet repeats a few hundred names
+    lines = counts.groupby(counts.index.map(fold)).sum()
     near = Suggester.of((name, (name,)) for name in catalog).best(typed)
     problems = []
     for name, candidates in near.items():

@@ -305,11 +305,6 @@ def uncovered_sheets(inputs: Inputs, spans: dict[str, tuple[pd.Timestamp, pd.Tim
     return result
 
 
-def _trend_start(hoy: pd.Timestamp) -> pd.Timestamp:
-    """The first day of the 12-month table: the first day «12 meses» counts everywhere (:func:`rules.first_day_12m`)."""
-    return first_day_12m(hoy)
-
-
 def monthly_trend(inputs: Inputs) -> pd.DataFrame:
     """The last twelve months, month by month: revenue, sales, new and lost clients, contacts, complaints.
 
@@ -319,7 +314,7 @@ def monthly_trend(inputs: Inputs) -> pd.DataFrame:
     One pass per source, grouped by month — the same figures as
     :func:`period_values` month by month.
     """
-    first = _trend_start(inputs.hoy)
+    first = first_day_12m(inputs.hoy)  # the first day «12 meses» counts everywhere
     months = pd.period_range(first, inputs.hoy, freq="M")
 
     def per_month(frame: pd.DataFrame | None, column: str = "date", values: str | None = None) -> pd.Series | float:
@@ -794,7 +789,7 @@ class Indicators:
 def _history_shown(inputs: Inputs, spans: dict[str, tuple[pd.Timestamp, pd.Timestamp]]) -> pd.Timestamp | None:
     """The day new and lost clients start to count, when some period or month shown starts before it (a note says so)."""
     history = inputs.history
-    trend_start = _trend_start(inputs.hoy)
+    trend_start = first_day_12m(inputs.hoy)
     earliest = min([trend_start, *(start for start, _ in spans.values())])
     return history if history is not None and earliest < history else None
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .parsing import BadValue, is_blank, parse_number, parse_text
-from .problems import Problem
+from .problems import Problem, thousands
 from .schema import Parameter, fold, messages
 from .schema.params import PARAMETERS, Parameters
 from .tables import SheetTable
@@ -123,4 +123,4 @@ def _allowed(parameter: Parameter) -> str:
 
 def _spanish(number: float) -> str:
     """``36.500``, ``0,5``: a number as the team writes it."""
-    return f"{int(number):,}".replace(",", ".") if float(number).is_integer() else f"{number:g}".replace(".", ",")
+    return thousands(int(number)) if float(number).is_integer() else f"{number:g}".replace(".", ",")

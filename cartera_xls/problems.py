@@ -48,6 +48,11 @@ class Problem:
         return cls(sheet, row, column, shown, message, hint, severity, template.code)
 
 
+def thousands(count: int) -> str:
+    """``36.500``: a whole number as the team writes it, its thousands set off by points."""
+    return f"{count:,}".replace(",", ".")
+
+
 def display(value: Any) -> str:
     """A cell value as the team would read it in a message."""
     if value is None:
@@ -87,7 +92,7 @@ def grouped(problems: Iterable[Problem], listed: int = LISTED) -> list[Problem]:
         elif problem is group[0]:
             rows = sorted({p.row for p in group if p.row is not None})
             summary = messages.GROUPED_PROBLEM.format(
-                count=f"{len(group):,}".replace(",", "."), rows=row_ranges(rows, MAX_RANGES), example=problem.message
+                count=thousands(len(group)), rows=row_ranges(rows, MAX_RANGES), example=problem.message
             )
             result.append(
                 Problem(problem.sheet, problem.row, problem.column, problem.value, summary, problem.hint, problem.severity, problem.code)

@@ -65,11 +65,8 @@ def logging_start(followups: pd.DataFrame | None, hoy: pd.Timestamp) -> pd.Times
     The periodic contact never counts from before it: a workbook started from
     an export, its Seguimiento empty, is not overdue for every client on day one.
     """
-    if followups is None or "date" not in followups:
-        return hoy.normalize()
-    dates = followups["date"]
-    first = dates[dates.notna() & (dates.dt.normalize() <= hoy)].min()
-    return hoy.normalize() if pd.isna(first) else min(pd.Timestamp(first).normalize(), hoy.normalize())
+    first = data_start(followups, hoy)
+    return hoy.normalize() if first is None else first
 
 
 def first_day_12m(hoy: pd.Timestamp) -> pd.Timestamp:
@@ -128,14 +125,14 @@ def purchase_metrics(clients: pd.DataFrame, sales: pd.DataFrame | None, hoy: pd.
         result["lista_productos"] = pd.Series(None, index=clients.index, dtype="object")
         return result
 
-    since_12m = first_day_12m(hoy) - pd.Timedelta(days=1)
+    first_12m = first_day_12m(hoy)
     by_client = usable.groupby(CLIENT_ID)
     revenue = by_client["amount"].sum()
-    revenue_12m = usable[usable["date"] > since_12m].groupby(CLIENT_ID)["amount"].sum()
+    revenue_12m = usable[usable["date"] >= first_12m].groupby(CLIENT_ID)["amount"].sum()
     days = usable.loc[usable["amount"] > 0, [CLIENT_ID, "date"]].drop_duplicates().sort_values([CLIENT_ID, "date"])
     purchase_days = days.groupby(CLIENT_ID)["date"]
     purchases = purchase_days.size()
-    purchases_12m = days[days["date"] > since_12m].groupby(CLIENT_ID).size()
+    purchases_12m = days[days["date"] >= first_12m].groupby(CLIENT_ID).size()
     first, last = purchase_days.min(), purchase_days.max()
     last_line = by_client["date"].max()
     gaps = days.assign(gap=purchase_days.diff().dt.days).dropna(subset=["gap"])
@@ -347,11 +344,12 @@ def _churned(clients: pd.DataFrame, metrics: pd.DataFrame, hoy: pd.Timestamp) ->
     return (clients["churn_date"] <= hoy).fillna(False).astype(bool) & ~reactivated(clients, metrics, hoy)
 
 
-def data_start(sales: pd.DataFrame | None, hoy: pd.Timestamp) -> pd.Timestamp | None:
-    """The first day of the sales data up to ``hoy`` (any line, of any client): where the history the rules can see begins."""
-    if sales is None or "date" not in sales:
+def data_start(frame: pd.DataFrame | None, hoy: pd.Timestamp) -> pd.Timestamp | None:
+    """The first day of a sheet's data up to ``hoy`` (any row, of any client): of Ventas, where the history the rules can
+    see begins; of Seguimiento, the day the team started writing contacts down."""
+    if frame is None or "date" not in frame:
         return None
-    dates = sales["date"]
+    dates = frame["date"]
     first = dates[dates <= hoy].min()
     return None if pd.isna(first) else pd.Timestamp(first).normalize()
 

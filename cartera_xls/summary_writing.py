@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from .data_writing import LINE_HEIGHT, header_lines, text_lines
 from .indicators import COVERED_SLACK_DAYS, SEGMENT_KEYS, Indicators
 from .pipeline import Refreshed
+from .problems import thousands
 from .rules import first_day_12m
 from .schema import Column, Fmt, Sheet
 from .schema import summary as labels
@@ -312,7 +313,7 @@ class SummaryWriter:
         unknown = self.figures.new_unknown
         if unknown is not None:
             count, since = unknown
-            clients = labels.NEW_UNKNOWN_ONE if count == 1 else labels.NEW_UNKNOWN_MANY.format(count=f"{count:,}".replace(",", "."))
+            clients = labels.NEW_UNKNOWN_ONE if count == 1 else labels.NEW_UNKNOWN_MANY.format(count=thousands(count))
             days = int(self.refreshed.parameters.dias_cliente_nuevo)
             notes.append(labels.NEW_UNKNOWN_NOTE.format(first=since.strftime(DATE_FORMAT), days=days, count=clients))
         for key, indicators in labels.MISSING_SHEET_INDICATORS.items():
@@ -335,7 +336,7 @@ class SummaryWriter:
         elif blank == count:
             what = labels.LEFT_OUT_BLANK.format(verb=has)
         else:
-            what = labels.LEFT_OUT_BOTH.format(blank=f"{blank:,}".replace(",", "."), unknown=f"{count - blank:,}".replace(",", "."))
+            what = labels.LEFT_OUT_BOTH.format(blank=thousands(blank), unknown=thousands(count - blank))
         share = left_out["participacion"]
         if pd.isna(share):
             shown = "—"
@@ -343,7 +344,7 @@ class SummaryWriter:
             shown = labels.LEFT_OUT_TINY  # a sale of 54 in 400.000 is not «0,0 %»
         else:
             shown = f"{share * 100:.1f} %".replace(".", ",")
-        lines = lines.format(count=f"{count:,}".replace(",", "."))
+        lines = lines.format(count=thousands(count))
         return [labels.LEFT_OUT_NOTE.format(lines=lines, sheet=sales.name, share=shown, what=what)]
 
     def _range(self, key: str) -> str:
@@ -551,7 +552,7 @@ class SummaryWriter:
         minimum = int(self.refreshed.parameters.min_clientes_par)
         total, shown = figures.pairs_total, len(figures.pairs)
         count = (
-            labels.PAIRS_SHOWN_SOME.format(shown=shown, total=f"{total:,}".replace(",", "."))
+            labels.PAIRS_SHOWN_SOME.format(shown=shown, total=thousands(total))
             if total > shown
             else labels.PAIRS_SHOWN.get(total, labels.PAIRS_SHOWN_ALL.format(total=total))
         )
