@@ -470,7 +470,10 @@ def agenda(clients: pd.DataFrame, metrics: pd.DataFrame, found: pd.DataFrame, pa
             "semaforo": due["color"].to_numpy(),
             "estado": metrics.loc[rows, "estado"].to_numpy(),
             "referidos": np.where(referrals > 0, referrals, np.nan),
-            "esperando_desde": metrics.loc[rows, "esperando_desde"].to_numpy(),  # turns a lapsed wait yellow between refreshes
+            # on the wait's own row only: it turns a lapsed wait yellow between refreshes, as in Clientes
+            "esperando_desde": np.where(
+                due["tipo"].eq(ANSWER).to_numpy(), metrics.loc[rows, "esperando_desde"].to_numpy(), np.datetime64("NaT")
+            ),
         }
     )
     dates = pd.to_datetime(plan["fecha"])

@@ -455,3 +455,17 @@ def test_day_one_is_not_a_wall_of_red(tmp_path: Path) -> None:
         "Vencido desde el 02/10/2026: sin contacto anotado desde que Seguimiento empezó, el 01/09/2026.",
         "Vencido desde el 02/10/2026: sin contacto desde el 01/09/2026.",
     ]
+
+
+def test_the_agendas_wait_date_is_on_the_wait_row_only(tmp_path: Path) -> None:
+    """Issue 36, point 7: «Esperando respuesta desde» drives the live yellow of a lapsed wait, so it stands on the row of
+    the wait (verde) and not on the client's other actions: C1 asked on 10/11/2026 and has an open complaint (rojo)."""
+    sheets: dict[str, list[list[Any]]] = {
+        "Clientes": [["ID", "Nombre"], ["C1", "Ana"]],
+        "Seguimiento": [["Fecha", "Cliente", "Tipo", "Esperando respuesta"], [dt.datetime(2026, 11, 10), "C1", "llamada", "sí"]],
+        "Reclamos": [["Fecha", "Cliente", "Estado"], [dt.datetime(2026, 11, 12), "C1", "abierto"]],
+    }
+    agenda = cartera_xls.load(make_workbook(tmp_path / "c.xlsx", sheets), hoy=dt.date(2026, 11, 13)).agenda
+    by_colour = agenda.set_index("Semáforo")["Esperando respuesta desde"]
+    assert sorted(by_colour.index) == ["rojo", "verde"]
+    assert by_colour["verde"] == dt.datetime(2026, 11, 10) and pd.isna(by_colour["rojo"])
